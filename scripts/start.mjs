@@ -1,0 +1,60 @@
+// `npm start`: builds what is missing (the app, the demo city), then runs the Electron app where Electron is
+// installed and the web host everywhere else (or with --web). `npm run backend` runs the backend alone.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const backendOnly = args.includes('--backend-only');
+const forwarded = args.filter((arg) => arg !== '--backend-only');
+
+function newest(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), stat.mtimeMs);
+}
+
+function run(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const stamp = join(root, 'out', 'renderer', 'index.html');
+const built = existsSync(stamp) && existsSync(join(root, 'out', 'main', 'web-host.mjs')) && existsSync(join(root, 'out', 'backend', 'backend.mjs'));
+if (!built || newest(join(root, 'src')) > statSync(stamp).mtimeMs) {
+  console.log('Zhili: building the app…');
+  run('npm', ['run', '--silent', 'build']);
+}
+
+const cityArgs = ['tsx', 'scripts/city/build-city.ts', '--if-needed'];
+run('npx', cityArgs);
+
+function electronBinary() {
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+let command;
+let commandArgs;
+if (backendOnly) {
+  [command, commandArgs] = [process.execPath, [join(root, 'out', 'backend', 'backend.mjs'), ...forwarded]];
+} else {
+  const electron = forwarded.includes('--web') ? null : electronBinary();
+  if (electron) {
+    [command, commandArgs] = [electron, [root, ...forwarded]];
+  } else {
+    if (!forwarded.includes('--web')) console.log('Zhili: Electron is not installed here; starting the web host (open the URL below in a browser).');
+    [command, commandArgs] = [process.execPath, [join(root, 'out', 'main', 'web-host.mjs'), ...forwarded]];
+  }
+}
+const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,165 @@
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { Server } from 'socket.io';
+import {
+  BACKEND_PROTOCOL_VERSION,
+  BackendHandshakeSchema,
+  backendSchemas,
+  type BackendClientToServerEvents,
+  type BackendHello,
+  type BackendReply,
+  type BackendServerToClientEvents,
+} from '../shared/backend/protocol.js';
+import { listen, urlHost } from '../node/listen.js';
+import type { Logger } from '../node/logger.js';
+import { openDatabase } from '../node/sqlite.js';
+import { backendMigrations } from './db/backend-migrations.js';
+import { IncidentRepository } from './db/incident-repository.js';
+import { CityFeed } from './feed/city-feed.js';
+import { loadFeedWorld } from './feed/load-feed-world.js';
+
+export interface BackendOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The built demo city (resources/city/generated). */
+  cityDir: string;
+  /** Required from consoles when set; the standalone backend sets one whenever it listens beyond loopback. */
+  token: string | null;
+  appVersion: string;
+  logger: Logger;
+  tickMs?: number;
+  seed?: number;
+}
+
+export interface RunningBackend {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SEED = 20261127;
+
+/**
+ * The command-centre backend: a socket.io server with the live city feed, the crew directory and the incident list.
+ * It runs inside a console (the embedded default) or alone (`npm run backend`) for several consoles to share.
+ */
+export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
+  const { logger } = options;
+  const world = loadFeedWorld(options.cityDir);
+  const db = openDatabase({ file: join(options.dataDir, 'backend.sqlite'), migrations: backendMigrations, logger });
+  const incidents = new IncidentRepository(db, logger);
+  const feed = new CityFeed(world, options.seed ?? DEFAULT_SEED, incidents.recent());
+  const startedAt = new Date().toISOString();
+
+  const http = createServer((_request, response) => {
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('Zhili backend: consoles connect over socket.io.');
+  });
+  const io = new Server<BackendClientToServerEvents, BackendServerToClientEvents>(http, {
+    serveClient: false,
+    transports: ['websocket'],
+    maxHttpBufferSize: 1e6,
+  });
+
+  io.use((socket, next) => {
+    const handshake = BackendHandshakeSchema.safeParse(socket.handshake.auth);
+    if (!handshake.success) return next(refusal('bad-handshake', 'The console sent no valid Zhili handshake.'));
+    if (handshake.data.protocol !== BACKEND_PROTOCOL_VERSION) {
+      return next(
+        refusal(
+          'incompatible-protocol',
+          `This backend speaks protocol ${BACKEND_PROTOCOL_VERSION}, the console ${handshake.data.protocol}: install the same Zhili version on both.`,
+        ),
+      );
+    }
+    if (options.token !== null && handshake.data.token !== options.token) {
+      return next(refusal('unauthorized', 'The backend token is missing or wrong: set --backend-token on the console.'));
+    }
+    socket.data = { consoleId: handshake.data.consoleId };
+    next();
+  });
+
+  const hello = (): BackendHello => ({
+    protocol: BACKEND_PROTOCOL_VERSION,
+    serverVersion: options.appVersion,
+    startedAt,
+    city: { synthetic: world.synthetic, crews: world.crews.length, sensors: world.sensors.length, vehicles: world.vehicles.length },
+  });
+
+  io.on('connection', (socket) => {
+    const consoleId = (socket.data as { consoleId: string }).consoleId;
+    logger.info('console connected', { consoleId, address: socket.handshake.address });
+    socket.on('hello', (reply) => answer(reply, hello));
+    socket.on('directory:crews', (query, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.crewQuery.safeParse(query);
+        if (!parsed.success) throw new Error('The crew query is not valid.');
+        const { text, onDutyOnly, districtAdcode, limit } = parsed.data;
+        const needle = text?.trim().toLowerCase() ?? '';
+        return feed
+          .crews()
+          .filter((crew) => !onDutyOnly || crew.status !== 'off-duty')
+          .filter((crew) => !districtAdcode || crew.districtAdcode === districtAdcode)
+          .filter(
+            (crew) =>
+              needle === '' ||
+              [crew.name, crew.leader, crew.speciality, crew.sipExtension, crew.id].some((field) => field.toLowerCase().includes(needle)),
+          )
+          .slice(0, limit ?? 1000);
+      }),
+    );
+    socket.on('feed:summary', (reply) => answer(reply, () => feed.summary(new Date().toISOString())));
+    socket.on('incidents:list', (reply) => answer(reply, () => feed.incidentList()));
+    socket.on('disconnect', (reason) => logger.info('console disconnected', { consoleId, reason }));
+  });
+
+  const answer = <T>(reply: unknown, produce: () => T): void => {
+    if (typeof reply !== 'function') return;
+    let result: BackendReply<T>;
+    try {
+      result = { ok: true, value: produce() };
+    } catch (error) {
+      result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    (reply as (result: BackendReply<T>) => void)(result);
+  };
+
+  const timer = setInterval(() => {
+    const step = feed.step(new Date());
+    io.emit('feed:tick', step.tick);
+    io.emit('feed:summary', step.summary);
+    if (step.incidents) {
+      incidents.saveAll(step.incidents);
+      io.emit('incidents:changed', step.incidents);
+    }
+  }, options.tickMs ?? 1000);
+
+  let port: number;
+  try {
+    port = await listen(http, options.host, options.port, 'backend');
+  } catch (error) {
+    clearInterval(timer);
+    db.close();
+    throw error;
+  }
+  const url = `http://${urlHost(options.host)}:${port}`;
+  logger.info('backend listening', { url, crews: world.crews.length, sensors: world.sensors.length, vehicles: world.vehicles.length });
+
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        void io.close(() => {
+          db.close();
+          resolve();
+        });
+      }),
+  };
+}
+
+function refusal(reason: string, message: string): Error {
+  return Object.assign(new Error(message), { data: { reason } });
+}

@@ -1,0 +1,305 @@
+import type { FeedSummary, FeedTick, Incident, RiskGrade, SensorState } from '../../shared/domain/feed.js';
+import type { Crew } from '../../shared/domain/directory.js';
+import type { FeedWorld } from './feed-world.js';
+
+/** Deterministic 32-bit PRNG (mulberry32): the same seed replays the same city. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const METRES_PER_DEGREE = 111_320;
+const VEHICLE_SPEED_MPS = 7;
+const VEHICLE_RANGE_M = 3000;
+/** Chance per tick that a new hazard episode starts somewhere in the city. */
+const EPISODE_CHANCE = 0.04;
+const EPISODE_TICKS = 90;
+/** Sensors within this distance of an episode's centre are drawn toward warning with it (alarms cluster in space). */
+const CLUSTER_RADIUS_M = 1500;
+/** Seconds an incident spends in each state before the simulated crews move it on. */
+const INCIDENT_STAGE_SECONDS = [20, 20, 40, 60, 30] as const;
+const KEPT_CLOSED_INCIDENTS = 200;
+const incidentFlow = ['reported', 'registered', 'dispatched', 'handling', 'verifying', 'closed'] as const;
+
+interface Episode {
+  sensorIndex: number;
+  ticksLeft: number;
+  neighbours: number[];
+}
+
+export interface FeedStep {
+  tick: FeedTick;
+  summary: FeedSummary;
+  /** Present when incidents were created or moved on during this step. */
+  incidents: Incident[] | null;
+}
+
+/**
+ * The simulated live city: sensor readings with alarms that cluster in space, sanitation vehicles on their rounds,
+ * crews on duty, and incidents raised by alarms that move through the case cycle. Pure state plus a seeded PRNG,
+ * stepped by the caller, so a test can replay it exactly.
+ */
+export class CityFeed {
+  private readonly random: () => number;
+  private readonly values: Float64Array;
+  private readonly states: SensorState[];
+  private readonly vehiclePositions: Float64Array;
+  private readonly vehicleHeadings: Float64Array;
+  private readonly crewPositions: Float64Array;
+  private readonly episodes: Episode[] = [];
+  private readonly incidents = new Map<string, Incident>();
+  private readonly openIncidentBySensor = new Map<number, string>();
+  /** Crew index -> the incident it is working on. */
+  private readonly crewAssignments = new Map<number, string>();
+  private lastTickAt: string | null = null;
+  private seq = 0;
+  private incidentSeq = 0;
+
+  constructor(
+    private readonly world: FeedWorld,
+    seed: number,
+    restoredIncidents: readonly Incident[] = [],
+  ) {
+    this.random = prng(seed);
+    this.values = Float64Array.from(world.sensors, (sensor) => sensor.normal);
+    this.states = world.sensors.map(() => 'normal');
+    this.vehiclePositions = new Float64Array(world.vehicles.length * 2);
+    this.vehicleHeadings = new Float64Array(world.vehicles.length);
+    world.vehicles.forEach((vehicle, index) => {
+      this.vehiclePositions[index * 2] = vehicle.depot[0];
+      this.vehiclePositions[index * 2 + 1] = vehicle.depot[1];
+      this.vehicleHeadings[index] = this.random() * Math.PI * 2;
+    });
+    this.crewPositions = new Float64Array(world.crews.length * 2);
+    world.crews.forEach((crew, index) => {
+      this.crewPositions[index * 2] = crew.base[0];
+      this.crewPositions[index * 2 + 1] = crew.base[1];
+    });
+    const sensorIndex = new Map(world.sensors.map((sensor, index) => [sensor.id, index]));
+    for (const incident of restoredIncidents) {
+      this.incidents.set(incident.id, incident);
+      const index = incident.sensorId === null ? undefined : sensorIndex.get(incident.sensorId);
+      if (incident.state !== 'closed' && index !== undefined) this.openIncidentBySensor.set(index, incident.id);
+      this.incidentSeq = Math.max(this.incidentSeq, Number(incident.id.split('-').at(-1)) || 0);
+      if (incident.state === 'dispatched' || incident.state === 'handling') this.assignNearestCrew(incident);
+    }
+  }
+
+  step(now: Date): FeedStep {
+    this.seq += 1;
+    const sensorChanges = this.stepSensors();
+    this.stepVehicles();
+    this.stepCrews();
+    const incidentsChanged = this.stepIncidents(now);
+    const at = now.toISOString();
+    this.lastTickAt = at;
+    return {
+      tick: {
+        seq: this.seq,
+        at,
+        vehiclePositions: roundedArray(this.vehiclePositions),
+        crewPositions: roundedArray(this.crewPositions),
+        sensorChanges,
+      },
+      summary: this.summary(at),
+      incidents: incidentsChanged ? this.incidentList() : null,
+    };
+  }
+
+  summary(at: string): FeedSummary {
+    const sensors = { normal: 0, warning: 0, alarm: 0 };
+    const alarmsByGrade: Record<RiskGrade, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
+    this.states.forEach((state, index) => {
+      sensors[state] += 1;
+      const grade = this.world.sensors[index]?.riskGrade;
+      if (state === 'alarm' && grade) alarmsByGrade[grade] += 1;
+    });
+    return {
+      at,
+      sensors,
+      alarmsByGrade,
+      openIncidents: this.incidentList().filter((incident) => incident.state !== 'closed').length,
+      crewsOnDuty: this.world.crews.filter((crew) => crew.onDuty).length,
+      vehiclesActive: this.world.vehicles.length,
+    };
+  }
+
+  incidentList(): Incident[] {
+    return [...this.incidents.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt));
+  }
+
+  crews(): Crew[] {
+    return this.world.crews.map((crew, index) => ({
+      id: crew.id,
+      name: crew.name,
+      speciality: crew.speciality,
+      specialityLabel: crew.specialityLabel,
+      leader: crew.leader,
+      phone: crew.phone,
+      sipExtension: crew.sipExtension,
+      districtAdcode: crew.districtAdcode,
+      status: !crew.onDuty ? 'off-duty' : this.crewAssignments.has(index) ? 'busy' : 'available',
+      position: crew.onDuty ? [round6(this.crewPositions[index * 2] ?? 0), round6(this.crewPositions[index * 2 + 1] ?? 0)] : null,
+      positionAt: crew.onDuty ? this.lastTickAt : null,
+      synthetic: this.world.synthetic,
+    }));
+  }
+
+  /** The nearest on-duty crew not already on an incident takes a dispatched incident until it closes. */
+  private assignNearestCrew(incident: Incident): void {
+    let best = -1;
+    let bestDistance = Infinity;
+    const cos = Math.cos((incident.position[1] * Math.PI) / 180);
+    this.world.crews.forEach((crew, index) => {
+      if (!crew.onDuty || this.crewAssignments.has(index)) return;
+      const dx = ((this.crewPositions[index * 2] ?? 0) - incident.position[0]) * cos;
+      const dy = (this.crewPositions[index * 2 + 1] ?? 0) - incident.position[1];
+      const distance = dx * dx + dy * dy;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = index;
+      }
+    });
+    if (best >= 0) this.crewAssignments.set(best, incident.id);
+  }
+
+  private stepSensors(): FeedTick['sensorChanges'] {
+    const sensors = this.world.sensors;
+    if (sensors.length > 0 && this.random() < EPISODE_CHANCE) {
+      const sensorIndex = Math.floor(this.random() * sensors.length);
+      this.episodes.push({ sensorIndex, ticksLeft: EPISODE_TICKS, neighbours: this.neighbours(sensorIndex) });
+    }
+    const pressure = new Float64Array(sensors.length);
+    for (const episode of this.episodes) {
+      pressure[episode.sensorIndex] = 1;
+      for (const neighbour of episode.neighbours) pressure[neighbour] = Math.max(pressure[neighbour] ?? 0, 0.6);
+      episode.ticksLeft -= 1;
+    }
+    this.episodes.splice(0, this.episodes.length, ...this.episodes.filter((episode) => episode.ticksLeft > 0));
+
+    const changes: FeedTick['sensorChanges'] = [];
+    sensors.forEach((sensor, index) => {
+      const value = this.values[index] ?? sensor.normal;
+      const span = sensor.alarm - sensor.normal;
+      const target = sensor.normal + span * 1.15 * (pressure[index] ?? 0);
+      const next = value + (target - value) * 0.15 + (this.random() - 0.5) * span * 0.02;
+      this.values[index] = next;
+      const reading = sensor.compare === 'absolute' ? Math.abs(next) : next;
+      const state: SensorState = reading >= sensor.alarm ? 'alarm' : reading >= sensor.warning ? 'warning' : 'normal';
+      if (state !== this.states[index]) {
+        this.states[index] = state;
+        changes.push({ id: sensor.id, state, value: Math.round(next * 100) / 100 });
+      }
+    });
+    return changes;
+  }
+
+  private neighbours(centre: number): number[] {
+    const origin = this.world.sensors[centre]?.position;
+    if (!origin) return [];
+    const cos = Math.cos((origin[1] * Math.PI) / 180);
+    const out: number[] = [];
+    this.world.sensors.forEach((sensor, index) => {
+      if (index === centre) return;
+      const dx = (sensor.position[0] - origin[0]) * cos * METRES_PER_DEGREE;
+      const dy = (sensor.position[1] - origin[1]) * METRES_PER_DEGREE;
+      if (dx * dx + dy * dy < CLUSTER_RADIUS_M * CLUSTER_RADIUS_M) out.push(index);
+    });
+    return out;
+  }
+
+  private stepVehicles(): void {
+    this.world.vehicles.forEach((vehicle, index) => {
+      const lng = this.vehiclePositions[index * 2] ?? vehicle.depot[0];
+      const lat = this.vehiclePositions[index * 2 + 1] ?? vehicle.depot[1];
+      const cos = Math.cos((lat * Math.PI) / 180);
+      const awayX = (lng - vehicle.depot[0]) * cos * METRES_PER_DEGREE;
+      const awayY = (lat - vehicle.depot[1]) * METRES_PER_DEGREE;
+      let heading = (this.vehicleHeadings[index] ?? 0) + (this.random() - 0.5) * 0.5;
+      // Beyond its round's range a vehicle turns back toward its depot.
+      if (awayX * awayX + awayY * awayY > VEHICLE_RANGE_M * VEHICLE_RANGE_M) heading = Math.atan2(-awayY, -awayX);
+      this.vehicleHeadings[index] = heading;
+      this.vehiclePositions[index * 2] = lng + (Math.cos(heading) * VEHICLE_SPEED_MPS) / (cos * METRES_PER_DEGREE);
+      this.vehiclePositions[index * 2 + 1] = lat + (Math.sin(heading) * VEHICLE_SPEED_MPS) / METRES_PER_DEGREE;
+    });
+  }
+
+  private stepCrews(): void {
+    this.world.crews.forEach((crew, index) => {
+      if (!crew.onDuty) return;
+      const cos = Math.cos((crew.base[1] * Math.PI) / 180);
+      const lng = (this.crewPositions[index * 2] ?? crew.base[0]) + ((this.random() - 0.5) * 3) / (cos * METRES_PER_DEGREE);
+      const lat = (this.crewPositions[index * 2 + 1] ?? crew.base[1]) + ((this.random() - 0.5) * 3) / METRES_PER_DEGREE;
+      this.crewPositions[index * 2] = lng;
+      this.crewPositions[index * 2 + 1] = lat;
+    });
+  }
+
+  private stepIncidents(now: Date): boolean {
+    let changed = false;
+    const at = now.toISOString();
+    this.states.forEach((state, index) => {
+      if (state !== 'alarm' || this.openIncidentBySensor.has(index)) return;
+      const sensor = this.world.sensors[index];
+      if (!sensor) return;
+      this.incidentSeq += 1;
+      const id = `INC-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`;
+      this.incidents.set(id, {
+        id,
+        type: sensor.incidentType,
+        title: sensor.title,
+        severity: sensor.riskGrade === 'red' ? 'critical' : sensor.riskGrade === 'orange' ? 'severe' : 'major',
+        state: 'reported',
+        position: sensor.position,
+        districtAdcode: sensor.districtAdcode,
+        riskGrade: sensor.riskGrade,
+        sensorId: sensor.id,
+        reportedAt: at,
+        updatedAt: at,
+        synthetic: this.world.synthetic,
+      });
+      this.openIncidentBySensor.set(index, id);
+      changed = true;
+    });
+    for (const incident of this.incidents.values()) {
+      if (incident.state === 'closed') continue;
+      const stage = incidentFlow.indexOf(incident.state);
+      const due = Date.parse(incident.updatedAt) + (INCIDENT_STAGE_SECONDS[stage] ?? 30) * 1000;
+      if (now.getTime() < due) continue;
+      const next = incidentFlow[stage + 1] ?? 'closed';
+      const moved = { ...incident, state: next, updatedAt: at };
+      this.incidents.set(incident.id, moved);
+      if (next === 'dispatched') this.assignNearestCrew(moved);
+      if (next === 'closed') {
+        for (const [sensorIndex, id] of this.openIncidentBySensor) if (id === incident.id) this.openIncidentBySensor.delete(sensorIndex);
+        for (const [crewIndex, id] of this.crewAssignments) if (id === incident.id) this.crewAssignments.delete(crewIndex);
+      }
+      changed = true;
+    }
+    if (changed) this.pruneClosed();
+    return changed;
+  }
+
+  /** Keeps memory flat over weeks of running: only the newest closed incidents stay in the live list. */
+  private pruneClosed(): void {
+    const closed = [...this.incidents.values()].filter((incident) => incident.state === 'closed');
+    closed.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    for (const incident of closed.slice(0, Math.max(0, closed.length - KEPT_CLOSED_INCIDENTS))) {
+      this.incidents.delete(incident.id);
+    }
+  }
+}
+
+function roundedArray(values: Float64Array): number[] {
+  return Array.from(values, round6);
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

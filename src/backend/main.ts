@@ -1,0 +1,31 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APP_VERSION } from '../shared/app-version.js';
+import { prepareDataDir } from '../node/data-dir.js';
+import { DEFAULT_BACKEND_PORT, isLoopback, parseHostConfig } from '../node/host-config.js';
+import { createFileLogger } from '../node/logger.js';
+import { runUntilSignalled } from '../node/process-lifecycle.js';
+import { generateToken } from '../node/token.js';
+import { startBackend } from './backend-server.js';
+
+// The bundle sits in out/backend/; the app root two levels up.
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+await runUntilSignalled('backend', async () => {
+  const config = parseHostConfig({ argv: process.argv.slice(2), env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
+  const token = config.token ?? (isLoopback(config.host) ? null : generateToken());
+  prepareDataDir(config.dataDir);
+  const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
+  const backend = await startBackend({
+    host: config.host,
+    port: config.port,
+    dataDir: join(config.dataDir, 'backend'),
+    cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
+    token,
+    appVersion: APP_VERSION,
+    logger,
+  });
+  console.log(`Zhili backend: ${backend.url}`);
+  if (token !== null && config.token === null) console.log(`Zhili backend token (give consoles --backend-token): ${token}`);
+  return () => backend.close();
+});

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { startBackend, type RunningBackend } from '../../backend/backend-server.js';
+import { prepareDataDir } from '../../node/data-dir.js';
+import { LOOPBACK_HOST, type HostConfig } from '../../node/host-config.js';
+import { createFileLogger, type Logger } from '../../node/logger.js';
+import { createConsoleCore, type ConsoleCore } from '../core/console-core.js';
+
+export interface StartedConsole {
+  core: ConsoleCore;
+  logger: Logger;
+  /** The in-process backend, when no backend URL was configured. */
+  embeddedBackend: RunningBackend | null;
+  stop(): Promise<void>;
+}
+
+export interface StartConsoleOptions {
+  config: HostConfig;
+  host: 'electron' | 'web';
+  appVersion: string;
+  cityDir: string;
+  echo?: (line: string) => void;
+}
+
+/**
+ * Node-only composition shared by the Electron and web hosts: data folder, logs, the embedded backend when none is
+ * configured, and the console core. Each host adds only its transport and windows on top.
+ */
+export async function startConsole(options: StartConsoleOptions): Promise<StartedConsole> {
+  const { config } = options;
+  prepareDataDir(config.dataDir);
+  const logger = createFileLogger({
+    directory: join(config.dataDir, 'logs'),
+    name: options.host === 'web' ? 'web-host' : 'electron-host',
+    ...(options.echo ? { echo: options.echo } : {}),
+  });
+  logger.info('starting', { version: options.appVersion, dataDir: config.dataDir, backendUrl: config.backendUrl });
+
+  let embeddedBackend: RunningBackend | null = null;
+  if (config.backendUrl === null) {
+    embeddedBackend = await startBackend({
+      host: LOOPBACK_HOST,
+      port: 0,
+      dataDir: join(config.dataDir, 'backend'),
+      cityDir: options.cityDir,
+      token: null,
+      appVersion: options.appVersion,
+      logger: logger.child('embedded-backend'),
+    });
+  }
+  try {
+    const core = createConsoleCore({
+      host: options.host,
+      appVersion: options.appVersion,
+      dataDir: config.dataDir,
+      cityDir: options.cityDir,
+      backend: {
+        url: embeddedBackend?.url ?? (config.backendUrl as string),
+        embedded: embeddedBackend !== null,
+        ...(config.backendToken ? { token: config.backendToken } : {}),
+      },
+      logger,
+    });
+    return {
+      core,
+      logger,
+      embeddedBackend,
+      async stop() {
+        core.dispose();
+        await embeddedBackend?.close();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    await embeddedBackend?.close();
+    throw error;
+  }
+}

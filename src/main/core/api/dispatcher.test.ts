@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { recordingLogger } from '../../../../test/helpers/test-logger.js';
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import { defaultSettings } from '../../../shared/domain/settings.js';
+import { createApiDispatch, type ApiHandlers, type CallOrigin } from './dispatcher.js';
+
+const origin: CallOrigin = { transport: 'test', clientId: 't', role: null };
+
+function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
+  const fail = () => {
+    throw new Error('not called in this test');
+  };
+  return {
+    'host.info': fail,
+    'backend.status': fail,
+    'settings.get': () => defaultSettings,
+    'settings.update': (patch) => ({ ...defaultSettings, ...patch }),
+    'city.basemap': fail,
+    'city.about': fail,
+    'directory.crews': fail,
+    'feed.summary': fail,
+    'incidents.list': fail,
+    ...overrides,
+  };
+}
+
+describe('createApiDispatch', () => {
+  it('passes parsed params to the handler and wraps the value', async () => {
+    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    await expect(dispatch('settings.update', { language: 'en' }, origin)).resolves.toEqual({
+      ok: true,
+      value: { ...defaultSettings, language: 'en' },
+    });
+  });
+
+  it('answers an unknown method as data', async () => {
+    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    const response = await dispatch('fs.readFile', {}, origin);
+    expect(response).toEqual({ ok: false, error: { code: 'unknown-method', message: 'Unknown method "fs.readFile".' } });
+  });
+
+  it('does not treat inherited object keys as methods', async () => {
+    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    expect((await dispatch('constructor', {}, origin)).ok).toBe(false);
+    expect((await dispatch('__proto__', {}, origin)).ok).toBe(false);
+  });
+
+  it('rejects params that break the schema, naming each field', async () => {
+    const logger = recordingLogger();
+    const dispatch = createApiDispatch(handlers(), logger);
+    const response = await dispatch('settings.update', { language: 'fr', extra: 1 }, origin);
+    expect(response.ok).toBe(false);
+    if (response.ok) return;
+    expect(response.error.code).toBe('invalid-params');
+    expect(response.error.issues?.map((issue) => issue.path)).toEqual(expect.arrayContaining(['language']));
+    expect(logger.records.some((record) => record.level === 'warn')).toBe(true);
+  });
+
+  it('turns an ApiFailure into its error and anything else into an internal error without details', async () => {
+    const dispatch = createApiDispatch(
+      handlers({
+        'settings.get': () => {
+          throw new ApiFailure(apiError('unavailable', 'down'));
+        },
+        'feed.summary': () => {
+          throw new Error('secret stack detail');
+        },
+      }),
+      recordingLogger(),
+    );
+    expect(await dispatch('settings.get', {}, origin)).toEqual({ ok: false, error: { code: 'unavailable', message: 'down' } });
+    const internal = await dispatch('feed.summary', {}, origin);
+    expect(internal.ok).toBe(false);
+    if (!internal.ok) {
+      expect(internal.error.code).toBe('internal');
+      expect(internal.error.message).not.toContain('secret');
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { isApiEventName, type ApiEventName, type ApiEventPayload } from '../../../shared/contract/api.js';
+import { apiError, type ApiError } from '../../../shared/contract/errors.js';
+
+export type EventDelivery = (event: ApiEventName, payload: unknown) => void;
+
+/** One window's or tab's subscriptions; disposing it drops them all. */
+export interface HubConnection {
+  subscribe(event: string): ApiError | null;
+  unsubscribe(event: string): void;
+  dispose(): void;
+}
+
+/**
+ * Fans host events out to the connections that asked for them. Each transport opens one connection per window or
+ * socket and passes a delivery function that serialises the event onto its channel.
+ */
+export class EventHub {
+  private readonly connections = new Set<{ events: Set<ApiEventName>; deliver: EventDelivery }>();
+
+  emit<E extends ApiEventName>(event: E, payload: ApiEventPayload<E>): void {
+    for (const connection of this.connections) {
+      if (connection.events.has(event)) connection.deliver(event, payload);
+    }
+  }
+
+  connect(deliver: EventDelivery): HubConnection {
+    const connection = { events: new Set<ApiEventName>(), deliver };
+    this.connections.add(connection);
+    return {
+      subscribe: (event) => {
+        if (!isApiEventName(event)) return apiError('invalid-message', `Unknown event "${event}".`);
+        connection.events.add(event);
+        return null;
+      },
+      unsubscribe: (event) => {
+        if (isApiEventName(event)) connection.events.delete(event);
+      },
+      dispose: () => {
+        this.connections.delete(connection);
+      },
+    };
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+}

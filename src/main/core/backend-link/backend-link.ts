@@ -1,0 +1,179 @@
+import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import {
+  BACKEND_PROTOCOL_VERSION,
+  backendSchemas,
+  type BackendClientToServerEvents,
+  type BackendServerToClientEvents,
+} from '../../../shared/backend/protocol.js';
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import type { BackendConnectionState, BackendStatus } from '../../../shared/domain/backend.js';
+import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
+import type { FeedSummary, Incident } from '../../../shared/domain/feed.js';
+import type { Logger } from '../../../node/logger.js';
+import type { EventHub } from '../api/event-hub.js';
+
+export interface BackendLinkOptions {
+  url: string;
+  embedded: boolean;
+  consoleId: string;
+  appVersion: string;
+  token?: string;
+  hub: EventHub;
+  logger: Logger;
+  /** How long a request waits for the backend before it fails as unavailable. */
+  requestTimeoutMs?: number;
+}
+
+type BackendSocket = Socket<BackendServerToClientEvents, BackendClientToServerEvents>;
+
+/**
+ * The console's one connection to the command-centre backend. It keeps reconnecting on its own, publishes every change
+ * of state to the windows, and checks everything the backend sends against the shared protocol schemas.
+ */
+export class BackendLink {
+  private readonly socket: BackendSocket;
+  private status: BackendStatus;
+  private lastSummary: FeedSummary | null = null;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: BackendLinkOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+    this.status = {
+      state: 'connecting',
+      url: options.url,
+      embedded: options.embedded,
+      since: new Date().toISOString(),
+      lastError: null,
+      serverVersion: null,
+    };
+    this.socket = io(options.url, {
+      transports: ['websocket'],
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 2000,
+      auth: {
+        protocol: BACKEND_PROTOCOL_VERSION,
+        consoleId: options.consoleId,
+        appVersion: options.appVersion,
+        ...(options.token ? { token: options.token } : {}),
+      },
+    });
+    this.socket.on('connect', () => void this.onConnect());
+    this.socket.on('disconnect', (reason) => this.setState('disconnected', `disconnected: ${reason}`));
+    this.socket.on('connect_error', (error) => this.onConnectError(error));
+    this.socket.on('feed:summary', (summary) => {
+      const parsed = this.accept(backendSchemas.feedSummary, summary, 'feed:summary');
+      if (!parsed) return;
+      this.lastSummary = parsed;
+      options.hub.emit('feed.summary', parsed);
+    });
+    this.socket.on('feed:tick', (tick) => {
+      const parsed = this.accept(backendSchemas.feedTick, tick, 'feed:tick');
+      if (parsed) options.hub.emit('feed.tick', parsed);
+    });
+    this.socket.on('incidents:changed', (incidents) => {
+      const parsed = this.accept(backendSchemas.incidentList, incidents, 'incidents:changed');
+      if (parsed) options.hub.emit('incidents.changed', parsed);
+    });
+  }
+
+  getStatus(): BackendStatus {
+    return this.status;
+  }
+
+  getSummary(): FeedSummary | null {
+    return this.lastSummary;
+  }
+
+  async crews(query: CrewQuery): Promise<Crew[]> {
+    return this.request(backendSchemas.crews, (reply) => this.connectedSocket().emit('directory:crews', query, reply));
+  }
+
+  async incidents(): Promise<Incident[]> {
+    return this.request(backendSchemas.incidents, (reply) => this.connectedSocket().emit('incidents:list', reply));
+  }
+
+  dispose(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  private async onConnect(): Promise<void> {
+    try {
+      const hello = await this.request(backendSchemas.hello, (reply) => this.socket.emit('hello', reply));
+      this.status = { ...this.status, serverVersion: hello.serverVersion };
+      this.setState('connected', null);
+      const summary = await this.request(backendSchemas.summary, (reply) => this.socket.emit('feed:summary', reply));
+      this.lastSummary = summary;
+      this.options.hub.emit('feed.summary', summary);
+    } catch (error) {
+      this.options.logger.warn('backend handshake failed', { error });
+    }
+  }
+
+  private onConnectError(error: Error): void {
+    const data = (error as Error & { data?: { reason?: string } }).data;
+    if (data?.reason === 'incompatible-protocol') {
+      // Retrying cannot help until one side is upgraded; stop hammering the server and say so.
+      this.socket.io.reconnection(false);
+      this.setState('incompatible', error.message);
+      return;
+    }
+    this.setState('disconnected', error.message);
+  }
+
+  private setState(state: BackendConnectionState, lastError: string | null): void {
+    if (this.status.state === state && this.status.lastError === lastError) return;
+    const changed = this.status.state !== state;
+    this.status = {
+      ...this.status,
+      state,
+      lastError: lastError ?? (state === 'connected' ? null : this.status.lastError),
+      since: changed ? new Date().toISOString() : this.status.since,
+    };
+    if (changed) this.options.logger.info('backend connection', { state, url: this.options.url, lastError });
+    this.options.hub.emit('backend.status', this.status);
+  }
+
+  private connectedSocket(): BackendSocket {
+    if (!this.socket.connected) {
+      throw new ApiFailure(apiError('unavailable', `The command-centre backend at ${this.options.url} is not connected.`));
+    }
+    return this.socket;
+  }
+
+  private request<T>(
+    schema: z.ZodType<{ ok: true; value: T } | { ok: false; error: string }>,
+    send: (reply: (raw: unknown) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new ApiFailure(apiError('unavailable', `The backend did not answer within ${this.requestTimeoutMs} ms.`)));
+      }, this.requestTimeoutMs);
+      try {
+        send((raw) => {
+          clearTimeout(timer);
+          const reply = schema.safeParse(raw);
+          if (!reply.success) {
+            this.options.logger.warn('backend reply does not match the protocol', { issues: reply.error.issues });
+            reject(new ApiFailure(apiError('unavailable', 'The backend sent a reply this console cannot read.')));
+          } else if (!reply.data.ok) {
+            reject(new ApiFailure(apiError('unavailable', reply.data.error)));
+          } else {
+            resolve(reply.data.value);
+          }
+        });
+      } catch (error) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+  }
+
+  private accept<T>(schema: z.ZodType<T>, payload: unknown, event: string): T | null {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    this.options.logger.warn('dropped a backend event that does not match the protocol', { event });
+    return null;
+  }
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
+import { CityManifestSchema, type CityManifest } from '../../../shared/city/index.js';
+import type { Logger } from '../../../node/logger.js';
+
+/**
+ * Reads the built demo city for the map and the About panel. Files are read once, on first use, and checked against
+ * their schemas: a missing or damaged build is an `unavailable` error with the command that rebuilds it.
+ */
+export class CityFiles {
+  private basemapCache: Basemap | null = null;
+  private manifestCache: CityManifest | null = null;
+
+  constructor(
+    private readonly cityDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  basemap(): Basemap {
+    this.basemapCache ??= {
+      districts: this.read('districts.geojson', FeatureCollectionSchema),
+      outline: this.read('outline.geojson', FeatureCollectionSchema),
+      rivers: this.read('rivers.geojson', FeatureCollectionSchema),
+    };
+    return this.basemapCache;
+  }
+
+  about(): CityAbout {
+    this.manifestCache ??= this.read('manifest.json', CityManifestSchema);
+    return aboutFromManifest(this.manifestCache);
+  }
+
+  private read<T>(file: string, schema: z.ZodType<T>): T {
+    const path = join(this.cityDir, file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      this.logger.warn('city file unreadable', { path, error });
+      throw new ApiFailure(apiError('unavailable', `The city data file ${path} is missing or unreadable: run \`npm run build:data\`.`));
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.warn('city file does not match its schema', { path, issues: parsed.error.issues.slice(0, 5) });
+      throw new ApiFailure(apiError('unavailable', `The city data file ${path} has an unexpected format: run \`npm run build:data\`.`));
+    }
+    return parsed.data;
+  }
+}
+
+/** Real sources first, then one line per synthetic layer (component chunks folded into one). */
+export function aboutFromManifest(manifest: CityManifest): CityAbout {
+  const synthetic = new Map<string, string>();
+  for (const file of manifest.files) {
+    if (!file.synthetic) continue;
+    const layer = file.path.includes('/') ? `${file.path.split('/')[0]}/` : file.path;
+    if (!synthetic.has(layer)) synthetic.set(layer, file.description);
+  }
+  return {
+    seed: manifest.seed,
+    componentCount: manifest.componentCount,
+    sources: [
+      ...manifest.sources.map((source) => ({
+        name: `${source.name} ${source.version}`,
+        licence: source.licence,
+        used: `${source.taken}; ${source.transform}`,
+        synthetic: false,
+      })),
+      ...[...synthetic].map(([layer, description]) => ({ name: layer, licence: 'Zhili', used: description, synthetic: true })),
+    ],
+    notes: manifest.namedZonesWithoutGeometry.map((zone) => `${zone.name} (${zone.nameEn}): ${zone.note}`),
+  };
+}

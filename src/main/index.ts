@@ -1,0 +1,60 @@
+import { app, dialog, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { APP_VERSION } from '../shared/app-version.js';
+import { DEFAULT_WEB_PORT, parseHostConfig } from '../node/host-config.js';
+import { StartupError } from '../node/startup-error.js';
+import { startConsole, type StartedConsole } from './compose/start-console.js';
+import { registerApiIpc } from './ipc/register-api.js';
+import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
+import { hardenContents } from './platform/harden.js';
+import { createRoleWindow } from './windows/role-window.js';
+
+// Electron composition root: ports, core, IPC and windows are wired here and nowhere else.
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let started: StartedConsole | null = null;
+  let unregisterIpc: (() => void) | null = null;
+
+  const appRoot = app.getAppPath();
+  const preloadPath = join(__dirname, '..', 'preload', 'index.cjs');
+  const rendererDir = join(appRoot, 'out', 'renderer');
+  const cityDir = app.isPackaged ? join(process.resourcesPath, 'city') : join(appRoot, 'resources', 'city', 'generated');
+
+  app.on('second-instance', () => createRoleWindow({ role: 'map', preloadPath }).focus());
+
+  app
+    .whenReady()
+    .then(async () => {
+      const config = parseHostConfig({
+        argv: process.argv.slice(app.isPackaged ? 1 : 2),
+        env: process.env,
+        defaultPort: DEFAULT_WEB_PORT,
+        defaultDataDir: app.getPath('userData'),
+        allowUnknown: true,
+      });
+      hardenContents();
+      serveRenderer(rendererDir);
+      started = await startConsole({ config, host: 'electron', appVersion: APP_VERSION, cityDir: config.cityDir ?? cityDir });
+      unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
+      createRoleWindow({ role: 'map', preloadPath });
+    })
+    .catch((error: unknown) => {
+      const message = error instanceof StartupError ? error.message : `Unexpected error: ${String(error)}`;
+      dialog.showErrorBox('Zhili 智理 could not start', message);
+      app.exit(1);
+    });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (!started) return;
+    event.preventDefault();
+    const stopping = started;
+    started = null;
+    unregisterIpc?.();
+    void stopping.stop().finally(() => app.exit(0));
+  });
+}

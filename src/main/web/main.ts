@@ -1,0 +1,43 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APP_VERSION } from '../../shared/app-version.js';
+import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from '../../node/host-config.js';
+import { runUntilSignalled } from '../../node/process-lifecycle.js';
+import { generateToken } from '../../node/token.js';
+import { startConsole } from '../compose/start-console.js';
+import { startWebServer } from './web-server.js';
+
+// The bundle sits in out/main/; the built renderer in out/renderer/; the app root two levels up.
+const here = dirname(fileURLToPath(import.meta.url));
+const appRoot = join(here, '..', '..');
+
+await runUntilSignalled('web host', async () => {
+  const config = parseHostConfig({ argv: process.argv.slice(2), env: process.env, defaultPort: DEFAULT_WEB_PORT });
+  const token = config.token ?? (isLoopback(config.host) ? null : generateToken());
+  const started = await startConsole({
+    config,
+    host: 'web',
+    appVersion: APP_VERSION,
+    cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
+    echo: (line) => console.error(line),
+  });
+  try {
+    const server = await startWebServer({
+      core: started.core,
+      host: config.host,
+      port: config.port,
+      rendererDir: join(appRoot, 'out', 'renderer'),
+      token,
+      logger: started.logger.child('web'),
+    });
+    started.logger.info('web host ready', { url: server.url.replace(/token=[^&]+/, 'token=…') });
+    console.log(`Zhili web host: ${server.url}`);
+    return async () => {
+      await server.close();
+      await started.stop();
+    };
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+});

@@ -1,0 +1,234 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ClientMessageSchema, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
+import { apiError, issuesOf } from '../../shared/contract/errors.js';
+import { RoleSchema, roles } from '../../shared/domain/roles.js';
+import { listen, urlHost } from '../../node/listen.js';
+import type { Logger } from '../../node/logger.js';
+import type { ConsoleCore } from '../core/console-core.js';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
+
+export interface WebServerOptions {
+  core: ConsoleCore;
+  host: string;
+  port: number;
+  /** The built renderer (index.html and assets/). */
+  rendererDir: string;
+  /** Required from every page and socket when set; set whenever the host listens beyond loopback. */
+  token: string | null;
+  logger: Logger;
+}
+
+export interface WebServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const TOKEN_COOKIE = 'zhili_token';
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.bin': 'application/octet-stream',
+};
+
+/** The web host's transport: the built renderer over HTTP and the host API contract over one WebSocket per tab. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { core, logger, token } = options;
+
+  const authorised = (request: IncomingMessage, url: URL): boolean => {
+    if (token === null) return true;
+    const offered = url.searchParams.get('token') ?? cookie(request, TOKEN_COOKIE);
+    return offered !== null && sameSecret(offered, token);
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    setSecurityHeaders(response);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendText(response, 405, 'Method not allowed.');
+    }
+    if (url.pathname === '/healthz') {
+      const backend = core.backend.getStatus();
+      return sendJson(response, 200, {
+        status: 'ok',
+        app: 'zhili',
+        version: core.info.appVersion,
+        host: core.info.host,
+        startedAt: core.info.startedAt,
+        backend: { state: backend.state, url: backend.url, embedded: backend.embedded, since: backend.since },
+      });
+    }
+    if (!authorised(request, url)) {
+      return sendText(response, 401, 'This Zhili web host needs its access token: open the URL it printed at start (…?token=…).');
+    }
+    if (token !== null && url.searchParams.get('token') !== null) {
+      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
+    }
+    const role = url.pathname.split('/').filter(Boolean)[0];
+    if (url.pathname === '/' || (url.pathname === `/${role}` && RoleSchema.safeParse(role).success)) {
+      return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache');
+    }
+    if (role !== undefined && (roles as readonly string[]).includes(role) && url.pathname === `/${role}/`) {
+      response.writeHead(301, { Location: `/${role}${url.search}` });
+      return response.end();
+    }
+    const file = safeJoin(options.rendererDir, url.pathname);
+    if (file === null || !existsSync(file) || !statSync(file).isFile()) return sendText(response, 404, 'Not found.');
+    return sendFile(response, file, url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    const refuse = (status: number, reason: string) => {
+      logger.warn('refused a WebSocket', { reason, origin: request.headers.origin, address: request.socket.remoteAddress });
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
+    };
+    if (url.pathname !== WEB_SOCKET_PATH) return refuse(404, 'Not Found');
+    // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket hijacking).
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
+      return refuse(403, 'Forbidden');
+    }
+    if (!authorised(request, url)) return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url));
+  });
+
+  const serveSocket = (ws: WebSocket & { alive?: boolean }, url: URL) => {
+    const role = RoleSchema.safeParse(url.searchParams.get('role'));
+    const origin = { transport: 'web' as const, clientId: randomUUID(), role: role.success ? role.data : null };
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const connection = core.hub.connect((event, payload) => send({ t: 'event', event, payload }));
+    ws.alive = true;
+    ws.on('pong', () => {
+      ws.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      let raw: unknown;
+      try {
+        raw = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        raw = undefined;
+      }
+      const message = ClientMessageSchema.safeParse(raw);
+      if (!message.success) {
+        logger.warn('rejected a malformed message', { clientId: origin.clientId });
+        return send({
+          t: 'error',
+          error: apiError('invalid-message', 'The host could not read that message; it expects the JSON messages of the Zhili wire protocol.', raw === undefined ? undefined : issuesOf(message.error)),
+        });
+      }
+      const body = message.data;
+      if (body.t === 'call') {
+        void core.dispatch(body.method, body.params, origin).then((response) => send({ t: 'result', id: body.id, response }));
+      } else if (body.t === 'subscribe') {
+        const error = connection.subscribe(body.event);
+        if (error) send({ t: 'error', error });
+      } else {
+        connection.unsubscribe(body.event);
+      }
+    });
+    ws.on('close', () => connection.dispose());
+    ws.on('error', (error) => logger.warn('socket error', { clientId: origin.clientId, error }));
+    send({ t: 'hello', protocol: WIRE_PROTOCOL_VERSION, appVersion: core.info.appVersion });
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const client of sockets.clients as Set<WebSocket & { alive?: boolean }>) {
+      if (client.alive === false) {
+        client.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const port = await listen(server, options.host, options.port, 'web host');
+  const base = `http://${urlHost(options.host)}:${port}/`;
+  return {
+    url: token === null ? base : `${base}?token=${encodeURIComponent(token)}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function setSecurityHeaders(response: ServerResponse): void {
+  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(text);
+}
+
+function sendFile(response: ServerResponse, file: string, cacheControl: string): void {
+  response.writeHead(200, {
+    'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': statSync(file).size,
+    'Cache-Control': cacheControl,
+  });
+  createReadStream(file).pipe(response);
+}
+
+/** Resolves a URL path inside `root`, or null when it would escape it. */
+function safeJoin(root: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = normalize(join(root, decoded));
+  return file.startsWith(normalize(root) + sep) ? file : null;
+}
+
+function cookie(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+function sameSecret(offered: string, expected: string): boolean {
+  const a = Buffer.from(offered);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from './host-config.js';
+import { StartupError } from './startup-error.js';
+
+const parse = (argv: string[], env: Record<string, string> = {}) =>
+  parseHostConfig({ argv, env, defaultPort: DEFAULT_WEB_PORT, defaultDataDir: '/tmp/zhili-default' });
+
+describe('parseHostConfig', () => {
+  it('needs no configuration: loopback, the default port and data folder, the embedded backend', () => {
+    expect(parse([])).toEqual({
+      forceWeb: false,
+      host: '127.0.0.1',
+      port: DEFAULT_WEB_PORT,
+      dataDir: '/tmp/zhili-default',
+      backendUrl: null,
+      backendToken: null,
+      token: null,
+      cityDir: null,
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { ZHILI_HOST: '0.0.0.0', ZHILI_PORT: '8000', ZHILI_DATA_DIR: '/srv/zhili', ZHILI_BACKEND_URL: 'http://10.0.0.5:7420' };
+    expect(parse([], env)).toMatchObject({ host: '0.0.0.0', port: 8000, dataDir: '/srv/zhili', backendUrl: 'http://10.0.0.5:7420' });
+    expect(parse(['--port', '9000', '--web', '--data-dir', '/data'], env)).toMatchObject({ port: 9000, forceWeb: true, dataDir: '/data' });
+  });
+
+  it('rejects bad values and unknown options with one sentence naming the fix', () => {
+    expect(() => parse(['--port', 'eighty'])).toThrow(StartupError);
+    expect(() => parse(['--port', 'eighty'])).toThrow(/give --port \(or ZHILI_PORT\) a number/);
+    expect(() => parse(['--backend-url', 'ftp://x'])).toThrow(/not an http\(s\) or ws\(s\) URL/);
+    expect(() => parse(['--prot', '1'])).toThrow(/the options are --web, --host, --port/);
+  });
+
+  it('lets the Electron host ignore Chromium switches', () => {
+    expect(parseHostConfig({ argv: ['--no-sandbox', '--port', '1234'], env: {}, defaultPort: 1, allowUnknown: true }).port).toBe(1234);
+  });
+});
+
+describe('isLoopback', () => {
+  it('knows the loopback names and addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '192.168.1.10', '::'].some(isLoopback)).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { StartupError } from './startup-error.js';
+
+export const DEFAULT_WEB_PORT = 7400;
+export const DEFAULT_BACKEND_PORT = 7420;
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** Options shared by every entry point; each also reads its environment variable (flag wins). */
+export interface HostConfig {
+  /** `--web`: serve the web host even where Electron is installed. */
+  forceWeb: boolean;
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `--backend-url`: a shared command-centre backend; none means the embedded one. */
+  backendUrl: string | null;
+  /** `--backend-token`: presented to a backend that listens beyond loopback. */
+  backendToken: string | null;
+  /** `--token`: required from clients when listening beyond loopback (generated when not given). */
+  token: string | null;
+  cityDir: string | null;
+}
+
+const options = {
+  web: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'backend-url': { type: 'string' },
+  'backend-token': { type: 'string' },
+  token: { type: 'string' },
+  'city-dir': { type: 'string' },
+  'backend-only': { type: 'boolean' },
+} as const;
+
+export interface ParseHostConfigInput {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  defaultPort: number;
+  defaultDataDir?: string;
+  /** Electron adds Chromium switches of its own, so its host ignores options it does not know. */
+  allowUnknown?: boolean;
+}
+
+export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
+  } catch (error) {
+    throw new StartupError(
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token and --city-dir.`,
+    );
+  }
+  const text = (flag: keyof typeof options, variable: string): string | null => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === 'string' && fromFlag !== '') return fromFlag;
+    const fromEnv = input.env[variable];
+    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
+  };
+
+  const portText = text('port', 'ZHILI_PORT');
+  const port = portText === null ? input.defaultPort : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StartupError(`The port "${portText}" is not a port number: give --port (or ZHILI_PORT) a number from 0 to 65535.`);
+  }
+  const backendUrl = text('backend-url', 'ZHILI_BACKEND_URL');
+  if (backendUrl !== null && !/^(https?|wss?):\/\/[^\s]+$/.test(backendUrl)) {
+    throw new StartupError(`The backend URL "${backendUrl}" is not an http(s) or ws(s) URL: fix --backend-url or ZHILI_BACKEND_URL.`);
+  }
+  const dataDir = text('data-dir', 'ZHILI_DATA_DIR');
+  const cityDir = text('city-dir', 'ZHILI_CITY_DIR');
+  return {
+    forceWeb: values.web === true,
+    host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
+    port,
+    dataDir: resolve(dataDir ?? input.defaultDataDir ?? defaultDataDir()),
+    backendUrl,
+    backendToken: text('backend-token', 'ZHILI_BACKEND_TOKEN'),
+    token: text('token', 'ZHILI_TOKEN'),
+    cityDir: cityDir === null ? null : resolve(cityDir),
+  };
+}
+
+/** Where a console keeps its data when not told: the platform's per-user application data folder. */
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Zhili');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Zhili');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'zhili');
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,45 @@
+import type { ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
+import type { ApiError } from '../../shared/contract/errors.js';
+import { WEB_SOCKET_PATH } from '../../shared/contract/wire.js';
+import { roleFromPath } from '../../shared/domain/roles.js';
+import { createWebSocketBridge, type HostLinkState } from './web-socket-bridge.js';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a browser served by the web host. */
+    zhili?: HostBridge;
+  }
+}
+
+export interface HostConnection {
+  readonly bridge: HostBridge;
+  readonly kind: 'electron' | 'web';
+  linkState(): HostLinkState;
+  onLinkState(listener: (state: HostLinkState) => void): () => void;
+}
+
+/** The only place the renderer decides how it reaches its host. */
+export function connectToHost(): HostConnection {
+  if (window.zhili) {
+    const bridge = window.zhili;
+    return { bridge, kind: 'electron', linkState: () => 'connected', onLinkState: () => () => undefined };
+  }
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const role = roleFromPath(location.pathname);
+  const bridge = createWebSocketBridge(`${scheme}://${location.host}${WEB_SOCKET_PATH}${role ? `?role=${role}` : ''}`);
+  return { bridge, kind: 'web', linkState: bridge.linkState, onLinkState: bridge.onLinkState };
+}
+
+export class ApiCallError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+  }
+}
+
+/** Calls the host and unwraps the answer; a host-side failure becomes an ApiCallError carrying the plain error. */
+export async function callHost<M extends ApiMethodName>(bridge: HostBridge, method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+  const response = await bridge.call(method, params);
+  if (!response.ok) throw new ApiCallError(response.error);
+  return response.value;
+}

@@ -1,0 +1,129 @@
+import type { ApiEventName, ApiEventPayload, ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
+import { apiError, type ApiResponse } from '../../shared/contract/errors.js';
+import { ServerMessageSchema, type ClientMessage } from '../../shared/contract/wire.js';
+
+export type HostLinkState = 'connecting' | 'connected' | 'disconnected';
+
+export interface WebSocketBridge extends HostBridge {
+  linkState(): HostLinkState;
+  onLinkState(listener: (state: HostLinkState) => void): () => void;
+  dispose(): void;
+}
+
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+/**
+ * The web host's client side of the contract. It reconnects on its own with back-off, replays subscriptions after a
+ * reconnect, and answers calls made while the host is unreachable with an `unavailable` error instead of hanging.
+ */
+export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSocket = WebSocket): WebSocketBridge {
+  let socket: WebSocket | null = null;
+  let state: HostLinkState = 'connecting';
+  let retryMs = RETRY_MIN_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+  let nextId = 1;
+  const pending = new Map<number, (response: ApiResponse<unknown>) => void>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const linkListeners = new Set<(state: HostLinkState) => void>();
+
+  const setState = (next: HostLinkState) => {
+    if (state === next) return;
+    state = next;
+    for (const listener of linkListeners) listener(next);
+  };
+
+  const send = (message: ClientMessage): boolean => {
+    if (socket?.readyState !== WebSocketImpl.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  };
+
+  const failPending = (message: string) => {
+    for (const resolve of pending.values()) resolve({ ok: false, error: apiError('unavailable', message) });
+    pending.clear();
+  };
+
+  const open = () => {
+    if (disposed) return;
+    setState('connecting');
+    const ws = new WebSocketImpl(url);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = RETRY_MIN_MS;
+      for (const event of listeners.keys()) send({ t: 'subscribe', event });
+      setState('connected');
+    };
+    ws.onmessage = (message) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      const parsed = ServerMessageSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const body = parsed.data;
+      if (body.t === 'result') {
+        pending.get(body.id)?.(body.response);
+        pending.delete(body.id);
+      } else if (body.t === 'event') {
+        for (const listener of listeners.get(body.event) ?? []) listener(body.payload);
+      } else if (body.t === 'error') {
+        console.warn(`Zhili host refused a message: ${body.error.message}`);
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      failPending('The connection to the Zhili host was lost.');
+      setState('disconnected');
+      if (disposed) return;
+      retryTimer = setTimeout(open, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    };
+  };
+  open();
+
+  return {
+    call<M extends ApiMethodName>(method: M, params: ApiParams<M>): Promise<ApiResponse<ApiResult<M>>> {
+      return new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve as (response: ApiResponse<unknown>) => void);
+        if (!send({ t: 'call', id, method, params })) {
+          pending.delete(id);
+          resolve({ ok: false, error: apiError('unavailable', 'The Zhili host is not connected.') });
+        }
+      });
+    },
+    subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+        send({ t: 'subscribe', event });
+      }
+      const wrapped = listener as (payload: unknown) => void;
+      set.add(wrapped);
+      return () => {
+        const current = listeners.get(event);
+        if (!current?.delete(wrapped) || current.size > 0) return;
+        listeners.delete(event);
+        send({ t: 'unsubscribe', event });
+      };
+    },
+    linkState: () => state,
+    onLinkState(listener) {
+      linkListeners.add(listener);
+      return () => linkListeners.delete(listener);
+    },
+    dispose() {
+      disposed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      failPending('The Zhili client was closed.');
+      socket?.close();
+      socket = null;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { useEffect } from 'react';
+import { roleFromPath, roles } from '../../../shared/domain/roles.js';
+import { useTranslation } from '../../i18n/use-translation.js';
+import { useAppModel } from '../../state/app-model.js';
+import { useStore } from '../../state/store.js';
+import { AboutDialog } from '../about/AboutDialog.js';
+import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { DispatchView } from '../dispatch/DispatchView.js';
+import { MapView } from '../map/MapView.js';
+import { KpiBar } from '../overview/KpiBar.js';
+import { Clock } from './Clock.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { PendingRole } from './PendingRole.js';
+import { commandFor, navigateToRole } from './commands.js';
+
+/** The frame every window shows: roles, the headline figures, the connection state and the clock. */
+export function Shell() {
+  const t = useTranslation();
+  const model = useAppModel();
+  const { role, overlay } = useStore(model.shell, (state) => state);
+  const settings = useStore(model.settings, (value) => value);
+  const hostLink = useStore(model.connection, (state) => state.host);
+
+  useEffect(() => {
+    document.documentElement.lang = settings.language;
+    document.documentElement.dataset.theme = settings.theme;
+    document.title = `${t(`role.${role}`)} · ${t('app.shortName')}`;
+  }, [settings, role, t]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') return model.closeOverlay();
+      const command = commandFor(event);
+      if (!command) return;
+      event.preventDefault();
+      command.run(model);
+    };
+    const onPop = () => model.setRole(roleFromPath(location.pathname) ?? 'map');
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('popstate', onPop);
+    };
+  }, [model]);
+
+  return (
+    <div className="shell">
+      <header className="shell-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            智
+          </span>
+          <h1>{t('app.name')}</h1>
+          <span className="synthetic-badge" title={t('about.syntheticNote')}>
+            {t('synthetic.badge')}
+          </span>
+        </div>
+        <nav className="roles" aria-label="roles">
+          {roles.map((name, index) => (
+            <a
+              key={name}
+              href={`/${name}`}
+              className={name === role ? 'active' : ''}
+              aria-current={name === role ? 'page' : undefined}
+              title={`Alt+${index + 1}`}
+              onClick={(event) => {
+                event.preventDefault();
+                navigateToRole(model, name);
+              }}
+            >
+              {t(`role.${name}`)}
+            </a>
+          ))}
+        </nav>
+        <div className="header-tools">
+          <Clock />
+          <button
+            type="button"
+            data-testid="language-toggle"
+            title="Alt+L"
+            onClick={() => void model.updateSettings({ language: settings.language === 'zh-CN' ? 'en' : 'zh-CN' })}
+          >
+            {t('language.switch')}
+          </button>
+          <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
+            {t('about.open')}
+          </button>
+          <button type="button" title="F1" onClick={() => model.toggleOverlay('help')}>
+            {t('help.open')}
+          </button>
+        </div>
+      </header>
+      <KpiBar />
+      {hostLink === 'disconnected' && (
+        <div className="banner" role="alert">
+          {t('connection.lost')}
+        </div>
+      )}
+      <main className="role-area" data-role={role}>
+        {role === 'map' && <MapView />}
+        {role === 'dispatch' && <DispatchView />}
+        {role === 'video' && <PendingRole what="role.video.pending" />}
+        {role === 'plans' && <PendingRole what="role.plans.pending" />}
+      </main>
+      <footer className="shell-footer">
+        <ConnectionIndicator />
+      </footer>
+      {overlay === 'about' && <AboutDialog />}
+      {overlay === 'help' && <HelpOverlay />}
+    </div>
+  );
+}

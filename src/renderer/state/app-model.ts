@@ -1,0 +1,109 @@
+import { createContext, useContext } from 'react';
+import type { FeedSummary, Incident } from '../../shared/domain/feed.js';
+import type { HostInfo } from '../../shared/domain/host.js';
+import { defaultSettings, type Settings, type SettingsPatch } from '../../shared/domain/settings.js';
+import type { Role } from '../../shared/domain/roles.js';
+import { callHost, type HostConnection } from '../bridge/host.js';
+import {
+  initialConnectionState,
+  withBackendStatus,
+  withHostLink,
+  type ConnectionState,
+} from '../features/connection/connection-state.js';
+import { createStore, type Store } from './store.js';
+
+export type Overlay = 'none' | 'about' | 'help';
+
+export interface ShellState {
+  role: Role;
+  overlay: Overlay;
+}
+
+/**
+ * The renderer's state, one store per feature, and the subscriptions that keep it current. Live objects (the map,
+ * later players and SIP sessions) stay outside, in engines owned by their views.
+ */
+export class AppModel {
+  readonly connection: Store<ConnectionState> = createStore(initialConnectionState);
+  readonly settings: Store<Settings> = createStore(defaultSettings);
+  readonly summary: Store<FeedSummary | null> = createStore<FeedSummary | null>(null);
+  readonly incidents: Store<Incident[]> = createStore<Incident[]>([]);
+  readonly hostInfo: Store<HostInfo | null> = createStore<HostInfo | null>(null);
+  readonly shell: Store<ShellState>;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    readonly host: HostConnection,
+    initialRole: Role,
+  ) {
+    this.shell = createStore<ShellState>({ role: initialRole, overlay: 'none' });
+    const { bridge } = host;
+    this.disposers.push(
+      host.onLinkState((link) => {
+        this.connection.update((state) => withHostLink(state, link));
+        if (link === 'connected') void this.refresh();
+      }),
+      bridge.subscribe('backend.status', (status) => {
+        this.connection.update((state) => withBackendStatus(state, status));
+        if (status.state === 'connected') void this.refreshIncidents();
+      }),
+      bridge.subscribe('settings.changed', (settings) => this.settings.update(() => settings)),
+      bridge.subscribe('feed.summary', (summary) => this.summary.update(() => summary)),
+      bridge.subscribe('incidents.changed', (incidents) => this.incidents.update(() => incidents)),
+    );
+    if (host.linkState() === 'connected') {
+      this.connection.update((state) => withHostLink(state, 'connected'));
+      void this.refresh();
+    }
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    const next = await callHost(this.host.bridge, 'settings.update', patch);
+    this.settings.update(() => next);
+  }
+
+  setRole(role: Role): void {
+    this.shell.update((state) => (state.role === role ? state : { ...state, role }));
+  }
+
+  toggleOverlay(overlay: Exclude<Overlay, 'none'>): void {
+    this.shell.update((state) => ({ ...state, overlay: state.overlay === overlay ? 'none' : overlay }));
+  }
+
+  closeOverlay(): void {
+    this.shell.update((state) => (state.overlay === 'none' ? state : { ...state, overlay: 'none' }));
+  }
+
+  dispose(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+  }
+
+  /** Everything a window needs after (re)connecting to its host. */
+  private async refresh(): Promise<void> {
+    const { bridge } = this.host;
+    const [info, settings, backend, summary] = await Promise.all([
+      bridge.call('host.info', {}),
+      bridge.call('settings.get', {}),
+      bridge.call('backend.status', {}),
+      bridge.call('feed.summary', {}),
+    ]);
+    if (info.ok) this.hostInfo.update(() => info.value);
+    if (settings.ok) this.settings.update(() => settings.value);
+    if (backend.ok) this.connection.update((state) => withBackendStatus(state, backend.value));
+    if (summary.ok && summary.value) this.summary.update(() => summary.value);
+    if (backend.ok && backend.value.state === 'connected') await this.refreshIncidents();
+  }
+
+  private async refreshIncidents(): Promise<void> {
+    const incidents = await this.host.bridge.call('incidents.list', {});
+    if (incidents.ok) this.incidents.update(() => incidents.value);
+  }
+}
+
+export const AppModelContext = createContext<AppModel | null>(null);
+
+export function useAppModel(): AppModel {
+  const model = useContext(AppModelContext);
+  if (!model) throw new Error('useAppModel outside AppModelContext');
+  return model;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CrewQuerySchema, CrewSchema, type Crew, type CrewQuery } from '../domain/directory.js';
+import {
+  FeedSummarySchema,
+  FeedTickSchema,
+  IncidentSchema,
+  type FeedSummary,
+  type FeedTick,
+  type Incident,
+} from '../domain/feed.js';
+
+/**
+ * The socket.io protocol between a console and the command-centre backend. Bump the version on any incompatible
+ * change; the backend refuses a console that speaks another version with a message saying which to install.
+ */
+export const BACKEND_PROTOCOL_VERSION = 1;
+
+export const BackendHandshakeSchema = z.object({
+  protocol: z.number().int(),
+  consoleId: z.string().min(1).max(100),
+  appVersion: z.string().max(50),
+  /** Required when the backend listens beyond loopback. */
+  token: z.string().max(200).optional(),
+});
+export type BackendHandshake = z.infer<typeof BackendHandshakeSchema>;
+
+export const BackendHelloSchema = z.object({
+  protocol: z.number().int(),
+  serverVersion: z.string(),
+  startedAt: z.string(),
+  city: z.object({ synthetic: z.boolean(), crews: z.number().int(), sensors: z.number().int(), vehicles: z.number().int() }),
+});
+export type BackendHello = z.infer<typeof BackendHelloSchema>;
+
+/** Replies to acknowledged requests: errors cross as data, as on the host API. */
+export type BackendReply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const BackendReplySchema = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]);
+
+export interface BackendServerToClientEvents {
+  'feed:summary': (summary: FeedSummary) => void;
+  'feed:tick': (tick: FeedTick) => void;
+  'incidents:changed': (incidents: Incident[]) => void;
+}
+
+export interface BackendClientToServerEvents {
+  hello: (reply: (hello: BackendReply<BackendHello>) => void) => void;
+  'directory:crews': (query: CrewQuery, reply: (crews: BackendReply<Crew[]>) => void) => void;
+  'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
+  'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
+}
+
+/** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
+export const backendSchemas = {
+  hello: BackendReplySchema(BackendHelloSchema),
+  crews: BackendReplySchema(z.array(CrewSchema)),
+  summary: BackendReplySchema(FeedSummarySchema),
+  incidents: BackendReplySchema(z.array(IncidentSchema)),
+  crewQuery: CrewQuerySchema,
+  feedSummary: FeedSummarySchema,
+  feedTick: FeedTickSchema,
+  incidentList: z.array(IncidentSchema),
+} as const;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { BackendStatusSchema } from '../domain/backend.js';
+import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
+import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
+import { FeedSummarySchema, FeedTickSchema, IncidentSchema } from '../domain/feed.js';
+import { HostInfoSchema } from '../domain/host.js';
+import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
+import type { ApiResponse } from './errors.js';
+
+const NoParams = z.object({}).strict();
+
+/**
+ * Everything the renderer may ask of its host. Both hosts (Electron IPC and the web host's WebSocket) serve exactly
+ * this map; a method missing from a host's handlers is a compile error, and every params payload is parsed with its
+ * schema at the host boundary before a handler sees it.
+ */
+export const apiMethods = {
+  'host.info': { params: NoParams, result: HostInfoSchema },
+  'backend.status': { params: NoParams, result: BackendStatusSchema },
+  'settings.get': { params: NoParams, result: SettingsSchema },
+  'settings.update': { params: SettingsPatchSchema, result: SettingsSchema },
+  'city.basemap': { params: NoParams, result: BasemapSchema },
+  'city.about': { params: NoParams, result: CityAboutSchema },
+  'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
+  'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
+  'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
+} as const;
+
+/** Events the host pushes to the windows that subscribed to them. */
+export const apiEvents = {
+  'backend.status': BackendStatusSchema,
+  'settings.changed': SettingsSchema,
+  'feed.summary': FeedSummarySchema,
+  'feed.tick': FeedTickSchema,
+  'incidents.changed': z.array(IncidentSchema),
+} as const;
+
+export type ApiMethods = typeof apiMethods;
+export type ApiMethodName = keyof ApiMethods;
+export type ApiEventName = keyof typeof apiEvents;
+/** What a caller passes (before defaults are applied). */
+export type ApiParams<M extends ApiMethodName> = z.input<ApiMethods[M]['params']>;
+/** What a handler receives (after parsing). */
+export type ApiParsedParams<M extends ApiMethodName> = z.output<ApiMethods[M]['params']>;
+export type ApiResult<M extends ApiMethodName> = z.output<ApiMethods[M]['result']>;
+export type ApiEventPayload<E extends ApiEventName> = z.output<(typeof apiEvents)[E]>;
+
+export const apiMethodNames = Object.keys(apiMethods) as ApiMethodName[];
+export const apiEventNames = Object.keys(apiEvents) as ApiEventName[];
+
+export function isApiMethodName(name: string): name is ApiMethodName {
+  return Object.hasOwn(apiMethods, name);
+}
+
+export function isApiEventName(name: string): name is ApiEventName {
+  return Object.hasOwn(apiEvents, name);
+}
+
+export type Unsubscribe = () => void;
+
+/**
+ * The one object the renderer talks to. The Electron preload exposes an object that `satisfies` this type; the web
+ * host's client implements it over a WebSocket. Calls never reject for host-side failures: they resolve to
+ * `{ ok: false, error }`.
+ */
+export interface HostBridge {
+  call<M extends ApiMethodName>(method: M, params: ApiParams<M>): Promise<ApiResponse<ApiResult<M>>>;
+  subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEventPayload<E>) => void): Unsubscribe;
+}

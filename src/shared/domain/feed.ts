@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { LngLatSchema } from './geo.js';
+
+export const riskGrades = ['red', 'orange', 'yellow', 'blue'] as const;
+export const RiskGradeSchema = z.enum(riskGrades);
+export type RiskGrade = z.infer<typeof RiskGradeSchema>;
+
+export const sensorStates = ['normal', 'warning', 'alarm'] as const;
+export const SensorStateSchema = z.enum(sensorStates);
+export type SensorState = z.infer<typeof SensorStateSchema>;
+
+export const incidentSeverities = ['minor', 'major', 'severe', 'critical'] as const;
+export const incidentStates = ['reported', 'registered', 'dispatched', 'handling', 'verifying', 'closed'] as const;
+
+export const IncidentSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  title: z.string(),
+  severity: z.enum(incidentSeverities),
+  state: z.enum(incidentStates),
+  position: LngLatSchema,
+  districtAdcode: z.string(),
+  riskGrade: RiskGradeSchema.nullable(),
+  sensorId: z.string().nullable(),
+  reportedAt: z.string(),
+  updatedAt: z.string(),
+  synthetic: z.boolean(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+/** The 一屏通览 headline figures, recomputed by the backend on every feed tick. */
+export const FeedSummarySchema = z.object({
+  at: z.string(),
+  sensors: z.object({ normal: z.number().int(), warning: z.number().int(), alarm: z.number().int() }),
+  alarmsByGrade: z.object({ red: z.number().int(), orange: z.number().int(), yellow: z.number().int(), blue: z.number().int() }),
+  openIncidents: z.number().int(),
+  crewsOnDuty: z.number().int(),
+  vehiclesActive: z.number().int(),
+});
+export type FeedSummary = z.infer<typeof FeedSummarySchema>;
+
+/**
+ * One tick of the live feed. Positions travel as flat arrays of lng, lat pairs in the order of the city's vehicle and
+ * crew registers, so a consumer copies them straight into binary attributes instead of building one object per vehicle.
+ */
+export const FeedTickSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  vehiclePositions: z.array(z.number()),
+  crewPositions: z.array(z.number()),
+  sensorChanges: z.array(z.object({ id: z.string(), state: SensorStateSchema, value: z.number() })),
+});
+export type FeedTick = z.infer<typeof FeedTickSchema>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const languages = ['zh-CN', 'en'] as const;
+export const LanguageSchema = z.enum(languages);
+export type Language = z.infer<typeof LanguageSchema>;
+
+export const themes = ['wall-dark', 'console-light'] as const;
+export const ThemeSchema = z.enum(themes);
+export type Theme = z.infer<typeof ThemeSchema>;
+
+/** Console-wide preferences, stored by the host and shared by every window. */
+export const SettingsSchema = z.object({
+  language: LanguageSchema,
+  theme: ThemeSchema,
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark' };
+
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import { startProcess, type RunningProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+
+/**
+ * The shell end to end: a standalone backend and a web host as an operator would run them (`npm run backend`,
+ * `npm start -- --web --backend-url …`), and Debian's Chromium as the wall screen.
+ */
+describe('web host shell in Chromium', () => {
+  let work: string;
+  let backend: RunningProcess;
+  let backendPort: string;
+  let host: RunningProcess;
+  let url: URL;
+  let browser: Browser;
+  const cityDir = testCityDir();
+
+  const startBackend = (port: string) =>
+    startProcess('out/backend/backend.mjs', ['--port', port, '--data-dir', join(work, 'backend'), '--city-dir', cityDir], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/);
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-e2e-'));
+    backend = await startBackend('0');
+    backendPort = backend.match[1] as string;
+    host = await startProcess(
+      'out/main/web-host.mjs',
+      ['--web', '--port', '0', '--data-dir', join(work, 'console'), '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${backendPort}`],
+      /Zhili web host: (http:\/\/\S+)/,
+    );
+    url = new URL(host.match[1] as string);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await backend?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function openPage(path: string): Promise<{ page: Page; foreignRequests: string[]; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const foreignRequests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (request) => {
+      const target = new URL(request.url());
+      if (!['data:', 'blob:'].includes(target.protocol) && target.host !== url.host) foreignRequests.push(request.url());
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    await page.goto(new URL(path, url).toString());
+    return { page, foreignRequests, problems };
+  }
+
+  it('prints one ready line and answers /healthz with the version and the backend state', async () => {
+    expect(host.output().match(/^Zhili web host: /gm)).toHaveLength(1);
+    await expect
+      .poll(async () => ((await (await fetch(new URL('/healthz', url))).json()) as { backend: { state: string } }).backend.state, { timeout: 10_000 })
+      .toBe('connected');
+    const health = (await (await fetch(new URL('/healthz', url))).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', app: 'zhili', version: '0.1.0', host: 'web', backend: { embedded: false } });
+  });
+
+  it('shows the shell in Chinese with the real Chongqing districts, and asks nothing of any other host', async () => {
+    const { page, foreignRequests, problems } = await openPage('/map');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('智理城市运行指挥中心');
+    await expect.poll(() => page.locator('nav.roles a.active').textContent()).toBe('态势地图');
+    await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    const districts = Number((await page.getByTestId('district-count').textContent())?.replace(/\D+/g, ''));
+    expect(districts).toBeGreaterThanOrEqual(38);
+    await expect.poll(() => page.locator('.maplibregl-canvas').count(), { timeout: 15_000 }).toBe(1);
+    await page.waitForTimeout(1500);
+    expect(foreignRequests).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('switches language, keeps the choice in the host, and switches back', async () => {
+    const { page, problems } = await openPage('/map');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('智理城市运行指挥中心');
+    await page.getByTestId('language-toggle').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Zhili City Operations Command Centre');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Zhili City Operations Command Centre');
+    await page.keyboard.press('Alt+L');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('智理城市运行指挥中心');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the backend going from connected to disconnected when it stops, and back when it restarts', async () => {
+    const { page } = await openPage('/dispatch');
+    const state = () => page.getByTestId('backend-state').getAttribute('data-state');
+    await expect.poll(state, { timeout: 15_000 }).toBe('connected');
+    await expect.poll(() => page.getByTestId('crew-list').locator('li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await backend.stop();
+    await expect.poll(state, { timeout: 15_000 }).toBe('disconnected');
+    await expect.poll(() => page.getByTestId('backend-state').textContent()).toContain('已断开');
+    backend = await startBackend(backendPort);
+    await expect.poll(state, { timeout: 20_000 }).toBe('connected');
+    await expect.poll(() => page.getByTestId('backend-state').textContent()).toContain('已连接');
+    await page.close();
+  });
+
+  it('opens each role alone at its own path and moves between roles by keyboard', async () => {
+    for (const [path, label] of [['/video', '视频墙'], ['/dispatch', '融合调度'], ['/plans', '预案'], ['/map', '态势地图']] as const) {
+      const { page, problems } = await openPage(path);
+      await expect.poll(() => page.locator('nav.roles a.active').textContent()).toBe(label);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+    const { page } = await openPage('/map');
+    await expect.poll(() => page.locator('nav.roles a.active').textContent()).toBe('态势地图');
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/dispatch');
+    await page.keyboard.press('F1');
+    await expect.poll(() => page.getByRole('dialog').textContent()).toContain('Alt+L');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.close();
+  });
+
+  it('credits the data sources and marks synthetic data in the About panel', async () => {
+    const { page } = await openPage('/map');
+    await page.keyboard.press('Alt+I');
+    await expect.poll(() => page.getByTestId('sources').locator('li').count(), { timeout: 10_000 }).toBeGreaterThan(2);
+    const text = await page.getByTestId('sources').textContent();
+    expect(text).toContain('echarts');
+    expect(text).toContain('合成数据');
+    await page.close();
+  });
+});

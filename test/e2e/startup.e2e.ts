@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToExit, startProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+
+/** Start-up as an operator meets it: failures say what to do in one sentence and never touch the data. */
+describe('web host start-up', () => {
+  let work: string;
+  const cityDir = testCityDir();
+  const hostArgs = (dataDir: string, ...more: string[]) => ['--web', '--data-dir', dataDir, '--city-dir', cityDir, ...more];
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-startup-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('runs on its embedded backend with no configuration, writes structured logs and stops cleanly', async () => {
+    const dataDir = join(work, 'embedded');
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(dataDir, '--port', '0'), /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/);
+    const base = host.match[1] as string;
+    await expect
+      .poll(async () => ((await (await fetch(`${base}healthz`)).json()) as { backend: { state: string; embedded: boolean } }).backend, { timeout: 10_000 })
+      .toMatchObject({ state: 'connected', embedded: true });
+    expect((await fetch(`${base}map`)).status).toBe(200);
+    expect((await fetch(`${base}nowhere`)).status).toBe(404);
+    expect((await fetch(`${base}..%2f..%2fpackage.json`)).status).toBe(404);
+    const csp = (await fetch(`${base}map`)).headers.get('content-security-policy');
+    expect(csp).toContain("script-src 'self'");
+    expect(await host.stop('SIGTERM')).toBe(0);
+    const logs = readdirSync(join(dataDir, 'logs'));
+    expect(logs.some((name) => /^web-host-\d{4}-\d{2}-\d{2}\.log$/.test(name))).toBe(true);
+    const lines = readFileSync(join(dataDir, 'logs', logs.find((name) => name.startsWith('web-host')) as string), 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(expect.arrayContaining(['starting', 'web host ready', 'stopped']));
+  });
+
+  it('stops with one sentence when the port is taken', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const { code, output } = await runToExit('out/main/web-host.mjs', hostArgs(join(work, 'port'), '--port', String(port)));
+    blocker.close();
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(
+      `Zhili web host could not start: Port ${port} on 127.0.0.1 is already in use (another Zhili web host?): stop that program or choose another port with --port.`,
+    );
+  });
+
+  it('stops with one sentence when the data folder cannot be written', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const { code, output } = await runToExit('out/main/web-host.mjs', hostArgs(join(file, 'data'), '--port', '0'));
+    expect(code).toBe(1);
+    expect(output).toMatch(/^Zhili web host could not start: The data folder .* is not writable \(ENOTDIR\): fix its permissions or choose another with --data-dir or ZHILI_DATA_DIR\.\n$/);
+  });
+
+  it('stops with one sentence on a damaged database and leaves the file as it was', async () => {
+    const dataDir = join(work, 'damaged');
+    mkdirSync(dataDir, { recursive: true });
+    const database = join(dataDir, 'console.sqlite');
+    writeFileSync(database, 'garbage '.repeat(1000));
+    const before = readFileSync(database);
+    const { code, output } = await runToExit('out/main/web-host.mjs', hostArgs(dataDir, '--port', '0'));
+    expect(code).toBe(1);
+    expect(output).toContain('is damaged');
+    expect(output).toContain('Zhili left it untouched; move it aside to start with a fresh one, or restore it from a backup.');
+    expect(readFileSync(database).equals(before)).toBe(true);
+  });
+
+  it('requires a token when listening beyond loopback, for pages and for the API socket', async () => {
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'lan'), '--host', '0.0.0.0', '--port', '0'), /Zhili web host: (http:\/\/0\.0\.0\.0:(\d+)\/\?token=([\w-]+))/);
+    const port = host.match[2] as string;
+    const token = host.match[3] as string;
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/map`)).status).toBe(401);
+    expect((await fetch(`${base}/map?token=wrong`)).status).toBe(401);
+    const page = await fetch(`${base}/map?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toMatch(/zhili_token=.*HttpOnly; SameSite=Strict/);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    const refused = await openSocket(`ws://127.0.0.1:${port}/api/ws`);
+    expect(refused).toBe('refused');
+    const crossSite = await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`, 'http://evil.example');
+    expect(crossSite).toBe('refused');
+    expect(await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`)).toBe('open');
+    await host.stop();
+  });
+
+  it('answers a malformed message with an error and keeps the connection serving', async () => {
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'malformed'), '--port', '0'), /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//);
+    const socket = new WebSocket(`ws://127.0.0.1:${host.match[1] as string}/api/ws`);
+    const messages: { t: string; error?: { code: string }; id?: number; response?: { ok: boolean } }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as (typeof messages)[number]));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send('{not json');
+    socket.send(JSON.stringify({ t: 'call', id: 'one', method: 'settings.get' }));
+    socket.send(JSON.stringify({ t: 'subscribe', event: 'no.such.event' }));
+    socket.send(JSON.stringify({ t: 'call', id: 7, method: 'settings.get', params: {} }));
+    await expect.poll(() => messages.find((message) => message.t === 'result'), { timeout: 5000 }).toMatchObject({ id: 7, response: { ok: true } });
+    expect(messages.filter((message) => message.t === 'error').map((message) => message.error?.code)).toEqual([
+      'invalid-message',
+      'invalid-message',
+      'invalid-message',
+    ]);
+    socket.close();
+    await host.stop();
+  });
+});
+
+function openSocket(address: string, origin?: string): Promise<'open' | 'refused'> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(address, origin ? { origin } : {});
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('error', () => resolve('refused'));
+  });
+}
