@@ -29,8 +29,11 @@ if (!built || newest(join(root, 'src')) > statSync(stamp).mtimeMs) {
   run('npm', ['run', '--silent', 'build']);
 }
 
-const cityArgs = ['tsx', 'scripts/city/build-city.ts', '--if-needed'];
-run('npx', cityArgs);
+// The manifest is written last, so its presence means a finished build (of whatever size was asked for last).
+if (!existsSync(join(root, 'resources', 'city', 'generated', 'manifest.json'))) {
+  console.log('Zhili: building the demo city (once; `npm run build:data` rebuilds it)…');
+  run(process.execPath, [join(root, 'scripts', 'city', 'build-city.mjs')]);
+}
 
 function electronBinary() {
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
-import { startProcess, type RunningProcess } from '../helpers/processes.js';
+import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
 /**
@@ -13,9 +13,9 @@ import { testCityDir } from '../helpers/test-city.js';
  */
 describe('web host shell in Chromium', () => {
   let work: string;
-  let backend: RunningProcess;
+  let backend: Awaited<ReturnType<typeof startProcess>>;
   let backendPort: string;
-  let host: RunningProcess;
+  let host: Awaited<ReturnType<typeof startProcess>>;
   let url: URL;
   let browser: Browser;
   const cityDir = testCityDir();
@@ -78,6 +78,10 @@ describe('web host shell in Chromium', () => {
     const districts = Number((await page.getByTestId('district-count').textContent())?.replace(/\D+/g, ''));
     expect(districts).toBeGreaterThanOrEqual(38);
     await expect.poll(() => page.locator('.maplibregl-canvas').count(), { timeout: 15_000 }).toBe(1);
+    // The map fills the role area: wall screens show it edge to edge.
+    const box = await page.locator('.maplibregl-canvas').boundingBox();
+    expect(box?.width).toBeGreaterThan(1500);
+    expect(box?.height).toBeGreaterThan(600);
     await page.waitForTimeout(1500);
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);
@@ -132,6 +136,7 @@ describe('web host shell in Chromium', () => {
 
   it('credits the data sources and marks synthetic data in the About panel', async () => {
     const { page } = await openPage('/map');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('智理城市运行指挥中心');
     await page.keyboard.press('Alt+I');
     await expect.poll(() => page.getByTestId('sources').locator('li').count(), { timeout: 10_000 }).toBeGreaterThan(2);
     const text = await page.getByTestId('sources').textContent();
