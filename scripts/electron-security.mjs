@@ -1,13 +1,15 @@
 // Runs Doyensec's Electronegativity over the Electron sources (main, preload, renderer) and fails on any finding of
 // high or critical severity. Its online check of Electron's release list cannot run offline and is reported as such.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const report = join(root, '.tmp', 'electronegativity.csv');
 mkdirSync(join(root, '.tmp'), { recursive: true });
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The tool writes over an existing report without truncating it; start from none.
+rmSync(report, { force: true });
 
 execFileSync(
   join(root, 'node_modules', '.bin', 'electronegativity'),
@@ -15,11 +17,36 @@ execFileSync(
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 
-const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1);
-const findings = rows.map((row) => {
-  const [check, severity, confidence, file, location] = row.split(',');
-  return { check, severity: severity.replaceAll('"', ''), confidence: confidence.replaceAll('"', ''), file, location };
-});
+/** RFC 4180 fields: quoted fields may hold commas, doubled quotes and line breaks (code samples do). */
+function parseCsv(text) {
+  const rows = [[]];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      rows.at(-1).push(field.trim());
+      field = '';
+    } else if (char === '\n') {
+      rows.at(-1).push(field.trim());
+      field = '';
+      rows.push([]);
+    } else field += char;
+  }
+  rows.at(-1).push(field.trim());
+  return rows.filter((row) => row.length > 1);
+}
+
+const findings = parseCsv(readFileSync(report, 'utf8'))
+  .slice(1)
+  .map(([check, severity, confidence, file, location]) => ({ check, severity, confidence, file, location }));
 for (const finding of findings) {
   console.log(`electronegativity: ${finding.severity.padEnd(13)} ${finding.check} ${finding.file}:${finding.location}`);
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(chromium fonts-noto-cjk)
+# gmt + its GSHHG/DCW data regenerate the committed rivers file in a test (scripts/city/extract-rivers.test.ts).
+debian_packages=(chromium fonts-noto-cjk gmt gmt-gshhg-full gmt-dcw)
 
 missing=()
 for package in "${debian_packages[@]}"; do
