@@ -23,6 +23,7 @@ if (!app.requestSingleInstanceLock()) {
   const preloadPath = join(__dirname, '..', 'preload', 'index.cjs');
   const rendererDir = join(appRoot, 'out', 'renderer');
   const cityDir = app.isPackaged ? join(process.resourcesPath, 'city') : join(appRoot, 'resources', 'city', 'generated');
+  const plansDir = app.isPackaged ? join(process.resourcesPath, 'plans') : join(appRoot, 'plans');
 
   app.on('second-instance', () => createRoleWindow({ role: 'map', preloadPath }).focus());
 
@@ -38,7 +39,13 @@ if (!app.requestSingleInstanceLock()) {
       });
       hardenContents();
       serveRenderer(rendererDir);
-      started = await startConsole({ config, host: 'electron', appVersion: APP_VERSION, cityDir: config.cityDir ?? cityDir });
+      started = await startConsole({
+        config,
+        host: 'electron',
+        appVersion: APP_VERSION,
+        cityDir: config.cityDir ?? cityDir,
+        plansDir: config.plansDir ?? plansDir,
+      });
       unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
       createRoleWindow({ role: 'map', preloadPath });
     })

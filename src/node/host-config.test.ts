@@ -16,6 +16,7 @@ describe('parseHostConfig', () => {
       backendToken: null,
       token: null,
       cityDir: null,
+      plansDir: null,
     });
   });
 

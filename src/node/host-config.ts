@@ -21,6 +21,8 @@ export interface HostConfig {
   /** `--token`: required from clients when listening beyond loopback (generated when not given). */
   token: string | null;
   cityDir: string | null;
+  /** `--plans-dir`: the emergency plan files (default: the app's plans/ folder). */
+  plansDir: string | null;
 }
 
 const options = {
@@ -32,6 +34,7 @@ const options = {
   'backend-token': { type: 'string' },
   token: { type: 'string' },
   'city-dir': { type: 'string' },
+  'plans-dir': { type: 'string' },
   'backend-only': { type: 'boolean' },
 } as const;
 
@@ -50,7 +53,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token and --city-dir.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir and --plans-dir.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -71,6 +74,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   }
   const dataDir = text('data-dir', 'ZHILI_DATA_DIR');
   const cityDir = text('city-dir', 'ZHILI_CITY_DIR');
+  const plansDir = text('plans-dir', 'ZHILI_PLANS_DIR');
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -80,6 +84,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     backendToken: text('backend-token', 'ZHILI_BACKEND_TOKEN'),
     token: text('token', 'ZHILI_TOKEN'),
     cityDir: cityDir === null ? null : resolve(cityDir),
+    plansDir: plansDir === null ? null : resolve(plansDir),
   };
 }
 

@@ -1,17 +1,34 @@
 import { expect, it } from 'vitest';
 import { apiEvents, apiMethods, type ApiMethodName, type ApiParams, type HostBridge } from '../../src/shared/contract/api.js';
+import type { ApiErrorCode } from '../../src/shared/contract/errors.js';
 
-/** One valid params payload per method: the suite fails to compile when a method is added without one. */
-const sampleParams: { [M in ApiMethodName]: ApiParams<M> } = {
-  'host.info': {},
-  'backend.status': {},
-  'settings.get': {},
-  'settings.update': { theme: 'wall-dark' },
-  'city.basemap': {},
-  'city.about': {},
-  'directory.crews': { onDutyOnly: true, limit: 5 },
-  'feed.summary': {},
-  'incidents.list': {},
+/** What each method is called with in the suite, and the error it must answer with where one is expected. */
+interface Sample<M extends ApiMethodName> {
+  params: (context: { runId: string }) => ApiParams<M>;
+  error?: ApiErrorCode;
+}
+
+/**
+ * One call per method, in this order (a run is started before it is read and commanded); the suite fails to compile
+ * when a method is added without a sample.
+ */
+const samples: { [M in ApiMethodName]: Sample<M> } = {
+  'host.info': { params: () => ({}) },
+  'backend.status': { params: () => ({}) },
+  'settings.get': { params: () => ({}) },
+  'settings.update': { params: () => ({ theme: 'wall-dark' }) },
+  'city.basemap': { params: () => ({}) },
+  'city.about': { params: () => ({}) },
+  'directory.crews': { params: () => ({ onDutyOnly: true, limit: 5 }) },
+  'feed.summary': { params: () => ({}) },
+  'incidents.list': { params: () => ({}) },
+  'plans.library': { params: () => ({}) },
+  'plans.get': { params: () => ({ planId: 'bridge-structural-alarm' }) },
+  'plans.forIncident': { params: () => ({ incidentId: 'INC-none' }), error: 'not-found' },
+  'runs.start': { params: () => ({ planId: 'bridge-structural-alarm', incidentId: null, mode: 'drill' }) },
+  'runs.list': { params: () => ({}) },
+  'runs.get': { params: ({ runId }) => ({ runId }) },
+  'runs.command': { params: ({ runId }) => ({ runId, command: { type: 'abort', reason: 'contract test' } }) },
 };
 
 export interface ContractHost {
@@ -26,11 +43,20 @@ export interface ContractHost {
  */
 export function hostContractSuite(host: () => ContractHost): void {
   it('answers every method of the contract with a result that matches its schema', async () => {
-    for (const method of Object.keys(apiMethods) as ApiMethodName[]) {
-      const response = await host().first.call(method, sampleParams[method] as never);
+    const context = { runId: '' };
+    for (const method of Object.keys(samples) as ApiMethodName[]) {
+      const sample = samples[method] as Sample<ApiMethodName>;
+      const response = await host().first.call(method, sample.params(context) as never);
+      if (sample.error) {
+        expect(response, method).toMatchObject({ ok: false, error: { code: sample.error } });
+        continue;
+      }
       expect(response, method).toMatchObject({ ok: true });
-      if (response.ok) expect(apiMethods[method].result.safeParse(response.value).success, method).toBe(true);
+      if (!response.ok) continue;
+      expect(apiMethods[method].result.safeParse(response.value).success, method).toBe(true);
+      if (method === 'runs.start') context.runId = (response.value as { state: { runId: string } }).state.runId;
     }
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(apiMethods).sort());
   });
 
   it('rejects an unknown method as data', async () => {

@@ -7,6 +7,7 @@ import { startConsole, type StartedConsole } from '../../src/main/compose/start-
 import { startWebServer, type WebServer } from '../../src/main/web/web-server.js';
 import { parseHostConfig } from '../../src/node/host-config.js';
 import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { repoRoot } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { hostContractSuite, type ContractHost } from './host-contract.js';
 
@@ -23,7 +24,7 @@ describe('host contract over the web transport', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-contract-'));
     const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work], env: {}, defaultPort: 0 });
-    started = await startConsole({ config, host: 'web', appVersion: '0.1.0', cityDir: testCityDir() });
+    started = await startConsole({ config, host: 'web', appVersion: '0.1.0', cityDir: testCityDir(), plansDir: join(repoRoot, 'plans') });
     server = await startWebServer({
       core: started.core,
       host: config.host,

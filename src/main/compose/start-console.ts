@@ -18,6 +18,7 @@ export interface StartConsoleOptions {
   host: 'electron' | 'web';
   appVersion: string;
   cityDir: string;
+  plansDir: string;
   echo?: (line: string) => void;
 }
 
@@ -53,6 +54,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       appVersion: options.appVersion,
       dataDir: config.dataDir,
       cityDir: options.cityDir,
+      plansDir: options.plansDir,
       backend: {
         url: embeddedBackend?.url ?? (config.backendUrl as string),
         embedded: embeddedBackend !== null,

@@ -8,6 +8,12 @@ import { BackendLink } from './backend-link/backend-link.js';
 import { CityFiles } from './city/city-files.js';
 import { consoleMigrations } from './db/console-migrations.js';
 import { SettingsRepository, consoleIdentity } from './settings/settings-repository.js';
+import { ApiFailure, apiError } from '../../shared/contract/errors.js';
+import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
+import type { Actor } from '../../shared/plans/run-model.js';
+import type { CallOrigin } from './api/dispatcher.js';
+import { PlanLibraryService } from './plans/plan-library.js';
+import { RunService, type RunClock } from './plans/run-service.js';
 
 export interface ConsoleCoreOptions {
   host: HostInfo['host'];
@@ -15,6 +21,10 @@ export interface ConsoleCoreOptions {
   dataDir: string;
   /** The built demo city (or a customer's city data in the same format). */
   cityDir: string;
+  /** Emergency plan files (plans/*.yaml). */
+  plansDir: string;
+  /** Tests drive run timers with their own clock. */
+  clock?: RunClock;
   backend: { url: string; embedded: boolean; token?: string };
   logger: Logger;
 }
@@ -50,6 +60,21 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     logger: logger.child('backend-link'),
   });
 
+  const plans = new PlanLibraryService(db, info.consoleId, logger.child('plans'));
+  plans.loadDirectory(options.plansDir);
+  const runs = new RunService(db, plans, info.consoleId, (view) => hub.emit('runs.changed', view), logger.child('runs'), options.clock);
+  runs.resumeActiveRuns();
+  const actorOf = (origin: CallOrigin): Actor => ({
+    kind: 'operator',
+    name: settings.read().operatorName,
+    window: `${origin.role ?? 'window'}/${origin.clientId.slice(0, 8)}`,
+  });
+  const incident = async (incidentId: string) => {
+    const found = (await backend.incidents()).find((candidate) => candidate.id === incidentId);
+    if (!found) throw new ApiFailure(apiError('not-found', `No incident "${incidentId}" at the backend.`));
+    return found;
+  };
+
   const handlers: ApiHandlers = {
     'host.info': () => info,
     'backend.status': () => backend.getStatus(),
@@ -65,6 +90,18 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'directory.crews': (query) => backend.crews(query),
     'feed.summary': () => backend.getSummary(),
     'incidents.list': () => backend.incidents(),
+    'plans.library': () => plans.library(),
+    'plans.get': ({ planId }) => {
+      const plan = plans.latestPlan(planId);
+      if (!plan) throw new ApiFailure(apiError('not-found', `No plan "${planId}".`));
+      return plan;
+    },
+    'plans.forIncident': async ({ incidentId }) => plansForIncident(plans.library().plans, await incident(incidentId)),
+    'runs.list': () => runs.list(),
+    'runs.get': ({ runId }) => runs.view(runId),
+    'runs.start': async ({ planId, incidentId, mode }, origin) =>
+      runs.start({ planId, mode, incident: incidentId === null ? null : runIncidentOf(await incident(incidentId)), by: actorOf(origin) }),
+    'runs.command': ({ runId, command }, origin) => runs.command(runId, command, actorOf(origin)),
   };
 
   return {
@@ -73,6 +110,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     dispose() {
+      runs.dispose();
       backend.dispose();
       db.close();
     },

@@ -10,6 +10,8 @@ import {
   withHostLink,
   type ConnectionState,
 } from '../features/connection/connection-state.js';
+import { initialPlansState, withRunView, type PlansState } from '../features/plans/plans-state.js';
+import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import { createStore, type Store } from './store.js';
 
 export type Overlay = 'none' | 'about' | 'help';
@@ -29,6 +31,7 @@ export class AppModel {
   readonly summary: Store<FeedSummary | null> = createStore<FeedSummary | null>(null);
   readonly incidents: Store<Incident[]> = createStore<Incident[]>([]);
   readonly hostInfo: Store<HostInfo | null> = createStore<HostInfo | null>(null);
+  readonly plans: Store<PlansState> = createStore(initialPlansState);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
 
@@ -50,6 +53,7 @@ export class AppModel {
       bridge.subscribe('settings.changed', (settings) => this.settings.update(() => settings)),
       bridge.subscribe('feed.summary', (summary) => this.summary.update(() => summary)),
       bridge.subscribe('incidents.changed', (incidents) => this.incidents.update(() => incidents)),
+      bridge.subscribe('runs.changed', (view) => this.plans.update((state) => withRunView(state, view))),
     );
     if (host.linkState() === 'connected') {
       this.connection.update((state) => withHostLink(state, 'connected'));
@@ -60,6 +64,41 @@ export class AppModel {
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const next = await callHost(this.host.bridge, 'settings.update', patch);
     this.settings.update(() => next);
+  }
+
+  async refreshPlans(): Promise<void> {
+    const [library, runs] = await Promise.all([callHost(this.host.bridge, 'plans.library', {}), callHost(this.host.bridge, 'runs.list', {})]);
+    this.plans.update((state) => ({ ...state, library, runs }));
+  }
+
+  async openRun(runId: string): Promise<void> {
+    const view = await callHost(this.host.bridge, 'runs.get', { runId });
+    this.plans.update((state) => ({ ...state, openRun: view }));
+  }
+
+  /** One click: start the plan for the incident and open its run console. */
+  async launchPlan(planId: string, incidentId: string | null, mode: RunMode): Promise<void> {
+    const view = await this.guard(callHost(this.host.bridge, 'runs.start', { planId, incidentId, mode }));
+    if (view) this.plans.update((state) => ({ ...withRunView(state, view), openRun: view }));
+  }
+
+  async commandRun(runId: string, command: RunCommand): Promise<void> {
+    const view = await this.guard(callHost(this.host.bridge, 'runs.command', { runId, command }));
+    if (view) this.plans.update((state) => withRunView(state, view));
+  }
+
+  dismissPlansError(): void {
+    this.plans.update((state) => ({ ...state, error: null }));
+  }
+
+  /** A refused command (already done elsewhere, lost connection) is shown, never thrown into the UI. */
+  private async guard<T>(call: Promise<T>): Promise<T | null> {
+    try {
+      return await call;
+    } catch (error) {
+      this.plans.update((state) => ({ ...state, error: (error as Error).message }));
+      return null;
+    }
   }
 
   setRole(role: Role): void {

@@ -25,6 +25,7 @@ export function createStore<S>(initial: S): Store<S> {
   };
 }
 
+/** `select` must return a value already in the state (or a primitive): a new object on every call would re-render forever. */
 export function useStore<S, T>(store: Store<S>, select: (state: S) => T): T {
   return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }

@@ -5,6 +5,15 @@ import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
+import { PlanSchema } from '../plans/plan-schema.js';
+import {
+  PlanLibrarySchema,
+  PlanSummarySchema,
+  RunCommandParamsSchema,
+  RunSummarySchema,
+  RunViewSchema,
+  StartRunParamsSchema,
+} from '../plans/plan-views.js';
 import type { ApiResponse } from './errors.js';
 
 const NoParams = z.object({}).strict();
@@ -24,6 +33,13 @@ export const apiMethods = {
   'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
   'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
   'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
+  'plans.library': { params: NoParams, result: PlanLibrarySchema },
+  'plans.get': { params: z.object({ planId: z.string().min(1) }).strict(), result: PlanSchema },
+  'plans.forIncident': { params: z.object({ incidentId: z.string().min(1) }).strict(), result: z.array(PlanSummarySchema) },
+  'runs.list': { params: NoParams, result: z.array(RunSummarySchema) },
+  'runs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunViewSchema },
+  'runs.start': { params: StartRunParamsSchema, result: RunViewSchema },
+  'runs.command': { params: RunCommandParamsSchema, result: RunViewSchema },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -33,6 +49,8 @@ export const apiEvents = {
   'feed.summary': FeedSummarySchema,
   'feed.tick': FeedTickSchema,
   'incidents.changed': z.array(IncidentSchema),
+  /** A run started or moved on (on this console). */
+  'runs.changed': RunViewSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;

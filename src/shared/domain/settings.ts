@@ -12,10 +12,12 @@ export type Theme = z.infer<typeof ThemeSchema>;
 export const SettingsSchema = z.object({
   language: LanguageSchema,
   theme: ThemeSchema,
+  /** Who is on duty at this console: the name every run and audit record carries. */
+  operatorName: z.string().trim().min(1).max(50),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark' };
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员' };
 
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
+import { apiMethodNames } from '../../../shared/contract/api.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { defaultSettings } from '../../../shared/domain/settings.js';
 import { createApiDispatch, type ApiHandlers, type CallOrigin } from './dispatcher.js';
@@ -10,16 +11,11 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
   const fail = () => {
     throw new Error('not called in this test');
   };
+  const unused = Object.fromEntries(apiMethodNames.map((method) => [method, fail])) as unknown as ApiHandlers;
   return {
-    'host.info': fail,
-    'backend.status': fail,
+    ...unused,
     'settings.get': () => defaultSettings,
     'settings.update': (patch) => ({ ...defaultSettings, ...patch }),
-    'city.basemap': fail,
-    'city.about': fail,
-    'directory.crews': fail,
-    'feed.summary': fail,
-    'incidents.list': fail,
     ...overrides,
   };
 }

@@ -24,4 +24,26 @@ describe('console migrations', () => {
     expect(() => db.prepare("INSERT INTO console_identity VALUES (2, 'b', 'now')").run()).toThrow(/CHECK/);
     db.close();
   });
+
+  it('2: adds plan versions, runs and an event log that refuses updates and deletes', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 1);
+    db.prepare("INSERT INTO settings VALUES ('language', '\"en\"', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 2);
+    expect(schemaVersion(db)).toBe(2);
+    // Data from version 1 survives the upgrade.
+    expect(db.prepare('SELECT value_json FROM settings').get()).toEqual({ value_json: '"en"' });
+    db.pragma('foreign_keys = ON');
+    db.prepare("INSERT INTO plan_versions VALUES ('p', 1, '预案', 'Plan', 'p.yaml', 'x', '{}', 'c', 'now')").run();
+    expect(() =>
+      db.prepare("INSERT INTO runs VALUES ('r', 'p', 9, 'live', NULL, 'active', 'now', 'now', 'c')").run(),
+    ).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO runs VALUES ('r', 'p', 1, 'drill', NULL, 'active', 'now', 'now', 'c')").run()).toThrow(/CHECK/);
+    db.prepare("INSERT INTO runs VALUES ('r', 'p', 1, 'live', NULL, 'active', 'now', 'now', 'c')").run();
+    db.prepare("INSERT INTO run_events VALUES ('r', 1, 'now', 'run-started', '{}', 'c')").run();
+    expect(() => db.prepare("INSERT INTO run_events VALUES ('r', 1, 'now', 'again', '{}', 'c')").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("UPDATE run_events SET type = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM run_events').run()).toThrow(/append-only/);
+    db.close();
+  });
 });

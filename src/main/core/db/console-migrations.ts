@@ -23,4 +23,51 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'plan versions, runs and their append-only event log',
+    up(db) {
+      db.exec(`
+        CREATE TABLE plan_versions (
+          plan_id TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          title_zh TEXT NOT NULL,
+          title_en TEXT NOT NULL,
+          source_file TEXT NOT NULL,
+          source_sha256 TEXT NOT NULL,
+          body_json TEXT NOT NULL,
+          origin_console TEXT NOT NULL,
+          stored_at TEXT NOT NULL,
+          PRIMARY KEY (plan_id, version)
+        );
+        CREATE TABLE runs (
+          run_id TEXT PRIMARY KEY,
+          plan_id TEXT NOT NULL,
+          plan_version INTEGER NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('live', 'drill')),
+          drill_id TEXT,
+          status TEXT NOT NULL CHECK (status IN ('active', 'completed', 'aborted')),
+          started_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          origin_console TEXT NOT NULL,
+          FOREIGN KEY (plan_id, plan_version) REFERENCES plan_versions (plan_id, version),
+          CHECK ((mode = 'drill') = (drill_id IS NOT NULL))
+        );
+        CREATE INDEX runs_active ON runs (status) WHERE status = 'active';
+        CREATE TABLE run_events (
+          run_id TEXT NOT NULL REFERENCES runs (run_id),
+          seq INTEGER NOT NULL,
+          at TEXT NOT NULL,
+          type TEXT NOT NULL,
+          body_json TEXT NOT NULL,
+          origin_console TEXT NOT NULL,
+          PRIMARY KEY (run_id, seq)
+        );
+        CREATE TRIGGER run_events_no_update BEFORE UPDATE ON run_events
+          BEGIN SELECT RAISE(ABORT, 'run events are append-only'); END;
+        CREATE TRIGGER run_events_no_delete BEFORE DELETE ON run_events
+          BEGIN SELECT RAISE(ABORT, 'run events are append-only'); END;
+      `);
+    },
+  },
 ];

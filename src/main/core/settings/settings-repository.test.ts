@@ -26,7 +26,7 @@ describe('SettingsRepository', () => {
     const repository = new SettingsRepository(db);
     repository.update({ language: 'en', theme: 'console-light' });
     db.prepare("UPDATE settings SET value_json = '\"klingon\"' WHERE key = 'language'").run();
-    expect(repository.read()).toEqual({ language: 'zh-CN', theme: 'console-light' });
+    expect(repository.read()).toEqual({ ...defaultSettings, language: 'zh-CN', theme: 'console-light' });
   });
 });
 

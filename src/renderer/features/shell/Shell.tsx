@@ -10,6 +10,7 @@ import { MapView } from '../map/MapView.js';
 import { KpiBar } from '../overview/KpiBar.js';
 import { Clock } from './Clock.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { PlansView } from '../plans/PlansView.js';
 import { PendingRole } from './PendingRole.js';
 import { commandFor, navigateToRole } from './commands.js';
 
@@ -101,7 +102,7 @@ export function Shell() {
         {role === 'map' && <MapView />}
         {role === 'dispatch' && <DispatchView />}
         {role === 'video' && <PendingRole what="role.video.pending" />}
-        {role === 'plans' && <PendingRole what="role.plans.pending" />}
+        {role === 'plans' && <PlansView />}
       </main>
       <footer className="shell-footer">
         <ConnectionIndicator />

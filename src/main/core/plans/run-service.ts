@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import type { Plan } from '../../../shared/plans/plan-schema.js';
+import { PlanIndex, decide, nextDueAt, replay, startRun, tick } from '../../../shared/plans/run-engine.js';
+import { RunEventSchema, type Actor, type RunCommand, type RunEvent, type RunIncident, type RunMode, type RunState } from '../../../shared/plans/run-model.js';
+import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/plan-views.js';
+import type { Logger } from '../../../node/logger.js';
+import type { SqliteDatabase } from '../../../node/sqlite.js';
+import type { PlanLibraryService } from './plan-library.js';
+
+/** Time and timers, injected so tests can drive a run's clock. */
+export interface RunClock {
+  now(): Date;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: RunClock = {
+  now: () => new Date(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+interface RunRow {
+  run_id: string;
+  plan_id: string;
+  plan_version: number;
+}
+
+interface EventRow {
+  seq: number;
+  body_json: string;
+  origin_console: string;
+}
+
+/** Longest single wait for a timer; longer waits re-arm, so a changed system clock is noticed within this time. */
+const MAX_TIMER_MS = 60_000;
+
+/**
+ * Runs plans. Every change is a list of events appended in one transaction before anything outside learns of it
+ * (windows, timers, later the dispatch and video features); a run's state is the replay of its events. A host killed
+ * mid-run therefore restarts with exactly the recorded history: nothing lost, and nothing re-done, because a repeated
+ * command finds its step already moved on.
+ */
+export class RunService {
+  private readonly cache = new Map<string, { state: RunState; index: PlanIndex }>();
+  private readonly timers = new Map<string, unknown>();
+  private readonly indexes = new Map<string, PlanIndex>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly plans: PlanLibraryService,
+    private readonly consoleId: string,
+    private readonly onChange: (view: RunView) => void,
+    private readonly logger: Logger,
+    private readonly clock: RunClock = systemClock,
+  ) {}
+
+  /** After a (re)start: catch up every active run with the clock and arm its timer. */
+  resumeActiveRuns(): number {
+    const active = this.db.prepare<[], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' ORDER BY started_at").all();
+    for (const { run_id: runId } of active) {
+      this.advanceClock(runId);
+    }
+    if (active.length > 0) this.logger.info('resumed active runs', { count: active.length });
+    return active.length;
+  }
+
+  start(input: { planId: string; mode: RunMode; incident: RunIncident | null; by: Actor }): RunView {
+    const plan = this.plans.latestPlan(input.planId);
+    if (!plan) throw new ApiFailure(apiError('not-found', `No plan "${input.planId}".`));
+    const now = this.clock.now();
+    const runId = `RUN-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
+    const drillId = input.mode === 'drill' ? `DRILL-${runId.slice(4)}` : null;
+    const index = this.indexFor(plan);
+    const events = startRun(index, { runId, at: now.toISOString(), by: input.by, mode: input.mode, drillId, incident: input.incident });
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO runs (run_id, plan_id, plan_version, mode, drill_id, status, started_at, updated_at, origin_console)
+           VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        )
+        .run(runId, plan.id, plan.version, input.mode, drillId, now.toISOString(), now.toISOString(), this.consoleId);
+      this.append(runId, 0, events);
+    })();
+    this.logger.info('run started', { runId, planId: plan.id, version: plan.version, mode: input.mode, by: input.by });
+    return this.afterChange(runId);
+  }
+
+  command(runId: string, command: RunCommand, by: Actor): RunView {
+    const { state, index } = this.load(runId);
+    const decision = decide(index, state, command, by, this.clock.now().toISOString());
+    if (!decision.ok) throw new ApiFailure(apiError('conflict', decision.reason));
+    this.commit(runId, state, decision.events);
+    return this.afterChange(runId);
+  }
+
+  view(runId: string): RunView {
+    const { state, index } = this.load(runId);
+    return { state, plan: index.plan, events: this.records(runId) };
+  }
+
+  list(): RunSummary[] {
+    const rows = this.db
+      .prepare<[], RunRow & { mode: 'live' | 'drill'; drill_id: string | null; status: RunSummary['status']; started_at: string }>(
+        'SELECT run_id, plan_id, plan_version, mode, drill_id, status, started_at FROM runs ORDER BY started_at DESC LIMIT 200',
+      )
+      .all();
+    return rows.map((row) => {
+      const { state, index } = this.load(row.run_id);
+      return {
+        runId: row.run_id,
+        planId: row.plan_id,
+        planVersion: row.plan_version,
+        title: index.plan.title,
+        mode: row.mode,
+        drillId: row.drill_id,
+        status: row.status,
+        startedAt: row.started_at,
+        incident: state.incident,
+      };
+    });
+  }
+
+  dispose(): void {
+    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
+    this.timers.clear();
+  }
+
+  private advanceClock(runId: string): void {
+    const { state, index } = this.load(runId);
+    const events = tick(index, state, this.clock.now().toISOString());
+    if (events.length > 0) {
+      this.commit(runId, state, events);
+      this.afterChange(runId);
+    } else {
+      this.arm(runId);
+    }
+  }
+
+  private commit(runId: string, state: RunState, events: RunEvent[]): void {
+    this.db.transaction(() => {
+      // The state we decided on must still be the latest: another call may have appended in between.
+      const latest = this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?').get(runId);
+      if (latest?.n !== state.eventCount) throw new ApiFailure(apiError('conflict', 'The run changed meanwhile; look again and retry.'));
+      this.append(runId, state.eventCount, events);
+      const finished = events.find((event) => event.type === 'run-finished');
+      this.db
+        .prepare('UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?')
+        .run(finished?.type === 'run-finished' ? finished.outcome : 'active', events.at(-1)?.at ?? state.startedAt, runId);
+    })();
+    this.cache.delete(runId);
+  }
+
+  private append(runId: string, after: number, events: RunEvent[]): void {
+    const insert = this.db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)');
+    events.forEach((event, offset) => insert.run(runId, after + offset + 1, event.at, event.type, JSON.stringify(event), this.consoleId));
+  }
+
+  private afterChange(runId: string): RunView {
+    const view = this.view(runId);
+    this.arm(runId);
+    this.onChange(view);
+    return view;
+  }
+
+  private arm(runId: string): void {
+    const previous = this.timers.get(runId);
+    if (previous !== undefined) this.clock.clearTimeout(previous);
+    this.timers.delete(runId);
+    const { state } = this.load(runId);
+    const due = nextDueAt(state);
+    if (due === null) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(due) - this.clock.now().getTime()));
+    this.timers.set(
+      runId,
+      this.clock.setTimeout(() => {
+        this.timers.delete(runId);
+        try {
+          this.advanceClock(runId);
+        } catch (error) {
+          this.logger.error('run timer failed', { runId, error });
+        }
+      }, wait),
+    );
+  }
+
+  private load(runId: string): { state: RunState; index: PlanIndex } {
+    const cached = this.cache.get(runId);
+    if (cached) return cached;
+    const run = this.db.prepare<[string], RunRow>('SELECT run_id, plan_id, plan_version FROM runs WHERE run_id = ?').get(runId);
+    if (!run) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
+    const index = this.indexFor(this.plans.version(run.plan_id, run.plan_version));
+    const state = replay(runId, index, this.records(runId).map((record) => record.event));
+    const loaded = { state, index };
+    this.cache.set(runId, loaded);
+    return loaded;
+  }
+
+  private records(runId: string): RunEventRecord[] {
+    return this.db
+      .prepare<[string], EventRow>('SELECT seq, body_json, origin_console FROM run_events WHERE run_id = ? ORDER BY seq')
+      .all(runId)
+      .map((row) => ({ seq: row.seq, event: RunEventSchema.parse(JSON.parse(row.body_json)), origin: row.origin_console }));
+  }
+
+  private indexFor(plan: Plan): PlanIndex {
+    const key = `${plan.id}@${plan.version}`;
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new PlanIndex(plan);
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+}

@@ -1,0 +1,124 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Incident } from '../../../shared/domain/feed.js';
+import { plansForIncident } from '../../../shared/plans/plan-matching.js';
+import { useTranslation } from '../../i18n/use-translation.js';
+import { useAppModel } from '../../state/app-model.js';
+import { useStore } from '../../state/store.js';
+import { orderedRuns } from './plans-state.js';
+import { RunConsole } from './RunConsole.js';
+
+const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** 一键联动: open incidents with the plans that fit them (best first), one click to launch, and the run console. */
+export function PlansView() {
+  const t = useTranslation();
+  const model = useAppModel();
+  const language = useStore(model.settings, (settings) => settings.language);
+  const hostLink = useStore(model.connection, (state) => state.host);
+  const { library, runs, openRun, error } = useStore(model.plans, (state) => state);
+  const allIncidents = useStore(model.incidents, (list) => list);
+  const incidents = useMemo(() => allIncidents.filter((incident: Incident) => incident.state !== 'closed'), [allIncidents]);
+  const [drill, setDrill] = useState(false);
+  const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
+
+  useEffect(() => {
+    if (hostLink === 'connected') void model.refreshPlans();
+  }, [model, hostLink]);
+
+  const mode = drill ? 'drill' : 'live';
+  return (
+    <section className="plans-view" aria-label={t('role.plans')}>
+      <div className="plans-side">
+        <div className="panel">
+          <h2>{t('plans.incidents')}</h2>
+          <label className="drill-toggle">
+            <input type="checkbox" checked={drill} onChange={(event) => setDrill(event.target.checked)} data-testid="drill-mode" />
+            {t('plans.drillMode')}
+          </label>
+          {incidents.length === 0 && <p className="muted">{t('plans.noIncidents')}</p>}
+          <ul className="incident-plans" data-testid="incident-plans">
+            {incidents.slice(0, 30).map((incident) => {
+              const matching = library ? plansForIncident(library.plans, incident) : [];
+              return (
+                <li key={incident.id} data-incident={incident.id}>
+                  <div className="incident-title">{incident.title}</div>
+                  <div className="muted">
+                    {incident.id} · {clock.format(new Date(incident.reportedAt))}
+                  </div>
+                  {matching.length === 0 && <div className="muted">{t('plans.noMatch')}</div>}
+                  {matching.map((plan) => (
+                    <button
+                      type="button"
+                      key={plan.id}
+                      className={drill ? 'launch drill' : 'launch'}
+                      data-testid={`launch-${plan.id}`}
+                      onClick={() => void model.launchPlan(plan.id, incident.id, mode)}
+                    >
+                      {drill ? t('plans.drill') : t('plans.launch')}：{text(plan.title)}
+                    </button>
+                  ))}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+        <div className="panel">
+          <h2>{t('plans.library')}</h2>
+          <ul className="plan-list" data-testid="plan-list">
+            {library?.plans.map((plan) => (
+              <li key={plan.id}>
+                <span className="plan-title">{text(plan.title)}</span>
+                <span className="muted">
+                  v{plan.version} · {plan.sourceFile}
+                </span>
+                <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.launchPlan(plan.id, null, 'drill')}>
+                  {t('plans.drill')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {library && library.problems.length > 0 && (
+            <div className="plan-problems" role="alert" data-testid="plan-problems">
+              <h3>{t('plans.problems')}</h3>
+              <ul>
+                {library.problems.map((problem) => (
+                  <li key={`${problem.file}:${problem.line}:${problem.column}:${problem.message}`}>
+                    <code>
+                      {problem.file}:{problem.line}:{problem.column}
+                    </code>{' '}
+                    {problem.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+        <div className="panel">
+          <h2>{t('plans.runs')}</h2>
+          {runs.length === 0 && <p className="muted">{t('plans.noRuns')}</p>}
+          <ul className="run-list" data-testid="run-list">
+            {orderedRuns(runs).map((run) => (
+              <li key={run.runId} className={run.runId === openRun?.state.runId ? 'open' : ''}>
+                <button type="button" onClick={() => void model.openRun(run.runId)}>
+                  <span className={`mode mode-${run.mode}`}>{t(`run.mode.${run.mode}`)}</span> {text(run.title)}
+                  <span className="muted"> · {t(`run.status.${run.status}`)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+      <div className="plans-main">
+        {error && (
+          <div className="banner" role="alert" data-testid="plans-error">
+            {error}{' '}
+            <button type="button" onClick={() => model.dismissPlansError()}>
+              ×
+            </button>
+          </div>
+        )}
+        {openRun ? <RunConsole view={openRun} /> : <p className="muted pending-role">{t('run.noRun')}</p>}
+      </div>
+    </section>
+  );
+}

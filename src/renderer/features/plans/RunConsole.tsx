@@ -1,0 +1,200 @@
+import type { PlanStep } from '../../../shared/plans/plan-schema.js';
+import type { RunEvent } from '../../../shared/plans/run-model.js';
+import type { RunView } from '../../../shared/plans/plan-views.js';
+import { useTranslation } from '../../i18n/use-translation.js';
+import { useAppModel } from '../../state/app-model.js';
+import { useStore } from '../../state/store.js';
+
+const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const time = (iso: string | null) => (iso ? clock.format(new Date(iso)) : '');
+const actionTypes = new Set(['notify', 'call', 'open-cameras', 'focus-map']);
+
+/** The run console: every step with its state and the actions the operator can take now, and the audit trail. */
+export function RunConsole({ view }: { view: RunView }) {
+  const t = useTranslation();
+  const model = useAppModel();
+  const language = useStore(model.settings, (settings) => settings.language);
+  const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
+  const { state, plan, events } = view;
+  const runId = state.runId;
+  const roleTitle = (key: string) => {
+    const role = plan.roles[key];
+    return role ? text(role.title) : key;
+  };
+  const active = state.status === 'active';
+
+  const ask = (question: string): string | null => {
+    const answer = window.prompt(question)?.trim();
+    return answer ? answer : null;
+  };
+
+  const renderStep = (step: PlanStep) => {
+    const stepState = state.steps[step.id];
+    const status = stepState?.status ?? 'pending';
+    const open = active && (status === 'active' || status === 'acknowledged');
+    return (
+      <li key={step.id} className={`run-step status-${status}`} data-step={step.id} data-status={status}>
+        <div className="run-step-head">
+          <span className="run-step-title">{text(step.title)}</span>
+          <span className="run-step-status">{t(`step.status.${status}`)}</span>
+        </div>
+        {'owner' in step && (
+          <div className="muted">
+            {t('run.owner')}: {roleTitle(step.owner)}
+          </div>
+        )}
+        {step.type === 'task' && step.checklist.length > 0 && (
+          <ul className="checklist">
+            {step.checklist.map((item) => (
+              <li key={item.zh}>{text(item)}</li>
+            ))}
+          </ul>
+        )}
+        {open && stepState?.limitAt && !stepState.escalatedTo && (
+          <div className="muted">
+            {t('run.due')}: {time(stepState.limitAt)}
+          </div>
+        )}
+        {stepState?.escalatedTo && (
+          <div className="escalated" data-testid={`escalated-${step.id}`}>
+            {t('run.escalated')} {roleTitle(stepState.escalatedTo)}
+          </div>
+        )}
+        {open && step.type === 'wait' && (
+          <div className="muted">
+            {t('run.waitUntil')} {time(stepState?.dueAt ?? null)}
+          </div>
+        )}
+        {open && actionTypes.has(step.type) && <div className="manual-note">{t('run.manualAction')}</div>}
+        {open && step.type === 'decision' && (
+          <div className="decision">
+            <div>{text(step.question)}</div>
+            {step.options.map((option) => (
+              <button
+                type="button"
+                key={option.id}
+                data-testid={`choose-${step.id}-${option.id}`}
+                onClick={() => void model.commandRun(runId, { type: 'choose', stepId: step.id, optionId: option.id })}
+              >
+                {text(option.label)}
+              </button>
+            ))}
+          </div>
+        )}
+        {open && step.type !== 'decision' && step.type !== 'parallel' && (
+          <div className="step-actions">
+            {status === 'active' && (
+              <button type="button" data-testid={`ack-${step.id}`} onClick={() => void model.commandRun(runId, { type: 'acknowledge', stepId: step.id })}>
+                {t('run.acknowledge')}
+              </button>
+            )}
+            {step.type !== 'wait' && (
+              <button type="button" data-testid={`complete-${step.id}`} onClick={() => void model.commandRun(runId, { type: 'complete', stepId: step.id })}>
+                {t('run.complete')}
+              </button>
+            )}
+            <button
+              type="button"
+              data-testid={`skip-${step.id}`}
+              onClick={() => {
+                const reason = ask(t('run.skipReason'));
+                if (reason) void model.commandRun(runId, { type: 'skip', stepId: step.id, reason });
+              }}
+            >
+              {t('run.skip')}
+            </button>
+          </div>
+        )}
+        {step.type === 'parallel' && (
+          <div className="branches">
+            {step.branches.map((branch, index) => (
+              <ol key={index} className="branch">
+                {branch.map(renderStep)}
+              </ol>
+            ))}
+          </div>
+        )}
+      </li>
+    );
+  };
+
+  const who = (event: RunEvent) => ('by' in event ? (event.by.kind === 'system' ? t('audit.system') : `${event.by.name} (${event.by.window})`) : t('audit.system'));
+  const detail = (event: RunEvent): string => {
+    switch (event.type) {
+      case 'decision-made':
+      case 'step-acknowledged':
+      case 'step-completed':
+      case 'step-activated':
+      case 'step-escalated':
+      case 'step-skipped': {
+        const step = findStep(plan.steps, event.stepId);
+        const base = step ? text(step.title) : event.stepId;
+        if (event.type === 'decision-made') return `${base} → ${event.optionId}`;
+        if (event.type === 'step-skipped') return `${base}: ${event.reason}`;
+        if (event.type === 'step-escalated') return `${base} → ${roleTitle(event.to)}`;
+        return base;
+      }
+      case 'action-requested':
+        return `${event.action.kind} (${event.action.stepId})`;
+      case 'run-finished':
+        return `${t(`run.status.${event.outcome}`)}${event.reason ? `: ${event.reason}` : ''}`;
+      case 'run-started':
+        return `${text(plan.title)} v${event.planVersion}${event.incident ? ` · ${event.incident.title}` : ''}`;
+      case 'branch-ended':
+        return `${event.stepId} #${event.branch + 1}`;
+    }
+  };
+
+  return (
+    <div className="run-console" data-testid="run-console" data-run={runId} data-status={state.status}>
+      <header className="run-header">
+        <span className={`mode mode-${state.mode}`}>{t(`run.mode.${state.mode}`)}</span>
+        <h2>{text(plan.title)}</h2>
+        <span className="run-status" data-testid="run-status">
+          {t(`run.status.${state.status}`)}
+        </span>
+        {state.drillId && <code>{state.drillId}</code>}
+        {active && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              const reason = ask(t('run.abortReason'));
+              if (reason) void model.commandRun(runId, { type: 'abort', reason });
+            }}
+          >
+            {t('run.abort')}
+          </button>
+        )}
+      </header>
+      {state.incident && <div className="muted">{state.incident.title}</div>}
+      <div className="run-body">
+        <ol className="run-steps">{plan.steps.map(renderStep)}</ol>
+        <div className="audit">
+          <h3>{t('run.audit')}</h3>
+          <ol className="audit-list" data-testid="audit-list">
+            {events.map((record) => (
+              <li key={record.seq} data-type={record.event.type}>
+                <span className="audit-time">{time(record.event.at)}</span> <strong>{t(`audit.${record.event.type}`)}</strong> {detail(record.event)}
+                <span className="muted"> · {who(record.event)}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function findStep(steps: PlanStep[], stepId: string): PlanStep | undefined {
+  for (const step of steps) {
+    if (step.id === stepId) return step;
+    if (step.type === 'parallel') {
+      for (const branch of step.branches) {
+        const found = findStep(branch, stepId);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}

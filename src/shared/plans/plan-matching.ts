@@ -1,0 +1,28 @@
+import type { Incident } from '../domain/feed.js';
+import { incidentSeverities } from '../domain/feed.js';
+import type { PlanSummary } from './plan-views.js';
+import type { RunIncident } from './run-model.js';
+
+/**
+ * The plans offered for an incident, best first: plans written for its type, those whose severity threshold the
+ * incident reaches ahead of the others, then by title for a stable order. Plans for other types are not offered.
+ */
+export function plansForIncident(plans: readonly PlanSummary[], incident: Pick<Incident, 'type' | 'severity'>): PlanSummary[] {
+  const rank = (severity: string) => incidentSeverities.indexOf(severity as (typeof incidentSeverities)[number]);
+  return plans
+    .filter((plan) => plan.incidentTypes.includes(incident.type))
+    .map((plan) => ({ plan, reaches: rank(incident.severity) >= rank(plan.minSeverity) ? 0 : 1 }))
+    .sort((a, b) => a.reaches - b.reaches || a.plan.title.zh.localeCompare(b.plan.title.zh, 'zh-CN'))
+    .map(({ plan }) => plan);
+}
+
+export function runIncidentOf(incident: Incident): RunIncident {
+  return {
+    id: incident.id,
+    type: incident.type,
+    title: incident.title,
+    severity: incident.severity,
+    position: incident.position,
+    districtAdcode: incident.districtAdcode,
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { PlanSchema } from './plan-schema.js';
+import { ActorSchema, RunCommandSchema, RunEventSchema, RunIncidentSchema, RunModeSchema, RunStateSchema } from './run-model.js';
+
+const Text = z.object({ zh: z.string(), en: z.string() });
+
+export const PlanSummarySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  title: Text,
+  summary: Text,
+  incidentTypes: z.array(z.string()),
+  minSeverity: z.string(),
+  sourceFile: z.string(),
+  stepCount: z.number().int(),
+});
+export type PlanSummary = z.infer<typeof PlanSummarySchema>;
+
+export const PlanFileProblemSchema = z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() });
+
+export const PlanLibrarySchema = z.object({
+  plans: z.array(PlanSummarySchema),
+  /** Files that could not be loaded, or changed without a new version; the stored copies stay in use. */
+  problems: z.array(PlanFileProblemSchema),
+});
+export type PlanLibrary = z.infer<typeof PlanLibrarySchema>;
+
+export const RunEventRecordSchema = z.object({ seq: z.number().int(), event: RunEventSchema, origin: z.string() });
+export type RunEventRecord = z.infer<typeof RunEventRecordSchema>;
+
+export const RunViewSchema = z.object({
+  state: RunStateSchema,
+  plan: PlanSchema,
+  events: z.array(RunEventRecordSchema),
+});
+export type RunView = z.infer<typeof RunViewSchema>;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  planId: z.string(),
+  planVersion: z.number().int(),
+  title: Text,
+  mode: RunModeSchema,
+  drillId: z.string().nullable(),
+  status: z.enum(['active', 'completed', 'aborted']),
+  startedAt: z.string(),
+  incident: RunIncidentSchema.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const StartRunParamsSchema = z
+  .object({
+    planId: z.string().min(1),
+    incidentId: z.string().min(1).nullable(),
+    mode: RunModeSchema,
+  })
+  .strict();
+
+export const RunCommandParamsSchema = z.object({ runId: z.string().min(1), command: RunCommandSchema }).strict();
+
+export { ActorSchema };

@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bridgeTestPlanYaml } from '../fixtures/plans/bridge-test-plan.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { startProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+
+/**
+ * A plan run driven through the plans screen as a drill operator would: launch, acknowledge, let a time limit pass
+ * and escalate, choose a branch, finish the parallel block; then the host is killed mid-run and the run resumes.
+ */
+describe('plan runs in Chromium', () => {
+  let work: string;
+  let host: Awaited<ReturnType<typeof startProcess>>;
+  let browser: Browser;
+  let base: string;
+
+  const startHost = async (port: string) => {
+    host = await startProcess(
+      'out/main/web-host.mjs',
+      ['--port', port, '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--plans-dir', join(work, 'plans')],
+      /Zhili web host: (http:\/\/127\.0\.0\.1:(\d+)\/)/,
+    );
+    base = host.match[1] as string;
+  };
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-plans-e2e-'));
+    mkdirSync(join(work, 'plans'));
+    // The fixture's limits, shortened so the test can watch a time limit pass.
+    writeFileSync(join(work, 'plans', 'bridge-test.yaml'), bridgeTestPlanYaml.replace('seconds: 300', 'seconds: 10').replace('seconds: 60', 'seconds: 2'));
+    writeFileSync(join(work, 'plans', 'broken.yaml'), 'formatVersion: 1\nid: broken\nversion: one\n');
+    await startHost('0');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const openPlans = async (): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${base}plans`);
+    await expect.poll(() => page.getByTestId('plan-list').textContent(), { timeout: 15_000 }).toContain('桥梁测试预案');
+    return page;
+  };
+  const stepStatus = (page: Page, stepId: string) => page.locator(`[data-step="${stepId}"]`).getAttribute('data-status');
+
+  it('reports a broken plan file with its line and column, and loads the others', async () => {
+    const page = await openPlans();
+    await expect.poll(() => page.getByTestId('plan-problems').textContent()).toContain('broken.yaml:3:10');
+    await page.close();
+  });
+
+  it('runs a drill end to end: acknowledge, escalate on a missed limit, branch, parallel, finish', async () => {
+    const page = await openPlans();
+    const watcher = await openPlans();
+    await page.getByTestId('drill-bridge-test').click();
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('active');
+    await expect.poll(() => stepStatus(page, 'call-crew')).toBe('active');
+    expect(await page.locator('[data-step="call-crew"] .manual-note').count()).toBe(1);
+    await page.getByTestId('complete-call-crew').click();
+    await expect.poll(() => stepStatus(page, 'inspect')).toBe('active');
+    await page.getByTestId('ack-inspect').click();
+    await expect.poll(() => stepStatus(page, 'inspect')).toBe('acknowledged');
+    // The host's timer escalates the missed limit and every window hears of it.
+    await expect.poll(() => page.getByTestId('escalated-inspect').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('escalated-inspect').textContent()).toContain('指挥长');
+    await page.getByTestId('complete-inspect').click();
+    await page.getByTestId('choose-close-bridge-close').click();
+    await expect.poll(() => stepStatus(page, 'traffic')).toBe('active');
+    await page.getByTestId('complete-traffic').click();
+    await expect.poll(() => stepStatus(page, 'remeasure'), { timeout: 10_000 }).toBe('active');
+    await page.getByTestId('complete-remeasure').click();
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('completed');
+    const audit = await page.getByTestId('audit-list').textContent();
+    expect(audit).toContain('超时升级');
+    expect(audit).toContain('值班员 (plans/');
+    // The other window saw the run through pushed events, without reloading.
+    await expect.poll(() => watcher.getByTestId('run-list').textContent()).toContain('已完成');
+    await page.close();
+    await watcher.close();
+  });
+
+  it('resumes a run after the host is killed mid-run, with nothing lost or repeated', async () => {
+    const page = await openPlans();
+    await page.getByTestId('drill-bridge-test').click();
+    await expect.poll(() => stepStatus(page, 'call-crew')).toBe('active');
+    await page.getByTestId('complete-call-crew').click();
+    await page.getByTestId('ack-inspect').click();
+    await expect.poll(() => stepStatus(page, 'inspect')).toBe('acknowledged');
+    const runId = (await page.getByTestId('run-console').getAttribute('data-run')) as string;
+    const before = await page.getByTestId('audit-list').locator('li').count();
+    const port = new URL(base).port;
+    await host.stop('SIGKILL');
+    await startHost(port);
+    // The page reconnects by itself; the run is still there, active, with the same history and the missed limit.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('run-list').textContent(), { timeout: 15_000 }).toContain('进行中');
+    await page.locator('[data-testid="run-list"] button').first().click();
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-run')).toBe(runId);
+    await expect.poll(() => page.getByTestId('escalated-inspect').count(), { timeout: 20_000 }).toBe(1);
+    const types = await page.getByTestId('audit-list').locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
+    expect(types.length).toBe(before + 1);
+    expect(types.filter((type) => type === 'step-escalated')).toHaveLength(1);
+    expect(types.filter((type) => type === 'run-started')).toHaveLength(1);
+    expect(await stepStatus(page, 'inspect')).toBe('acknowledged');
+    await page.close();
+  });
+});
