@@ -15,6 +15,9 @@ import type { Logger } from '../node/logger.js';
 import { openDatabase } from '../node/sqlite.js';
 import { backendMigrations } from './db/backend-migrations.js';
 import { IncidentRepository } from './db/incident-repository.js';
+import { SyncStore } from './db/sync-store.js';
+import { SyncRecordSchema } from '../shared/sync/sync-records.js';
+import { z } from 'zod';
 import { CityFeed } from './feed/city-feed.js';
 import { loadFeedWorld } from './feed/load-feed-world.js';
 
@@ -50,6 +53,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const db = openDatabase({ file: join(options.dataDir, 'backend.sqlite'), migrations: backendMigrations, logger });
   const incidents = new IncidentRepository(db, logger);
   const feed = new CityFeed(world, options.seed ?? DEFAULT_SEED, incidents.recent());
+  const sync = new SyncStore(db, logger.child('sync'));
   const startedAt = new Date().toISOString();
 
   const http = createServer((_request, response) => {
@@ -111,6 +115,25 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     );
     socket.on('feed:summary', (reply) => answer(reply, () => feed.summary(new Date().toISOString())));
     socket.on('incidents:list', (reply) => answer(reply, () => feed.incidentList()));
+    socket.on('sync:push', (records, reply) =>
+      answer(reply, () => {
+        const parsed = z.array(SyncRecordSchema).max(500).safeParse(records);
+        if (!parsed.success) throw new Error('The sync records are not valid.');
+        // A console speaks only for itself.
+        if (parsed.data.some((record) => record.origin !== consoleId)) throw new Error('A console may push only its own records.');
+        const { stored, conflicts, logged } = sync.push(parsed.data);
+        if (logged.length > 0) socket.broadcast.emit('sync:records', logged);
+        for (const conflict of conflicts) io.emit('sync:conflict', conflict);
+        return { stored, conflicts };
+      }),
+    );
+    socket.on('sync:pull', (request, reply) =>
+      answer(reply, () => {
+        const parsed = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).safeParse(request);
+        if (!parsed.success) throw new Error('The pull request is not valid.');
+        return sync.pull(parsed.data.after, parsed.data.limit);
+      }),
+    );
     socket.on('disconnect', (reason) => logger.info('console disconnected', { consoleId, reason }));
   });
 

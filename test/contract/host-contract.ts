@@ -29,6 +29,7 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'runs.list': { params: () => ({}) },
   'runs.get': { params: ({ runId }) => ({ runId }) },
   'runs.command': { params: ({ runId }) => ({ runId, command: { type: 'abort', reason: 'contract test' } }) },
+  'sync.status': { params: () => ({}) },
 };
 
 export interface ContractHost {

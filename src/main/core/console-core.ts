@@ -14,6 +14,8 @@ import type { Actor } from '../../shared/plans/run-model.js';
 import type { CallOrigin } from './api/dispatcher.js';
 import { PlanLibraryService } from './plans/plan-library.js';
 import { RunService, type RunClock } from './plans/run-service.js';
+import { Outbox } from './sync/outbox.js';
+import { SyncService } from './sync/sync-service.js';
 
 export interface ConsoleCoreOptions {
   host: HostInfo['host'];
@@ -60,9 +62,22 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     logger: logger.child('backend-link'),
   });
 
-  const plans = new PlanLibraryService(db, info.consoleId, logger.child('plans'));
+  const outbox = new Outbox(db);
+  const plans = new PlanLibraryService(db, outbox, info.consoleId, logger.child('plans'));
+  const runs = new RunService(db, plans, outbox, info.consoleId, (view) => hub.emit('runs.changed', view), logger.child('runs'), options.clock);
+  const sync = new SyncService(
+    db,
+    outbox,
+    backend,
+    info.consoleId,
+    {
+      plansChanged: () => plans.reloadLatest(),
+      runChanged: (runId) => runs.remoteChanged(runId),
+      statusChanged: (status) => hub.emit('sync.status', status),
+    },
+    logger.child('sync'),
+  );
   plans.loadDirectory(options.plansDir);
-  const runs = new RunService(db, plans, info.consoleId, (view) => hub.emit('runs.changed', view), logger.child('runs'), options.clock);
   runs.resumeActiveRuns();
   const actorOf = (origin: CallOrigin): Actor => ({
     kind: 'operator',
@@ -102,6 +117,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'runs.start': async ({ planId, incidentId, mode }, origin) =>
       runs.start({ planId, mode, incident: incidentId === null ? null : runIncidentOf(await incident(incidentId)), by: actorOf(origin) }),
     'runs.command': ({ runId, command }, origin) => runs.command(runId, command, actorOf(origin)),
+    'sync.status': () => sync.status(),
   };
 
   return {
@@ -110,6 +126,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     dispose() {
+      sync.dispose();
       runs.dispose();
       backend.dispose();
       db.close();

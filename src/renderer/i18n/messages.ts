@@ -110,6 +110,13 @@ const zhCN = {
   'audit.branch-ended': '分支结束',
   'audit.run-finished': '预案结束',
   'audit.system': '系统',
+  'sync.pending': '未同步',
+  'sync.allSynced': '已全部同步',
+  'sync.conflicts': '同步冲突',
+  'sync.conflictTitle': '预案版本冲突',
+  'sync.conflictKept': '后端保留了控制台',
+  'sync.conflictRefused': '的版本；本台版本仍保存在本地，请提高版本号后重新发布',
+  'run.followOnly': '此预案由另一控制台指挥，本台仅跟踪显示',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -224,6 +231,13 @@ const en: Record<MessageKey, string> = {
   'audit.branch-ended': 'Branch ended',
   'audit.run-finished': 'Plan finished',
   'audit.system': 'System',
+  'sync.pending': 'Not yet synced',
+  'sync.allSynced': 'All synced',
+  'sync.conflicts': 'Sync conflicts',
+  'sync.conflictTitle': 'Plan version conflicts',
+  'sync.conflictKept': 'The backend kept the version of console',
+  'sync.conflictRefused': '; this console keeps its own copy locally: raise its version and publish it again',
+  'run.followOnly': 'This run is commanded from another console; it is shown here to follow',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

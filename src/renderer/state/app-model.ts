@@ -12,6 +12,7 @@ import {
 } from '../features/connection/connection-state.js';
 import { initialPlansState, withRunView, type PlansState } from '../features/plans/plans-state.js';
 import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
+import type { SyncStatus } from '../../shared/sync/sync-records.js';
 import { createStore, type Store } from './store.js';
 
 export type Overlay = 'none' | 'about' | 'help';
@@ -32,6 +33,7 @@ export class AppModel {
   readonly incidents: Store<Incident[]> = createStore<Incident[]>([]);
   readonly hostInfo: Store<HostInfo | null> = createStore<HostInfo | null>(null);
   readonly plans: Store<PlansState> = createStore(initialPlansState);
+  readonly sync: Store<SyncStatus | null> = createStore<SyncStatus | null>(null);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
 
@@ -54,6 +56,7 @@ export class AppModel {
       bridge.subscribe('feed.summary', (summary) => this.summary.update(() => summary)),
       bridge.subscribe('incidents.changed', (incidents) => this.incidents.update(() => incidents)),
       bridge.subscribe('runs.changed', (view) => this.plans.update((state) => withRunView(state, view))),
+      bridge.subscribe('sync.status', (status) => this.sync.update(() => status)),
     );
     if (host.linkState() === 'connected') {
       this.connection.update((state) => withHostLink(state, 'connected'));
@@ -120,12 +123,14 @@ export class AppModel {
   /** Everything a window needs after (re)connecting to its host. */
   private async refresh(): Promise<void> {
     const { bridge } = this.host;
-    const [info, settings, backend, summary] = await Promise.all([
+    const [info, settings, backend, summary, sync] = await Promise.all([
       bridge.call('host.info', {}),
       bridge.call('settings.get', {}),
       bridge.call('backend.status', {}),
       bridge.call('feed.summary', {}),
+      bridge.call('sync.status', {}),
     ]);
+    if (sync.ok) this.sync.update(() => sync.value);
     if (info.ok) this.hostInfo.update(() => info.value);
     if (settings.ok) this.settings.update(() => settings.value);
     if (backend.ok) this.connection.update((state) => withBackendStatus(state, backend.value));

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { CrewQuerySchema, CrewSchema, type Crew, type CrewQuery } from '../domain/directory.js';
 import {
+  LoggedRecordSchema,
+  PushResultSchema,
+  SyncConflictSchema,
+  type LoggedRecord,
+  type PushResult,
+  type SyncConflict,
+  type SyncRecord,
+} from '../sync/sync-records.js';
+import {
   FeedSummarySchema,
   FeedTickSchema,
   IncidentSchema,
@@ -45,6 +54,9 @@ export interface BackendServerToClientEvents {
   'feed:summary': (summary: FeedSummary) => void;
   'feed:tick': (tick: FeedTick) => void;
   'incidents:changed': (incidents: Incident[]) => void;
+  /** Records another console pushed, as the backend logged them. */
+  'sync:records': (records: LoggedRecord[]) => void;
+  'sync:conflict': (conflict: SyncConflict) => void;
 }
 
 export interface BackendClientToServerEvents {
@@ -52,6 +64,10 @@ export interface BackendClientToServerEvents {
   'directory:crews': (query: CrewQuery, reply: (crews: BackendReply<Crew[]>) => void) => void;
   'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
   'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
+  /** Stores records (idempotently, by key); replies with what is stored and what conflicted. */
+  'sync:push': (records: SyncRecord[], reply: (result: BackendReply<PushResult>) => void) => void;
+  /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit`. */
+  'sync:pull': (request: { after: number; limit: number }, reply: (records: BackendReply<LoggedRecord[]>) => void) => void;
 }
 
 /** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
@@ -64,4 +80,8 @@ export const backendSchemas = {
   feedSummary: FeedSummarySchema,
   feedTick: FeedTickSchema,
   incidentList: z.array(IncidentSchema),
+  pushResult: BackendReplySchema(PushResultSchema),
+  pulled: BackendReplySchema(z.array(LoggedRecordSchema)),
+  loggedRecords: z.array(LoggedRecordSchema),
+  conflict: SyncConflictSchema,
 } as const;

@@ -6,6 +6,7 @@ import { FeedSummarySchema, FeedTickSchema, IncidentSchema } from '../domain/fee
 import { HostInfoSchema } from '../domain/host.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
 import { PlanSchema } from '../plans/plan-schema.js';
+import { SyncStatusSchema } from '../sync/sync-records.js';
 import {
   PlanLibrarySchema,
   PlanSummarySchema,
@@ -40,6 +41,7 @@ export const apiMethods = {
   'runs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunViewSchema },
   'runs.start': { params: StartRunParamsSchema, result: RunViewSchema },
   'runs.command': { params: RunCommandParamsSchema, result: RunViewSchema },
+  'sync.status': { params: NoParams, result: SyncStatusSchema },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -51,6 +53,8 @@ export const apiEvents = {
   'incidents.changed': z.array(IncidentSchema),
   /** A run started or moved on (on this console). */
   'runs.changed': RunViewSchema,
+  /** Records waiting for the backend, and conflicts to resolve. */
+  'sync.status': SyncStatusSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -29,6 +29,8 @@ export const RunEventRecordSchema = z.object({ seq: z.number().int(), event: Run
 export type RunEventRecord = z.infer<typeof RunEventRecordSchema>;
 
 export const RunViewSchema = z.object({
+  /** The console that drives the run; other consoles follow it read-only. */
+  origin: z.string(),
   state: RunStateSchema,
   plan: PlanSchema,
   events: z.array(RunEventRecordSchema),

@@ -10,6 +10,7 @@ import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import type { BackendConnectionState, BackendStatus } from '../../../shared/domain/backend.js';
 import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
 import type { FeedSummary, Incident } from '../../../shared/domain/feed.js';
+import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/event-hub.js';
 
@@ -36,6 +37,11 @@ export class BackendLink {
   private status: BackendStatus;
   private lastSummary: FeedSummary | null = null;
   private readonly requestTimeoutMs: number;
+  private readonly syncListeners = new Set<{
+    connected(): void;
+    records(records: LoggedRecord[]): void;
+    conflict(conflict: SyncConflict): void;
+  }>();
 
   constructor(private readonly options: BackendLinkOptions) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
@@ -71,6 +77,14 @@ export class BackendLink {
       const parsed = this.accept(backendSchemas.feedTick, tick, 'feed:tick');
       if (parsed) options.hub.emit('feed.tick', parsed);
     });
+    this.socket.on('sync:records', (records) => {
+      const parsed = this.accept(backendSchemas.loggedRecords, records, 'sync:records');
+      if (parsed) for (const listener of this.syncListeners) listener.records(parsed);
+    });
+    this.socket.on('sync:conflict', (conflict) => {
+      const parsed = this.accept(backendSchemas.conflict, conflict, 'sync:conflict');
+      if (parsed) for (const listener of this.syncListeners) listener.conflict(parsed);
+    });
     this.socket.on('incidents:changed', (incidents) => {
       const parsed = this.accept(backendSchemas.incidentList, incidents, 'incidents:changed');
       if (parsed) options.hub.emit('incidents.changed', parsed);
@@ -93,7 +107,26 @@ export class BackendLink {
     return this.request(backendSchemas.incidents, (reply) => this.connectedSocket().emit('incidents:list', reply));
   }
 
+  push(records: SyncRecord[]): Promise<PushResult> {
+    return this.request(backendSchemas.pushResult, (reply) => this.connectedSocket().emit('sync:push', records, reply));
+  }
+
+  pull(after: number, limit: number): Promise<LoggedRecord[]> {
+    return this.request(backendSchemas.pulled, (reply) => this.connectedSocket().emit('sync:pull', { after, limit }, reply));
+  }
+
+  isConnected(): boolean {
+    return this.status.state === 'connected';
+  }
+
+  /** The sync service's hooks: (re)connected, records from other consoles, conflicts. */
+  onSync(listener: { connected(): void; records(records: LoggedRecord[]): void; conflict(conflict: SyncConflict): void }): () => void {
+    this.syncListeners.add(listener);
+    return () => this.syncListeners.delete(listener);
+  }
+
   dispose(): void {
+    this.syncListeners.clear();
     this.socket.removeAllListeners();
     this.socket.disconnect();
   }
@@ -103,6 +136,7 @@ export class BackendLink {
       const hello = await this.request(backendSchemas.hello, (reply) => this.socket.emit('hello', reply));
       this.status = { ...this.status, serverVersion: hello.serverVersion };
       this.setState('connected', null);
+      for (const listener of this.syncListeners) listener.connected();
       const summary = await this.request(backendSchemas.summary, (reply) => this.socket.emit('feed:summary', reply));
       this.lastSummary = summary;
       this.options.hub.emit('feed.summary', summary);

@@ -46,4 +46,33 @@ describe('console migrations', () => {
     expect(() => db.prepare('DELETE FROM run_events').run()).toThrow(/append-only/);
     db.close();
   });
+
+  it('3: adds the outbox and fills it with everything written before, in order, as valid sync records', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 2);
+    const plan = { id: 'p', version: 1 };
+    db.prepare("INSERT INTO plan_versions VALUES ('p', 1, '预案', 'Plan', 'p.yaml', 'abc', ?, 'console-a', '2026-11-27T01:00:00Z')").run(JSON.stringify(plan));
+    db.prepare("INSERT INTO runs VALUES ('r', 'p', 1, 'drill', 'DRILL-r', 'active', '2026-11-27T02:00:00Z', '2026-11-27T02:00:00Z', 'console-a')").run();
+    db.prepare("INSERT INTO run_events VALUES ('r', 1, '2026-11-27T02:00:00Z', 'run-started', '{\"type\":\"run-started\"}', 'console-a')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 3);
+    expect(schemaVersion(db)).toBe(3);
+    const rows = db.prepare<[], { key: string; body_json: string; settled_at: string | null }>('SELECT key, body_json, settled_at FROM outbox ORDER BY seq').all();
+    expect(rows.map((row) => row.key)).toEqual(['plan:p@1', 'run:r', 'run-event:r#1']);
+    expect(rows.every((row) => row.settled_at === null)).toBe(true);
+    expect(JSON.parse(rows[0]?.body_json ?? '')).toEqual({
+      kind: 'plan-version',
+      key: 'plan:p@1',
+      origin: 'console-a',
+      body: { plan, sha256: 'abc', sourceFile: 'p.yaml' },
+    });
+    expect(JSON.parse(rows[1]?.body_json ?? '')).toMatchObject({ kind: 'run', body: { runId: 'r', mode: 'drill', drillId: 'DRILL-r' } });
+    expect(JSON.parse(rows[2]?.body_json ?? '')).toEqual({
+      kind: 'run-event',
+      key: 'run-event:r#1',
+      origin: 'console-a',
+      body: { runId: 'r', seq: 1, event: { type: 'run-started' } },
+    });
+    expect(db.prepare('SELECT pulled_through FROM sync_cursor').get()).toEqual({ pulled_through: 0 });
+    db.close();
+  });
 });

@@ -70,4 +70,57 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'sync outbox, catch-up cursor and conflicts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE outbox (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          key TEXT NOT NULL UNIQUE,
+          body_json TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          -- Set once the backend has answered for the record: it stored it, or refused it as a conflict.
+          settled_at TEXT,
+          outcome TEXT CHECK (outcome IN ('stored', 'conflict')),
+          CHECK ((settled_at IS NULL) = (outcome IS NULL))
+        );
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE settled_at IS NULL;
+        CREATE TABLE sync_cursor (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+          pulled_through INTEGER NOT NULL
+        );
+        INSERT INTO sync_cursor VALUES (1, 0);
+        CREATE TABLE sync_conflicts (
+          key TEXT NOT NULL,
+          kept_from TEXT NOT NULL,
+          refused_from TEXT NOT NULL,
+          at TEXT NOT NULL,
+          PRIMARY KEY (key, refused_from)
+        );
+      `);
+      // Everything this console wrote before sync existed goes out too, in the order it was written.
+      db.exec(`
+        INSERT INTO outbox (key, body_json, created_at)
+          SELECT 'plan:' || plan_id || '@' || version,
+                 json_object('kind', 'plan-version', 'key', 'plan:' || plan_id || '@' || version, 'origin', origin_console,
+                             'body', json_object('plan', json(body_json), 'sha256', source_sha256, 'sourceFile', source_file)),
+                 stored_at
+          FROM plan_versions ORDER BY stored_at, plan_id, version;
+        INSERT INTO outbox (key, body_json, created_at)
+          SELECT 'run:' || run_id,
+                 json_object('kind', 'run', 'key', 'run:' || run_id, 'origin', origin_console,
+                             'body', json_object('runId', run_id, 'planId', plan_id, 'planVersion', plan_version, 'mode', mode,
+                                                 'drillId', drill_id, 'startedAt', started_at)),
+                 started_at
+          FROM runs ORDER BY started_at, run_id;
+        INSERT INTO outbox (key, body_json, created_at)
+          SELECT 'run-event:' || run_id || '#' || seq,
+                 json_object('kind', 'run-event', 'key', 'run-event:' || run_id || '#' || seq, 'origin', origin_console,
+                             'body', json_object('runId', run_id, 'seq', seq, 'event', json(body_json))),
+                 at
+          FROM run_events ORDER BY run_id, seq;
+      `);
+    },
+  },
 ];

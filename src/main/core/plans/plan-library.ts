@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { parsePlanFile, type PlanFileProblem } from '../../../shared/plans/plan-file.js';
 import { PlanSchema, type Plan } from '../../../shared/plans/plan-schema.js';
 import type { PlanLibrary, PlanSummary } from '../../../shared/plans/plan-views.js';
+import { planVersionKey } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
+import type { Outbox } from '../sync/outbox.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
 
 interface PlanVersionRow {
@@ -27,6 +29,7 @@ export class PlanLibraryService {
 
   constructor(
     private readonly db: SqliteDatabase,
+    private readonly outbox: Outbox,
     private readonly consoleId: string,
     private readonly logger: Logger,
   ) {}
@@ -52,6 +55,7 @@ export class PlanLibraryService {
       const stored = select.get(plan.id, plan.version);
       if (!stored) {
         insert.run(plan.id, plan.version, plan.title.zh, plan.title.en, file, sha, JSON.stringify(plan), this.consoleId, new Date().toISOString());
+        this.outbox.add({ kind: 'plan-version', key: planVersionKey(plan.id, plan.version), origin: this.consoleId, body: { plan, sha256: sha, sourceFile: file } });
         this.logger.info('stored plan version', { planId: plan.id, version: plan.version, file });
         return null;
       }
@@ -87,6 +91,7 @@ export class PlanLibraryService {
       const conflict = store(result.plan, name, createHash('sha256').update(text).digest('hex'));
       if (conflict) problems.push({ file: name, line: 1, column: 1, message: conflict });
     }
+    this.outbox.notifyAdded();
     this.problems = problems;
     if (problems.length > 0) this.logger.warn('plan files with problems', { problems });
     this.reloadLatest();
@@ -110,7 +115,8 @@ export class PlanLibraryService {
     return PlanSchema.parse(JSON.parse(row.body_json));
   }
 
-  private reloadLatest(): void {
+  /** Re-reads the stored versions (another console's plan versions may have arrived). */
+  reloadLatest(): void {
     this.latest.clear();
     const rows = this.db
       .prepare<[], PlanVersionRow>(

@@ -9,6 +9,7 @@ import type { Actor } from '../../../shared/plans/run-model.js';
 import type { RunView } from '../../../shared/plans/plan-views.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { consoleMigrations } from '../db/console-migrations.js';
+import { Outbox } from '../sync/outbox.js';
 import { PlanLibraryService } from './plan-library.js';
 import { RunService, type RunClock } from './run-service.js';
 
@@ -56,11 +57,12 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 /** One console process: its database connection, plan library and run service. */
 function openConsole(clock: RunClock, changes: RunView[] = []) {
   const db = openDatabase({ file: join(work, 'console.sqlite'), migrations: consoleMigrations, logger: recordingLogger() });
-  const plans = new PlanLibraryService(db, 'console-a', recordingLogger());
+  const outbox = new Outbox(db);
+  const plans = new PlanLibraryService(db, outbox, 'console-a', recordingLogger());
   const library = plans.loadDirectory(plansDir);
-  const runs = new RunService(db, plans, 'console-a', (view) => changes.push(view), recordingLogger(), clock);
+  const runs = new RunService(db, plans, outbox, 'console-a', (view) => changes.push(view), recordingLogger(), clock);
   const resumed = runs.resumeActiveRuns();
-  return { db, plans, library, runs, resumed, changes };
+  return { db, plans, library, runs, resumed, changes, outbox };
 }
 
 describe('RunService', () => {

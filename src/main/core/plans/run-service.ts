@@ -6,6 +6,8 @@ import { RunEventSchema, type Actor, type RunCommand, type RunEvent, type RunInc
 import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/plan-views.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
+import { runEventKey, runKey } from '../../../shared/sync/sync-records.js';
+import type { Outbox } from '../sync/outbox.js';
 import type { PlanLibraryService } from './plan-library.js';
 
 /** Time and timers, injected so tests can drive a run's clock. */
@@ -25,6 +27,7 @@ interface RunRow {
   run_id: string;
   plan_id: string;
   plan_version: number;
+  origin_console: string;
 }
 
 interface EventRow {
@@ -50,15 +53,18 @@ export class RunService {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly plans: PlanLibraryService,
+    private readonly outbox: Outbox,
     private readonly consoleId: string,
     private readonly onChange: (view: RunView) => void,
     private readonly logger: Logger,
     private readonly clock: RunClock = systemClock,
   ) {}
 
-  /** After a (re)start: catch up every active run with the clock and arm its timer. */
+  /** After a (re)start: catch up every active run this console drives with the clock and arm its timer. */
   resumeActiveRuns(): number {
-    const active = this.db.prepare<[], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' ORDER BY started_at").all();
+    const active = this.db
+      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND origin_console = ? ORDER BY started_at")
+      .all(this.consoleId);
     for (const { run_id: runId } of active) {
       this.advanceClock(runId);
     }
@@ -81,13 +87,24 @@ export class RunService {
            VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
         )
         .run(runId, plan.id, plan.version, input.mode, drillId, now.toISOString(), now.toISOString(), this.consoleId);
+      this.outbox.add({
+        kind: 'run',
+        key: runKey(runId),
+        origin: this.consoleId,
+        body: { runId, planId: plan.id, planVersion: plan.version, mode: input.mode, drillId, startedAt: now.toISOString() },
+      });
       this.append(runId, 0, events);
     })();
+    this.outbox.notifyAdded();
     this.logger.info('run started', { runId, planId: plan.id, version: plan.version, mode: input.mode, by: input.by });
     return this.afterChange(runId);
   }
 
   command(runId: string, command: RunCommand, by: Actor): RunView {
+    const origin = this.originOf(runId);
+    if (origin !== this.consoleId) {
+      throw new ApiFailure(apiError('conflict', `This run is driven from console ${origin.slice(0, 8)}; it is shown here to follow, not to command.`));
+    }
     const { state, index } = this.load(runId);
     const decision = decide(index, state, command, by, this.clock.now().toISOString());
     if (!decision.ok) throw new ApiFailure(apiError('conflict', decision.reason));
@@ -97,7 +114,7 @@ export class RunService {
 
   view(runId: string): RunView {
     const { state, index } = this.load(runId);
-    return { state, plan: index.plan, events: this.records(runId) };
+    return { origin: this.originOf(runId), state, plan: index.plan, events: this.records(runId) };
   }
 
   list(): RunSummary[] {
@@ -150,16 +167,33 @@ export class RunService {
         .run(finished?.type === 'run-finished' ? finished.outcome : 'active', events.at(-1)?.at ?? state.startedAt, runId);
     })();
     this.cache.delete(runId);
+    this.outbox.notifyAdded();
+  }
+
+  /** Another console's run changed (its records arrived through the backend): show the new state. */
+  remoteChanged(runId: string): void {
+    this.cache.delete(runId);
+    this.onChange(this.view(runId));
+  }
+
+  private originOf(runId: string): string {
+    const row = this.db.prepare<[string], { origin_console: string }>('SELECT origin_console FROM runs WHERE run_id = ?').get(runId);
+    if (!row) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
+    return row.origin_console;
   }
 
   private append(runId: string, after: number, events: RunEvent[]): void {
     const insert = this.db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)');
-    events.forEach((event, offset) => insert.run(runId, after + offset + 1, event.at, event.type, JSON.stringify(event), this.consoleId));
+    events.forEach((event, offset) => {
+      const seq = after + offset + 1;
+      insert.run(runId, seq, event.at, event.type, JSON.stringify(event), this.consoleId);
+      this.outbox.add({ kind: 'run-event', key: runEventKey(runId, seq), origin: this.consoleId, body: { runId, seq, event } });
+    });
   }
 
   private afterChange(runId: string): RunView {
     const view = this.view(runId);
-    this.arm(runId);
+    if (this.originOf(runId) === this.consoleId) this.arm(runId);
     this.onChange(view);
     return view;
   }
@@ -188,7 +222,7 @@ export class RunService {
   private load(runId: string): { state: RunState; index: PlanIndex } {
     const cached = this.cache.get(runId);
     if (cached) return cached;
-    const run = this.db.prepare<[string], RunRow>('SELECT run_id, plan_id, plan_version FROM runs WHERE run_id = ?').get(runId);
+    const run = this.db.prepare<[string], RunRow>('SELECT run_id, plan_id, plan_version, origin_console FROM runs WHERE run_id = ?').get(runId);
     if (!run) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
     const index = this.indexFor(this.plans.version(run.plan_id, run.plan_version));
     const state = replay(runId, index, this.records(runId).map((record) => record.event));

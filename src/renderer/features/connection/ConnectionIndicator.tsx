@@ -11,6 +11,7 @@ export function ConnectionIndicator() {
   const backendState = useStore(model.connection, effectiveBackendState);
   const backend = useStore(model.connection, (state) => state.backend);
   const title = backend ? `${backend.url}${backend.lastError ? ` — ${backend.lastError}` : ''}` : '';
+  const sync = useStore(model.sync, (status) => status);
   return (
     <div className="connection" role="status" aria-live="polite">
       {model.host.kind === 'web' && (
@@ -24,6 +25,18 @@ export function ConnectionIndicator() {
         {t('connection.backend')}
         {backend?.embedded ? ` (${t('connection.embedded')})` : ''}: {t(`connection.${backendState}`)}
       </span>
+      {sync && (
+        <span className={`connection-item ${sync.pending > 0 ? 'state-connecting' : 'state-connected'}`} data-testid="sync-pending" data-pending={sync.pending}>
+          <span className="dot" aria-hidden="true" />
+          {sync.pending > 0 ? `${t('sync.pending')}: ${sync.pending}` : t('sync.allSynced')}
+        </span>
+      )}
+      {sync && sync.conflicts.length > 0 && (
+        <span className="connection-item state-disconnected" data-testid="sync-conflicts">
+          <span className="dot" aria-hidden="true" />
+          {t('sync.conflicts')}: {sync.conflicts.length}
+        </span>
+      )}
     </div>
   );
 }

@@ -19,6 +19,7 @@ export function PlansView() {
   const allIncidents = useStore(model.incidents, (list) => list);
   const incidents = useMemo(() => allIncidents.filter((incident: Incident) => incident.state !== 'closed'), [allIncidents]);
   const [drill, setDrill] = useState(false);
+  const conflicts = useStore(model.sync, (status) => status?.conflicts ?? null);
   const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
 
   useEffect(() => {
@@ -77,6 +78,19 @@ export function PlansView() {
               </li>
             ))}
           </ul>
+          {conflicts && conflicts.length > 0 && (
+            <div className="plan-problems" role="alert" data-testid="plan-conflicts">
+              <h3>{t('sync.conflictTitle')}</h3>
+              <ul>
+                {conflicts.map((conflict) => (
+                  <li key={`${conflict.key}:${conflict.refusedFrom}`}>
+                    <code>{conflict.key}</code> {t('sync.conflictKept')} {conflict.keptFrom.slice(0, 8)}
+                    {t('sync.conflictRefused')}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {library && library.problems.length > 0 && (
             <div className="plan-problems" role="alert" data-testid="plan-problems">
               <h3>{t('plans.problems')}</h3>

@@ -21,7 +21,10 @@ export function RunConsole({ view }: { view: RunView }) {
     const role = plan.roles[key];
     return role ? text(role.title) : key;
   };
-  const active = state.status === 'active';
+  const consoleId = useStore(model.hostInfo, (info) => info?.consoleId ?? null);
+  // Another console's run is followed here, not commanded.
+  const drivenHere = view.origin === consoleId;
+  const active = state.status === 'active' && drivenHere;
 
   const ask = (question: string): string | null => {
     const answer = window.prompt(question)?.trim();
@@ -168,6 +171,11 @@ export function RunConsole({ view }: { view: RunView }) {
         )}
       </header>
       {state.incident && <div className="muted">{state.incident.title}</div>}
+      {!drivenHere && (
+        <div className="manual-note" data-testid="follow-only">
+          {t('run.followOnly')} ({view.origin.slice(0, 8)})
+        </div>
+      )}
       <div className="run-body">
         <ol className="run-steps">{plan.steps.map(renderStep)}</ol>
         <div className="audit">

@@ -16,6 +16,7 @@ const summary = (runId: string, status: RunSummary['status'], startedAt: string)
 
 function view(runId: string, status: RunSummary['status']): RunView {
   return {
+    origin: 'console-a',
     state: {
       runId,
       planId: 'p',
