@@ -115,6 +115,18 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     );
     socket.on('feed:summary', (reply) => answer(reply, () => feed.summary(new Date().toISOString())));
     socket.on('incidents:list', (reply) => answer(reply, () => feed.incidentList()));
+    socket.on('incidents:inject-drill', (injection, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.drillInjection.safeParse(injection);
+        if (!parsed.success) throw new Error('The drill injection is not valid.');
+        const incident = feed.injectDrillIncident(parsed.data, new Date());
+        const list = feed.incidentList();
+        incidents.saveAll([incident]);
+        io.emit('incidents:changed', list);
+        logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
+        return incident;
+      }),
+    );
     socket.on('sync:push', (records, reply) =>
       answer(reply, () => {
         const parsed = z.array(SyncRecordSchema).max(500).safeParse(records);

@@ -30,6 +30,9 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'runs.get': { params: ({ runId }) => ({ runId }) },
   'runs.command': { params: ({ runId }) => ({ runId, command: { type: 'abort', reason: 'contract test' } }) },
   'sync.status': { params: () => ({}) },
+  'proposals.list': { params: () => ({}) },
+  'proposals.dismiss': { params: () => ({ incidentId: 'INC-none', planId: 'bridge-structural-alarm' }) },
+  'drills.inject': { params: () => ({ planId: 'bridge-structural-alarm' }) },
 };
 
 export interface ContractHost {

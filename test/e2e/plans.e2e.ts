@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeTestPlanYaml } from '../fixtures/plans/bridge-test-plan.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { startProcess } from '../helpers/processes.js';
+import { repoRoot, startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
 /**
@@ -33,6 +33,7 @@ describe('plan runs in Chromium', () => {
     // The fixture's limits, shortened so the test can watch a time limit pass.
     writeFileSync(join(work, 'plans', 'bridge-test.yaml'), bridgeTestPlanYaml.replace('seconds: 300', 'seconds: 10').replace('seconds: 60', 'seconds: 2'));
     writeFileSync(join(work, 'plans', 'broken.yaml'), 'formatVersion: 1\nid: broken\nversion: one\n');
+    copyFileSync(join(repoRoot, 'plans', 'bridge-structural-alarm.yaml'), join(work, 'plans', 'bridge-structural-alarm.yaml'));
     await startHost('0');
     browser = await launchChromium();
   });
@@ -54,6 +55,26 @@ describe('plan runs in Chromium', () => {
   it('reports a broken plan file with its line and column, and loads the others', async () => {
     const page = await openPlans();
     await expect.poll(() => page.getByTestId('plan-problems').textContent()).toContain('broken.yaml:3:10');
+    await page.close();
+  });
+
+  it('stages a bridge alarm in a drill; its trigger proposes the bridge plan and one click launches it on the incident', async () => {
+    const page = await openPlans();
+    await page.getByTestId('drill-mode').check();
+    await page.getByTestId('inject-bridge-structural-alarm').click();
+    await expect.poll(() => page.getByTestId('proposals').textContent(), { timeout: 10_000 }).toContain('【演练】');
+    await page.getByTestId('confirm-bridge-structural-alarm').click();
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('active');
+    const consoleText = await page.getByTestId('run-console').textContent();
+    expect(consoleText).toContain('跨江桥梁结构监测告警处置预案');
+    expect(consoleText).toContain('【演练】');
+    expect(consoleText).toContain('演练');
+    // Answered: the proposal is gone, the incident lists the run's plan as a drill.
+    await expect.poll(() => page.getByTestId('proposals').count()).toBe(0);
+    const firstActive = page.locator('[data-status="active"][data-step]').first();
+    const stepId = (await firstActive.getAttribute('data-step')) as string;
+    await page.getByTestId(`ack-${stepId}`).click();
+    await expect.poll(() => page.locator(`[data-step="${stepId}"]`).getAttribute('data-status')).toBe('acknowledged');
     await page.close();
   });
 
@@ -81,6 +102,13 @@ describe('plan runs in Chromium', () => {
     const audit = await page.getByTestId('audit-list').textContent();
     expect(audit).toContain('超时升级');
     expect(audit).toContain('值班员 (plans/');
+    // The drill report: the escalated step is marked late and the score accounts for it.
+    await page.getByTestId('open-report').click();
+    await expect.poll(() => page.getByTestId('run-report').locator('tr[data-step="inspect"]').textContent()).toContain('超时');
+    const score = Number(await page.getByTestId('report-score').evaluate((element) => element.firstChild?.textContent));
+    expect(score).toBeGreaterThan(0);
+    expect(score).toBeLessThan(100);
+    await page.getByTestId('run-report').getByRole('button', { name: '关闭' }).click();
     // The other window saw the run through pushed events, without reloading.
     await expect.poll(() => watcher.getByTestId('run-list').textContent()).toContain('已完成');
     await page.close();

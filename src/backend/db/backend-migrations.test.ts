@@ -20,6 +20,7 @@ const incident: Incident = {
   reportedAt: '2026-11-27T01:00:00.000Z',
   updatedAt: '2026-11-27T01:00:00.000Z',
   synthetic: true,
+  drillId: null,
 };
 
 describe('backend migrations', () => {

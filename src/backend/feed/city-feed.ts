@@ -1,4 +1,4 @@
-import type { FeedSummary, FeedTick, Incident, RiskGrade, SensorState } from '../../shared/domain/feed.js';
+import type { DrillInjection, FeedSummary, FeedTick, Incident, RiskGrade, SensorState } from '../../shared/domain/feed.js';
 import type { Crew } from '../../shared/domain/directory.js';
 import type { FeedWorld } from './feed-world.js';
 
@@ -124,10 +124,40 @@ export class CityFeed {
       at,
       sensors,
       alarmsByGrade,
-      openIncidents: this.incidentList().filter((incident) => incident.state !== 'closed').length,
+      openIncidents: this.incidentList().filter((incident) => incident.state !== 'closed' && incident.drillId === null).length,
       crewsOnDuty: this.world.crews.filter((crew) => crew.onDuty).length,
       vehiclesActive: this.world.vehicles.length,
     };
+  }
+
+  /**
+   * A drill incident at the first sensor of the asked kind (and grade), exactly as that sensor's alarm would raise
+   * it, tagged with the drill. Deterministic, so a drill script replays the same way.
+   */
+  injectDrillIncident(injection: DrillInjection, now: Date): Incident {
+    const sensor = this.world.sensors.find(
+      (candidate) => candidate.kind === injection.sensorKind && (injection.riskGrade === undefined || candidate.riskGrade === injection.riskGrade),
+    );
+    if (!sensor) throw new Error(`No sensor of kind "${injection.sensorKind}"${injection.riskGrade ? ` at a ${injection.riskGrade} site` : ''} to stage the drill at.`);
+    const at = now.toISOString();
+    this.incidentSeq += 1;
+    const incident: Incident = {
+      id: `DRL-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`,
+      type: sensor.incidentType,
+      title: `【演练】${sensor.title}`,
+      severity: sensor.riskGrade === 'red' ? 'critical' : sensor.riskGrade === 'orange' ? 'severe' : 'major',
+      state: 'reported',
+      position: sensor.position,
+      districtAdcode: sensor.districtAdcode,
+      riskGrade: sensor.riskGrade,
+      sensorId: sensor.id,
+      reportedAt: at,
+      updatedAt: at,
+      synthetic: this.world.synthetic,
+      drillId: injection.drillId,
+    };
+    this.incidents.set(incident.id, incident);
+    return incident;
   }
 
   incidentList(): Incident[] {
@@ -263,12 +293,14 @@ export class CityFeed {
         reportedAt: at,
         updatedAt: at,
         synthetic: this.world.synthetic,
+        drillId: null,
       });
       this.openIncidentBySensor.set(index, id);
       changed = true;
     });
     for (const incident of this.incidents.values()) {
-      if (incident.state === 'closed') continue;
+      // Drill incidents move only when the drill moves them; the simulated crews leave them alone.
+      if (incident.state === 'closed' || incident.drillId !== null) continue;
       const stage = incidentFlow.indexOf(incident.state);
       const due = Date.parse(incident.updatedAt) + (INCIDENT_STAGE_SECONDS[stage] ?? 30) * 1000;
       if (now.getTime() < due) continue;

@@ -13,6 +13,8 @@ import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matchin
 import type { Actor } from '../../shared/plans/run-model.js';
 import type { CallOrigin } from './api/dispatcher.js';
 import { PlanLibraryService } from './plans/plan-library.js';
+import { ProposalService } from './plans/proposals.js';
+import { randomBytes } from 'node:crypto';
 import { RunService, type RunClock } from './plans/run-service.js';
 import { Outbox } from './sync/outbox.js';
 import { SyncService } from './sync/sync-service.js';
@@ -79,6 +81,16 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   );
   plans.loadDirectory(options.plansDir);
   runs.resumeActiveRuns();
+  const proposals = new ProposalService(
+    () => plans.latestPlans(),
+    (incidentId) => runs.hasRunFor(incidentId),
+    (list) => hub.emit('proposals.changed', list),
+  );
+  // The core listens to the incident feed like any window does.
+  const incidentFeed = hub.connect((event, payload) => {
+    if (event === 'incidents.changed') proposals.incidentsChanged(payload as Parameters<ProposalService['incidentsChanged']>[0]);
+  });
+  incidentFeed.subscribe('incidents.changed');
   const actorOf = (origin: CallOrigin): Actor => ({
     kind: 'operator',
     name: settings.read().operatorName,
@@ -114,10 +126,32 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'plans.forIncident': async ({ incidentId }) => plansForIncident(plans.library().plans, await incident(incidentId)),
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.view(runId),
-    'runs.start': async ({ planId, incidentId, mode }, origin) =>
-      runs.start({ planId, mode, incident: incidentId === null ? null : runIncidentOf(await incident(incidentId)), by: actorOf(origin) }),
+    'runs.start': async ({ planId, incidentId, mode }, origin) => {
+      const found = incidentId === null ? null : await incident(incidentId);
+      if (found?.drillId && mode !== 'drill') {
+        throw new ApiFailure(apiError('conflict', `Incident ${found.id} belongs to drill ${found.drillId}: only a drill run may act on it.`));
+      }
+      const view = runs.start({ planId, mode, incident: found && runIncidentOf(found), by: actorOf(origin), drillId: found?.drillId ?? null });
+      if (found) proposals.launched(found.id);
+      return view;
+    },
     'runs.command': ({ runId, command }, origin) => runs.command(runId, command, actorOf(origin)),
     'sync.status': () => sync.status(),
+    'proposals.list': () => proposals.list(),
+    'proposals.dismiss': ({ incidentId, planId }, origin) => {
+      logger.info('proposal dismissed', { incidentId, planId, by: actorOf(origin) });
+      return proposals.dismiss(incidentId, planId);
+    },
+    'drills.inject': async ({ planId }, origin) => {
+      const plan = plans.latestPlan(planId);
+      if (!plan) throw new ApiFailure(apiError('not-found', `No plan "${planId}".`));
+      const trigger = plan.triggers[0];
+      const sensorKind = trigger?.sensorKind ?? plan.incidentTypes[0] ?? '';
+      const drillId = `DRILL-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+      const injected = await backend.injectDrillIncident({ drillId, sensorKind, ...(trigger?.riskGrades?.[0] ? { riskGrade: trigger.riskGrades[0] } : {}) });
+      logger.info('drill incident injected', { planId, drillId, incidentId: injected.id, by: actorOf(origin) });
+      return injected;
+    },
   };
 
   return {
@@ -126,6 +160,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     dispose() {
+      incidentFeed.dispose();
       sync.dispose();
       runs.dispose();
       backend.dispose();

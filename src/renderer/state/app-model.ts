@@ -13,6 +13,7 @@ import {
 import { initialPlansState, withRunView, type PlansState } from '../features/plans/plans-state.js';
 import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import type { SyncStatus } from '../../shared/sync/sync-records.js';
+import type { Proposal } from '../../shared/plans/plan-views.js';
 import { createStore, type Store } from './store.js';
 
 export type Overlay = 'none' | 'about' | 'help';
@@ -34,6 +35,7 @@ export class AppModel {
   readonly hostInfo: Store<HostInfo | null> = createStore<HostInfo | null>(null);
   readonly plans: Store<PlansState> = createStore(initialPlansState);
   readonly sync: Store<SyncStatus | null> = createStore<SyncStatus | null>(null);
+  readonly proposals: Store<Proposal[]> = createStore<Proposal[]>([]);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
 
@@ -57,6 +59,7 @@ export class AppModel {
       bridge.subscribe('incidents.changed', (incidents) => this.incidents.update(() => incidents)),
       bridge.subscribe('runs.changed', (view) => this.plans.update((state) => withRunView(state, view))),
       bridge.subscribe('sync.status', (status) => this.sync.update(() => status)),
+      bridge.subscribe('proposals.changed', (proposals) => this.proposals.update(() => proposals)),
     );
     if (host.linkState() === 'connected') {
       this.connection.update((state) => withHostLink(state, 'connected'));
@@ -70,8 +73,23 @@ export class AppModel {
   }
 
   async refreshPlans(): Promise<void> {
-    const [library, runs] = await Promise.all([callHost(this.host.bridge, 'plans.library', {}), callHost(this.host.bridge, 'runs.list', {})]);
+    const [library, runs, proposals] = await Promise.all([
+      callHost(this.host.bridge, 'plans.library', {}),
+      callHost(this.host.bridge, 'runs.list', {}),
+      callHost(this.host.bridge, 'proposals.list', {}),
+    ]);
     this.plans.update((state) => ({ ...state, library, runs }));
+    this.proposals.update(() => proposals);
+  }
+
+  async dismissProposal(proposal: Proposal): Promise<void> {
+    const proposals = await this.guard(callHost(this.host.bridge, 'proposals.dismiss', { incidentId: proposal.incidentId, planId: proposal.planId }));
+    if (proposals) this.proposals.update(() => proposals);
+  }
+
+  /** A drill operator stages the plan's trigger as a drill incident; it then proposes the plan like a real alarm. */
+  async injectDrill(planId: string): Promise<void> {
+    await this.guard(callHost(this.host.bridge, 'drills.inject', { planId }));
   }
 
   async openRun(runId: string): Promise<void> {

@@ -10,6 +10,8 @@ import {
   type SyncRecord,
 } from '../sync/sync-records.js';
 import {
+  DrillInjectionSchema,
+  type DrillInjection,
   FeedSummarySchema,
   FeedTickSchema,
   IncidentSchema,
@@ -64,6 +66,7 @@ export interface BackendClientToServerEvents {
   'directory:crews': (query: CrewQuery, reply: (crews: BackendReply<Crew[]>) => void) => void;
   'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
   'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
+  'incidents:inject-drill': (injection: DrillInjection, reply: (incident: BackendReply<Incident>) => void) => void;
   /** Stores records (idempotently, by key); replies with what is stored and what conflicted. */
   'sync:push': (records: SyncRecord[], reply: (result: BackendReply<PushResult>) => void) => void;
   /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit`. */
@@ -76,6 +79,8 @@ export const backendSchemas = {
   crews: BackendReplySchema(z.array(CrewSchema)),
   summary: BackendReplySchema(FeedSummarySchema),
   incidents: BackendReplySchema(z.array(IncidentSchema)),
+  incident: BackendReplySchema(IncidentSchema),
+  drillInjection: DrillInjectionSchema,
   crewQuery: CrewQuerySchema,
   feedSummary: FeedSummarySchema,
   feedTick: FeedTickSchema,

@@ -10,6 +10,7 @@ import { SyncStatusSchema } from '../sync/sync-records.js';
 import {
   PlanLibrarySchema,
   PlanSummarySchema,
+  ProposalSchema,
   RunCommandParamsSchema,
   RunSummarySchema,
   RunViewSchema,
@@ -42,6 +43,10 @@ export const apiMethods = {
   'runs.start': { params: StartRunParamsSchema, result: RunViewSchema },
   'runs.command': { params: RunCommandParamsSchema, result: RunViewSchema },
   'sync.status': { params: NoParams, result: SyncStatusSchema },
+  'proposals.list': { params: NoParams, result: z.array(ProposalSchema) },
+  'proposals.dismiss': { params: z.object({ incidentId: z.string().min(1), planId: z.string().min(1) }).strict(), result: z.array(ProposalSchema) },
+  /** A drill operator stages the plan's first trigger as a drill incident (kept apart from live figures). */
+  'drills.inject': { params: z.object({ planId: z.string().min(1) }).strict(), result: IncidentSchema },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -55,6 +60,7 @@ export const apiEvents = {
   'runs.changed': RunViewSchema,
   /** Records waiting for the backend, and conflicts to resolve. */
   'sync.status': SyncStatusSchema,
+  'proposals.changed': z.array(ProposalSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

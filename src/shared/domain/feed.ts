@@ -25,8 +25,20 @@ export const IncidentSchema = z.object({
   reportedAt: z.string(),
   updatedAt: z.string(),
   synthetic: z.boolean(),
+  /** Set on incidents a drill injected: they are kept out of live figures and only drill runs act on them. */
+  drillId: z.string().nullable().default(null),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
+
+/** A drill operator's request: raise a drill incident at a sensor of this kind (and risk grade), as an alarm would. */
+export const DrillInjectionSchema = z
+  .object({
+    drillId: z.string().regex(/^DRILL-[\w-]{1,60}$/),
+    sensorKind: z.string().min(1).max(50),
+    riskGrade: RiskGradeSchema.optional(),
+  })
+  .strict();
+export type DrillInjection = z.infer<typeof DrillInjectionSchema>;
 
 /** The 一屏通览 headline figures, recomputed by the backend on every feed tick. */
 export const FeedSummarySchema = z.object({

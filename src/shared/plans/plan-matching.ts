@@ -1,5 +1,6 @@
 import type { Incident } from '../domain/feed.js';
 import { incidentSeverities } from '../domain/feed.js';
+import type { Plan } from './plan-schema.js';
 import type { PlanSummary } from './plan-views.js';
 import type { RunIncident } from './run-model.js';
 
@@ -25,4 +26,20 @@ export function runIncidentOf(incident: Incident): RunIncident {
     position: incident.position,
     districtAdcode: incident.districtAdcode,
   };
+}
+
+/**
+ * Plans whose automatic triggers an incident meets: an alarm of the trigger's sensor kind (an alarm also meets a
+ * warning trigger), at a listed risk grade and district where the trigger names them. A trigger only proposes; the
+ * operator's click launches.
+ */
+export function triggeredPlans(plans: readonly Plan[], incident: Pick<Incident, 'type' | 'riskGrade' | 'districtAdcode'>): Plan[] {
+  return plans.filter((plan) =>
+    plan.triggers.some(
+      (trigger) =>
+        trigger.sensorKind === incident.type &&
+        (trigger.riskGrades === undefined || (incident.riskGrade !== null && trigger.riskGrades.includes(incident.riskGrade))) &&
+        (trigger.districts === undefined || trigger.districts.includes(incident.districtAdcode)),
+    ),
+  );
 }

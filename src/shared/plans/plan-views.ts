@@ -61,3 +61,15 @@ export const StartRunParamsSchema = z
 export const RunCommandParamsSchema = z.object({ runId: z.string().min(1), command: RunCommandSchema }).strict();
 
 export { ActorSchema };
+
+/** An automatic trigger met by an incident: offered to the operator, launched only by a confirming click. */
+export const ProposalSchema = z.object({
+  incidentId: z.string(),
+  incidentTitle: z.string(),
+  planId: z.string(),
+  planTitle: Text,
+  /** Drill incidents propose drill runs. */
+  drillId: z.string().nullable(),
+  proposedAt: z.string(),
+});
+export type Proposal = z.infer<typeof ProposalSchema>;

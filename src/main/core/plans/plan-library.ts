@@ -102,6 +102,10 @@ export class PlanLibraryService {
     return { plans: [...this.latest.values()].map((plan) => this.summary(plan)), problems: this.problems };
   }
 
+  latestPlans(): Plan[] {
+    return [...this.latest.values()];
+  }
+
   latestPlan(planId: string): Plan | undefined {
     return this.latest.get(planId);
   }

@@ -72,12 +72,20 @@ export class RunService {
     return active.length;
   }
 
-  start(input: { planId: string; mode: RunMode; incident: RunIncident | null; by: Actor }): RunView {
+  /** Whether any run (of any console) was started for this incident. */
+  hasRunFor(incidentId: string): boolean {
+    return this.db
+      .prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM run_events WHERE seq = 1 AND json_extract(body_json, '$.incident.id') = ?")
+      .get(incidentId)?.n !== 0;
+  }
+
+  /** `drillId`: the drill an injected incident belongs to (the run joins it); otherwise a drill run opens its own. */
+  start(input: { planId: string; mode: RunMode; incident: RunIncident | null; by: Actor; drillId?: string | null }): RunView {
     const plan = this.plans.latestPlan(input.planId);
     if (!plan) throw new ApiFailure(apiError('not-found', `No plan "${input.planId}".`));
     const now = this.clock.now();
     const runId = `RUN-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
-    const drillId = input.mode === 'drill' ? `DRILL-${runId.slice(4)}` : null;
+    const drillId = input.mode === 'drill' ? (input.drillId ?? `DRILL-${runId.slice(4)}`) : null;
     const index = this.indexFor(plan);
     const events = startRun(index, { runId, at: now.toISOString(), by: input.by, mode: input.mode, drillId, incident: input.incident });
     this.db.transaction(() => {

@@ -20,16 +20,42 @@ export function PlansView() {
   const incidents = useMemo(() => allIncidents.filter((incident: Incident) => incident.state !== 'closed'), [allIncidents]);
   const [drill, setDrill] = useState(false);
   const conflicts = useStore(model.sync, (status) => status?.conflicts ?? null);
+  const proposals = useStore(model.proposals, (list) => list);
   const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
 
   useEffect(() => {
     if (hostLink === 'connected') void model.refreshPlans();
   }, [model, hostLink]);
 
-  const mode = drill ? 'drill' : 'live';
   return (
     <section className="plans-view" aria-label={t('role.plans')}>
       <div className="plans-side">
+        {proposals.length > 0 && (
+          <div className="panel proposals" role="alert" data-testid="proposals">
+            <h2>{t('plans.proposals')}</h2>
+            <ul className="incident-plans">
+              {proposals.map((proposal) => (
+                <li key={`${proposal.incidentId}:${proposal.planId}`} data-proposal={proposal.planId}>
+                  <div className="incident-title">
+                    {proposal.drillId && <span className="mode mode-drill">{t('run.mode.drill')}</span>} {proposal.incidentTitle}
+                  </div>
+                  <div>{text(proposal.planTitle)}</div>
+                  <button
+                    type="button"
+                    className={proposal.drillId ? 'launch drill' : 'launch'}
+                    data-testid={`confirm-${proposal.planId}`}
+                    onClick={() => void model.launchPlan(proposal.planId, proposal.incidentId, proposal.drillId ? 'drill' : 'live')}
+                  >
+                    {t('plans.confirmLaunch')}
+                  </button>{' '}
+                  <button type="button" onClick={() => void model.dismissProposal(proposal)}>
+                    {t('plans.dismiss')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <div className="panel">
           <h2>{t('plans.incidents')}</h2>
           <label className="drill-toggle">
@@ -40,6 +66,9 @@ export function PlansView() {
           <ul className="incident-plans" data-testid="incident-plans">
             {incidents.slice(0, 30).map((incident) => {
               const matching = library ? plansForIncident(library.plans, incident) : [];
+              // A drill incident is acted on by drill runs only.
+              const drillIncident = incident.drillId !== null;
+              const launchMode = drillIncident || drill ? 'drill' : 'live';
               return (
                 <li key={incident.id} data-incident={incident.id}>
                   <div className="incident-title">{incident.title}</div>
@@ -51,11 +80,11 @@ export function PlansView() {
                     <button
                       type="button"
                       key={plan.id}
-                      className={drill ? 'launch drill' : 'launch'}
+                      className={launchMode === 'drill' ? 'launch drill' : 'launch'}
                       data-testid={`launch-${plan.id}`}
-                      onClick={() => void model.launchPlan(plan.id, incident.id, mode)}
+                      onClick={() => void model.launchPlan(plan.id, incident.id, launchMode)}
                     >
-                      {drill ? t('plans.drill') : t('plans.launch')}：{text(plan.title)}
+                      {launchMode === 'drill' ? t('plans.drill') : t('plans.launch')}：{text(plan.title)}
                     </button>
                   ))}
                 </li>
@@ -72,9 +101,16 @@ export function PlansView() {
                 <span className="muted">
                   v{plan.version} · {plan.sourceFile}
                 </span>
-                <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.launchPlan(plan.id, null, 'drill')}>
-                  {t('plans.drill')}
-                </button>
+                <span className="plan-buttons">
+                  <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.launchPlan(plan.id, null, 'drill')}>
+                    {t('plans.drill')}
+                  </button>
+                  {drill && (
+                    <button type="button" data-testid={`inject-${plan.id}`} onClick={() => void model.injectDrill(plan.id)}>
+                      {t('plans.inject')}
+                    </button>
+                  )}
+                </span>
               </li>
             ))}
           </ul>

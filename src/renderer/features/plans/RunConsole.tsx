@@ -4,6 +4,8 @@ import type { RunView } from '../../../shared/plans/plan-views.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { useState } from 'react';
+import { RunReportView } from './RunReportView.js';
 
 const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 const time = (iso: string | null) => (iso ? clock.format(new Date(iso)) : '');
@@ -22,6 +24,7 @@ export function RunConsole({ view }: { view: RunView }) {
     return role ? text(role.title) : key;
   };
   const consoleId = useStore(model.hostInfo, (info) => info?.consoleId ?? null);
+  const [showReport, setShowReport] = useState(false);
   // Another console's run is followed here, not commanded.
   const drivenHere = view.origin === consoleId;
   const active = state.status === 'active' && drivenHere;
@@ -150,6 +153,7 @@ export function RunConsole({ view }: { view: RunView }) {
 
   return (
     <div className="run-console" data-testid="run-console" data-run={runId} data-status={state.status}>
+      {showReport && <RunReportView view={view} onClose={() => setShowReport(false)} />}
       <header className="run-header">
         <span className={`mode mode-${state.mode}`}>{t(`run.mode.${state.mode}`)}</span>
         <h2>{text(plan.title)}</h2>
@@ -157,6 +161,9 @@ export function RunConsole({ view }: { view: RunView }) {
           {t(`run.status.${state.status}`)}
         </span>
         {state.drillId && <code>{state.drillId}</code>}
+        <button type="button" data-testid="open-report" onClick={() => setShowReport(true)}>
+          {t(state.mode === 'drill' ? 'report.drillTitle' : 'report.liveTitle')}
+        </button>
         {active && (
           <button
             type="button"

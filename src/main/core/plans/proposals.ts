@@ -1,0 +1,70 @@
+import type { Incident } from '../../../shared/domain/feed.js';
+import { triggeredPlans } from '../../../shared/plans/plan-matching.js';
+import type { Proposal } from '../../../shared/plans/plan-views.js';
+import type { Plan } from '../../../shared/plans/plan-schema.js';
+
+/**
+ * Plans proposed by automatic triggers. Derived from the incidents and the runs, so nothing needs storing: after a
+ * restart the open incidents propose again, minus those that already have a run and the proposals dismissed here.
+ */
+export class ProposalService {
+  private proposals: Proposal[] = [];
+  private readonly dismissed = new Set<string>();
+
+  constructor(
+    private readonly plans: () => Plan[],
+    private readonly incidentHasRun: (incidentId: string) => boolean,
+    private readonly onChange: (proposals: Proposal[]) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  list(): Proposal[] {
+    return this.proposals;
+  }
+
+  /** Recomputes from the backend's current incident list. */
+  incidentsChanged(incidents: readonly Incident[]): void {
+    const previous = new Map(this.proposals.map((proposal) => [key(proposal.incidentId, proposal.planId), proposal]));
+    const next: Proposal[] = [];
+    for (const incident of incidents) {
+      if (incident.state === 'closed' || this.incidentHasRun(incident.id)) continue;
+      for (const plan of triggeredPlans(this.plans(), incident)) {
+        const id = key(incident.id, plan.id);
+        if (this.dismissed.has(id)) continue;
+        next.push(
+          previous.get(id) ?? {
+            incidentId: incident.id,
+            incidentTitle: incident.title,
+            planId: plan.id,
+            planTitle: plan.title,
+            drillId: incident.drillId,
+            proposedAt: this.now().toISOString(),
+          },
+        );
+      }
+    }
+    this.replace(next);
+  }
+
+  dismiss(incidentId: string, planId: string): Proposal[] {
+    this.dismissed.add(key(incidentId, planId));
+    this.replace(this.proposals.filter((proposal) => key(proposal.incidentId, proposal.planId) !== key(incidentId, planId)));
+    return this.proposals;
+  }
+
+  /** A run started for the incident: its proposals are answered. */
+  launched(incidentId: string): void {
+    this.replace(this.proposals.filter((proposal) => proposal.incidentId !== incidentId));
+  }
+
+  private replace(next: Proposal[]): void {
+    const same = next.length === this.proposals.length && next.every((proposal, index) => proposal === this.proposals[index]);
+    if (same) return;
+    this.proposals = next;
+    this.onChange(next);
+  }
+}
+
+function key(incidentId: string, planId: string): string {
+  return `${incidentId} ${planId}`;
+}
