@@ -1,18 +1,7 @@
 import type { DrillInjection, FeedSummary, FeedTick, Incident, RiskGrade, SensorState } from '../../shared/domain/feed.js';
 import type { Crew } from '../../shared/domain/directory.js';
-import type { FeedWorld } from './feed-world.js';
-
-/** Deterministic 32-bit PRNG (mulberry32): the same seed replays the same city. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/city/random.js';
+import type { FeedWorld, SensorSeed } from './feed-world.js';
 
 const METRES_PER_DEGREE = 111_320;
 const VEHICLE_SPEED_MPS = 7;
@@ -66,7 +55,7 @@ export class CityFeed {
     seed: number,
     restoredIncidents: readonly Incident[] = [],
   ) {
-    this.random = prng(seed);
+    this.random = mulberry32(seed);
     this.values = Float64Array.from(world.sensors, (sensor) => sensor.normal);
     this.states = world.sensors.map(() => 'normal');
     this.vehiclePositions = new Float64Array(world.vehicles.length * 2);
@@ -139,12 +128,16 @@ export class CityFeed {
       (candidate) => candidate.kind === injection.sensorKind && (injection.riskGrade === undefined || candidate.riskGrade === injection.riskGrade),
     );
     if (!sensor) throw new Error(`No sensor of kind "${injection.sensorKind}"${injection.riskGrade ? ` at a ${injection.riskGrade} site` : ''} to stage the drill at.`);
-    const at = now.toISOString();
+    return this.raiseIncident(sensor, now.toISOString(), injection.drillId);
+  }
+
+  /** The incident a sensor's alarm raises (drill incidents are marked in id and title as well as by their drill id). */
+  private raiseIncident(sensor: SensorSeed, at: string, drillId: string | null): Incident {
     this.incidentSeq += 1;
     const incident: Incident = {
-      id: `DRL-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`,
+      id: `${drillId ? 'DRL' : 'INC'}-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`,
       type: sensor.incidentType,
-      title: `【演练】${sensor.title}`,
+      title: drillId ? `【演练】${sensor.title}` : sensor.title,
       severity: sensor.riskGrade === 'red' ? 'critical' : sensor.riskGrade === 'orange' ? 'severe' : 'major',
       state: 'reported',
       position: sensor.position,
@@ -154,7 +147,7 @@ export class CityFeed {
       reportedAt: at,
       updatedAt: at,
       synthetic: this.world.synthetic,
-      drillId: injection.drillId,
+      drillId,
     };
     this.incidents.set(incident.id, incident);
     return incident;
@@ -278,24 +271,8 @@ export class CityFeed {
       if (state !== 'alarm' || this.openIncidentBySensor.has(index)) return;
       const sensor = this.world.sensors[index];
       if (!sensor) return;
-      this.incidentSeq += 1;
-      const id = `INC-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`;
-      this.incidents.set(id, {
-        id,
-        type: sensor.incidentType,
-        title: sensor.title,
-        severity: sensor.riskGrade === 'red' ? 'critical' : sensor.riskGrade === 'orange' ? 'severe' : 'major',
-        state: 'reported',
-        position: sensor.position,
-        districtAdcode: sensor.districtAdcode,
-        riskGrade: sensor.riskGrade,
-        sensorId: sensor.id,
-        reportedAt: at,
-        updatedAt: at,
-        synthetic: this.world.synthetic,
-        drillId: null,
-      });
-      this.openIncidentBySensor.set(index, id);
+      const incident = this.raiseIncident(sensor, at, null);
+      this.openIncidentBySensor.set(index, incident.id);
       changed = true;
     });
     for (const incident of this.incidents.values()) {

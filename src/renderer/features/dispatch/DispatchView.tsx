@@ -4,9 +4,9 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { beijingTime } from '../../ui/time-format.js';
 import { effectiveBackendState } from '../connection/connection-state.js';
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /** The dispatcher's directory of crews and the live incident list; calling them arrives with the dispatch feature. */
 export function DispatchView() {
@@ -83,7 +83,7 @@ export function DispatchView() {
                 <span className={`grade-chip grade-${incident.riskGrade ?? 'none'}`} />
                 <span className="incident-title">{incident.title}</span>
                 <span className="incident-meta">
-                  {incident.id} · {timeFormat.format(new Date(incident.reportedAt))}
+                  {incident.id} · {beijingTime(incident.reportedAt)}
                 </span>
                 <span className="incident-state">{t(`incident.state.${incident.state}`)}</span>
               </li>

@@ -4,10 +4,10 @@ import { plansForIncident } from '../../../shared/plans/plan-matching.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { beijingTime } from '../../ui/time-format.js';
 import { orderedRuns } from './plans-state.js';
 import { RunConsole } from './RunConsole.js';
 
-const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /** 一键联动: open incidents with the plans that fit them (best first), one click to launch, and the run console. */
 export function PlansView() {
@@ -73,7 +73,7 @@ export function PlansView() {
                 <li key={incident.id} data-incident={incident.id}>
                   <div className="incident-title">{incident.title}</div>
                   <div className="muted">
-                    {incident.id} · {clock.format(new Date(incident.reportedAt))}
+                    {incident.id} · {beijingTime(incident.reportedAt)}
                   </div>
                   {matching.length === 0 && <div className="muted">{t('plans.noMatch')}</div>}
                   {matching.map((plan) => (

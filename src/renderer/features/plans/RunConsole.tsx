@@ -4,11 +4,11 @@ import type { RunView } from '../../../shared/plans/plan-views.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';
 import { RunReportView } from './RunReportView.js';
 
-const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const time = (iso: string | null) => (iso ? clock.format(new Date(iso)) : '');
+const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
 const actionTypes = new Set(['notify', 'call', 'open-cameras', 'focus-map']);
 
 /** The run console: every step with its state and the actions the operator can take now, and the audit trail. */

@@ -4,17 +4,8 @@ import { buildRunReport } from '../../../shared/plans/run-report.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { beijingDateTime } from '../../ui/time-format.js';
 
-const clock = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
 const duration = (value: number | null) => (value === null ? '—' : `${Math.floor(value / 60)}′${String(value % 60).padStart(2, '0')}″`);
 
 /** The printable after-action (drill) report of one run. */
@@ -59,7 +50,7 @@ export function RunReportView({ view, onClose }: { view: RunView; onClose: () =>
           )}
           <dt>{t('report.period')}</dt>
           <dd>
-            {clock.format(new Date(report.startedAt))} – {report.finishedAt ? clock.format(new Date(report.finishedAt)) : '…'} ({duration(report.durationSeconds)})
+            {beijingDateTime(report.startedAt)} – {report.finishedAt ? beijingDateTime(report.finishedAt) : '…'} ({duration(report.durationSeconds)})
           </dd>
           <dt>{t('report.outcome')}</dt>
           <dd>{t(`run.status.${report.outcome}`)}</dd>

@@ -78,6 +78,17 @@ export function Shell() {
           <Clock />
           <button
             type="button"
+            data-testid="operator"
+            title={t('operator.change')}
+            onClick={() => {
+              const name = window.prompt(t('operator.change'), settings.operatorName)?.trim();
+              if (name) void model.updateSettings({ operatorName: name });
+            }}
+          >
+            {t('operator.label')}: {settings.operatorName}
+          </button>
+          <button
+            type="button"
             data-testid="language-toggle"
             title="Alt+L"
             onClick={() => void model.updateSettings({ language: settings.language === 'zh-CN' ? 'en' : 'zh-CN' })}
