@@ -127,6 +127,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         return incident;
       }),
     );
+    socket.on('incidents:register', (report, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.incidentReport.safeParse(report);
+        if (!parsed.success) throw new Error('The incident report is not valid.');
+        const incident = feed.registerIncident(parsed.data, new Date());
+        incidents.saveAll([incident]);
+        io.emit('incidents:changed', feed.incidentList());
+        logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
+        return incident;
+      }),
+    );
     socket.on('sync:push', (records, reply) =>
       answer(reply, () => {
         const parsed = z.array(SyncRecordSchema).max(500).safeParse(records);

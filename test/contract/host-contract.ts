@@ -22,6 +22,9 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'directory.crews': { params: () => ({ onDutyOnly: true, limit: 5 }) },
   'feed.summary': { params: () => ({}) },
   'incidents.list': { params: () => ({}) },
+  'incidents.report': {
+    params: () => ({ type: 'bridge-strain', title: '市民来电：桥面异响', severity: 'major', position: [106.58, 29.56], districtAdcode: '500103', riskGrade: null }),
+  },
   'plans.library': { params: () => ({}) },
   'plans.get': { params: () => ({ planId: 'bridge-structural-alarm' }) },
   'plans.forIncident': { params: () => ({ incidentId: 'INC-none' }), error: 'not-found' },

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -33,7 +33,9 @@ describe('plan runs in Chromium', () => {
     // The fixture's limits, shortened so the test can watch a time limit pass.
     writeFileSync(join(work, 'plans', 'bridge-test.yaml'), bridgeTestPlanYaml.replace('seconds: 300', 'seconds: 10').replace('seconds: 60', 'seconds: 2'));
     writeFileSync(join(work, 'plans', 'broken.yaml'), 'formatVersion: 1\nid: broken\nversion: one\n');
-    copyFileSync(join(repoRoot, 'plans', 'bridge-structural-alarm.yaml'), join(work, 'plans', 'bridge-structural-alarm.yaml'));
+    // The real bridge plan, with every time limit and wait cut to 10 s so a test can see them pass.
+    const bridgePlan = readFileSync(join(repoRoot, 'plans', 'bridge-structural-alarm.yaml'), 'utf8').replace(/seconds: \d+/g, 'seconds: 10');
+    writeFileSync(join(work, 'plans', 'bridge-structural-alarm.yaml'), bridgePlan);
     await startHost('0');
     browser = await launchChromium();
   });
@@ -55,6 +57,60 @@ describe('plan runs in Chromium', () => {
   it('reports a broken plan file with its line and column, and loads the others', async () => {
     const page = await openPlans();
     await expect.poll(() => page.getByTestId('plan-problems').textContent()).toContain('broken.yaml:3:10');
+    await page.close();
+  });
+
+  it('launches the bridge plan on a registered incident with one click and runs it live to the end, then as a drill with its report', async () => {
+    const page = await openPlans();
+    const act = async (kind: 'ack' | 'complete', stepId: string) => {
+      await expect.poll(() => stepStatus(page, stepId), { timeout: 15_000 }).toMatch(/^(active|acknowledged)$/);
+      await page.getByTestId(`${kind}-${stepId}`).click();
+    };
+    const choose = async (stepId: string, optionId: string) => {
+      await expect.poll(() => stepStatus(page, stepId), { timeout: 15_000 }).toBe('active');
+      await page.getByTestId(`choose-${stepId}-${optionId}`).click();
+    };
+    // 12319 hotline: a citizen reports noise on the bridge; the operator registers it.
+    await page.getByTestId('report-incident').click();
+    await page.getByTestId('incident-type').selectOption('bridge-strain');
+    await page.getByTestId('incident-title').fill('市民来电：朝天门长江大桥桥面异响');
+    await page.getByTestId('incident-district').selectOption('500103');
+    await page.getByTestId('incident-severity').selectOption('severe');
+    await page.getByTestId('incident-submit').click();
+    const incident = page.locator('[data-incident]', { hasText: '桥面异响' });
+    await expect.poll(() => incident.count(), { timeout: 10_000 }).toBe(1);
+    await incident.getByTestId('launch-bridge-structural-alarm').click();
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('active');
+    expect(await page.getByTestId('run-console').textContent()).toContain('实战');
+    await act('complete', 'locate-bridge');
+    await act('complete', 'bridge-cameras');
+    await act('ack', 'verify-reading');
+    await expect.poll(() => page.getByTestId('escalated-verify-reading').count(), { timeout: 20_000 }).toBe(1);
+    await act('complete', 'verify-reading');
+    await choose('reading-valid', 'real');
+    await act('complete', 'call-bridge-crew');
+    await act('complete', 'notify-leadership');
+    await act('complete', 'crew-on-site');
+    await choose('close-bridge', 'keep-open');
+    await act('complete', 'enhanced-watch');
+    // The observation window is a wait: the host's timer ends it.
+    await choose('review-after-watch', 'stand-down');
+    await act('complete', 'reopen-traffic');
+    await act('complete', 'close-out');
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('completed');
+
+    await page.getByTestId('drill-bridge-structural-alarm').click();
+    await expect.poll(() => page.getByTestId('run-console').textContent()).toContain('DRILL-');
+    await act('complete', 'locate-bridge');
+    await act('complete', 'bridge-cameras');
+    await act('complete', 'verify-reading');
+    await choose('reading-valid', 'sensor-fault');
+    await act('complete', 'log-sensor-fault');
+    await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('completed');
+    await page.getByTestId('open-report').click();
+    await expect.poll(() => page.getByTestId('run-report').textContent()).toContain('演练报告');
+    expect(await page.getByTestId('run-report').locator('tr[data-step]').count()).toBe(5);
+    expect(Number(await page.getByTestId('report-score').evaluate((element) => element.firstChild?.textContent))).toBeGreaterThan(0);
     await page.close();
   });
 

@@ -21,6 +21,7 @@ const incident: Incident = {
   updatedAt: '2026-11-27T01:00:00.000Z',
   synthetic: true,
   drillId: null,
+  source: 'sensor',
 };
 
 describe('backend migrations', () => {

@@ -1,4 +1,4 @@
-import type { DrillInjection, FeedSummary, FeedTick, Incident, RiskGrade, SensorState } from '../../shared/domain/feed.js';
+import type { DrillInjection, FeedSummary, FeedTick, Incident, IncidentReport, RiskGrade, SensorState } from '../../shared/domain/feed.js';
 import type { Crew } from '../../shared/domain/directory.js';
 import { mulberry32 } from '../../shared/city/random.js';
 import type { FeedWorld, SensorSeed } from './feed-world.js';
@@ -131,6 +131,25 @@ export class CityFeed {
     return this.raiseIncident(sensor, now.toISOString(), injection.drillId);
   }
 
+  /** An incident an operator registered (reported by phone or patrol): live, and left to people to work. */
+  registerIncident(report: IncidentReport, now: Date): Incident {
+    const at = now.toISOString();
+    this.incidentSeq += 1;
+    const incident: Incident = {
+      ...report,
+      id: `INC-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`,
+      state: 'registered',
+      sensorId: null,
+      reportedAt: at,
+      updatedAt: at,
+      synthetic: false,
+      drillId: null,
+      source: 'operator',
+    };
+    this.incidents.set(incident.id, incident);
+    return incident;
+  }
+
   /** The incident a sensor's alarm raises (drill incidents are marked in id and title as well as by their drill id). */
   private raiseIncident(sensor: SensorSeed, at: string, drillId: string | null): Incident {
     this.incidentSeq += 1;
@@ -148,6 +167,7 @@ export class CityFeed {
       updatedAt: at,
       synthetic: this.world.synthetic,
       drillId,
+      source: 'sensor',
     };
     this.incidents.set(incident.id, incident);
     return incident;
@@ -276,8 +296,9 @@ export class CityFeed {
       changed = true;
     });
     for (const incident of this.incidents.values()) {
-      // Drill incidents move only when the drill moves them; the simulated crews leave them alone.
-      if (incident.state === 'closed' || incident.drillId !== null) continue;
+      // The simulated crews work the alarms they raised; drill and operator-registered incidents move only when
+      // people move them.
+      if (incident.state === 'closed' || incident.drillId !== null || incident.source !== 'sensor') continue;
       const stage = incidentFlow.indexOf(incident.state);
       const due = Date.parse(incident.updatedAt) + (INCIDENT_STAGE_SECONDS[stage] ?? 30) * 1000;
       if (now.getTime() < due) continue;

@@ -117,6 +117,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'directory.crews': (query) => backend.crews(query),
     'feed.summary': () => backend.getSummary(),
     'incidents.list': () => backend.incidents(),
+    'incidents.report': async (report, origin) => {
+      const registered = await backend.registerIncident(report);
+      logger.info('incident registered', { incidentId: registered.id, by: actorOf(origin) });
+      return registered;
+    },
     'plans.library': () => plans.library(),
     'plans.get': ({ planId }) => {
       const plan = plans.latestPlan(planId);

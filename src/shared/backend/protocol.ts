@@ -11,7 +11,9 @@ import {
 } from '../sync/sync-records.js';
 import {
   DrillInjectionSchema,
+  IncidentReportSchema,
   type DrillInjection,
+  type IncidentReport,
   FeedSummarySchema,
   FeedTickSchema,
   IncidentSchema,
@@ -67,6 +69,7 @@ export interface BackendClientToServerEvents {
   'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
   'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
   'incidents:inject-drill': (injection: DrillInjection, reply: (incident: BackendReply<Incident>) => void) => void;
+  'incidents:register': (report: IncidentReport, reply: (incident: BackendReply<Incident>) => void) => void;
   /** Stores records (idempotently, by key); replies with what is stored and what conflicted. */
   'sync:push': (records: SyncRecord[], reply: (result: BackendReply<PushResult>) => void) => void;
   /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit`. */
@@ -81,6 +84,7 @@ export const backendSchemas = {
   incidents: BackendReplySchema(z.array(IncidentSchema)),
   incident: BackendReplySchema(IncidentSchema),
   drillInjection: DrillInjectionSchema,
+  incidentReport: IncidentReportSchema,
   crewQuery: CrewQuerySchema,
   feedSummary: FeedSummarySchema,
   feedTick: FeedTickSchema,

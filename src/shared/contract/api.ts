@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BackendStatusSchema } from '../domain/backend.js';
 import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
 import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
-import { FeedSummarySchema, FeedTickSchema, IncidentSchema } from '../domain/feed.js';
+import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
 import { PlanSchema } from '../plans/plan-schema.js';
@@ -35,6 +35,8 @@ export const apiMethods = {
   'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
   'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
   'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
+  /** Registers an incident reported by phone, patrol or another system. */
+  'incidents.report': { params: IncidentReportSchema, result: IncidentSchema },
   'plans.library': { params: NoParams, result: PlanLibrarySchema },
   'plans.get': { params: z.object({ planId: z.string().min(1) }).strict(), result: PlanSchema },
   'plans.forIncident': { params: z.object({ incidentId: z.string().min(1) }).strict(), result: z.array(PlanSummarySchema) },

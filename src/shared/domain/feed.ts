@@ -27,8 +27,23 @@ export const IncidentSchema = z.object({
   synthetic: z.boolean(),
   /** Set on incidents a drill injected: they are kept out of live figures and only drill runs act on them. */
   drillId: z.string().nullable().default(null),
+  /** Raised by a sensor's alarm, or registered by an operator (a hotline call, a patrol report). */
+  source: z.enum(['sensor', 'operator']).default('sensor'),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
+
+/** An operator registers an incident reported by phone, patrol or another system (发现 → 立案). */
+export const IncidentReportSchema = z
+  .object({
+    type: z.string().regex(/^[a-z][a-z0-9-]{1,49}$/, 'an incident type is lower-case letters, digits and dashes'),
+    title: z.string().trim().min(2).max(200),
+    severity: z.enum(incidentSeverities),
+    position: LngLatSchema,
+    districtAdcode: z.string().regex(/^\d{6}$/),
+    riskGrade: RiskGradeSchema.nullable(),
+  })
+  .strict();
+export type IncidentReport = z.infer<typeof IncidentReportSchema>;
 
 /** A drill operator's request: raise a drill incident at a sensor of this kind (and risk grade), as an alarm would. */
 export const DrillInjectionSchema = z

@@ -6,6 +6,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { orderedRuns } from './plans-state.js';
+import { IncidentReportForm } from './IncidentReportForm.js';
 import { RunConsole } from './RunConsole.js';
 
 
@@ -19,6 +20,7 @@ export function PlansView() {
   const allIncidents = useStore(model.incidents, (list) => list);
   const incidents = useMemo(() => allIncidents.filter((incident: Incident) => incident.state !== 'closed'), [allIncidents]);
   const [drill, setDrill] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const conflicts = useStore(model.sync, (status) => status?.conflicts ?? null);
   const proposals = useStore(model.proposals, (list) => list);
   const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
@@ -58,6 +60,10 @@ export function PlansView() {
         )}
         <div className="panel">
           <h2>{t('plans.incidents')}</h2>
+          <button type="button" data-testid="report-incident" onClick={() => setReporting(!reporting)}>
+            {t('report.form.open')}
+          </button>
+          {reporting && <IncidentReportForm onDone={() => setReporting(false)} />}
           <label className="drill-toggle">
             <input type="checkbox" checked={drill} onChange={(event) => setDrill(event.target.checked)} data-testid="drill-mode" />
             {t('plans.drillMode')}
