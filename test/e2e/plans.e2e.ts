@@ -157,6 +157,9 @@ describe('plan runs in Chromium', () => {
     await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('completed');
     const audit = await page.getByTestId('audit-list').textContent();
     expect(audit).toContain('超时升级');
+    // The drill script staged its event one second in, as a drill incident.
+    expect(audit).toContain('演练脚本事件');
+    expect(audit).toContain('位移同步超限 → DRL-');
     expect(audit).toContain('值班员 (plans/');
     // The drill report: the escalated step is marked late and the score accounts for it.
     await page.getByTestId('open-report').click();
@@ -179,7 +182,10 @@ describe('plan runs in Chromium', () => {
     await page.getByTestId('ack-inspect').click();
     await expect.poll(() => stepStatus(page, 'inspect')).toBe('acknowledged');
     const runId = (await page.getByTestId('run-console').getAttribute('data-run')) as string;
-    const before = await page.getByTestId('audit-list').locator('li').count();
+    const auditTypes = () => page.getByTestId('audit-list').locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
+    // The fixture's drill script stages its event one second in; let it land so the history is settled before the kill.
+    await expect.poll(async () => (await auditTypes()).includes('drill-injected'), { timeout: 10_000 }).toBe(true);
+    const before = await auditTypes();
     const port = new URL(base).port;
     await host.stop('SIGKILL');
     await startHost(port);
@@ -189,10 +195,11 @@ describe('plan runs in Chromium', () => {
     await page.locator('[data-testid="run-list"] button').first().click();
     await expect.poll(() => page.getByTestId('run-console').getAttribute('data-run')).toBe(runId);
     await expect.poll(() => page.getByTestId('escalated-inspect').count(), { timeout: 20_000 }).toBe(1);
-    const types = await page.getByTestId('audit-list').locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
-    expect(types.length).toBe(before + 1);
-    expect(types.filter((type) => type === 'step-escalated')).toHaveLength(1);
+    const types = await auditTypes();
+    expect(types).toEqual([...before, 'step-escalated']);
     expect(types.filter((type) => type === 'run-started')).toHaveLength(1);
+    // The scripted event was staged once, and not again after the restart.
+    expect(types.filter((type) => type === 'drill-injected')).toHaveLength(1);
     expect(await stepStatus(page, 'inspect')).toBe('acknowledged');
     await page.close();
   });

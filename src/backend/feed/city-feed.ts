@@ -47,6 +47,8 @@ export class CityFeed {
   /** Crew index -> the incident it is working on. */
   private readonly crewAssignments = new Map<number, string>();
   private lastTickAt: string | null = null;
+  /** Drill injection key -> the incident it staged. */
+  private readonly stagedByKey = new Map<string, string>();
   private seq = 0;
   private incidentSeq = 0;
 
@@ -124,11 +126,16 @@ export class CityFeed {
    * it, tagged with the drill. Deterministic, so a drill script replays the same way.
    */
   injectDrillIncident(injection: DrillInjection, now: Date): Incident {
+    const staged = injection.key === undefined ? undefined : this.stagedByKey.get(injection.key);
+    const existing = staged === undefined ? undefined : this.incidents.get(staged);
+    if (existing) return existing;
     const sensor = this.world.sensors.find(
       (candidate) => candidate.kind === injection.sensorKind && (injection.riskGrade === undefined || candidate.riskGrade === injection.riskGrade),
     );
     if (!sensor) throw new Error(`No sensor of kind "${injection.sensorKind}"${injection.riskGrade ? ` at a ${injection.riskGrade} site` : ''} to stage the drill at.`);
-    return this.raiseIncident(sensor, now.toISOString(), injection.drillId);
+    const incident = this.raiseIncident(sensor, now.toISOString(), injection.drillId);
+    if (injection.key !== undefined) this.stagedByKey.set(injection.key, incident.id);
+    return incident;
   }
 
   /** An incident an operator registered (reported by phone or patrol): live, and left to people to work. */

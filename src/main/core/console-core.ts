@@ -14,8 +14,9 @@ import type { Actor } from '../../shared/plans/run-model.js';
 import type { CallOrigin } from './api/dispatcher.js';
 import { PlanLibraryService } from './plans/plan-library.js';
 import { ProposalService } from './plans/proposals.js';
+import { DrillScriptPlayer } from './plans/drill-scripts.js';
 import { randomBytes } from 'node:crypto';
-import { RunService, type RunClock } from './plans/run-service.js';
+import { RunService, systemClock, type RunClock } from './plans/run-service.js';
 import { Outbox } from './sync/outbox.js';
 import { SyncService } from './sync/sync-service.js';
 
@@ -66,7 +67,29 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
 
   const outbox = new Outbox(db);
   const plans = new PlanLibraryService(db, outbox, info.consoleId, logger.child('plans'));
-  const runs = new RunService(db, plans, outbox, info.consoleId, (view) => hub.emit('runs.changed', view), logger.child('runs'), options.clock);
+  const clock = options.clock ?? systemClock;
+  const runs = new RunService(
+    db,
+    plans,
+    outbox,
+    info.consoleId,
+    (view) => {
+      hub.emit('runs.changed', view);
+      if (view.origin === info.consoleId) drills.follow(view);
+    },
+    logger.child('runs'),
+    clock,
+  );
+  const drills = new DrillScriptPlayer(
+    {
+      view: (runId) => runs.view(runId),
+      staged: (runId) => runs.drillInjections(runId),
+      record: (runId, index, incidentId) => runs.recordDrillInjection(runId, index, incidentId),
+      stage: (injection) => backend.injectDrillIncident(injection),
+    },
+    clock,
+    logger.child('drills'),
+  );
   const sync = new SyncService(
     db,
     outbox,
@@ -81,6 +104,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   );
   plans.loadDirectory(options.plansDir);
   runs.resumeActiveRuns();
+  for (const runId of runs.activeDrillRuns()) drills.follow(runs.view(runId));
   const proposals = new ProposalService(
     () => plans.latestPlans(),
     (incidentId) => runs.hasRunFor(incidentId),
@@ -165,6 +189,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     dispose() {
+      drills.dispose();
       incidentFeed.dispose();
       sync.dispose();
       runs.dispose();

@@ -51,6 +51,8 @@ export const DrillInjectionSchema = z
     drillId: z.string().regex(/^DRILL-[\w-]{1,60}$/),
     sensorKind: z.string().min(1).max(50),
     riskGrade: RiskGradeSchema.optional(),
+    /** The same key staged again returns the incident it staged the first time (a console retrying after a crash). */
+    key: z.string().min(1).max(120).optional(),
   })
   .strict();
 export type DrillInjection = z.infer<typeof DrillInjectionSchema>;

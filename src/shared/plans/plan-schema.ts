@@ -135,6 +135,27 @@ export const PlanRoleSchema = z
   })
   .strict();
 
+/**
+ * A drill's scripted events: while a drill run of the plan is active, each is staged (as a drill incident at a sensor
+ * of that kind) when its time after the start comes, so the drill unfolds as a real incident would.
+ */
+export const DrillScriptSchema = z
+  .object({
+    script: z
+      .array(
+        z
+          .object({
+            afterSeconds: z.number().int().min(0).max(86_400),
+            inject: z.object({ sensorKind: SensorKindSchema, riskGrade: RiskGradeSchema.optional() }).strict(),
+            note: Text.optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+  })
+  .strict();
+
 export const PlanSchema = z
   .object({
     formatVersion: z.literal(PLAN_FORMAT_VERSION),
@@ -149,6 +170,7 @@ export const PlanSchema = z
     triggers: z.array(PlanTriggerSchema).default([]),
     roles: z.record(RoleKey, PlanRoleSchema),
     steps: z.array(PlanStepSchema).min(1),
+    drill: DrillScriptSchema.optional(),
   })
   .strict();
 export type Plan = z.infer<typeof PlanSchema>;

@@ -121,6 +121,7 @@ export function evolve(state: RunState | null, runId: string, index: PlanIndex, 
       next.finishedAt = event.at;
       break;
     case 'action-requested':
+    case 'drill-injected':
       break;
   }
   return next;

@@ -54,6 +54,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step-escalated'), at: z.string(), by: ActorSchema, stepId: z.string(), to: z.string() }),
   z.object({ type: z.literal('step-skipped'), at: z.string(), by: ActorSchema, stepId: z.string(), reason: z.string().min(1).max(2000) }),
   z.object({ type: z.literal('branch-ended'), at: z.string(), stepId: z.string(), branch: z.number().int() }),
+  /** A scripted drill event was staged (item `index` of the plan's drill script). */
+  z.object({ type: z.literal('drill-injected'), at: z.string(), index: z.number().int().min(0), incidentId: z.string() }),
   z.object({ type: z.literal('run-finished'), at: z.string(), by: ActorSchema, outcome: z.enum(['completed', 'aborted']), reason: z.string().nullable() }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;

@@ -178,6 +178,31 @@ export class RunService {
     this.outbox.notifyAdded();
   }
 
+  /** Records that item `index` of the drill script was staged; a second record of the same item is ignored. */
+  recordDrillInjection(runId: string, index: number, incidentId: string): void {
+    const { state } = this.load(runId);
+    if (state.status !== 'active' || this.drillInjections(runId).has(index)) return;
+    this.commit(runId, state, [{ type: 'drill-injected', at: this.clock.now().toISOString(), index, incidentId }]);
+    this.afterChange(runId);
+  }
+
+  /** Script items already staged for a run. */
+  drillInjections(runId: string): Set<number> {
+    return new Set(
+      this.records(runId)
+        .map((record) => record.event)
+        .flatMap((event) => (event.type === 'drill-injected' ? [event.index] : [])),
+    );
+  }
+
+  /** Active drill runs this console drives (their scripts continue after a restart). */
+  activeDrillRuns(): string[] {
+    return this.db
+      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND mode = 'drill' AND origin_console = ?")
+      .all(this.consoleId)
+      .map((row) => row.run_id);
+  }
+
   /** Another console's run changed (its records arrived through the backend): show the new state. */
   remoteChanged(runId: string): void {
     this.cache.delete(runId);

@@ -148,6 +148,10 @@ export function RunConsole({ view }: { view: RunView }) {
         return `${text(plan.title)} v${event.planVersion}${event.incident ? ` · ${event.incident.title}` : ''}`;
       case 'branch-ended':
         return `${event.stepId} #${event.branch + 1}`;
+      case 'drill-injected': {
+        const note = plan.drill?.script[event.index]?.note;
+        return `#${event.index + 1}${note ? ` ${text(note)}` : ''} → ${event.incidentId}`;
+      }
     }
   };
 
