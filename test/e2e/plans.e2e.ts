@@ -131,6 +131,16 @@ describe('plan runs in Chromium', () => {
     const stepId = (await firstActive.getAttribute('data-step')) as string;
     await page.getByTestId(`ack-${stepId}`).click();
     await expect.poll(() => page.locator(`[data-step="${stepId}"]`).getAttribute('data-status')).toBe('acknowledged');
+    // The operator on duty signs in by name; a skipped step records its reason and who skipped it.
+    await page.getByTestId('operator').click();
+    await page.getByTestId('text-prompt-input').fill('王晓雪');
+    await page.getByTestId('text-prompt-ok').click();
+    await expect.poll(() => page.getByTestId('operator').textContent()).toContain('王晓雪');
+    await page.getByTestId(`skip-${stepId}`).click();
+    await page.getByTestId('text-prompt-input').fill('大屏已显示告警桥梁');
+    await page.getByTestId('text-prompt-ok').click();
+    await expect.poll(() => page.locator(`[data-step="${stepId}"]`).getAttribute('data-status')).toBe('skipped');
+    await expect.poll(() => page.getByTestId('audit-list').textContent()).toContain('大屏已显示告警桥梁 · 王晓雪');
     await page.close();
   });
 

@@ -107,7 +107,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   for (const runId of runs.activeDrillRuns()) drills.follow(runs.view(runId));
   const proposals = new ProposalService(
     () => plans.latestPlans(),
-    (incidentId) => runs.hasRunFor(incidentId),
+    () => runs.incidentsWithRuns(),
     (list) => hub.emit('proposals.changed', list),
   );
   // The core listens to the incident feed like any window does.

@@ -13,7 +13,7 @@ export class ProposalService {
 
   constructor(
     private readonly plans: () => Plan[],
-    private readonly incidentHasRun: (incidentId: string) => boolean,
+    private readonly incidentsWithRuns: () => Set<string>,
     private readonly onChange: (proposals: Proposal[]) => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -26,8 +26,9 @@ export class ProposalService {
   incidentsChanged(incidents: readonly Incident[]): void {
     const previous = new Map(this.proposals.map((proposal) => [key(proposal.incidentId, proposal.planId), proposal]));
     const next: Proposal[] = [];
+    const answered = this.incidentsWithRuns();
     for (const incident of incidents) {
-      if (incident.state === 'closed' || this.incidentHasRun(incident.id)) continue;
+      if (incident.state === 'closed' || answered.has(incident.id)) continue;
       for (const plan of triggeredPlans(this.plans(), incident)) {
         const id = key(incident.id, plan.id);
         if (this.dismissed.has(id)) continue;

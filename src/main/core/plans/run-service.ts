@@ -72,11 +72,12 @@ export class RunService {
     return active.length;
   }
 
-  /** Whether any run (of any console) was started for this incident. */
-  hasRunFor(incidentId: string): boolean {
-    return this.db
-      .prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM run_events WHERE seq = 1 AND json_extract(body_json, '$.incident.id') = ?")
-      .get(incidentId)?.n !== 0;
+  /** The incidents any run (of any console) was started for. */
+  incidentsWithRuns(): Set<string> {
+    const rows = this.db
+      .prepare<[], { id: string }>("SELECT DISTINCT json_extract(body_json, '$.incident.id') AS id FROM run_events WHERE seq = 1 AND id IS NOT NULL")
+      .all();
+    return new Set(rows.map((row) => row.id));
   }
 
   /** `drillId`: the drill an injected incident belongs to (the run joins it); otherwise a drill run opens its own. */

@@ -7,6 +7,7 @@ import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';
 import { RunReportView } from './RunReportView.js';
+import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
 const actionTypes = new Set(['notify', 'call', 'open-cameras', 'focus-map']);
@@ -29,10 +30,7 @@ export function RunConsole({ view }: { view: RunView }) {
   const drivenHere = view.origin === consoleId;
   const active = state.status === 'active' && drivenHere;
 
-  const ask = (question: string): string | null => {
-    const answer = window.prompt(question)?.trim();
-    return answer ? answer : null;
-  };
+  const [prompt, setPrompt] = useState<TextPromptRequest | null>(null);
 
   const renderStep = (step: PlanStep) => {
     const stepState = state.steps[step.id];
@@ -102,10 +100,9 @@ export function RunConsole({ view }: { view: RunView }) {
             <button
               type="button"
               data-testid={`skip-${step.id}`}
-              onClick={() => {
-                const reason = ask(t('run.skipReason'));
-                if (reason) void model.commandRun(runId, { type: 'skip', stepId: step.id, reason });
-              }}
+              onClick={() =>
+                setPrompt({ question: t('run.skipReason'), onAnswer: (reason) => void model.commandRun(runId, { type: 'skip', stepId: step.id, reason }) })
+              }
             >
               {t('run.skip')}
             </button>
@@ -158,6 +155,7 @@ export function RunConsole({ view }: { view: RunView }) {
   return (
     <div className="run-console" data-testid="run-console" data-run={runId} data-status={state.status}>
       {showReport && <RunReportView view={view} onClose={() => setShowReport(false)} />}
+      {prompt && <TextPrompt request={prompt} onClose={() => setPrompt(null)} />}
       <header className="run-header">
         <span className={`mode mode-${state.mode}`}>{t(`run.mode.${state.mode}`)}</span>
         <h2>{text(plan.title)}</h2>
@@ -172,10 +170,7 @@ export function RunConsole({ view }: { view: RunView }) {
           <button
             type="button"
             className="danger"
-            onClick={() => {
-              const reason = ask(t('run.abortReason'));
-              if (reason) void model.commandRun(runId, { type: 'abort', reason });
-            }}
+            onClick={() => setPrompt({ question: t('run.abortReason'), onAnswer: (reason) => void model.commandRun(runId, { type: 'abort', reason }) })}
           >
             {t('run.abort')}
           </button>

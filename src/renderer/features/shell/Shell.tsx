@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 import { roleFromPath, roles } from '../../../shared/domain/roles.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -21,6 +22,7 @@ export function Shell() {
   const { role, overlay } = useStore(model.shell, (state) => state);
   const settings = useStore(model.settings, (value) => value);
   const hostLink = useStore(model.connection, (state) => state.host);
+  const [prompt, setPrompt] = useState<TextPromptRequest | null>(null);
 
   useEffect(() => {
     document.documentElement.lang = settings.language;
@@ -80,10 +82,9 @@ export function Shell() {
             type="button"
             data-testid="operator"
             title={t('operator.change')}
-            onClick={() => {
-              const name = window.prompt(t('operator.change'), settings.operatorName)?.trim();
-              if (name) void model.updateSettings({ operatorName: name });
-            }}
+            onClick={() =>
+              setPrompt({ question: t('operator.change'), initial: settings.operatorName, onAnswer: (name) => void model.updateSettings({ operatorName: name }) })
+            }
           >
             {t('operator.label')}: {settings.operatorName}
           </button>
@@ -120,6 +121,7 @@ export function Shell() {
       </footer>
       {overlay === 'about' && <AboutDialog />}
       {overlay === 'help' && <HelpOverlay />}
+      {prompt && <TextPrompt request={prompt} onClose={() => setPrompt(null)} />}
     </div>
   );
 }
