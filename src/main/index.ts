@@ -7,7 +7,7 @@ import { startConsole, type StartedConsole } from './compose/start-console.js';
 import { registerApiIpc } from './ipc/register-api.js';
 import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
 import { hardenContents } from './platform/harden.js';
-import { createRoleWindow } from './windows/role-window.js';
+import { WindowManager } from './windows/window-manager.js';
 
 // Electron composition root: ports, core, IPC and windows are wired here and nowhere else.
 app.enableSandbox();
@@ -18,6 +18,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let started: StartedConsole | null = null;
   let unregisterIpc: (() => void) | null = null;
+  let windows: WindowManager | null = null;
 
   const appRoot = app.getAppPath();
   const preloadPath = join(__dirname, '..', 'preload', 'index.cjs');
@@ -25,7 +26,7 @@ if (!app.requestSingleInstanceLock()) {
   const cityDir = app.isPackaged ? join(process.resourcesPath, 'city') : join(appRoot, 'resources', 'city', 'generated');
   const plansDir = app.isPackaged ? join(process.resourcesPath, 'plans') : join(appRoot, 'plans');
 
-  app.on('second-instance', () => createRoleWindow({ role: 'map', preloadPath }).focus());
+  app.on('second-instance', () => windows?.focusFirst());
 
   app
     .whenReady()
@@ -47,7 +48,14 @@ if (!app.requestSingleInstanceLock()) {
         plansDir: config.plansDir ?? plansDir,
       });
       unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
-      createRoleWindow({ role: 'map', preloadPath });
+      const core = started.core;
+      windows = new WindowManager({
+        preloadPath,
+        wall: () => core.settings().wall,
+        saveWall: (wall) => core.updateSettings({ wall }),
+        logger: started.logger.child('windows'),
+      });
+      windows.start();
     })
     .catch((error: unknown) => {
       const message = error instanceof StartupError ? error.message : `Unexpected error: ${String(error)}`;
@@ -61,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const stopping = started;
     started = null;
+    windows?.dispose();
     unregisterIpc?.();
     void stopping.stop().finally(() => app.exit(0));
   });

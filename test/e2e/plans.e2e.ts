@@ -170,7 +170,8 @@ describe('plan runs in Chromium', () => {
     // The drill script staged its event one second in, as a drill incident.
     expect(audit).toContain('演练脚本事件');
     expect(audit).toContain('位移同步超限 → DRL-');
-    expect(audit).toContain('值班员 (plans/');
+    // Every operator action names who did it and from which window.
+    expect(audit).toMatch(/完成步骤 呼叫桥梁班组 · \S+ \(plans\/[0-9a-f]{8}\)/);
     // The drill report: the escalated step is marked late and the score accounts for it.
     await page.getByTestId('open-report').click();
     await expect.poll(() => page.getByTestId('run-report').locator('tr[data-step="inspect"]').textContent()).toContain('超时');

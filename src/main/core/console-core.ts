@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HostInfo } from '../../shared/domain/host.js';
+import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import type { Logger } from '../../node/logger.js';
 import { openDatabase } from '../../node/sqlite.js';
 import { createApiDispatch, type ApiDispatch, type ApiHandlers } from './api/dispatcher.js';
@@ -40,6 +41,9 @@ export interface ConsoleCore {
   readonly hub: EventHub;
   readonly backend: BackendLink;
   readonly info: HostInfo;
+  settings(): Settings;
+  /** Changes settings for every window (the host's own changes, such as a wall window moved by hand, come here too). */
+  updateSettings(patch: SettingsPatch): Settings;
   dispose(): void;
 }
 
@@ -126,15 +130,19 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return found;
   };
 
+  const updateSettings = (patch: SettingsPatch): Settings => {
+    const next = settings.update(patch);
+    hub.emit('settings.changed', next);
+    return next;
+  };
+
   const handlers: ApiHandlers = {
     'host.info': () => info,
     'backend.status': () => backend.getStatus(),
     'settings.get': () => settings.read(),
     'settings.update': (patch, origin) => {
-      const next = settings.update(patch);
       logger.info('settings changed', { patch, origin });
-      hub.emit('settings.changed', next);
-      return next;
+      return updateSettings(patch);
     },
     'city.basemap': () => city.basemap(),
     'city.about': () => city.about(),
@@ -188,6 +196,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     hub,
     backend,
     info,
+    settings: () => settings.read(),
+    updateSettings,
     dispose() {
       drills.dispose();
       incidentFeed.dispose();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WallConfigSchema, defaultWallConfig } from '../wall/wall-config.js';
 
 export const languages = ['zh-CN', 'en'] as const;
 export const LanguageSchema = z.enum(languages);
@@ -14,10 +15,12 @@ export const SettingsSchema = z.object({
   theme: ThemeSchema,
   /** Who is on duty at this console: the name every run and audit record carries. */
   operatorName: z.string().trim().min(1).max(50),
+  /** Which display shows which role (used by the Electron host; browsers open the role URLs themselves). */
+  wall: WallConfigSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员' };
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig };
 
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
