@@ -4,8 +4,9 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.ZHILI_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * Debian's Chromium, headless. The background-networking switches keep it from calling Google's services (refused
- * here, and noise in the no-external-requests check); gl-egl selects llvmpipe for WebGL where there is no GPU.
+ * Debian's Chromium, headless, set up as a wall controller runs it. The background-networking switches keep it from
+ * calling Google's services (refused here, and noise in the no-external-requests check); gl-egl selects llvmpipe for
+ * WebGL where there is no GPU.
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -23,6 +24,10 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--use-angle=gl-egl',
       '--ignore-gpu-blocklist',
+      // Several windows stand side by side on a wall: none of them is a background tab to be throttled.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
     ],
   });
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { HostInfo } from '../../shared/domain/host.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
+import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import type { Logger } from '../../node/logger.js';
 import { openDatabase } from '../../node/sqlite.js';
 import { createApiDispatch, type ApiDispatch, type ApiHandlers } from './api/dispatcher.js';
@@ -136,6 +137,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return next;
   };
 
+  let shared: SharedState = initialSharedState;
+
   const handlers: ApiHandlers = {
     'host.info': () => info,
     'backend.status': () => backend.getStatus(),
@@ -146,6 +149,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     'city.basemap': () => city.basemap(),
     'city.about': () => city.about(),
+    'cameras.near': ({ position, count, radiusM }) => city.camerasNear(position, count, radiusM),
+    'shared.get': () => shared,
+    'shared.focusIncident': ({ incidentId }, origin) => {
+      const by = actorOf(origin);
+      shared = { focusedIncidentId: incidentId, focusedBy: by.kind === 'operator' ? `${by.name} (${by.window})` : null, focusedAt: new Date().toISOString() };
+      hub.emit('shared.changed', shared);
+      return shared;
+    },
     'directory.crews': (query) => backend.crews(query),
     'feed.summary': () => backend.getSummary(),
     'incidents.list': () => backend.incidents(),

@@ -14,6 +14,7 @@ import { initialPlansState, withRunView, type PlansState } from '../features/pla
 import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import type { SyncStatus } from '../../shared/sync/sync-records.js';
 import type { Proposal } from '../../shared/plans/plan-views.js';
+import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
 
 export type Overlay = 'none' | 'about' | 'help';
@@ -36,6 +37,7 @@ export class AppModel {
   readonly plans: Store<PlansState> = createStore(initialPlansState);
   readonly sync: Store<SyncStatus | null> = createStore<SyncStatus | null>(null);
   readonly proposals: Store<Proposal[]> = createStore<Proposal[]>([]);
+  readonly shared: Store<SharedState> = createStore(initialSharedState);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
 
@@ -60,6 +62,7 @@ export class AppModel {
       bridge.subscribe('runs.changed', (view) => this.plans.update((state) => withRunView(state, view))),
       bridge.subscribe('sync.status', (status) => this.sync.update(() => status)),
       bridge.subscribe('proposals.changed', (proposals) => this.proposals.update(() => proposals)),
+      bridge.subscribe('shared.changed', (shared) => this.shared.update(() => shared)),
     );
     if (host.linkState() === 'connected') {
       this.connection.update((state) => withHostLink(state, 'connected'));
@@ -108,6 +111,12 @@ export class AppModel {
     if (view) this.plans.update((state) => withRunView(state, view));
   }
 
+  /** Focus an incident on every window of the console. */
+  async focusIncident(incidentId: string | null): Promise<void> {
+    const shared = await this.guard(callHost(this.host.bridge, 'shared.focusIncident', { incidentId }));
+    if (shared) this.shared.update(() => shared);
+  }
+
   dismissPlansError(): void {
     this.plans.update((state) => ({ ...state, error: null }));
   }
@@ -141,13 +150,15 @@ export class AppModel {
   /** Everything a window needs after (re)connecting to its host. */
   private async refresh(): Promise<void> {
     const { bridge } = this.host;
-    const [info, settings, backend, summary, sync] = await Promise.all([
+    const [info, settings, backend, summary, sync, shared] = await Promise.all([
       bridge.call('host.info', {}),
       bridge.call('settings.get', {}),
       bridge.call('backend.status', {}),
       bridge.call('feed.summary', {}),
       bridge.call('sync.status', {}),
+      bridge.call('shared.get', {}),
     ]);
+    if (shared.ok) this.shared.update(() => shared.value);
     if (sync.ok) this.sync.update(() => sync.value);
     if (info.ok) this.hostInfo.update(() => info.value);
     if (settings.ok) this.settings.update(() => settings.value);

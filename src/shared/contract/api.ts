@@ -4,6 +4,8 @@ import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
 import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
+import { NearbyCameraSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { LngLatSchema } from '../domain/geo.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
 import { PlanSchema } from '../plans/plan-schema.js';
 import { SyncStatusSchema } from '../sync/sync-records.js';
@@ -32,6 +34,13 @@ export const apiMethods = {
   'settings.update': { params: SettingsPatchSchema, result: SettingsSchema },
   'city.basemap': { params: NoParams, result: BasemapSchema },
   'city.about': { params: NoParams, result: CityAboutSchema },
+  'cameras.near': {
+    params: z.object({ position: LngLatSchema, count: z.number().int().min(1).max(64), radiusM: z.number().positive().max(50_000) }).strict(),
+    result: z.array(NearbyCameraSchema),
+  },
+  'shared.get': { params: NoParams, result: SharedStateSchema },
+  /** Focus an incident on every window of this console (null clears the focus). */
+  'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },
   'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
   'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
   'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
@@ -63,6 +72,7 @@ export const apiEvents = {
   /** Records waiting for the backend, and conflicts to resolve. */
   'sync.status': SyncStatusSchema,
   'proposals.changed': z.array(ProposalSchema),
+  'shared.changed': SharedStateSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;

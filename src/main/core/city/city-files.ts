@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
-import { CityManifestSchema, type CityManifest } from '../../../shared/city/index.js';
+import { CamerasFileSchema, CityManifestSchema, type CamerasFile, type CityManifest } from '../../../shared/city/index.js';
+import { distanceMetres, type NearbyCamera } from '../../../shared/domain/shared-state.js';
+import type { LngLat } from '../../../shared/domain/geo.js';
 import type { Logger } from '../../../node/logger.js';
 
 /**
@@ -13,6 +15,7 @@ import type { Logger } from '../../../node/logger.js';
 export class CityFiles {
   private basemapCache: Basemap | null = null;
   private manifestCache: CityManifest | null = null;
+  private camerasCache: CamerasFile | null = null;
 
   constructor(
     private readonly cityDir: string,
@@ -31,6 +34,16 @@ export class CityFiles {
   about(): CityAbout {
     this.manifestCache ??= this.read('manifest.json', CityManifestSchema);
     return aboutFromManifest(this.manifestCache);
+  }
+
+  /** The `count` catalogue cameras nearest to `position` within `radiusM`, nearest first. */
+  camerasNear(position: LngLat, count: number, radiusM: number): NearbyCamera[] {
+    this.camerasCache ??= this.read('cameras.json', CamerasFileSchema);
+    return this.camerasCache.cameras
+      .map((camera) => ({ id: camera.id, code: camera.code, name: camera.name, position: camera.position, ptz: camera.ptz, distanceM: Math.round(distanceMetres(position, camera.position)) }))
+      .filter((camera) => camera.distanceM <= radiusM)
+      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id))
+      .slice(0, count);
   }
 
   private read<T>(file: string, schema: z.ZodType<T>): T {

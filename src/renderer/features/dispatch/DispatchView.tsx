@@ -6,6 +6,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { effectiveBackendState } from '../connection/connection-state.js';
+import { FocusedIncidentPanel } from './FocusedIncidentPanel.js';
 
 
 /** The dispatcher's directory of crews and the live incident list; calling them arrives with the dispatch feature. */
@@ -39,6 +40,7 @@ export function DispatchView() {
 
   return (
     <section className="dispatch-view" aria-label={t('role.dispatch')}>
+      <FocusedIncidentPanel />
       <div className="panel directory">
         <h2>{t('dispatch.directory')}</h2>
         <div className="directory-filters">

@@ -5,6 +5,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { createBasemapEngine, type BasemapEngine } from './basemap-engine.js';
+import { IncidentPicker } from '../focus/IncidentPicker.js';
 
 type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap } | { state: 'failed'; message: string };
 
@@ -43,6 +44,12 @@ export function MapView() {
     engine.current?.setAppearance(theme, language);
   }, [theme, language]);
 
+  const incidents = useStore(model.incidents, (list) => list);
+  const focusedId = useStore(model.shared, (shared) => shared.focusedIncidentId);
+  useEffect(() => {
+    engine.current?.setIncidents(incidents, focusedId);
+  }, [incidents, focusedId, load]);
+
   return (
     <section className="map-view" aria-label={t('role.map')}>
       <div ref={container} className="map-canvas" data-testid="map" data-state={load.state} />
@@ -57,6 +64,9 @@ export function MapView() {
           {t('map.districts')}: {load.basemap.districts.features.length}
         </div>
       )}
+      <div className="map-side">
+        <IncidentPicker />
+      </div>
     </section>
   );
 }

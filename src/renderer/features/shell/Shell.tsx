@@ -12,7 +12,7 @@ import { KpiBar } from '../overview/KpiBar.js';
 import { Clock } from './Clock.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { PlansView } from '../plans/PlansView.js';
-import { PendingRole } from './PendingRole.js';
+import { VideoView } from '../video/VideoView.js';
 import { commandFor, navigateToRole } from './commands.js';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
@@ -113,7 +113,7 @@ export function Shell() {
       <main className="role-area" data-role={role}>
         {role === 'map' && <MapView />}
         {role === 'dispatch' && <DispatchView />}
-        {role === 'video' && <PendingRole what="role.video.pending" />}
+        {role === 'video' && <VideoView />}
         {role === 'plans' && <PlansView />}
       </main>
       <footer className="shell-footer">

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { call, connectHost } from '../helpers/host-client.js';
+import { startProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+
+/** Four browser windows on the four kiosk URLs of one web host, as a browser-driven wall runs them. */
+describe('the wall follows one focus across windows', () => {
+  let work: string;
+  let host: Awaited<ReturnType<typeof startProcess>>;
+  let client: WebSocketBridge;
+  let browser: Browser;
+  const pages: Record<string, Page> = {};
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-wall-e2e-'));
+    host = await startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const base = host.match[1] as string;
+    client = await connectHost(base);
+    browser = await launchChromium();
+    for (const role of ['map', 'video', 'dispatch', 'plans']) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.goto(`${base}${role}`);
+      pages[role] = page;
+    }
+  });
+
+  afterAll(async () => {
+    client?.dispose();
+    await browser?.close();
+    await host?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('focusing an incident on the map window shows its nearest cameras on the video window and its plans on the dispatch window', async () => {
+    const map = pages.map as Page;
+    const video = pages.video as Page;
+    const dispatch = pages.dispatch as Page;
+    await expect.poll(() => map.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    const incident = await call(client, 'incidents.report', {
+      type: 'bridge-strain',
+      title: '巡查上报：东水门长江大桥伸缩缝异响',
+      severity: 'severe',
+      position: [106.5871, 29.5563],
+      districtAdcode: '500103',
+      riskGrade: 'red',
+    });
+    const entry = map.getByTestId('incident-picker').locator(`[data-incident="${incident.id}"]`);
+    await expect.poll(() => entry.count(), { timeout: 10_000 }).toBe(1);
+
+    // A fifth listener outside the browsers separates the host's part of the latency from the windows' rendering.
+    let eventAt = 0;
+    const unsubscribe = client.subscribe('shared.changed', (state) => {
+      if (state.focusedIncidentId === incident.id && eventAt === 0) eventAt = Date.now();
+    });
+    await call(client, 'shared.get', {});
+    const clicked = Date.now();
+    await entry.click();
+    await Promise.all([
+      video.waitForSelector(`[data-testid="video-grid"][data-incident="${incident.id}"] [data-camera]`, { timeout: 10_000 }),
+      dispatch.waitForSelector(`[data-testid="focused-incident"][data-incident="${incident.id}"] [data-testid="focused-launch-bridge-structural-alarm"]`, { timeout: 10_000 }),
+    ]);
+    const followedAfterMs = Date.now() - clicked;
+    unsubscribe();
+    console.log(
+      `wall: the focus reached a listener ${eventAt - clicked} ms and the video and dispatch windows showed it ${followedAfterMs} ms after the click on the map window`,
+    );
+
+    // The same change made from a console without a map (no WebGL busy on this machine's two cores).
+    const second = await call(client, 'incidents.report', {
+      type: 'gas-concentration',
+      title: '热线转报：解放碑燃气异味',
+      severity: 'major',
+      position: [106.5772, 29.5576],
+      districtAdcode: '500103',
+      riskGrade: 'orange',
+    });
+    await expect.poll(() => map.getByTestId('incident-picker').locator(`[data-incident="${second.id}"]`).count(), { timeout: 10_000 }).toBe(1);
+    const sent = Date.now();
+    await call(client, 'shared.focusIncident', { incidentId: second.id });
+    await Promise.all([
+      video.waitForSelector(`[data-testid="video-grid"][data-incident="${second.id}"] [data-camera]`, { timeout: 10_000 }),
+      dispatch.waitForSelector(`[data-testid="focused-incident"][data-incident="${second.id}"]`, { timeout: 10_000 }),
+    ]);
+    console.log(`wall: focus set through the API showed on the video and dispatch windows after ${Date.now() - sent} ms`);
+    await call(client, 'shared.focusIncident', { incidentId: incident.id });
+    await video.waitForSelector(`[data-testid="video-grid"][data-incident="${incident.id}"] [data-camera]`, { timeout: 10_000 });
+
+    expect(await video.getByTestId('video-grid').locator('[data-camera]').count()).toBeGreaterThan(0);
+    expect(await video.locator('.video-header').textContent()).toContain('东水门长江大桥');
+    // The map window marks the focus too, and one click on the dispatch window launches the plan for it.
+    expect(await entry.getAttribute('aria-pressed')).toBe('true');
+    await dispatch.getByTestId('focused-launch-bridge-structural-alarm').click();
+    await expect.poll(async () => (await call(client, 'runs.list', {})).some((run) => run.incident?.id === incident.id)).toBe(true);
+  });
+
+  it('restores a window to the shared focus when it is closed and opened again', async () => {
+    const focused = (await call(client, 'shared.get', {})).focusedIncidentId;
+    expect(focused).not.toBeNull();
+    const url = (pages.video as Page).url();
+    await (pages.video as Page).close();
+    const reopened = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await reopened.goto(url);
+    await expect.poll(() => reopened.getByTestId('video-grid').getAttribute('data-incident'), { timeout: 10_000 }).toBe(focused);
+    pages.video = reopened;
+  });
+});
