@@ -26,6 +26,7 @@ export class PlanLibraryService {
   private problems: PlanFileProblem[] = [];
   private readonly latest = new Map<string, Plan>();
   private readonly sources = new Map<string, string>();
+  private readonly versions = new Map<string, Plan>();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -112,11 +113,17 @@ export class PlanLibraryService {
 
   /** A specific stored version (runs keep the version they started with). */
   version(planId: string, version: number): Plan {
+    // Stored versions never change, so each is read and checked once.
+    const key = `${planId}@${version}`;
+    const cached = this.versions.get(key);
+    if (cached) return cached;
     const row = this.db
       .prepare<[string, number], PlanVersionRow>('SELECT plan_id, version, source_file, source_sha256, body_json FROM plan_versions WHERE plan_id = ? AND version = ?')
       .get(planId, version);
     if (!row) throw new Error(`Plan ${planId} version ${version} is not stored.`);
-    return PlanSchema.parse(JSON.parse(row.body_json));
+    const plan = PlanSchema.parse(JSON.parse(row.body_json));
+    this.versions.set(key, plan);
+    return plan;
   }
 
   /** Re-reads the stored versions (another console's plan versions may have arrived). */

@@ -126,24 +126,27 @@ export class RunService {
     return { origin: this.originOf(runId), state, plan: index.plan, events: this.records(runId) };
   }
 
+  /** The latest runs, read from their rows and first events only (no replay: the list stays cheap as runs pile up). */
   list(): RunSummary[] {
     const rows = this.db
-      .prepare<[], RunRow & { mode: 'live' | 'drill'; drill_id: string | null; status: RunSummary['status']; started_at: string }>(
-        'SELECT run_id, plan_id, plan_version, mode, drill_id, status, started_at FROM runs ORDER BY started_at DESC LIMIT 200',
+      .prepare<[], RunRow & { mode: 'live' | 'drill'; drill_id: string | null; status: RunSummary['status']; started_at: string; started_json: string }>(
+        `SELECT r.run_id, r.plan_id, r.plan_version, r.origin_console, r.mode, r.drill_id, r.status, r.started_at, e.body_json AS started_json
+         FROM runs r JOIN run_events e ON e.run_id = r.run_id AND e.seq = 1
+         ORDER BY r.started_at DESC LIMIT 200`,
       )
       .all();
     return rows.map((row) => {
-      const { state, index } = this.load(row.run_id);
+      const started = RunEventSchema.parse(JSON.parse(row.started_json));
       return {
         runId: row.run_id,
         planId: row.plan_id,
         planVersion: row.plan_version,
-        title: index.plan.title,
+        title: this.indexFor(this.plans.version(row.plan_id, row.plan_version)).plan.title,
         mode: row.mode,
         drillId: row.drill_id,
         status: row.status,
         startedAt: row.started_at,
-        incident: state.incident,
+        incident: started.type === 'run-started' ? started.incident : null,
       };
     });
   }

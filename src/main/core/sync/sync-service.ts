@@ -26,6 +26,7 @@ export class SyncService {
   private pulling: Promise<void> | null = null;
   private lastPushedAt: string | null = null;
   private readonly disposers: (() => void)[] = [];
+  private readonly advanceCursor;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -35,6 +36,7 @@ export class SyncService {
     private readonly targets: SyncTargets,
     private readonly logger: Logger,
   ) {
+    this.advanceCursor = db.prepare<[number]>('UPDATE sync_cursor SET pulled_through = MAX(pulled_through, ?) WHERE singleton = 1');
     this.disposers.push(
       outbox.onAdded(() => {
         this.publishStatus();
@@ -121,7 +123,7 @@ export class SyncService {
           if (applied === 'plan') plans = true;
           else if (applied) runs.add(applied);
         }
-        this.db.prepare('UPDATE sync_cursor SET pulled_through = MAX(pulled_through, ?) WHERE singleton = 1').run(seq);
+        this.advanceCursor.run(seq);
       }
     })();
     if (plans) this.targets.plansChanged();
