@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
 import { CamerasFileSchema, CityManifestSchema, type CamerasFile, type CityManifest } from '../../../shared/city/index.js';
-import { distanceMetres, type NearbyCamera } from '../../../shared/domain/shared-state.js';
-import type { LngLat } from '../../../shared/domain/geo.js';
+import type { NearbyCamera } from '../../../shared/domain/shared-state.js';
+import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
 import type { Logger } from '../../../node/logger.js';
 
 /**
