@@ -57,6 +57,13 @@ describe('plan runs in Chromium', () => {
   it('reports a broken plan file with its line and column, and loads the others', async () => {
     const page = await openPlans();
     await expect.poll(() => page.getByTestId('plan-problems').textContent()).toContain('broken.yaml:3:10');
+    // The library filters by incident type and searches titles.
+    await page.getByTestId('plan-type-filter').selectOption('bridge-displacement');
+    await expect.poll(() => page.getByTestId('plan-list').locator('li').count()).toBe(1);
+    await page.getByTestId('plan-type-filter').selectOption('');
+    await page.getByTestId('plan-search').fill('测试');
+    await expect.poll(() => page.getByTestId('plan-list').textContent()).toBe(await page.getByTestId('plan-list').locator('li').first().textContent());
+    expect(await page.getByTestId('plan-list').textContent()).toContain('桥梁测试预案');
     await page.close();
   });
 
@@ -155,6 +162,8 @@ describe('plan runs in Chromium', () => {
     await expect.poll(() => stepStatus(page, 'inspect')).toBe('active');
     await page.getByTestId('ack-inspect').click();
     await expect.poll(() => stepStatus(page, 'inspect')).toBe('acknowledged');
+    // The time limit counts down on the step.
+    await expect.poll(() => page.locator('[data-step="inspect"]').getByTestId('countdown').textContent()).toMatch(/^0:(0\d|10)$/);
     // The host's timer escalates the missed limit and every window hears of it.
     await expect.poll(() => page.getByTestId('escalated-inspect').count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('escalated-inspect').textContent()).toContain('指挥长');

@@ -21,6 +21,17 @@ export function PlansView() {
   const incidents = useMemo(() => allIncidents.filter((incident: Incident) => incident.state !== 'closed'), [allIncidents]);
   const [drill, setDrill] = useState(false);
   const [reporting, setReporting] = useState(false);
+  const [search, setSearch] = useState('');
+  const [typeFilter, setTypeFilter] = useState('');
+  const incidentTypes = useMemo(() => [...new Set(library?.plans.flatMap((plan) => plan.incidentTypes) ?? [])].sort(), [library]);
+  const shownPlans = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (library?.plans ?? []).filter(
+      (plan) =>
+        (typeFilter === '' || plan.incidentTypes.includes(typeFilter)) &&
+        (needle === '' || [plan.id, plan.title.zh, plan.title.en, plan.summary.zh].some((field) => field.toLowerCase().includes(needle))),
+    );
+  }, [library, search, typeFilter]);
   const conflicts = useStore(model.sync, (status) => status?.conflicts ?? null);
   const proposals = useStore(model.proposals, (list) => list);
   const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
@@ -100,8 +111,19 @@ export function PlansView() {
         </div>
         <div className="panel">
           <h2>{t('plans.library')}</h2>
+          <div className="directory-filters">
+            <input type="search" value={search} placeholder={t('plans.search')} aria-label={t('plans.search')} onChange={(event) => setSearch(event.target.value)} data-testid="plan-search" />
+            <select value={typeFilter} onChange={(event) => setTypeFilter(event.target.value)} aria-label={t('plans.filterType')} data-testid="plan-type-filter">
+              <option value="">{t('plans.allTypes')}</option>
+              {incidentTypes.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          </div>
           <ul className="plan-list" data-testid="plan-list">
-            {library?.plans.map((plan) => (
+            {shownPlans.map((plan) => (
               <li key={plan.id}>
                 <span className="plan-title">{text(plan.title)}</span>
                 <span className="muted">

@@ -7,6 +7,7 @@ import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';
 import { RunReportView } from './RunReportView.js';
+import { Countdown } from '../../ui/Countdown.js';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
@@ -56,7 +57,7 @@ export function RunConsole({ view }: { view: RunView }) {
         )}
         {open && stepState?.limitAt && !stepState.escalatedTo && (
           <div className="muted">
-            {t('run.due')}: {time(stepState.limitAt)}
+            {t('run.due')}: {time(stepState.limitAt)} <Countdown until={stepState.limitAt} />
           </div>
         )}
         {stepState?.escalatedTo && (
@@ -66,7 +67,7 @@ export function RunConsole({ view }: { view: RunView }) {
         )}
         {open && step.type === 'wait' && (
           <div className="muted">
-            {t('run.waitUntil')} {time(stepState?.dueAt ?? null)}
+            {t('run.waitUntil')} {time(stepState?.dueAt ?? null)} {stepState?.dueAt && <Countdown until={stepState.dueAt} />}
           </div>
         )}
         {open && actionTypes.has(step.type) && <div className="manual-note">{t('run.manualAction')}</div>}
