@@ -30,6 +30,8 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   },
   'plans.library': { params: () => ({}) },
   'plans.get': { params: () => ({ planId: 'bridge-structural-alarm' }) },
+  'plans.import': { params: () => ({ text: 'formatVersion: 1\nid: [' }) },
+  'plans.export': { params: () => ({ planId: 'bridge-structural-alarm' }) },
   'plans.forIncident': { params: () => ({ incidentId: 'INC-none' }), error: 'not-found' },
   'runs.start': { params: () => ({ planId: 'bridge-structural-alarm', incidentId: null, mode: 'drill' }) },
   'runs.list': { params: () => ({}) },

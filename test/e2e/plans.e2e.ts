@@ -64,6 +64,21 @@ describe('plan runs in Chromium', () => {
     await page.getByTestId('plan-search').fill('测试');
     await expect.poll(() => page.getByTestId('plan-list').textContent()).toBe(await page.getByTestId('plan-list').locator('li').first().textContent());
     expect(await page.getByTestId('plan-list').textContent()).toContain('桥梁测试预案');
+    await page.getByTestId('plan-search').fill('');
+
+    // Import: a broken file is refused with its line and column; a good one joins the library.
+    await page.getByTestId('plan-import').setInputFiles({ name: 'bad.yaml', mimeType: 'application/yaml', buffer: Buffer.from('formatVersion: 1\nid: bad\nversion: two\n') });
+    await expect.poll(() => page.getByTestId('import-problems').textContent()).toContain(':3:10');
+    const imported = bridgeTestPlanYaml.replace('id: bridge-test', 'id: imported-plan').replace('桥梁测试预案', '外单位交换预案');
+    await page.getByTestId('plan-import').setInputFiles({ name: 'from-elsewhere.yaml', mimeType: 'application/yaml', buffer: Buffer.from(imported) });
+    await expect.poll(() => page.getByTestId('plan-list').textContent()).toContain('外单位交换预案');
+    // Export gives the file back as written, comments and all.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-bridge-structural-alarm').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('bridge-structural-alarm.yaml');
+    const path = await file.path();
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(join(work, 'plans', 'bridge-structural-alarm.yaml'), 'utf8'));
     await page.close();
   });
 

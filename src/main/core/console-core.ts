@@ -171,6 +171,18 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       if (!plan) throw new ApiFailure(apiError('not-found', `No plan "${planId}".`));
       return plan;
     },
+    'plans.import': ({ text }, origin) => {
+      const outcome = plans.importFile(options.plansDir, text);
+      logger.info('plan import', { by: actorOf(origin), problems: outcome.problems.length });
+      return outcome;
+    },
+    'plans.export': ({ planId }) => {
+      try {
+        return plans.exportFile(planId);
+      } catch {
+        throw new ApiFailure(apiError('not-found', `No plan "${planId}".`));
+      }
+    },
     'plans.forIncident': async ({ incidentId }) => plansForIncident(plans.library().plans, await incident(incidentId)),
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.view(runId),

@@ -14,6 +14,7 @@ import { initialPlansState, withRunView, type PlansState } from '../features/pla
 import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import type { SyncStatus } from '../../shared/sync/sync-records.js';
 import type { Proposal } from '../../shared/plans/plan-views.js';
+import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
 
@@ -88,6 +89,18 @@ export class AppModel {
   async dismissProposal(proposal: Proposal): Promise<void> {
     const proposals = await this.guard(callHost(this.host.bridge, 'proposals.dismiss', { incidentId: proposal.incidentId, planId: proposal.planId }));
     if (proposals) this.proposals.update(() => proposals);
+  }
+
+  /** Adds a plan file; its problems (with line and column) are shown, never half-applied. */
+  async importPlan(text: string): Promise<PlanFileProblem[]> {
+    const outcome = await this.guard(callHost(this.host.bridge, 'plans.import', { text }));
+    if (!outcome) return [];
+    this.plans.update((state) => ({ ...state, library: outcome.library }));
+    return outcome.problems;
+  }
+
+  async exportPlan(planId: string): Promise<{ fileName: string; text: string } | null> {
+    return this.guard(callHost(this.host.bridge, 'plans.export', { planId }));
   }
 
   /** A drill operator stages the plan's trigger as a drill incident; it then proposes the plan like a real alarm. */

@@ -10,6 +10,7 @@ import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
 import { PlanSchema } from '../plans/plan-schema.js';
 import { SyncStatusSchema } from '../sync/sync-records.js';
 import {
+  PlanFileProblemSchema,
   PlanLibrarySchema,
   PlanSummarySchema,
   ProposalSchema,
@@ -48,6 +49,12 @@ export const apiMethods = {
   'incidents.report': { params: IncidentReportSchema, result: IncidentSchema },
   'plans.library': { params: NoParams, result: PlanLibrarySchema },
   'plans.get': { params: z.object({ planId: z.string().min(1) }).strict(), result: PlanSchema },
+  /** Adds a plan file (validated like the files in plans/); problems come back with line and column. */
+  'plans.import': {
+    params: z.object({ text: z.string().min(1).max(1_000_000) }).strict(),
+    result: z.object({ library: PlanLibrarySchema, problems: z.array(PlanFileProblemSchema) }),
+  },
+  'plans.export': { params: z.object({ planId: z.string().min(1) }).strict(), result: z.object({ fileName: z.string(), text: z.string() }) },
   'plans.forIncident': { params: z.object({ incidentId: z.string().min(1) }).strict(), result: z.array(PlanSummarySchema) },
   'runs.list': { params: NoParams, result: z.array(RunSummarySchema) },
   'runs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunViewSchema },

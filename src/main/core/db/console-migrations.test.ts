@@ -75,4 +75,16 @@ describe('console migrations', () => {
     expect(db.prepare('SELECT pulled_through FROM sync_cursor').get()).toEqual({ pulled_through: 0 });
     db.close();
   });
+
+  it('4: plan versions gain their source text; rows stored before keep working with none', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 3);
+    db.prepare("INSERT INTO plan_versions VALUES ('p', 1, '预案', 'Plan', 'p.yaml', 'abc', '{}', 'c', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 4);
+    expect(schemaVersion(db)).toBe(4);
+    expect(db.prepare('SELECT source_text FROM plan_versions').get()).toEqual({ source_text: null });
+    db.prepare("INSERT INTO plan_versions VALUES ('p', 2, '预案', 'Plan', 'p.yaml', 'def', '{}', 'c', 'now', '# 原文')").run();
+    expect(db.prepare('SELECT source_text FROM plan_versions WHERE version = 2').get()).toEqual({ source_text: '# 原文' });
+    db.close();
+  });
 });

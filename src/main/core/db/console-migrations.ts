@@ -123,4 +123,12 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'plan versions keep their source text',
+    up(db) {
+      // Exported plans give back the file as written (comments included); versions stored before have none.
+      db.exec('ALTER TABLE plan_versions ADD COLUMN source_text TEXT');
+    },
+  },
 ];

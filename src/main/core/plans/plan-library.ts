@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { parsePlanFile, type PlanFileProblem } from '../../../shared/plans/plan-file.js';
 import { PlanSchema, type Plan } from '../../../shared/plans/plan-schema.js';
@@ -49,13 +50,13 @@ export class PlanLibraryService {
       'SELECT plan_id, version, source_file, source_sha256, body_json FROM plan_versions WHERE plan_id = ? AND version = ?',
     );
     const insert = this.db.prepare(
-      `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at, source_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const store = this.db.transaction((plan: Plan, file: string, sha: string) => {
+    const store = this.db.transaction((plan: Plan, file: string, sha: string, text: string) => {
       const stored = select.get(plan.id, plan.version);
       if (!stored) {
-        insert.run(plan.id, plan.version, plan.title.zh, plan.title.en, file, sha, JSON.stringify(plan), this.consoleId, new Date().toISOString());
+        insert.run(plan.id, plan.version, plan.title.zh, plan.title.en, file, sha, JSON.stringify(plan), this.consoleId, new Date().toISOString(), text);
         this.outbox.add({ kind: 'plan-version', key: planVersionKey(plan.id, plan.version), origin: this.consoleId, body: { plan, sha256: sha, sourceFile: file } });
         this.logger.info('stored plan version', { planId: plan.id, version: plan.version, file });
         return null;
@@ -89,7 +90,7 @@ export class PlanLibraryService {
         continue;
       }
       fileOfId.set(result.plan.id, name);
-      const conflict = store(result.plan, name, createHash('sha256').update(text).digest('hex'));
+      const conflict = store(result.plan, name, createHash('sha256').update(text).digest('hex'), text);
       if (conflict) problems.push({ file: name, line: 1, column: 1, message: conflict });
     }
     this.outbox.notifyAdded();
@@ -124,6 +125,35 @@ export class PlanLibraryService {
     const plan = PlanSchema.parse(JSON.parse(row.body_json));
     this.versions.set(key, plan);
     return plan;
+  }
+
+  /**
+   * Adds a plan file from outside (an editor, another centre). It must parse, and be new or a higher version than the
+   * file of the same id here: the file is then written to the plan folder and stored like any other.
+   */
+  importFile(directory: string, text: string): { library: PlanLibrary; problems: PlanFileProblem[] } {
+    const fileName = 'imported.yaml';
+    const result = parsePlanFile(fileName, text);
+    if (!result.ok) return { library: this.library(), problems: result.problems };
+    const plan = result.plan;
+    const current = this.latest.get(plan.id);
+    if (current && current.version >= plan.version) {
+      const problem = { file: `${plan.id}.yaml`, line: 1, column: 1, message: `This console already has version ${current.version} of "${plan.id}"; raise "version" above it to import.` };
+      return { library: this.library(), problems: [problem] };
+    }
+    writeFileSync(join(directory, `${plan.id}.yaml`), text);
+    this.logger.info('plan imported', { planId: plan.id, version: plan.version });
+    return { library: this.loadDirectory(directory), problems: [] };
+  }
+
+  /** The plan file as written (comments included) when stored with it, else the stored plan as YAML. */
+  exportFile(planId: string): { fileName: string; text: string } {
+    const plan = this.latest.get(planId);
+    if (!plan) throw new Error(`No plan "${planId}".`);
+    const row = this.db
+      .prepare<[string, number], { source_text: string | null }>('SELECT source_text FROM plan_versions WHERE plan_id = ? AND version = ?')
+      .get(plan.id, plan.version);
+    return { fileName: `${plan.id}.yaml`, text: row?.source_text ?? stringify(plan) };
   }
 
   /** Re-reads the stored versions (another console's plan versions may have arrived). */

@@ -136,4 +136,20 @@ describe('RunService', () => {
     expect(db.prepare('SELECT version FROM plan_versions ORDER BY version').all()).toEqual([{ version: 2 }, { version: 3 }]);
     db.close();
   });
+
+  it('imports a plan file of a higher version, refuses one that is not, and exports the file as written', () => {
+    const console = openConsole(new ManualClock());
+    const exported = console.plans.exportFile('bridge-test');
+    expect(exported).toEqual({ fileName: 'bridge-test.yaml', text: bridgeTestPlanYaml });
+    const same = console.plans.importFile(plansDir, bridgeTestPlanYaml.replace('桥梁测试预案', '别的标题'));
+    expect(same.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('already has version 2') })]);
+    const broken = console.plans.importFile(plansDir, 'formatVersion: 1\nid: x\n  version: [\n');
+    expect(broken.problems[0]).toMatchObject({ line: 2 });
+    const newer = bridgeTestPlanYaml.replace('version: 2', 'version: 3').replace('桥梁测试预案', '桥梁测试预案（修订）');
+    const imported = console.plans.importFile(plansDir, newer);
+    expect(imported.problems).toEqual([]);
+    expect(imported.library.plans[0]).toMatchObject({ id: 'bridge-test', version: 3, title: { zh: '桥梁测试预案（修订）' } });
+    expect(readFileSync(join(plansDir, 'bridge-test.yaml'), 'utf8')).toBe(newer);
+    console.runs.dispose();
+  });
 });

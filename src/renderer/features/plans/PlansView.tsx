@@ -6,6 +6,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { orderedRuns } from './plans-state.js';
+import type { PlanFileProblem } from '../../../shared/plans/plan-file.js';
 import { IncidentReportForm } from './IncidentReportForm.js';
 import { RunConsole } from './RunConsole.js';
 
@@ -23,6 +24,19 @@ export function PlansView() {
   const [reporting, setReporting] = useState(false);
   const [search, setSearch] = useState('');
   const [typeFilter, setTypeFilter] = useState('');
+  const [importProblems, setImportProblems] = useState<PlanFileProblem[]>([]);
+  const importFile = async (file: File | undefined) => {
+    if (file) setImportProblems(await model.importPlan(await file.text()));
+  };
+  const exportPlan = async (planId: string) => {
+    const exported = await model.exportPlan(planId);
+    if (!exported) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([exported.text], { type: 'application/yaml' }));
+    link.download = exported.fileName;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
   const incidentTypes = useMemo(() => [...new Set(library?.plans.flatMap((plan) => plan.incidentTypes) ?? [])].sort(), [library]);
   const shownPlans = useMemo(() => {
     const needle = search.trim().toLowerCase();
@@ -122,6 +136,33 @@ export function PlansView() {
               ))}
             </select>
           </div>
+          <label className="import-plan">
+            {t('plans.import')}
+            <input
+              type="file"
+              accept=".yaml,.yml"
+              data-testid="plan-import"
+              onChange={(event) => {
+                void importFile(event.target.files?.[0]);
+                event.target.value = '';
+              }}
+            />
+          </label>
+          {importProblems.length > 0 && (
+            <div className="plan-problems" role="alert" data-testid="import-problems">
+              <h3>{t('plans.importProblems')}</h3>
+              <ul>
+                {importProblems.map((problem) => (
+                  <li key={`${problem.line}:${problem.column}:${problem.message}`}>
+                    <code>
+                      {problem.file}:{problem.line}:{problem.column}
+                    </code>{' '}
+                    {problem.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <ul className="plan-list" data-testid="plan-list">
             {shownPlans.map((plan) => (
               <li key={plan.id}>
@@ -132,6 +173,9 @@ export function PlansView() {
                 <span className="plan-buttons">
                   <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.launchPlan(plan.id, null, 'drill')}>
                     {t('plans.drill')}
+                  </button>
+                  <button type="button" data-testid={`export-${plan.id}`} onClick={() => void exportPlan(plan.id)}>
+                    {t('plans.export')}
                   </button>
                   {drill && (
                     <button type="button" data-testid={`inject-${plan.id}`} onClick={() => void model.injectDrill(plan.id)}>
