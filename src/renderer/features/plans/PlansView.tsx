@@ -148,21 +148,7 @@ export function PlansView() {
               }}
             />
           </label>
-          {importProblems.length > 0 && (
-            <div className="plan-problems" role="alert" data-testid="import-problems">
-              <h3>{t('plans.importProblems')}</h3>
-              <ul>
-                {importProblems.map((problem) => (
-                  <li key={`${problem.line}:${problem.column}:${problem.message}`}>
-                    <code>
-                      {problem.file}:{problem.line}:{problem.column}
-                    </code>{' '}
-                    {problem.message}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {importProblems.length > 0 && <ProblemList title={t('plans.importProblems')} problems={importProblems} testId="import-problems" />}
           <ul className="plan-list" data-testid="plan-list">
             {shownPlans.map((plan) => (
               <li key={plan.id}>
@@ -199,21 +185,7 @@ export function PlansView() {
               </ul>
             </div>
           )}
-          {library && library.problems.length > 0 && (
-            <div className="plan-problems" role="alert" data-testid="plan-problems">
-              <h3>{t('plans.problems')}</h3>
-              <ul>
-                {library.problems.map((problem) => (
-                  <li key={`${problem.file}:${problem.line}:${problem.column}:${problem.message}`}>
-                    <code>
-                      {problem.file}:{problem.line}:{problem.column}
-                    </code>{' '}
-                    {problem.message}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {library && library.problems.length > 0 && <ProblemList title={t('plans.problems')} problems={library.problems} testId="plan-problems" />}
         </div>
         <div className="panel">
           <h2>{t('plans.runs')}</h2>
@@ -242,5 +214,24 @@ export function PlansView() {
         {openRun ? <RunConsole view={openRun} /> : <p className="muted pending-role">{t('run.noRun')}</p>}
       </div>
     </section>
+  );
+}
+
+/** Plan file problems, each with the place an editor should jump to. */
+function ProblemList({ title, problems, testId }: { title: string; problems: readonly PlanFileProblem[]; testId: string }) {
+  return (
+    <div className="plan-problems" role="alert" data-testid={testId}>
+      <h3>{title}</h3>
+      <ul>
+        {problems.map((problem) => (
+          <li key={`${problem.file}:${problem.line}:${problem.column}:${problem.message}`}>
+            <code>
+              {problem.file}:{problem.line}:{problem.column}
+            </code>{' '}
+            {problem.message}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
