@@ -93,7 +93,6 @@ export type ApiResult<M extends ApiMethodName> = z.output<ApiMethods[M]['result'
 export type ApiEventPayload<E extends ApiEventName> = z.output<(typeof apiEvents)[E]>;
 
 export const apiMethodNames = Object.keys(apiMethods) as ApiMethodName[];
-export const apiEventNames = Object.keys(apiEvents) as ApiEventName[];
 
 export function isApiMethodName(name: string): name is ApiMethodName {
   return Object.hasOwn(apiMethods, name);

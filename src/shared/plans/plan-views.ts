@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PlanSchema } from './plan-schema.js';
-import { ActorSchema, RunCommandSchema, RunEventSchema, RunIncidentSchema, RunModeSchema, RunStateSchema } from './run-model.js';
+import { RunCommandSchema, RunEventSchema, RunIncidentSchema, RunModeSchema, RunStateSchema } from './run-model.js';
 
 const Text = z.object({ zh: z.string(), en: z.string() });
 
@@ -60,7 +60,6 @@ export const StartRunParamsSchema = z
 
 export const RunCommandParamsSchema = z.object({ runId: z.string().min(1), command: RunCommandSchema }).strict();
 
-export { ActorSchema };
 
 /** An automatic trigger met by an incident: offered to the operator, launched only by a confirming click. */
 export const ProposalSchema = z.object({
