@@ -6,6 +6,7 @@ import { StartupError } from '../node/startup-error.js';
 import { startConsole, type StartedConsole } from './compose/start-console.js';
 import { registerApiIpc } from './ipc/register-api.js';
 import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
+import { osDisplays } from './platform/displays.js';
 import { hardenContents } from './platform/harden.js';
 import { WindowManager } from './windows/window-manager.js';
 
@@ -39,13 +40,15 @@ if (!app.requestSingleInstanceLock()) {
         allowUnknown: true,
       });
       hardenContents();
-      serveRenderer(rendererDir);
+      // Windows open only once the core has started, so no page asks for a city file before there is a core to answer.
+      serveRenderer(rendererDir, (path) => started?.core.cityFilePath(path) ?? null);
       started = await startConsole({
         config,
         host: 'electron',
         appVersion: APP_VERSION,
         cityDir: config.cityDir ?? cityDir,
         plansDir: config.plansDir ?? plansDir,
+        displays: osDisplays,
       });
       unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
       const core = started.core;

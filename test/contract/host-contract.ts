@@ -24,6 +24,8 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'directory.crews': { params: () => ({ onDutyOnly: true, limit: 5 }) },
   'feed.summary': { params: () => ({}) },
+  'sensors.abnormal': { params: () => ({}) },
+  'sensors.history': { params: () => ({ sensorId: 'SN000001' }) },
   'incidents.list': { params: () => ({}) },
   'incidents.report': {
     params: () => ({ type: 'bridge-strain', title: '市民来电：桥面异响', severity: 'major', position: [106.58, 29.56], districtAdcode: '500103', riskGrade: null }),
@@ -41,6 +43,24 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'proposals.list': { params: () => ({}) },
   'proposals.dismiss': { params: () => ({ incidentId: 'INC-none', planId: 'bridge-structural-alarm' }) },
   'drills.inject': { params: () => ({ planId: 'bridge-structural-alarm' }) },
+  'cameras.group': { params: () => ({ group: { siteTypes: ['cross-river-bridge'], grades: [] }, count: 4 }) },
+  'scenes.list': { params: () => ({}) },
+  'scenes.save': {
+    params: () => ({
+      scene: {
+        id: 'contract-test',
+        name: { zh: '契约测试', en: 'Contract test' },
+        map: { view: { center: [106.5772, 29.5576], zoom: 12 }, layers: ['incidents'] },
+        video: { layoutSize: 4, source: { kind: 'nearest-to-focus' } },
+        dispatch: { panel: 'incidents' },
+        plans: { panel: 'library' },
+      },
+    }),
+  },
+  'scenes.apply': { params: () => ({ sceneId: 'normal-duty' }) },
+  'window.saveState': { params: () => ({ role: 'video', screen: 'contract', state: { version: 1, data: { layoutSize: 4 } } }) },
+  'window.loadState': { params: () => ({ role: 'video', screen: 'contract' }) },
+  'wall.displays': { params: () => ({}) },
 };
 
 export interface ContractHost {
@@ -87,6 +107,19 @@ export function hostContractSuite(host: () => ContractHost): void {
     const crews = await host().first.call('directory.crews', { limit: 100_000 } as never);
     expect(crews.ok).toBe(false);
     expect(await host().first.call('settings.get', {})).toMatchObject({ ok: true });
+  });
+
+  it('refuses a window state over the size cap or a scene that breaks its schema, and keeps what was stored', async () => {
+    const key = { role: 'dispatch', screen: 'contract-cap' } as const;
+    await host().first.call('window.saveState', { ...key, state: { version: 1, data: { panel: 'incidents' } } });
+    const tooBig = await host().first.call('window.saveState', { ...key, state: { version: 1, data: { note: '视'.repeat(6000) } } });
+    expect(tooBig).toMatchObject({ ok: false, error: { code: 'invalid-params', issues: [{ path: 'state.data', message: expect.stringContaining('bytes as JSON') }] } });
+    expect(await host().second.call('window.loadState', key)).toMatchObject({ ok: true, value: { version: 1, data: { panel: 'incidents' } } });
+    const badScene = await host().first.call('scenes.save', { scene: { id: 'Bad Id', name: { zh: '', en: 'x' } } } as never);
+    expect(badScene.ok).toBe(false);
+    if (!badScene.ok) expect(badScene.error.issues?.map((issue) => issue.path)).toEqual(expect.arrayContaining(['scene.id', 'scene.name.zh', 'scene.map']));
+    const scenes = await host().first.call('scenes.list', {});
+    expect(scenes.ok && scenes.value.some((entry) => entry.scene.id === 'Bad Id')).toBe(false);
   });
 
   it('delivers events to the windows that subscribed, and stops after unsubscribing', async () => {

@@ -3,6 +3,7 @@ import { startBackend, type RunningBackend } from '../../backend/backend-server.
 import { prepareDataDir } from '../../node/data-dir.js';
 import { LOOPBACK_HOST, type HostConfig } from '../../node/host-config.js';
 import { createFileLogger, type Logger } from '../../node/logger.js';
+import type { OsDisplay } from '../../shared/wall/displays.js';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.js';
 
 export interface StartedConsole {
@@ -19,6 +20,8 @@ export interface StartConsoleOptions {
   appVersion: string;
   cityDir: string;
   plansDir: string;
+  /** The OS's displays, where the host can see them (Electron). */
+  displays?: () => OsDisplay[];
   echo?: (line: string) => void;
 }
 
@@ -60,6 +63,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
         embedded: embeddedBackend !== null,
         ...(config.backendToken ? { token: config.backendToken } : {}),
       },
+      ...(options.displays ? { displays: options.displays } : {}),
       logger,
     });
     return {

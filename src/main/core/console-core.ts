@@ -6,6 +6,7 @@ import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
 import type { Actor } from '../../shared/plans/run-model.js';
+import { displaysWithScreens, nominalDisplays, type OsDisplay } from '../../shared/wall/displays.js';
 import type { Logger } from '../../node/logger.js';
 import { openDatabase } from '../../node/sqlite.js';
 import { createApiDispatch, type ApiDispatch, type ApiHandlers, type CallOrigin } from './api/dispatcher.js';
@@ -20,6 +21,11 @@ import { RunService, systemClock, type RunClock } from './plans/run-service.js';
 import { SettingsRepository, consoleIdentity } from './settings/settings-repository.js';
 import { Outbox } from './sync/outbox.js';
 import { SyncService } from './sync/sync-service.js';
+import { CameraGroups } from './wall/camera-groups.js';
+import { SceneRepository } from './wall/scene-repository.js';
+import { actorText, wallFollowsRuns } from './wall/run-scene-hook.js';
+import { SceneService } from './wall/scene-service.js';
+import { WindowStateRepository } from './wall/window-state-repository.js';
 
 export interface ConsoleCoreOptions {
   host: HostInfo['host'];
@@ -32,6 +38,8 @@ export interface ConsoleCoreOptions {
   /** Tests drive run timers with their own clock. */
   clock?: RunClock;
   backend: { url: string; embedded: boolean; token?: string };
+  /** The displays the OS reports (the Electron host); absent on the web host, which cannot see its browsers' monitors. */
+  displays?: () => OsDisplay[];
   logger: Logger;
 }
 
@@ -41,6 +49,8 @@ export interface ConsoleCore {
   readonly hub: EventHub;
   readonly backend: BackendLink;
   readonly info: HostInfo;
+  /** Where the city file a window asks for at `/city/<path>` lies, or null when the build has no such file. */
+  cityFilePath(path: string): string | null;
   settings(): Settings;
   /** Changes settings for every window (the host's own changes, such as a wall window moved by hand, come here too). */
   updateSettings(patch: SettingsPatch): Settings;
@@ -72,14 +82,28 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const outbox = new Outbox(db);
   const plans = new PlanLibraryService(db, outbox, info.consoleId, logger.child('plans'));
   const clock = options.clock ?? systemClock;
+  let shared: SharedState = initialSharedState;
+  const scenes = new SceneService(
+    new SceneRepository(db, logger.child('scenes')),
+    () => clock.now(),
+    (scene) => {
+      shared = { ...shared, scene };
+      hub.emit('shared.changed', shared);
+    },
+    logger.child('scenes'),
+  );
+  shared = { ...shared, scene: scenes.active() };
+  const windowStates = new WindowStateRepository(db, logger.child('window-state'));
+  const cameraGroups = new CameraGroups(options.cityDir, logger.child('camera-groups'));
   const runs = new RunService(
     db,
     plans,
     outbox,
     info.consoleId,
-    (view) => {
+    (view, transition) => {
       hub.emit('runs.changed', view);
       if (view.origin === info.consoleId) drills.follow(view);
+      if (transition) wallRuns.transition(view, transition);
     },
     logger.child('runs'),
     clock,
@@ -106,8 +130,18 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     logger.child('sync'),
   );
+  const wallRuns = wallFollowsRuns({
+    scenes,
+    runs,
+    // The focus moves with the scene: the scene change that follows sends both to the windows in one event.
+    focus: (incidentId, by) => {
+      shared = { ...shared, focusedIncidentId: incidentId, focusedBy: by, focusedAt: clock.now().toISOString() };
+    },
+    logger: logger.child('wall'),
+  });
   plans.loadDirectory(options.plansDir);
   runs.resumeActiveRuns();
+  wallRuns.reconcile();
   for (const runId of runs.activeDrillRuns()) drills.follow(runs.view(runId));
   const proposals = new ProposalService(
     () => plans.latestPlans(),
@@ -136,8 +170,6 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return next;
   };
 
-  let shared: SharedState = initialSharedState;
-
   const handlers: ApiHandlers = {
     'host.info': () => info,
     'backend.status': () => backend.getStatus(),
@@ -152,12 +184,31 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'shared.get': () => shared,
     'shared.focusIncident': ({ incidentId }, origin) => {
       const by = actorOf(origin);
-      shared = { focusedIncidentId: incidentId, focusedBy: by.kind === 'operator' ? `${by.name} (${by.window})` : null, focusedAt: new Date().toISOString() };
+      shared = { ...shared, focusedIncidentId: incidentId, focusedBy: by.kind === 'operator' ? `${by.name} (${by.window})` : null, focusedAt: new Date().toISOString() };
       hub.emit('shared.changed', shared);
       return shared;
     },
+    'cameras.group': ({ group, count }) => cameraGroups.camerasOf(group, count),
+    'scenes.list': () => scenes.list(),
+    'scenes.apply': ({ sceneId }, origin) => {
+      scenes.apply(sceneId, actorText(actorOf(origin)));
+      return shared;
+    },
+    'scenes.save': ({ scene }, origin) => {
+      const saved = scenes.save(scene, actorText(actorOf(origin)));
+      hub.emit('scenes.changed', scenes.list());
+      return saved;
+    },
+    'window.loadState': (key) => windowStates.load(key),
+    'window.saveState': ({ role, screen, state }) => windowStates.save({ role, screen }, state, new Date().toISOString()),
+    'wall.displays': () => {
+      const wall = settings.read().wall;
+      return options.displays ? { source: 'os', displays: displaysWithScreens(wall, options.displays()) } : { source: 'configured', displays: nominalDisplays(wall) };
+    },
     'directory.crews': (query) => backend.crews(query),
     'feed.summary': () => backend.getSummary(),
+    'sensors.abnormal': () => backend.abnormalSensors(),
+    'sensors.history': ({ sensorId }) => backend.sensorHistory(sensorId),
     'incidents.list': () => backend.incidents(),
     'incidents.report': async (report, origin) => {
       const registered = await backend.registerIncident(report);
@@ -218,6 +269,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     hub,
     backend,
     info,
+    cityFilePath: (path) => city.servedFilePath(path),
     settings: () => settings.read(),
     updateSettings,
     dispose() {

@@ -3,7 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME } from '../../shared/contract/channels.js';
+import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { roleFromPath } from '../../shared/domain/roles.js';
+import { isTourPath } from '../../shared/wall/tour.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
 
 /** Must run before `app` is ready: the renderer's origin is a secure standard scheme, never file://. */
@@ -13,15 +15,27 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves the built renderer at app://zhili/, with role paths answered by index.html and the CSP on every reply. */
-export function serveRenderer(rendererDir: string): void {
+/**
+ * Serves the built renderer at app://zhili/, with role paths answered by index.html and the CSP on every reply, and
+ * the city build's files at app://zhili/city/ (`cityFilePath` is null for a path the build does not list).
+ */
+export function serveRenderer(rendererDir: string, cityFilePath: (path: string) => string | null): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const isPage = url.pathname === '/' || roleFromPath(url.pathname) !== null;
-    const file = normalize(join(root, isPage ? 'index.html' : decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const isPage = url.pathname === '/' || isTourPath(url.pathname) || roleFromPath(url.pathname) !== null;
+    const isCityFile = url.pathname.startsWith(CITY_FILES_PATH);
+    let file: string | null;
+    try {
+      file = isCityFile
+        ? cityFilePath(decodeURIComponent(url.pathname.slice(CITY_FILES_PATH.length)))
+        : normalize(join(root, isPage ? 'index.html' : decodeURIComponent(url.pathname)));
+    } catch (error) {
+      // A damaged city build or a malformed escape: say which, as the web host does.
+      return new Response(error instanceof Error ? error.message : 'Bad request', { status: error instanceof URIError ? 400 : 503 });
+    }
+    if (file === null || (!isCityFile && !file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
       return new Response('Not found', { status: 404 });
     }
     const response = await net.fetch(pathToFileURL(file).toString());

@@ -4,8 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessageSchema, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
-import { apiError, issuesOf } from '../../shared/contract/errors.js';
+import { ApiFailure, apiError, issuesOf } from '../../shared/contract/errors.js';
+import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
+import { isTourPath } from '../../shared/wall/tour.js';
 import { listen, urlHost } from '../../node/listen.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
@@ -80,8 +82,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (token !== null && url.searchParams.get('token') !== null) {
       response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
     }
+    if (url.pathname.startsWith(CITY_FILES_PATH)) return sendCityFile(request, response, core, url.pathname);
     const role = url.pathname.split('/').filter(Boolean)[0];
-    if (url.pathname === '/' || (url.pathname === `/${role}` && RoleSchema.safeParse(role).success)) {
+    if (url.pathname === '/' || isTourPath(url.pathname) || (url.pathname === `/${role}` && RoleSchema.safeParse(role).success)) {
       return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache');
     }
     if (role !== undefined && (roles as readonly string[]).includes(role) && url.pathname === `/${role}/`) {
@@ -204,6 +207,26 @@ function sendFile(response: ServerResponse, file: string, cacheControl: string):
     'Cache-Control': cacheControl,
   });
   createReadStream(file).pipe(response);
+}
+
+/** A file of the city build, revalidated by a tag of its size and time so a reload does not fetch chunks again. */
+function sendCityFile(request: IncomingMessage, response: ServerResponse, core: ConsoleCore, pathname: string): void {
+  let file: string | null;
+  try {
+    file = core.cityFilePath(decodeURIComponent(pathname.slice(CITY_FILES_PATH.length)));
+  } catch (error) {
+    if (error instanceof URIError) return sendText(response, 400, 'Malformed path.');
+    return sendText(response, 503, error instanceof ApiFailure ? error.message : 'The city data is unavailable.');
+  }
+  if (file === null || !existsSync(file)) return sendText(response, 404, 'Not found.');
+  const stat = statSync(file);
+  const tag = `W/"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+  response.setHeader('ETag', tag);
+  if (request.headers['if-none-match'] === tag) {
+    response.writeHead(304, { 'Cache-Control': 'no-cache' });
+    return void response.end();
+  }
+  return sendFile(response, file, 'no-cache');
 }
 
 /** Resolves a URL path inside `root`, or null when it would escape it. */

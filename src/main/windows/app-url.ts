@@ -1,8 +1,9 @@
 import { APP_HOST, APP_SCHEME } from '../../shared/contract/channels.js';
 import type { Role } from '../../shared/domain/roles.js';
 
-export function appUrl(role: Role): string {
-  return `${APP_SCHEME}://${APP_HOST}/${role}`;
+/** `screen`: the wall screen index, so the window restores its own saved state (the `?screen=` of a kiosk URL). */
+export function appUrl(role: Role, screen?: number): string {
+  return `${APP_SCHEME}://${APP_HOST}/${role}${screen === undefined ? '' : `?screen=${screen}`}`;
 }
 
 /** True only for our own renderer origin; navigation and IPC from anything else are refused. */

@@ -4,6 +4,8 @@ import { appUrl } from './app-url.js';
 
 export interface RoleWindowOptions {
   role: Role;
+  /** The wall screen index the window shows. */
+  screen?: number;
   preloadPath: string;
   bounds?: Rectangle;
   fullscreen?: boolean;
@@ -35,6 +37,6 @@ export function createRoleWindow(options: RoleWindowOptions): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(appUrl(options.role));
+  void window.loadURL(appUrl(options.role, options.screen));
   return window;
 }

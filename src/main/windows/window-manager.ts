@@ -57,14 +57,14 @@ export class WindowManager {
     for (const placement of changes.move) {
       const entry = this.open.get(placement.screen);
       if (!entry) continue;
-      if (entry.placement.role !== placement.role) void entry.window.loadURL(appUrl(placement.role));
+      if (entry.placement.role !== placement.role) void entry.window.loadURL(appUrl(placement.role, placement.screen));
       entry.window.setFullScreen(false);
       entry.window.setBounds(placement.bounds);
       if (placement.fullscreen) entry.window.setFullScreen(true);
       entry.placement = placement;
     }
     for (const placement of changes.open) {
-      const window = createRoleWindow({ role: placement.role, preloadPath: this.options.preloadPath, bounds: placement.bounds, fullscreen: placement.fullscreen });
+      const window = createRoleWindow({ role: placement.role, screen: placement.screen, preloadPath: this.options.preloadPath, bounds: placement.bounds, fullscreen: placement.fullscreen });
       this.open.set(placement.screen, { window, placement });
       const remember = () => this.remember(placement.screen);
       window.on('moved', remember);

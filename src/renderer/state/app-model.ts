@@ -17,8 +17,9 @@ import type { Proposal } from '../../shared/plans/plan-views.js';
 import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
+import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 
-export type Overlay = 'none' | 'about' | 'help';
+export type Overlay = 'none' | 'about' | 'help' | 'settings';
 
 export interface ShellState {
   role: Role;
@@ -39,6 +40,7 @@ export class AppModel {
   readonly sync: Store<SyncStatus | null> = createStore<SyncStatus | null>(null);
   readonly proposals: Store<Proposal[]> = createStore<Proposal[]>([]);
   readonly shared: Store<SharedState> = createStore(initialSharedState);
+  readonly map: Store<MapViewState> = createStore(initialMapViewState);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
 
@@ -128,6 +130,20 @@ export class AppModel {
   async focusIncident(incidentId: string | null): Promise<void> {
     const shared = await this.guard(callHost(this.host.bridge, 'shared.focusIncident', { incidentId }));
     if (shared) this.shared.update(() => shared);
+  }
+
+  toggleMapPanel(panel: Exclude<MapPanel, 'none'>): void {
+    this.map.update((state) => withPanelToggled(state, panel));
+  }
+
+  requestMapCamera(target: Parameters<typeof withCameraRequest>[1]): void {
+    this.map.update((state) => withCameraRequest(state, target));
+  }
+
+  /** Puts a scene on every window of the console; the host answers with the shared state every window then follows. */
+  async applyScene(sceneId: string): Promise<void> {
+    const shared = await callHost(this.host.bridge, 'scenes.apply', { sceneId });
+    this.shared.update(() => shared);
   }
 
   dismissPlansError(): void {

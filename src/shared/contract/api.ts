@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { BackendStatusSchema } from '../domain/backend.js';
 import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
 import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
-import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema } from '../domain/feed.js';
+import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema, SensorHistorySchema, SensorReadingSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
-import { NearbyCameraSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { GroupCameraSchema, NearbyCameraSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { RoleSchema } from '../domain/roles.js';
+import { CameraGroupSchema, SceneEntrySchema, SceneIdSchema, SceneSchema } from '../wall/scenes.js';
+import { WallDisplaysSchema } from '../wall/displays.js';
+import { SavedWindowStateSchema, ScreenKeySchema, WindowStateSchema } from '../wall/window-state.js';
 import { LngLatSchema } from '../domain/geo.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
 import { PlanSchema } from '../plans/plan-schema.js';
@@ -39,11 +43,16 @@ export const apiMethods = {
     params: z.object({ position: LngLatSchema, count: z.number().int().min(1).max(64), radiusM: z.number().positive().max(50_000) }).strict(),
     result: z.array(NearbyCameraSchema),
   },
+  /** The cameras of a scene's camera group, most serious sites first. */
+  'cameras.group': { params: z.object({ group: CameraGroupSchema, count: z.number().int().min(1).max(64) }).strict(), result: z.array(GroupCameraSchema) },
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },
   'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
   'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
+  /** Sensors not in their normal state now: a window that opens late starts from these, then follows the ticks. */
+  'sensors.abnormal': { params: NoParams, result: z.array(SensorReadingSchema) },
+  'sensors.history': { params: z.object({ sensorId: z.string().regex(/^SN\d{6}$/) }).strict(), result: SensorHistorySchema },
   'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
   /** Registers an incident reported by phone, patrol or another system. */
   'incidents.report': { params: IncidentReportSchema, result: IncidentSchema },
@@ -65,6 +74,17 @@ export const apiMethods = {
   'proposals.dismiss': { params: z.object({ incidentId: z.string().min(1), planId: z.string().min(1) }).strict(), result: z.array(ProposalSchema) },
   /** A drill operator stages the plan's first trigger as a drill incident (kept apart from live figures). */
   'drills.inject': { params: z.object({ planId: z.string().min(1) }).strict(), result: IncidentSchema },
+  /** Wall scenes, built-in ones first. */
+  'scenes.list': { params: NoParams, result: z.array(SceneEntrySchema) },
+  /** Puts a scene on every window of this console (the emergency scene is put up by plan runs only). */
+  'scenes.apply': { params: z.object({ sceneId: SceneIdSchema }).strict(), result: SharedStateSchema },
+  /** Adds or replaces a scene (a built-in one keeps its place); the wall shows the new version if it is on it now. */
+  'scenes.save': { params: z.object({ scene: SceneSchema }).strict(), result: SceneEntrySchema },
+  /** A window's own state as it last saved it (null: never saved, or unreadable). */
+  'window.loadState': { params: z.object({ role: RoleSchema, screen: ScreenKeySchema }).strict(), result: SavedWindowStateSchema.nullable() },
+  'window.saveState': { params: z.object({ role: RoleSchema, screen: ScreenKeySchema, state: WindowStateSchema }).strict(), result: SavedWindowStateSchema },
+  /** The displays of the wall with the configured screens on each (nominal ones on the web host). */
+  'wall.displays': { params: NoParams, result: WallDisplaysSchema },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -80,6 +100,8 @@ export const apiEvents = {
   'sync.status': SyncStatusSchema,
   'proposals.changed': z.array(ProposalSchema),
   'shared.changed': SharedStateSchema,
+  /** A scene was saved: every window's scene picker lists the new set. */
+  'scenes.changed': z.array(SceneEntrySchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

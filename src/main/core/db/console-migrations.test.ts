@@ -87,4 +87,33 @@ describe('console migrations', () => {
     expect(db.prepare('SELECT source_text FROM plan_versions WHERE version = 2').get()).toEqual({ source_text: '# 原文' });
     db.close();
   });
+
+  it('5: adds scenes, the active scene and per-window state, with their checks; earlier data survives', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 4);
+    db.prepare("INSERT INTO settings VALUES ('language', '\"en\"', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 5);
+    expect(schemaVersion(db)).toBe(5);
+    expect(db.prepare('SELECT value_json FROM settings').get()).toEqual({ value_json: '"en"' });
+    expect(columns(db, 'scenes')).toEqual(['scene_id', 'builtin', 'body_json', 'updated_at', 'updated_by']);
+    expect(columns(db, 'active_scene')).toEqual(['singleton', 'scene_id', 'body_json', 'applied_by', 'applied_at', 'cause', 'run_json', 'revert_to']);
+    expect(columns(db, 'window_states')).toEqual(['role', 'screen', 'version', 'data_json', 'saved_at']);
+
+    db.prepare("INSERT INTO scenes VALUES ('flood-season', 1, '{}', 'now', 'system')").run();
+    expect(() => db.prepare("INSERT INTO scenes VALUES ('x', 2, '{}', 'now', 'system')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO scenes VALUES ('y', 0, '{not json', 'now', 'system')").run()).toThrow(/CHECK/);
+
+    db.prepare("INSERT INTO active_scene VALUES (1, 'normal-duty', '{}', 'system', 'now', 'start-up', NULL, NULL)").run();
+    expect(() => db.prepare("INSERT INTO active_scene VALUES (2, 'normal-duty', '{}', 'system', 'now', 'start-up', NULL, NULL)").run()).toThrow(/CHECK/);
+    // A run without a scene to return to (or the reverse) could never revert.
+    expect(() => db.prepare("UPDATE active_scene SET run_json = '{}' WHERE singleton = 1").run()).toThrow(/CHECK/);
+    db.prepare("UPDATE active_scene SET run_json = '{}', revert_to = 'normal-duty' WHERE singleton = 1").run();
+
+    db.prepare("INSERT INTO window_states VALUES ('video', 'default', 1, '{\"layoutSize\":4}', 'now')").run();
+    expect(() => db.prepare("INSERT INTO window_states VALUES ('video', 'default', 1, '{}', 'now')").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO window_states VALUES ('video', 'w2', 0, '{}', 'now')").run()).toThrow(/CHECK/);
+    const tooBig = JSON.stringify({ text: '视'.repeat(6000) });
+    expect(() => db.prepare("INSERT INTO window_states VALUES ('map', 'w3', 1, ?, 'now')").run(tooBig)).toThrow(/CHECK/);
+    db.close();
+  });
 });

@@ -131,4 +131,42 @@ export const consoleMigrations: readonly Migration[] = [
       db.exec('ALTER TABLE plan_versions ADD COLUMN source_text TEXT');
     },
   },
+  {
+    version: 5,
+    name: 'wall scenes, the active scene and per-window state',
+    up(db) {
+      db.exec(`
+        CREATE TABLE scenes (
+          scene_id TEXT PRIMARY KEY,
+          builtin INTEGER NOT NULL CHECK (builtin IN (0, 1)),
+          body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+          updated_at TEXT NOT NULL,
+          updated_by TEXT NOT NULL
+        );
+        -- The scene the wall shows, kept across restarts: an emergency scene must still revert when its run ends after
+        -- the host was restarted mid-run.
+        CREATE TABLE active_scene (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+          scene_id TEXT NOT NULL,
+          -- The definition as applied (an emergency scene aimed at its incident), so a restart shows exactly that.
+          body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+          applied_by TEXT NOT NULL,
+          applied_at TEXT NOT NULL,
+          cause TEXT NOT NULL,
+          run_json TEXT CHECK (run_json IS NULL OR json_valid(run_json)),
+          -- The scene to go back to when the run ends.
+          revert_to TEXT,
+          CHECK ((run_json IS NULL) = (revert_to IS NULL))
+        );
+        CREATE TABLE window_states (
+          role TEXT NOT NULL,
+          screen TEXT NOT NULL,
+          version INTEGER NOT NULL CHECK (version >= 1),
+          data_json TEXT NOT NULL CHECK (json_valid(data_json) AND length(CAST(data_json AS BLOB)) <= 16384),
+          saved_at TEXT NOT NULL,
+          PRIMARY KEY (role, screen)
+        );
+      `);
+    },
+  },
 ];

@@ -36,6 +36,9 @@ interface EventRow {
   origin_console: string;
 }
 
+/** A run's life-cycle moment that others act on (the wall puts up and takes down its emergency scene). */
+export type RunTransition = 'started' | 'finished';
+
 /** Longest single wait for a timer; longer waits re-arm, so a changed system clock is noticed within this time. */
 const MAX_TIMER_MS = 60_000;
 
@@ -55,7 +58,8 @@ export class RunService {
     private readonly plans: PlanLibraryService,
     private readonly outbox: Outbox,
     private readonly consoleId: string,
-    private readonly onChange: (view: RunView) => void,
+    /** `transition` is set on the change that started or finished a run driven by this console. */
+    private readonly onChange: (view: RunView, transition: RunTransition | null) => void,
     private readonly logger: Logger,
     private readonly clock: RunClock = systemClock,
   ) {}
@@ -106,7 +110,7 @@ export class RunService {
     })();
     this.outbox.notifyAdded();
     this.logger.info('run started', { runId, planId: plan.id, version: plan.version, mode: input.mode, by: input.by });
-    return this.afterChange(runId);
+    return this.afterChange(runId, 'started');
   }
 
   command(runId: string, command: RunCommand, by: Actor): RunView {
@@ -117,8 +121,7 @@ export class RunService {
     const { state, index } = this.load(runId);
     const decision = decide(index, state, command, by, this.clock.now().toISOString());
     if (!decision.ok) throw new ApiFailure(apiError('conflict', decision.reason));
-    this.commit(runId, state, decision.events);
-    return this.afterChange(runId);
+    return this.afterChange(runId, this.commit(runId, state, decision.events));
   }
 
   view(runId: string): RunView {
@@ -160,14 +163,14 @@ export class RunService {
     const { state, index } = this.load(runId);
     const events = tick(index, state, this.clock.now().toISOString());
     if (events.length > 0) {
-      this.commit(runId, state, events);
-      this.afterChange(runId);
+      this.afterChange(runId, this.commit(runId, state, events));
     } else {
       this.arm(runId);
     }
   }
 
-  private commit(runId: string, state: RunState, events: RunEvent[]): void {
+  /** Appends `events`; answers 'finished' when they end the run. */
+  private commit(runId: string, state: RunState, events: RunEvent[]): RunTransition | null {
     this.db.transaction(() => {
       // The state we decided on must still be the latest: another call may have appended in between.
       const latest = this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?').get(runId);
@@ -180,14 +183,14 @@ export class RunService {
     })();
     this.cache.delete(runId);
     this.outbox.notifyAdded();
+    return events.some((event) => event.type === 'run-finished') ? 'finished' : null;
   }
 
   /** Records that item `index` of the drill script was staged; a second record of the same item is ignored. */
   recordDrillInjection(runId: string, index: number, incidentId: string): void {
     const { state } = this.load(runId);
     if (state.status !== 'active' || this.drillInjections(runId).has(index)) return;
-    this.commit(runId, state, [{ type: 'drill-injected', at: this.clock.now().toISOString(), index, incidentId }]);
-    this.afterChange(runId);
+    this.afterChange(runId, this.commit(runId, state, [{ type: 'drill-injected', at: this.clock.now().toISOString(), index, incidentId }]));
   }
 
   /** Script items already staged for a run. */
@@ -207,10 +210,18 @@ export class RunService {
       .map((row) => row.run_id);
   }
 
+  /** Active runs this console drives, oldest first. */
+  activeRuns(): string[] {
+    return this.db
+      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND origin_console = ? ORDER BY started_at, run_id")
+      .all(this.consoleId)
+      .map((row) => row.run_id);
+  }
+
   /** Another console's run changed (its records arrived through the backend): show the new state. */
   remoteChanged(runId: string): void {
     this.cache.delete(runId);
-    this.onChange(this.view(runId));
+    this.onChange(this.view(runId), null);
   }
 
   private originOf(runId: string): string {
@@ -228,10 +239,10 @@ export class RunService {
     });
   }
 
-  private afterChange(runId: string): RunView {
+  private afterChange(runId: string, transition: RunTransition | null = null): RunView {
     const view = this.view(runId);
     if (this.originOf(runId) === this.consoleId) this.arm(runId);
-    this.onChange(view);
+    this.onChange(view, transition);
     return view;
   }
 

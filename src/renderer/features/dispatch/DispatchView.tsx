@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { z } from 'zod';
 import type { Crew } from '../../../shared/domain/directory.js';
+import { DispatchPanelSchema, dispatchPanels, type DispatchPanel } from '../../../shared/wall/scenes.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -7,9 +9,21 @@ import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { effectiveBackendState } from '../connection/connection-state.js';
 import { FocusedIncidentPanel } from './FocusedIncidentPanel.js';
+import { RunConsole } from '../plans/RunConsole.js';
+import { useActiveScene } from '../wall/use-active-scene.js';
+import { useWindowState } from '../wall/use-window-state.js';
+import { choiceNow } from '../wall/window-state-codec.js';
+import type { MessageKey } from '../../i18n/messages.js';
 
+/** The panel chosen on this dispatch window, and under which scene (a later scene's panel replaces it). */
+const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underScene: z.string().nullable() }).strict().nullable();
 
-/** The dispatcher's directory of crews and the live incident list; calling them arrives with the dispatch feature. */
+const panelLabels: Record<DispatchPanel, MessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
+
+/**
+ * The dispatcher's directory of crews, the live incident list, and the console of the plan run the wall follows; the
+ * scene (or the operator, on this window) puts one of them in front. Calling crews arrives with the dispatch feature.
+ */
 export function DispatchView() {
   const t = useTranslation();
   const model = useAppModel();
@@ -19,6 +33,18 @@ export function DispatchView() {
   const [text, setText] = useState('');
   const [onDutyOnly, setOnDutyOnly] = useState(true);
   const [crews, setCrews] = useState<Crew[] | null>(null);
+  const scene = useActiveScene();
+  const own = useWindowState('dispatch', DispatchWindowStateSchema, null);
+  const panel = choiceNow(scene?.scene.dispatch.panel ?? 'crews', scene?.appliedAt ?? null, own.value);
+  const sceneRunId = scene?.run?.runId ?? null;
+  const hostLink = useStore(model.connection, (state) => state.host);
+  const openRun = useStore(model.plans, (state) => state.openRun);
+
+  // The run panel shows the run that holds the wall (an emergency scene), kept current by the runs.changed events.
+  useEffect(() => {
+    if (panel !== 'run' || sceneRunId === null || hostLink !== 'connected') return;
+    model.openRun(sceneRunId).catch(() => undefined);
+  }, [model, panel, sceneRunId, hostLink]);
 
   useEffect(() => {
     if (backend !== 'connected') return;
@@ -39,60 +65,88 @@ export function DispatchView() {
   const shownCrews = backend === 'connected' ? crews : null;
 
   return (
-    <section className="dispatch-view" aria-label={t('role.dispatch')}>
+    <section className="dispatch-view tabbed" aria-label={t('role.dispatch')} data-panel={panel}>
       <FocusedIncidentPanel />
-      <div className="panel directory">
-        <h2>{t('dispatch.directory')}</h2>
-        <div className="directory-filters">
-          <input
-            type="search"
-            value={text}
-            placeholder={t('dispatch.search')}
-            aria-label={t('dispatch.search')}
-            onChange={(event) => setText(event.target.value)}
-          />
-          <label>
-            <input type="checkbox" checked={onDutyOnly} onChange={(event) => setOnDutyOnly(event.target.checked)} />
-            {t('dispatch.onDutyOnly')}
-          </label>
+      <div className="panel-tabs" role="tablist" aria-label={t('role.dispatch')}>
+        {dispatchPanels.map((name) => (
+          <button
+            type="button"
+            role="tab"
+            key={name}
+            aria-selected={name === panel}
+            data-testid={`dispatch-tab-${name}`}
+            onClick={() => own.save({ choice: name, underScene: scene?.appliedAt ?? null })}
+          >
+            {t(panelLabels[name])}
+          </button>
+        ))}
+        {own.error && (
+          <span className="manual-note" role="alert">
+            {t('window.saveFailed')}: {own.error}
+          </span>
+        )}
+      </div>
+      {panel === 'crews' && (
+        <div className="panel directory selected">
+          <h2>{t('dispatch.directory')}</h2>
+          <div className="directory-filters">
+            <input
+              type="search"
+              value={text}
+              placeholder={t('dispatch.search')}
+              aria-label={t('dispatch.search')}
+              onChange={(event) => setText(event.target.value)}
+            />
+            <label>
+              <input type="checkbox" checked={onDutyOnly} onChange={(event) => setOnDutyOnly(event.target.checked)} />
+              {t('dispatch.onDutyOnly')}
+            </label>
+          </div>
+          {shownCrews === null ? (
+            <p className="muted">{t('dispatch.unavailable')}</p>
+          ) : shownCrews.length === 0 ? (
+            <p className="muted">{t('dispatch.empty')}</p>
+          ) : (
+            <ul className="crew-list" data-testid="crew-list">
+              {shownCrews.map((crew) => (
+                <li key={crew.id} className={`crew status-${crew.status}`}>
+                  <span className="crew-name">{crew.name}</span>
+                  <span className="crew-meta">
+                    {language === 'zh-CN' ? crew.specialityLabel.zh : crew.specialityLabel.en} · {crew.leader} · {crew.sipExtension}
+                  </span>
+                  <span className="crew-status">{t(`dispatch.status.${crew.status}`)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
-        {shownCrews === null ? (
-          <p className="muted">{t('dispatch.unavailable')}</p>
-        ) : shownCrews.length === 0 ? (
-          <p className="muted">{t('dispatch.empty')}</p>
-        ) : (
-          <ul className="crew-list" data-testid="crew-list">
-            {shownCrews.map((crew) => (
-              <li key={crew.id} className={`crew status-${crew.status}`}>
-                <span className="crew-name">{crew.name}</span>
-                <span className="crew-meta">
-                  {language === 'zh-CN' ? crew.specialityLabel.zh : crew.specialityLabel.en} · {crew.leader} · {crew.sipExtension}
-                </span>
-                <span className="crew-status">{t(`dispatch.status.${crew.status}`)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-      <div className="panel incidents">
-        <h2>{t('dispatch.incidents')}</h2>
-        {incidents.length === 0 ? (
-          <p className="muted">{t('dispatch.noIncidents')}</p>
-        ) : (
-          <ul className="incident-list">
-            {incidents.slice(0, 100).map((incident) => (
-              <li key={incident.id} className={`incident severity-${incident.severity} state-${incident.state}`}>
-                <span className={`grade-chip grade-${incident.riskGrade ?? 'none'}`} />
-                <span className="incident-title">{incident.title}</span>
-                <span className="incident-meta">
-                  {incident.id} · {beijingTime(incident.reportedAt)}
-                </span>
-                <span className="incident-state">{t(`incident.state.${incident.state}`)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      )}
+      {panel === 'incidents' && (
+        <div className="panel incidents selected">
+          <h2>{t('dispatch.incidents')}</h2>
+          {incidents.length === 0 ? (
+            <p className="muted">{t('dispatch.noIncidents')}</p>
+          ) : (
+            <ul className="incident-list">
+              {incidents.slice(0, 100).map((incident) => (
+                <li key={incident.id} className={`incident severity-${incident.severity} state-${incident.state}`}>
+                  <span className={`grade-chip grade-${incident.riskGrade ?? 'none'}`} />
+                  <span className="incident-title">{incident.title}</span>
+                  <span className="incident-meta">
+                    {incident.id} · {beijingTime(incident.reportedAt)}
+                  </span>
+                  <span className="incident-state">{t(`incident.state.${incident.state}`)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {panel === 'run' && (
+        <div className="panel run selected" data-testid="dispatch-run">
+          {openRun ? <RunConsole view={openRun} /> : <p className="muted">{t('dispatch.noRun')}</p>}
+        </div>
+      )}
     </section>
   );
 }

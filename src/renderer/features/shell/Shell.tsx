@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 import { roleFromPath, roles } from '../../../shared/domain/roles.js';
 import { useTranslation } from '../../i18n/use-translation.js';
@@ -14,6 +14,10 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { PlansView } from '../plans/PlansView.js';
 import { VideoView } from '../video/VideoView.js';
 import { commandFor, navigateToRole } from './commands.js';
+import { SettingsView } from '../settings/SettingsView.js';
+import { TourBadge, TourProblems, useTourPlan } from '../tour/Tour.js';
+import { SceneBadge } from '../wall/SceneBadge.js';
+import { windowScreenOf } from '../wall/window-screen.js';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
 export function Shell() {
@@ -23,6 +27,8 @@ export function Shell() {
   const settings = useStore(model.settings, (value) => value);
   const hostLink = useStore(model.connection, (state) => state.host);
   const [prompt, setPrompt] = useState<TextPromptRequest | null>(null);
+  const tour = useTourPlan();
+  const screen = useMemo(() => windowScreenOf(location.search), []);
 
   useEffect(() => {
     document.documentElement.lang = settings.language;
@@ -76,6 +82,7 @@ export function Shell() {
             </a>
           ))}
         </nav>
+        <SceneBadge />
         <div className="header-tools">
           <Clock />
           <button
@@ -96,6 +103,9 @@ export function Shell() {
           >
             {t('language.switch')}
           </button>
+          <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
+            {t('settings.open')}
+          </button>
           <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
             {t('about.open')}
           </button>
@@ -110,17 +120,30 @@ export function Shell() {
           {t('connection.lost')}
         </div>
       )}
+      {!screen.ok && (
+        <div className="banner" role="alert" data-testid="screen-invalid">
+          {t('window.screenInvalid')} "{screen.value}"
+        </div>
+      )}
       <main className="role-area" data-role={role}>
-        {role === 'map' && <MapView />}
-        {role === 'dispatch' && <DispatchView />}
-        {role === 'video' && <VideoView />}
-        {role === 'plans' && <PlansView />}
+        {tour && !tour.ok ? (
+          <TourProblems problems={tour.problems} />
+        ) : (
+          <>
+            {role === 'map' && <MapView />}
+            {role === 'dispatch' && <DispatchView />}
+            {role === 'video' && <VideoView />}
+            {role === 'plans' && <PlansView />}
+          </>
+        )}
       </main>
+      {tour?.ok && <TourBadge roles={tour.roles} dwellSeconds={tour.dwellSeconds} />}
       <footer className="shell-footer">
         <ConnectionIndicator />
       </footer>
       {overlay === 'about' && <AboutDialog />}
       {overlay === 'help' && <HelpOverlay />}
+      {overlay === 'settings' && <SettingsView />}
       {prompt && <TextPrompt request={prompt} onClose={() => setPrompt(null)} />}
     </div>
   );

@@ -26,6 +26,9 @@ export const commands: readonly Command[] = [
     label: { key: 'shortcut.language' },
     run: (model) => void model.updateSettings({ language: model.settings.get().language === 'zh-CN' ? 'en' : 'zh-CN' }),
   },
+  { id: 'map.catalogue', shortcut: 'Alt+C', label: { key: 'shortcut.catalogue' }, run: (model) => model.toggleMapPanel('catalogue') },
+  { id: 'map.home', shortcut: 'Alt+H', label: { key: 'shortcut.home' }, run: (model) => model.requestMapCamera({ kind: 'home' }) },
+  { id: 'settings.toggle', shortcut: 'Alt+S', label: { key: 'shortcut.settings' }, run: (model) => model.toggleOverlay('settings') },
   { id: 'about.toggle', shortcut: 'Alt+I', label: { key: 'shortcut.about' }, run: (model) => model.toggleOverlay('about') },
   { id: 'help.toggle', shortcut: 'F1', label: { key: 'shortcut.help' }, run: (model) => model.toggleOverlay('help') },
 ];

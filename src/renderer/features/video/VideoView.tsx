@@ -1,55 +1,129 @@
-import { useEffect, useState } from 'react';
-import type { NearbyCamera } from '../../../shared/domain/shared-state.js';
+import { useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
+import type { GroupCamera, NearbyCamera } from '../../../shared/domain/shared-state.js';
+import { VideoLayoutSizeSchema, videoLayoutSizes, type CameraGroup, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
+import { useStore } from '../../state/store.js';
 import { useFocusedIncident } from '../focus/use-focused-incident.js';
+import { useActiveScene } from '../wall/use-active-scene.js';
+import { useWindowState } from '../wall/use-window-state.js';
+import { videoShows } from '../wall/video-source.js';
+import { choiceNow } from '../wall/window-state-codec.js';
 
-const WALL_TILES = 9;
 const NEAR_RADIUS_M = 3000;
+const DEFAULT_LAYOUT: VideoLayoutSize = 9;
+
+/** The layout this video window was set to, and under which scene (a later scene's layout replaces it). */
+const VideoWindowStateSchema = z.object({ choice: VideoLayoutSizeSchema, underScene: z.string().nullable() }).strict();
+type VideoWindowState = z.infer<typeof VideoWindowStateSchema>;
+const NO_CHOICE: VideoWindowState | null = null;
+const VideoWindowStateOrNone = VideoWindowStateSchema.nullable();
+
+type Tile = { id: string; name: string; detail: string };
 
 /**
- * The video wall's layout for the focused incident: the nearest catalogue cameras on a 3×3 wall. Playing the streams
- * (HLS / WebRTC) is the video feature's work and not built yet; each tile says so instead of pretending to play.
+ * The video wall: a 1/4/9/16 layout (from the scene, or as set on this window) filled with the scene's camera group or
+ * the cameras nearest the focused incident. Playing the streams (HLS / WebRTC) is the video feature's work and not built
+ * yet; each tile says so instead of pretending to play.
  */
 export function VideoView() {
   const t = useTranslation();
   const model = useAppModel();
+  const shared = useStore(model.shared, (state) => state);
+  const scene = useActiveScene();
   const incident = useFocusedIncident();
-  const [cameras, setCameras] = useState<{ incidentId: string; list: NearbyCamera[] } | null>(null);
+  const own = useWindowState('video', VideoWindowStateOrNone, NO_CHOICE);
+  const layout = choiceNow(scene?.scene.video.layoutSize ?? DEFAULT_LAYOUT, scene?.appliedAt ?? null, own.value);
+  const shows = videoShows(shared);
+  const focused = shows.kind === 'focus' ? incident : null;
+  const group = shows.kind === 'group' ? shows.group : null;
+  const sourceKey = focused || group ? tilesKey(focused, group, layout) : null;
+  const [tiles, setTiles] = useState<{ key: string; list: Tile[] } | null>(null);
 
   useEffect(() => {
-    if (!incident) return;
+    if (!focused && !group) return;
+    const key = tilesKey(focused, group, layout);
     let cancelled = false;
-    callHost(model.host.bridge, 'cameras.near', { position: incident.position, count: WALL_TILES, radiusM: NEAR_RADIUS_M }).then(
-      (list) => !cancelled && setCameras({ incidentId: incident.id, list }),
-      () => !cancelled && setCameras({ incidentId: incident.id, list: [] }),
+    const fetched: Promise<Tile[]> = focused
+      ? callHost(model.host.bridge, 'cameras.near', { position: focused.position, count: layout, radiusM: NEAR_RADIUS_M }).then((list) => list.map(nearTile))
+      : group
+        ? callHost(model.host.bridge, 'cameras.group', { group, count: layout }).then((list) => list.map(groupTile))
+        : Promise.resolve([]);
+    fetched.then(
+      (list) => !cancelled && setTiles({ key, list }),
+      () => !cancelled && setTiles({ key, list: [] }),
     );
     return () => {
       cancelled = true;
     };
-  }, [model, incident]);
+  }, [model, focused, group, layout]);
 
-  const shown = incident && cameras?.incidentId === incident.id ? cameras.list : null;
+  const shown = tiles !== null && tiles.key === sourceKey ? tiles.list : null;
+  const free = useMemo(() => Array.from({ length: Math.max(0, layout - (shown?.length ?? 0)) }, (_, index) => index), [layout, shown]);
+  const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
+
   return (
     <section className="video-view" aria-label={t('role.video')}>
       <header className="video-header">
-        <h2>{incident ? `${t('video.near')}: ${incident.title}` : t('video.noFocus')}</h2>
+        <h2>{title}</h2>
+        <div className="video-layouts" role="group" aria-label={t('video.layout')}>
+          {videoLayoutSizes.map((size) => (
+            <button
+              type="button"
+              key={size}
+              data-testid={`video-layout-${size}`}
+              aria-pressed={size === layout}
+              onClick={() => own.save({ choice: size, underScene: scene?.appliedAt ?? null })}
+            >
+              {size === 1 ? '1' : `${Math.sqrt(size)}×${Math.sqrt(size)}`}
+            </button>
+          ))}
+        </div>
         <span className="manual-note">{t('video.notPlaying')}</span>
+        {own.error && (
+          <span className="manual-note" role="alert">
+            {t('window.saveFailed')}: {own.error}
+          </span>
+        )}
       </header>
       {shown && (
-        <ol className="video-grid" data-testid="video-grid" data-incident={incident?.id}>
-          {shown.map((camera) => (
-            <li key={camera.id} className="video-tile" data-camera={camera.id}>
-              <span className="video-tile-name">{camera.name}</span>
-              <span className="muted">
-                {camera.code} · {camera.distanceM} m{camera.ptz ? ' · PTZ' : ''}
-              </span>
+        <ol
+          className="video-grid"
+          data-testid="video-grid"
+          data-layout={layout}
+          data-incident={focused?.id}
+          data-source={focused ? 'focus' : 'group'}
+          style={{ gridTemplateColumns: `repeat(${Math.sqrt(layout)}, minmax(0, 1fr))` }}
+        >
+          {shown.map((tile) => (
+            <li key={tile.id} className="video-tile" data-camera={tile.id}>
+              <span className="video-tile-name">{tile.name}</span>
+              <span className="muted">{tile.detail}</span>
             </li>
           ))}
-          {shown.length === 0 && <li className="video-tile muted">{t('video.noneNear')}</li>}
+          {shown.length === 0 && <li className="video-tile muted">{group ? t('video.groupEmpty') : t('video.noneNear')}</li>}
+          {free.slice(shown.length === 0 ? 1 : 0).map((index) => (
+            <li key={`free-${index}`} className="video-tile free muted" data-free-tile>
+              {t('video.freeTile')}
+            </li>
+          ))}
         </ol>
       )}
     </section>
   );
+}
+
+/** Names what a list of tiles was fetched for, so a late answer for an earlier source is never shown. */
+function tilesKey(focused: { id: string } | null, group: CameraGroup | null, layout: number): string {
+  return focused ? `focus:${focused.id}:${layout}` : `group:${JSON.stringify(group)}:${layout}`;
+}
+
+function nearTile(camera: NearbyCamera): Tile {
+  return { id: camera.id, name: camera.name, detail: `${camera.code} · ${camera.distanceM} m${camera.ptz ? ' · PTZ' : ''}` };
+}
+
+function groupTile(camera: GroupCamera): Tile {
+  return { id: camera.id, name: camera.name, detail: `${camera.code} · ${camera.siteName}${camera.ptz ? ' · PTZ' : ''}` };
 }
