@@ -115,6 +115,13 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     );
     socket.on('feed:summary', (reply) => answer(reply, () => feed.summary(new Date().toISOString())));
     socket.on('incidents:list', (reply) => answer(reply, () => feed.incidentList()));
+    socket.on('sensors:abnormal', (reply) => answer(reply, () => feed.abnormalSensors()));
+    socket.on('sensors:history', (sensorId, reply) =>
+      answer(reply, () => {
+        if (typeof sensorId !== 'string' || sensorId.length > 40) throw new Error('The sensor id is not valid.');
+        return feed.sensorHistory(sensorId);
+      }),
+    );
     socket.on('incidents:inject-drill', (injection, reply) =>
       answer(reply, () => {
         const parsed = backendSchemas.drillInjection.safeParse(injection);

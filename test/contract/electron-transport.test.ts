@@ -33,7 +33,8 @@ if (!electron) {
 function pageBridge(page: Page): HostBridge {
   let nextListener = 0;
   return {
-    call: (method, params) => page.evaluate(([m, p]) => window.zhili?.call(m as never, p as never), [method, params] as const) as never,
+    // The arguments cross as plain JSON; typing them as the union of every method's params is too deep for tsc.
+    call: (method, params) => page.evaluate(([m, p]) => window.zhili?.call(m as never, p as never), [method as string, params as unknown] as [string, unknown]) as never,
     subscribe(event: ApiEventName, listener: (payload: never) => void) {
       const name = `zhiliListener${nextListener++}`;
       void page.exposeFunction(name, listener).then(() =>

@@ -75,7 +75,8 @@ describe('web host shell in Chromium', () => {
     await expect.poll(() => page.locator('nav.roles a.active').textContent()).toBe('态势地图');
     await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
     await expect.poll(() => page.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
-    const districts = Number((await page.getByTestId('district-count').textContent())?.replace(/\D+/g, ''));
+    await page.keyboard.press('Alt+C');
+    const districts = Number((await page.locator('[data-layer="districts"]').textContent())?.replace(/\D+/g, ''));
     expect(districts).toBeGreaterThanOrEqual(38);
     await expect.poll(() => page.locator('.maplibregl-canvas').count(), { timeout: 15_000 }).toBe(1);
     // The map fills the role area: wall screens show it edge to edge.

@@ -1,9 +1,14 @@
 import { buildCity, currentCity, DEFAULT_SEED } from '../../scripts/city/build-city.js';
-import { TEST_CITY_COMPONENTS, testCityDir } from './test-city.js';
+import { MAP_TEST_CITY_COMPONENTS, TEST_CITY_COMPONENTS, mapTestCityDir, testCityDir } from './test-city.js';
 
-/** Builds the small test city unless an identical build is already there. */
+/** Builds the test cities (a small one for most tests, a million components for the map) unless already built. */
 export default async function setup(): Promise<void> {
-  const request = { seed: DEFAULT_SEED, componentCount: TEST_CITY_COMPONENTS };
-  if (await currentCity(testCityDir(), request)) return;
-  await buildCity({ ...request, outDir: testCityDir() });
+  for (const [componentCount, outDir] of [
+    [TEST_CITY_COMPONENTS, testCityDir()],
+    [MAP_TEST_CITY_COMPONENTS, mapTestCityDir()],
+  ] as const) {
+    const request = { seed: DEFAULT_SEED, componentCount };
+    if (await currentCity(outDir, request)) continue;
+    await buildCity({ ...request, outDir });
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CityFeed } from './city-feed.js';
+import { CityFeed, SENSOR_HISTORY_SAMPLES } from './city-feed.js';
 import type { FeedWorld } from './feed-world.js';
 
 const world: FeedWorld = {
@@ -47,6 +47,27 @@ describe('CityFeed', () => {
     const first = incidents.at(-1);
     expect(first).toMatchObject({ type: 'septic-methane', synthetic: true, districtAdcode: '500103' });
     expect(['critical', 'major']).toContain(first?.severity);
+  });
+
+  it('keeps the last readings of every sensor, oldest first, and lists the sensors not in their normal state', () => {
+    const { feed, steps } = run(3, SENSOR_HISTORY_SAMPLES + 25);
+    const history = feed.sensorHistory('SN000000');
+    expect(history.samples).toHaveLength(SENSOR_HISTORY_SAMPLES);
+    expect(history.samples[0]?.at).toBe(steps[25]?.tick.at);
+    expect(history.samples.at(-1)?.at).toBe(steps.at(-1)?.tick.at);
+    const abnormal = feed.abnormalSensors();
+    expect(abnormal.length).toBe((steps.at(-1)?.summary.sensors.alarm ?? 0) + (steps.at(-1)?.summary.sensors.warning ?? 0));
+    // The latest change of each abnormal sensor in the ticks agrees with the snapshot a late window gets.
+    for (const reading of abnormal) {
+      const last = steps.flatMap((step) => step.tick.sensorChanges).filter((change) => change.id === reading.id).at(-1);
+      expect(last?.state).toBe(reading.state);
+    }
+    expect(() => feed.sensorHistory('SN999999')).toThrow(/no sensor SN999999/);
+  });
+
+  it('keeps a young history in order before its ring fills', () => {
+    const { feed, steps } = run(3, 5);
+    expect(feed.sensorHistory('SN000001').samples.map((sample) => sample.at)).toEqual(steps.map((step) => step.tick.at));
   });
 
   it('keeps every vehicle within its round around the depot', () => {

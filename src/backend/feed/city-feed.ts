@@ -1,4 +1,14 @@
-import type { DrillInjection, FeedSummary, FeedTick, Incident, IncidentReport, RiskGrade, SensorState } from '../../shared/domain/feed.js';
+import type {
+  DrillInjection,
+  FeedSummary,
+  FeedTick,
+  Incident,
+  IncidentReport,
+  RiskGrade,
+  SensorHistory,
+  SensorReading,
+  SensorState,
+} from '../../shared/domain/feed.js';
 import type { Crew } from '../../shared/domain/directory.js';
 import { mulberry32 } from '../../shared/city/random.js';
 import type { FeedWorld, SensorSeed } from './feed-world.js';
@@ -14,6 +24,8 @@ const CLUSTER_RADIUS_M = 1500;
 /** Seconds an incident spends in each state before the simulated crews move it on. */
 const INCIDENT_STAGE_SECONDS = [20, 20, 40, 60, 30] as const;
 const KEPT_CLOSED_INCIDENTS = 200;
+/** Readings kept per sensor for the detail chart: one per tick, so five minutes at the embedded backend's 1 s tick. */
+export const SENSOR_HISTORY_SAMPLES = 300;
 const incidentFlow = ['reported', 'registered', 'dispatched', 'handling', 'verifying', 'closed'] as const;
 
 interface Episode {
@@ -38,6 +50,11 @@ export class CityFeed {
   private readonly random: () => number;
   private readonly values: Float64Array;
   private readonly states: SensorState[];
+  /** Ring of the last SENSOR_HISTORY_SAMPLES readings of every sensor (Float32: 6 MB for 5,000 sensors). */
+  private readonly history: Float32Array;
+  private readonly historyAt: number[] = [];
+  private historyHead = 0;
+  private readonly sensorIndexById: Map<string, number>;
   private readonly vehiclePositions: Float64Array;
   private readonly vehicleHeadings: Float64Array;
   private readonly crewPositions: Float64Array;
@@ -60,6 +77,8 @@ export class CityFeed {
     this.random = mulberry32(seed);
     this.values = Float64Array.from(world.sensors, (sensor) => sensor.normal);
     this.states = world.sensors.map(() => 'normal');
+    this.history = new Float32Array(world.sensors.length * SENSOR_HISTORY_SAMPLES);
+    this.sensorIndexById = new Map(world.sensors.map((sensor, index) => [sensor.id, index]));
     this.vehiclePositions = new Float64Array(world.vehicles.length * 2);
     this.vehicleHeadings = new Float64Array(world.vehicles.length);
     world.vehicles.forEach((vehicle, index) => {
@@ -72,10 +91,9 @@ export class CityFeed {
       this.crewPositions[index * 2] = crew.base[0];
       this.crewPositions[index * 2 + 1] = crew.base[1];
     });
-    const sensorIndex = new Map(world.sensors.map((sensor, index) => [sensor.id, index]));
     for (const incident of restoredIncidents) {
       this.incidents.set(incident.id, incident);
-      const index = incident.sensorId === null ? undefined : sensorIndex.get(incident.sensorId);
+      const index = incident.sensorId === null ? undefined : this.sensorIndexById.get(incident.sensorId);
       if (incident.state !== 'closed' && index !== undefined) this.openIncidentBySensor.set(index, incident.id);
       this.incidentSeq = Math.max(this.incidentSeq, Number(incident.id.split('-').at(-1)) || 0);
       if (incident.state === 'dispatched' || incident.state === 'handling') this.assignNearestCrew(incident);
@@ -85,6 +103,7 @@ export class CityFeed {
   step(now: Date): FeedStep {
     this.seq += 1;
     const sensorChanges = this.stepSensors();
+    this.recordHistory(now);
     this.stepVehicles();
     this.stepCrews();
     const incidentsChanged = this.stepIncidents(now);
@@ -101,6 +120,42 @@ export class CityFeed {
       summary: this.summary(at),
       incidents: incidentsChanged ? this.incidentList() : null,
     };
+  }
+
+  /** Every sensor not in its normal state, with its latest reading. */
+  abnormalSensors(): SensorReading[] {
+    const readings: SensorReading[] = [];
+    this.states.forEach((state, index) => {
+      const sensor = this.world.sensors[index];
+      if (state !== 'normal' && sensor) readings.push({ id: sensor.id, state, value: Math.round((this.values[index] ?? 0) * 100) / 100 });
+    });
+    return readings;
+  }
+
+  /** The sensor's readings since the backend started, at most the last SENSOR_HISTORY_SAMPLES, oldest first. */
+  sensorHistory(sensorId: string): SensorHistory {
+    const index = this.sensorIndexById.get(sensorId);
+    if (index === undefined) throw new Error(`There is no sensor ${sensorId}.`);
+    const count = this.historyAt.length;
+    const samples: SensorHistory['samples'] = [];
+    for (let k = 0; k < count; k++) {
+      // Once the ring is full, the oldest sample is the one the next tick overwrites.
+      const slot = count < SENSOR_HISTORY_SAMPLES ? k : (this.historyHead + k) % SENSOR_HISTORY_SAMPLES;
+      samples.push({
+        at: new Date(this.historyAt[slot] as number).toISOString(),
+        value: Math.round((this.history[index * SENSOR_HISTORY_SAMPLES + slot] as number) * 100) / 100,
+      });
+    }
+    return { sensorId, state: this.states[index] ?? 'normal', samples };
+  }
+
+  private recordHistory(now: Date): void {
+    const slot = this.historyHead;
+    for (let index = 0; index < this.states.length; index++) {
+      this.history[index * SENSOR_HISTORY_SAMPLES + slot] = this.values[index] as number;
+    }
+    this.historyAt[slot] = now.getTime();
+    this.historyHead = (slot + 1) % SENSOR_HISTORY_SAMPLES;
   }
 
   summary(at: string): FeedSummary {

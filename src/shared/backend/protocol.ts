@@ -17,6 +17,10 @@ import {
   FeedSummarySchema,
   FeedTickSchema,
   IncidentSchema,
+  SensorHistorySchema,
+  SensorReadingSchema,
+  type SensorHistory,
+  type SensorReading,
   type FeedSummary,
   type FeedTick,
   type Incident,
@@ -68,6 +72,8 @@ export interface BackendClientToServerEvents {
   'directory:crews': (query: CrewQuery, reply: (crews: BackendReply<Crew[]>) => void) => void;
   'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
   'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
+  'sensors:abnormal': (reply: (readings: BackendReply<SensorReading[]>) => void) => void;
+  'sensors:history': (sensorId: string, reply: (history: BackendReply<SensorHistory>) => void) => void;
   'incidents:inject-drill': (injection: DrillInjection, reply: (incident: BackendReply<Incident>) => void) => void;
   'incidents:register': (report: IncidentReport, reply: (incident: BackendReply<Incident>) => void) => void;
   /** Stores records (idempotently, by key); replies with what is stored and what conflicted. */
@@ -83,6 +89,8 @@ export const backendSchemas = {
   summary: BackendReplySchema(FeedSummarySchema),
   incidents: BackendReplySchema(z.array(IncidentSchema)),
   incident: BackendReplySchema(IncidentSchema),
+  abnormalSensors: BackendReplySchema(z.array(SensorReadingSchema)),
+  sensorHistory: BackendReplySchema(SensorHistorySchema),
   drillInjection: DrillInjectionSchema,
   incidentReport: IncidentReportSchema,
   crewQuery: CrewQuerySchema,

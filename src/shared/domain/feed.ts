@@ -68,6 +68,10 @@ export const FeedSummarySchema = z.object({
 });
 export type FeedSummary = z.infer<typeof FeedSummarySchema>;
 
+/** A sensor whose state is not normal, as a window that opens late needs it (ticks carry only changes). */
+export const SensorReadingSchema = z.object({ id: z.string(), state: SensorStateSchema, value: z.number() });
+export type SensorReading = z.infer<typeof SensorReadingSchema>;
+
 /**
  * One tick of the live feed. Positions travel as flat arrays of lng, lat pairs in the order of the city's vehicle and
  * crew registers, so a consumer copies them straight into binary attributes instead of building one object per vehicle.
@@ -77,6 +81,14 @@ export const FeedTickSchema = z.object({
   at: z.string(),
   vehiclePositions: z.array(z.number()),
   crewPositions: z.array(z.number()),
-  sensorChanges: z.array(z.object({ id: z.string(), state: SensorStateSchema, value: z.number() })),
+  sensorChanges: z.array(SensorReadingSchema),
 });
 export type FeedTick = z.infer<typeof FeedTickSchema>;
+
+/** A sensor's recent readings, oldest first, one per feed tick, for the detail panel's chart. */
+export const SensorHistorySchema = z.object({
+  sensorId: z.string(),
+  state: SensorStateSchema,
+  samples: z.array(z.object({ at: z.string(), value: z.number() })),
+});
+export type SensorHistory = z.infer<typeof SensorHistorySchema>;

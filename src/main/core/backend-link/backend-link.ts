@@ -9,7 +9,7 @@ import {
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import type { BackendConnectionState, BackendStatus } from '../../../shared/domain/backend.js';
 import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
-import type { DrillInjection, FeedSummary, Incident, IncidentReport } from '../../../shared/domain/feed.js';
+import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
 import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/event-hub.js';
@@ -105,6 +105,14 @@ export class BackendLink {
 
   async incidents(): Promise<Incident[]> {
     return this.request(backendSchemas.incidents, (reply) => this.connectedSocket().emit('incidents:list', reply));
+  }
+
+  abnormalSensors(): Promise<SensorReading[]> {
+    return this.request(backendSchemas.abnormalSensors, (reply) => this.connectedSocket().emit('sensors:abnormal', reply));
+  }
+
+  sensorHistory(sensorId: string): Promise<SensorHistory> {
+    return this.request(backendSchemas.sensorHistory, (reply) => this.connectedSocket().emit('sensors:history', sensorId, reply));
   }
 
   registerIncident(report: IncidentReport): Promise<Incident> {

@@ -8,6 +8,8 @@ import type { NearbyCamera } from '../../../shared/domain/shared-state.js';
 import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
 import type { Logger } from '../../../node/logger.js';
 
+const CITY_MANIFEST_FILE = 'manifest.json';
+
 /**
  * Reads the built demo city for the map and the About panel. Files are read once, on first use, and checked against
  * their schemas: a missing or damaged build is an `unavailable` error with the command that rebuilds it.
@@ -32,8 +34,19 @@ export class CityFiles {
   }
 
   about(): CityAbout {
-    this.manifestCache ??= this.read('manifest.json', CityManifestSchema);
+    this.manifestCache ??= this.read(CITY_MANIFEST_FILE, CityManifestSchema);
     return aboutFromManifest(this.manifestCache);
+  }
+
+  /**
+   * The absolute path of a city file a window may fetch as is (`/city/<path>` on both hosts), or null when `path` is
+   * not a file of this build. Only files the manifest lists are served, so no other path under the city folder (or
+   * outside it) can be reached.
+   */
+  servedFilePath(path: string): string | null {
+    if (path === CITY_MANIFEST_FILE) return join(this.cityDir, CITY_MANIFEST_FILE);
+    this.manifestCache ??= this.read(CITY_MANIFEST_FILE, CityManifestSchema);
+    return this.manifestCache.files.some((file) => file.path === path) ? join(this.cityDir, ...path.split('/')) : null;
   }
 
   /** The `count` catalogue cameras nearest to `position` within `radiusM`, nearest first. */

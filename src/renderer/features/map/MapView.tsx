@@ -4,68 +4,180 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
-import { createBasemapEngine, type BasemapEngine } from './basemap-engine.js';
 import { IncidentPicker } from '../focus/IncidentPicker.js';
+import type { CatalogueSystem } from './catalogue.js';
+import { loadCityRegisters, loadComponentChunks, type CityRegisters } from './city-data.js';
+import { LayerCatalogue } from './LayerCatalogue.js';
+import { MapEngine } from './map-engine.js';
+import { MapSearch } from './MapSearch.js';
+import { describeObject } from './map-objects.js';
+import type { MapObjectRef } from './deck-layers.js';
+import { ObjectDetailPanel } from './ObjectDetailPanel.js';
+import { RiskLegend } from './RiskLegend.js';
 
-type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap } | { state: 'failed'; message: string };
+type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap; city: CityRegisters } | { state: 'failed'; message: string };
+
+interface ChunkProgress {
+  loaded: number;
+  total: number;
+  components: number;
+  problems: string[];
+}
 
 export function MapView() {
   const t = useTranslation();
   const model = useAppModel();
-  const { theme, language } = useStore(model.settings, (settings) => settings);
+  const language = useStore(model.settings, (settings) => settings.language);
+  const theme = useStore(model.settings, (settings) => settings.theme);
   const hostLink = useStore(model.connection, (state) => state.host);
+  const mapState = useStore(model.map, (state) => state);
+  const incidents = useStore(model.incidents, (list) => list);
+  const focusedId = useStore(model.shared, (shared) => shared.focusedIncidentId);
   const container = useRef<HTMLDivElement>(null);
-  const engine = useRef<BasemapEngine | null>(null);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [engine, setEngine] = useState<MapEngine | null>(null);
+  const [catalogue, setCatalogue] = useState<readonly CatalogueSystem[]>([]);
+  const [progress, setProgress] = useState<ChunkProgress>({ loaded: 0, total: 0, components: 0, problems: [] });
+  const [hover, setHover] = useState<{ ref: MapObjectRef; x: number; y: number } | null>(null);
+  const [idle, setIdle] = useState(false);
 
   useEffect(() => {
     if (hostLink !== 'connected' || load.state === 'ready') return;
-    let cancelled = false;
-    callHost(model.host.bridge, 'city.basemap', {}).then(
-      (basemap) => !cancelled && setLoad({ state: 'ready', basemap }),
-      (error: Error) => !cancelled && setLoad({ state: 'failed', message: error.message }),
+    const abort = new AbortController();
+    Promise.all([callHost(model.host.bridge, 'city.basemap', {}), loadCityRegisters(abort.signal)]).then(
+      ([basemap, city]) => !abort.signal.aborted && setLoad({ state: 'ready', basemap, city }),
+      (error: Error) => !abort.signal.aborted && setLoad({ state: 'failed', message: error.message }),
     );
-    return () => {
-      cancelled = true;
-    };
+    return () => abort.abort();
   }, [model, hostLink, load.state]);
 
   useEffect(() => {
     if (load.state !== 'ready' || !container.current) return;
-    const created = createBasemapEngine(container.current, load.basemap, model.settings.get().theme, model.settings.get().language);
-    engine.current = created;
+    const abort = new AbortController();
+    const { settings } = model;
+    const created = new MapEngine({
+      container: container.current,
+      basemap: load.basemap,
+      city: load.city,
+      theme: settings.get().theme,
+      language: settings.get().language,
+      layers: model.map.get().layers,
+      camera: null,
+      onHover: setHover,
+      onSelect: (ref) => model.map.update((state) => ({ ...state, selected: ref })),
+      onCameraChange: () => undefined,
+      onIdleChange: setIdle,
+    });
+    setEngine(created);
+    setCatalogue(created.catalogue);
+    const entries = load.city.manifest.components.chunks;
+    setProgress({ loaded: 0, total: entries.length, components: 0, problems: [] });
+    void loadComponentChunks(
+      entries,
+      abort.signal,
+      (loaded) => {
+        created.addChunk(loaded);
+        setCatalogue(created.catalogue);
+        setProgress((state) => ({ ...state, loaded: state.loaded + 1, components: created.componentCount }));
+      },
+      (problem) => setProgress((state) => ({ ...state, loaded: state.loaded + 1, problems: [...state.problems, problem.message] })),
+    );
+    const { bridge } = model.host;
+    const fetchSensors = () =>
+      callHost(bridge, 'sensors.abnormal', {}).then(
+        (readings) => created.applySensorReadings(readings),
+        // Without a backend the sensors show as not reporting; the status bar already says the backend is down.
+        () => undefined,
+      );
+    void fetchSensors();
+    const unsubscribe = [
+      bridge.subscribe('feed.tick', (tick) => {
+        created.applyTick(tick);
+        // A DOM attribute rather than React state: a tick must not re-render the view, only the map's buffers.
+        if (container.current) container.current.dataset.feedSeq = String(tick.seq);
+      }),
+      bridge.subscribe('backend.status', (status) => status.state === 'connected' && void fetchSensors()),
+    ];
     return () => {
+      abort.abort();
+      for (const stop of unsubscribe) stop();
       created.dispose();
-      engine.current = null;
+      setEngine(null);
     };
   }, [load, model]);
 
+  useEffect(() => engine?.setAppearance(theme, language), [engine, theme, language]);
+  useEffect(() => engine?.setLayers(mapState.layers), [engine, mapState.layers]);
+  useEffect(() => engine?.setIncidents(incidents, focusedId), [engine, incidents, focusedId]);
+  useEffect(() => engine?.setSelected(mapState.selected), [engine, mapState.selected]);
+  const request = mapState.cameraRequest;
   useEffect(() => {
-    engine.current?.setAppearance(theme, language);
-  }, [theme, language]);
+    if (!engine || !request) return;
+    if (request.kind === 'home') engine.home();
+    else if (request.kind === 'point') engine.flyTo(request.position, request.zoom);
+    else engine.fitBounds(request.bbox);
+  }, [engine, request]);
 
-  const incidents = useStore(model.incidents, (list) => list);
-  const focusedId = useStore(model.shared, (shared) => shared.focusedIncidentId);
-  useEffect(() => {
-    engine.current?.setIncidents(incidents, focusedId);
-  }, [incidents, focusedId, load]);
+  const hovered = engine && load.state === 'ready' && hover ? describeObject(hover.ref, { city: load.city, chunks: engine.loadedChunks, live: engine.live, incidents, language, t }) : null;
 
   return (
     <section className="map-view" aria-label={t('role.map')}>
-      <div ref={container} className="map-canvas" data-testid="map" data-state={load.state} />
+      <div
+        ref={container}
+        className="map-canvas"
+        data-testid="map"
+        data-state={load.state}
+        data-idle={idle}
+        data-components={progress.components}
+        data-chunks-loaded={`${progress.loaded}/${progress.total}`}
+      />
       {load.state === 'loading' && <div className="map-message">{t('map.loading')}</div>}
       {load.state === 'failed' && (
         <div className="map-message error" role="alert">
           {t('map.unavailable')}: {load.message}
         </div>
       )}
-      {load.state === 'ready' && (
-        <div className="map-legend" data-testid="district-count">
-          {t('map.districts')}: {load.basemap.districts.features.length}
+      {hovered && hover && (
+        <div className="map-tooltip" role="tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }}>
+          <strong>{hovered.title}</strong>
+          {hovered.facts.slice(0, 3).map(([label, value]) => (
+            <div key={label}>
+              <span className="muted">{label}</span> {value}
+            </div>
+          ))}
         </div>
       )}
+      {load.state === 'ready' && engine && (
+        <>
+          <div className="map-toolbar">
+            <MapSearch engine={engine} city={load.city} basemap={load.basemap} />
+            <div className="map-toolbar-buttons">
+              <button type="button" aria-pressed={mapState.panel === 'catalogue'} onClick={() => model.toggleMapPanel('catalogue')}>
+                {t('map.catalogue')} <kbd>Alt+C</kbd>
+              </button>
+              <button type="button" onClick={() => model.requestMapCamera({ kind: 'home' })}>
+                {t('map.home')} <kbd>Alt+H</kbd>
+              </button>
+            </div>
+          </div>
+          <div className="map-status" data-testid="map-status">
+            {progress.loaded < progress.total
+              ? t('map.componentsLoading').replace('{loaded}', String(progress.loaded)).replace('{total}', String(progress.total))
+              : t('map.componentsLoaded').replace('{count}', progress.components.toLocaleString(language))}
+            {progress.problems.length > 0 && (
+              <span className="error" role="alert" title={progress.problems.join('\n')}>
+                {' · '}
+                {t('map.chunkProblems').replace('{count}', String(progress.problems.length))}
+              </span>
+            )}
+          </div>
+          <RiskLegend city={load.city} />
+        </>
+      )}
       <div className="map-side">
-        <IncidentPicker />
+        {mapState.panel === 'catalogue' && catalogue.length > 0 && <LayerCatalogue systems={catalogue} />}
+        {mapState.panel === 'incidents' && <IncidentPicker />}
+        {engine && load.state === 'ready' && mapState.selected && <ObjectDetailPanel engine={engine} city={load.city} selected={mapState.selected} />}
       </div>
     </section>
   );

@@ -47,7 +47,7 @@ export function basemapStyle(theme: Theme, language: Language): StyleSpecificati
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   return {
     version: 8,
-    sources: { districts: empty, outline: empty, rivers: empty, incidents: empty },
+    sources: { districts: empty, outline: empty, rivers: empty, streets: empty },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
       { id: 'district-fill', type: 'fill', source: 'districts', paint: { 'fill-color': palette.land, 'fill-opacity': 0.95 } },
@@ -67,15 +67,17 @@ export function basemapStyle(theme: Theme, language: Language): StyleSpecificati
         paint: { 'text-color': palette.label, 'text-halo-color': palette.labelHalo, 'text-halo-width': 1.5 },
       },
       {
-        id: 'incidents',
-        type: 'circle',
-        source: 'incidents',
-        paint: {
-          'circle-radius': ['case', ['get', 'focused'], 11, 7],
-          'circle-color': ['match', ['get', 'grade'], 'red', '#e5484d', 'orange', '#f76b15', 'yellow', '#ffc53d', 'blue', '#3e8ed0', '#b4c2d3'],
-          'circle-stroke-color': ['case', ['get', 'focused'], '#ffffff', palette.background],
-          'circle-stroke-width': ['case', ['get', 'focused'], 3, 1],
+        id: 'street-label',
+        type: 'symbol',
+        source: 'streets',
+        minzoom: 11,
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': ['Noto Sans SC'],
+          'text-size': 12,
+          'text-optional': true,
         },
+        paint: { 'text-color': palette.label, 'text-halo-color': palette.labelHalo, 'text-halo-width': 1.2, 'text-opacity': 0.85 },
       },
     ],
   };
