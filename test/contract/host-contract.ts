@@ -22,6 +22,12 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'cameras.near': { params: () => ({ position: [106.5772, 29.5576], count: 4, radiusM: 5000 }) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
+  'mapViews.save': {
+    params: () => ({ name: '解放碑', body: { camera: { center: [106.5772, 29.5576], zoom: 15, bearing: 0, pitch: 30 }, layers: { visibility: {}, opacity: {}, gridMeasure: 'alarms' } } }),
+  },
+  'mapViews.list': { params: () => ({}) },
+  'mapViews.delete': { params: () => ({ name: '不存在的视图' }), error: 'not-found' },
+  'shared.select': { params: () => ({ selection: { kind: 'sensor', id: 'SN000001' } }) },
   'directory.crews': { params: () => ({ onDutyOnly: true, limit: 5 }) },
   'feed.summary': { params: () => ({}) },
   'sensors.abnormal': { params: () => ({}) },

@@ -121,7 +121,7 @@ describe('the situational map', () => {
           await page.waitForTimeout(500);
           return page.getByTestId('object-detail').getAttribute('data-kind', { timeout: 5_000 }).catch(() => null);
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toBe('grid-cell');
     await catalogue.locator('[data-system="components"] .catalogue-system input[type="checkbox"]').check();

@@ -109,4 +109,49 @@ describe('the wall follows one focus across windows', () => {
     await expect.poll(() => reopened.getByTestId('video-grid').getAttribute('data-incident'), { timeout: 10_000 }).toBe(focused);
     pages.video = reopened;
   });
+
+  it('shows on the map window what another window selected, and clears it with them', async () => {
+    const map = pages.map as Page;
+    await expect.poll(() => map.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await call(client, 'shared.select', { selection: { kind: 'sensor', id: 'SN000001' } });
+    const detail = map.getByTestId('object-detail');
+    await expect.poll(() => detail.getAttribute('data-kind'), { timeout: 10_000 }).toBe('sensor');
+    await expect.poll(() => detail.textContent()).toContain('SN000001');
+    // The sensor's readings come from the backend's history, drawn as a chart.
+    await expect.poll(async () => Number(await map.getByTestId('sensor-chart').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThan(1);
+    // Closed on the map window, the selection is cleared for every window.
+    await detail.getByRole('button', { name: '关闭详情' }).click();
+    await expect.poll(async () => (await call(client, 'shared.get', {})).selection, { timeout: 10_000 }).toBeNull();
+  });
+
+  it('keeps the map window’s own layers and named views when it is closed and opened again', async () => {
+    let map = pages.map as Page;
+    await map.keyboard.press('Alt+C');
+    const depots = map.locator('[data-layer="depots"] input[type="checkbox"]');
+    await expect.poll(() => depots.count(), { timeout: 10_000 }).toBe(1);
+    expect(await depots.isChecked()).toBe(false);
+    await depots.check();
+    // A named view keeps the layers as they are now.
+    await map.getByTestId('saved-views').getByRole('button', { name: '保存当前视图…' }).click();
+    await map.getByTestId('text-prompt').locator('input').fill('值班默认');
+    await map.getByTestId('text-prompt').locator('input').press('Enter');
+    await expect.poll(() => map.locator('[data-view="值班默认"]').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await call(client, 'mapViews.list', {})).map((view) => view.name)).toContain('值班默认');
+
+    const url = map.url();
+    await map.close();
+    map = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    pages.map = map;
+    await map.goto(url);
+    await expect.poll(() => map.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await map.keyboard.press('Alt+C');
+    const reopened = map.locator('[data-layer="depots"] input[type="checkbox"]');
+    await expect.poll(() => reopened.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => reopened.isChecked(), { timeout: 10_000 }).toBe(true);
+
+    // Recalling the named view after switching the layer off brings it back.
+    await reopened.uncheck();
+    await map.locator('[data-view="值班默认"] .view-recall').click();
+    await expect.poll(() => reopened.isChecked(), { timeout: 10_000 }).toBe(true);
+  });
 });

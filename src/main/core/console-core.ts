@@ -13,6 +13,7 @@ import { createApiDispatch, type ApiDispatch, type ApiHandlers, type CallOrigin 
 import { EventHub } from './api/event-hub.js';
 import { BackendLink } from './backend-link/backend-link.js';
 import { CityFiles } from './city/city-files.js';
+import { MapViewRepository } from './map/map-view-repository.js';
 import { consoleMigrations } from './db/console-migrations.js';
 import { DrillScriptPlayer } from './plans/drill-scripts.js';
 import { PlanLibraryService } from './plans/plan-library.js';
@@ -94,6 +95,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   );
   shared = { ...shared, scene: scenes.active() };
   const windowStates = new WindowStateRepository(db, logger.child('window-state'));
+  const mapViews = new MapViewRepository(db, logger.child('map-views'));
   const cameraGroups = new CameraGroups(options.cityDir, logger.child('camera-groups'));
   const runs = new RunService(
     db,
@@ -188,6 +190,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       hub.emit('shared.changed', shared);
       return shared;
     },
+    'shared.select': ({ selection }) => {
+      shared = { ...shared, selection };
+      hub.emit('shared.changed', shared);
+      return shared;
+    },
     'cameras.group': ({ group, count }) => cameraGroups.camerasOf(group, count),
     'scenes.list': () => scenes.list(),
     'scenes.apply': ({ sceneId }, origin) => {
@@ -200,6 +207,19 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return saved;
     },
     'window.loadState': (key) => windowStates.load(key),
+    'mapViews.list': () => mapViews.list(),
+    'mapViews.save': ({ name, body }, origin) => {
+      mapViews.save(name, body, actorText(actorOf(origin)), new Date());
+      const list = mapViews.list();
+      hub.emit('mapViews.changed', list);
+      return list;
+    },
+    'mapViews.delete': ({ name }) => {
+      if (!mapViews.delete(name)) throw new ApiFailure(apiError('not-found', `There is no map view named "${name}".`));
+      const list = mapViews.list();
+      hub.emit('mapViews.changed', list);
+      return list;
+    },
     'window.saveState': ({ role, screen, state }) => windowStates.save({ role, screen }, state, new Date().toISOString()),
     'wall.displays': () => {
       const wall = settings.read().wall;

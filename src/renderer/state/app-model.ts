@@ -15,7 +15,7 @@ import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import type { SyncStatus } from '../../shared/sync/sync-records.js';
 import type { Proposal } from '../../shared/plans/plan-views.js';
 import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
-import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
+import { initialSharedState, type Selection, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 
@@ -132,7 +132,13 @@ export class AppModel {
     if (shared) this.shared.update(() => shared);
   }
 
-  toggleMapPanel(panel: Exclude<MapPanel, 'none'>): void {
+  /** Select an object on every map window of the console (null clears it). */
+  async selectOnAllWindows(selection: Selection | null): Promise<void> {
+    const shared = await this.guard(callHost(this.host.bridge, 'shared.select', { selection }));
+    if (shared) this.shared.update(() => shared);
+  }
+
+    toggleMapPanel(panel: Exclude<MapPanel, 'none'>): void {
     this.map.update((state) => withPanelToggled(state, panel));
   }
 

@@ -4,7 +4,8 @@ import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
 import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema, SensorHistorySchema, SensorReadingSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
-import { GroupCameraSchema, NearbyCameraSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { SavedViewBodySchema, SavedViewNameSchema, SavedViewSchema } from '../map/saved-views.js';
+import { GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
 import { RoleSchema } from '../domain/roles.js';
 import { CameraGroupSchema, SceneEntrySchema, SceneIdSchema, SceneSchema } from '../wall/scenes.js';
 import { WallDisplaysSchema } from '../wall/displays.js';
@@ -48,6 +49,8 @@ export const apiMethods = {
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },
+  /** Select an object on every map window of this console (null clears the selection). */
+  'shared.select': { params: z.object({ selection: SelectionSchema.nullable() }).strict(), result: SharedStateSchema },
   'directory.crews': { params: CrewQuerySchema, result: z.array(CrewSchema) },
   'feed.summary': { params: NoParams, result: FeedSummarySchema.nullable() },
   /** Sensors not in their normal state now: a window that opens late starts from these, then follows the ticks. */
@@ -85,6 +88,10 @@ export const apiMethods = {
   'window.saveState': { params: z.object({ role: RoleSchema, screen: ScreenKeySchema, state: WindowStateSchema }).strict(), result: SavedWindowStateSchema },
   /** The displays of the wall with the configured screens on each (nominal ones on the web host). */
   'wall.displays': { params: NoParams, result: WallDisplaysSchema },
+  /** Named map views shared by the console's map windows (stored in the current format, upgraded when read). */
+  'mapViews.list': { params: NoParams, result: z.array(SavedViewSchema) },
+  'mapViews.save': { params: z.object({ name: SavedViewNameSchema, body: SavedViewBodySchema }).strict(), result: z.array(SavedViewSchema) },
+  'mapViews.delete': { params: z.object({ name: SavedViewNameSchema }).strict(), result: z.array(SavedViewSchema) },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -102,6 +109,7 @@ export const apiEvents = {
   'shared.changed': SharedStateSchema,
   /** A scene was saved: every window's scene picker lists the new set. */
   'scenes.changed': z.array(SceneEntrySchema),
+  'mapViews.changed': z.array(SavedViewSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

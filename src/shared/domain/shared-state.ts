@@ -3,6 +3,20 @@ import { ActiveSceneSchema } from '../wall/scenes.js';
 import { RiskGradeSchema } from './feed.js';
 import { LngLatSchema } from './geo.js';
 
+export const selectableKinds = ['component', 'grid-cell', 'sensor', 'risk-site', 'vehicle', 'crew', 'incident', 'camera', 'transfer-station'] as const;
+
+/**
+ * The object selected on a map, by the id its register gives it (a component's 16-digit code, a grid cell's 15-digit
+ * code, SN…/RS…/VH…/CR…/CM…/TS… ids, an incident id), so another window resolves it in its own copy of the city.
+ */
+export const SelectionSchema = z
+  .object({
+    kind: z.enum(selectableKinds),
+    id: z.string().min(1).max(40),
+  })
+  .strict();
+export type Selection = z.infer<typeof SelectionSchema>;
+
 /** What every window of the console follows: the incident in focus (set on any window, shown on all). */
 export const SharedStateSchema = z.object({
   focusedIncidentId: z.string().nullable(),
@@ -11,10 +25,12 @@ export const SharedStateSchema = z.object({
   focusedAt: z.string().nullable(),
   /** The wall's scene. The host always has one; null only in a window that has not heard from its host yet. */
   scene: ActiveSceneSchema.nullable(),
+  /** The object selected on a map window; other map windows select it too and show its details. */
+  selection: SelectionSchema.nullable(),
 });
 export type SharedState = z.infer<typeof SharedStateSchema>;
 
-export const initialSharedState: SharedState = { focusedIncidentId: null, focusedBy: null, focusedAt: null, scene: null };
+export const initialSharedState: SharedState = { focusedIncidentId: null, focusedBy: null, focusedAt: null, scene: null, selection: null };
 
 /** A camera of the catalogue near a point, nearest first. */
 export const NearbyCameraSchema = z.object({

@@ -132,7 +132,10 @@ export const builtinScenes: readonly Scene[] = [
   {
     id: NORMAL_DUTY_SCENE_ID,
     name: { zh: '日常值守', en: 'Normal duty' },
-    map: { view: { center: CHONGQING_MAIN_CITY, zoom: 10 }, layers: ['districts', 'rivers', 'risk-sites', 'incidents'] },
+    map: {
+      view: { center: CHONGQING_MAIN_CITY, zoom: 10 },
+      layers: ['districts', 'rivers', 'grid', 'components', 'risk-sites', 'sensors', 'vehicles', 'vehicle-trails', 'transfer-stations', 'crews', 'incidents'],
+    },
     video: { layoutSize: 9, source: { kind: 'camera-group', group: { siteTypes: ['cross-river-bridge', 'gas-station', 'crowded-place'], grades: ['red', 'orange'] } } },
     dispatch: { panel: 'crews' },
     plans: { panel: 'incidents' },
@@ -159,7 +162,10 @@ export const builtinScenes: readonly Scene[] = [
   {
     id: EMERGENCY_SCENE_ID,
     name: { zh: '应急处置', en: 'Emergency response' },
-    map: { view: { center: CHONGQING_MAIN_CITY, zoom: EMERGENCY_ZOOM }, layers: ['districts', 'rivers', 'risk-sites', 'cameras', 'crews', 'incidents'] },
+    map: {
+      view: { center: CHONGQING_MAIN_CITY, zoom: EMERGENCY_ZOOM },
+      layers: ['districts', 'rivers', 'grid', 'components', 'risk-sites', 'risk-zones', 'sensors', 'cameras', 'crews', 'incidents'],
+    },
     video: { layoutSize: 9, source: { kind: 'nearest-to-focus' } },
     dispatch: { panel: 'run' },
     plans: { panel: 'run' },

@@ -116,4 +116,20 @@ describe('console migrations', () => {
     expect(() => db.prepare("INSERT INTO window_states VALUES ('map', 'w3', 1, ?, 'now')").run(tooBig)).toThrow(/CHECK/);
     db.close();
   });
+
+  it('6: adds named map views with their format version and checks; earlier data survives', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 5);
+    db.prepare("INSERT INTO window_states VALUES ('map', 'default', 1, '{}', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 6);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT count(*) AS n FROM window_states').get()).toEqual({ n: 1 });
+    expect(columns(db, 'map_views')).toEqual(['name', 'format_version', 'body_json', 'saved_at', 'saved_by']);
+    db.prepare("INSERT INTO map_views VALUES ('解放碑', 2, '{}', 'now', '值班员')").run();
+    expect(() => db.prepare("INSERT INTO map_views VALUES ('解放碑', 2, '{}', 'now', '值班员')").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO map_views VALUES ('', 2, '{}', 'now', '值班员')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO map_views VALUES ('v0', 0, '{}', 'now', '值班员')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO map_views VALUES ('bad', 2, '{not json', 'now', '值班员')").run()).toThrow(/CHECK/);
+    db.close();
+  });
 });

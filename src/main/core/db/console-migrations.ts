@@ -169,4 +169,20 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'named map views',
+    up(db) {
+      // A view keeps the format it was written in; the reader upgrades it, so an old row is never rewritten in place.
+      db.exec(`
+        CREATE TABLE map_views (
+          name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 40),
+          format_version INTEGER NOT NULL CHECK (format_version >= 1),
+          body_json TEXT NOT NULL CHECK (json_valid(body_json) AND length(CAST(body_json AS BLOB)) <= 16384),
+          saved_at TEXT NOT NULL,
+          saved_by TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -3,15 +3,14 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import {
-  gridMeasures,
   isLayerVisible,
   searchCatalogue,
   systemOpacity,
   withLayerVisible,
   type CatalogueLayer,
   type CatalogueSystem,
-  type GridMeasure,
 } from './catalogue.js';
+import { gridMeasures, type GridMeasure } from '../../../shared/map/map-layers-state.js';
 
 /** The thematic layer tree: search, toggle a system, a group or one layer, set a system's opacity, see legends and counts. */
 export function LayerCatalogue({ systems }: { systems: readonly CatalogueSystem[] }) {

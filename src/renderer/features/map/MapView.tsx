@@ -14,6 +14,10 @@ import { describeObject } from './map-objects.js';
 import type { MapObjectRef } from './deck-layers.js';
 import { ObjectDetailPanel } from './ObjectDetailPanel.js';
 import { RiskLegend } from './RiskLegend.js';
+import { SavedViews } from './SavedViews.js';
+import { useMapWindow } from './use-map-window.js';
+import { refOfSelection, sameSelection, selectionOf } from './map-selection.js';
+import type { Selection } from '../../../shared/domain/shared-state.js';
 
 type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap; city: CityRegisters } | { state: 'failed'; message: string };
 
@@ -40,6 +44,16 @@ export function MapView() {
   const [progress, setProgress] = useState<ChunkProgress>({ loaded: 0, total: 0, components: 0, problems: [] });
   const [hover, setHover] = useState<{ ref: MapObjectRef; x: number; y: number } | null>(null);
   const [idle, setIdle] = useState(false);
+  const saveOwnView = useMapWindow(catalogue);
+  // The engine outlives renders; it reaches the latest save function through this ref.
+  const saveWindow = useRef(saveOwnView);
+  useEffect(() => {
+    saveWindow.current = saveOwnView;
+  }, [saveOwnView]);
+  // A change of layers is the operator's (or a scene's, which saves the same thing): keep it with the current view.
+  useEffect(() => {
+    if (engine) saveWindow.current(engine.camera());
+  }, [engine, mapState.layers]);
 
   useEffect(() => {
     if (hostLink !== 'connected' || load.state === 'ready') return;
@@ -65,7 +79,7 @@ export function MapView() {
       camera: null,
       onHover: setHover,
       onSelect: (ref) => model.map.update((state) => ({ ...state, selected: ref })),
-      onCameraChange: () => undefined,
+      onCameraChange: (camera) => saveWindow.current(camera),
       onIdleChange: setIdle,
     });
     setEngine(created);
@@ -110,6 +124,26 @@ export function MapView() {
   useEffect(() => engine?.setLayers(mapState.layers), [engine, mapState.layers]);
   useEffect(() => engine?.setIncidents(incidents, focusedId), [engine, incidents, focusedId]);
   useEffect(() => engine?.setSelected(mapState.selected), [engine, mapState.selected]);
+  // Selection is shared: what this window picks, every map window shows, and the other way round.
+  const sharedSelection = useStore(model.shared, (shared) => shared.selection);
+  const city = load.state === 'ready' ? load.city : null;
+  const announced = useRef<Selection | null>(null);
+  useEffect(() => {
+    if (!engine || !city) return;
+    const local = mapState.selected ? selectionOf(mapState.selected, { city, chunks: engine.loadedChunks }) : null;
+    if (sameSelection(local, announced.current)) return;
+    announced.current = local;
+    if (!sameSelection(local, sharedSelection)) void model.selectOnAllWindows(local);
+  }, [engine, city, mapState.selected, sharedSelection, model]);
+  useEffect(() => {
+    if (!engine || !city || sameSelection(sharedSelection, announced.current)) return;
+    const ref = sharedSelection ? refOfSelection(sharedSelection, { city, chunks: engine.loadedChunks }) : null;
+    // A component in a chunk not loaded yet is resolved when the chunk arrives (progress changes).
+    if (sharedSelection && !ref) return;
+    announced.current = sharedSelection;
+    model.map.update((state) => ({ ...state, selected: ref }));
+  }, [engine, city, sharedSelection, progress.loaded, model]);
+
   const request = mapState.cameraRequest;
   useEffect(() => {
     if (!engine || !request) return;
@@ -175,6 +209,7 @@ export function MapView() {
         </>
       )}
       <div className="map-side">
+        {mapState.panel === 'catalogue' && engine && <SavedViews engine={engine} />}
         {mapState.panel === 'catalogue' && catalogue.length > 0 && <LayerCatalogue systems={catalogue} />}
         {mapState.panel === 'incidents' && <IncidentPicker />}
         {engine && load.state === 'ready' && mapState.selected && <ObjectDetailPanel engine={engine} city={load.city} selected={mapState.selected} />}

@@ -6,13 +6,13 @@ import { CityManifestSchema, CrewsFileSchema, FleetFileSchema, RiskSitesFileSche
 import {
   buildCatalogue,
   catalogueLayers,
-  initialMapLayersState,
   isLayerVisible,
-  MapLayersStateSchema,
+  layersForScene,
   searchCatalogue,
   visibleKeysByFamily,
   withLayerVisible,
 } from './catalogue.js';
+import { initialMapLayersState, MapLayersStateSchema } from '../../../shared/map/map-layers-state.js';
 
 // The catalogue is derived from a city's registers: the small test city the global set-up builds.
 const cityDir = testCityDir();
@@ -61,5 +61,17 @@ describe('layer catalogue', () => {
     state = withLayerVisible(state, [sweeper, depots], true);
     expect(state.visibility).toEqual({ depots: true });
     expect(MapLayersStateSchema.parse(state)).toEqual(state);
+  });
+
+  it('turns a scene’s layer list into a layer state: named families and keys on, the rest off, unknown ids ignored', () => {
+    const previous = { ...initialMapLayersState, opacity: { components: 0.5 }, gridMeasure: 'alarms' as const };
+    const state = layersForScene(systems, ['vehicles', 'sensors:water-depth', 'no-such-family'], previous);
+    const shown = visibleKeysByFamily(systems, state);
+    expect(shown.get('vehicles')).toEqual(new Set(city.fleet.vehicleTypes.map((type) => type.key)));
+    expect(shown.get('sensors')).toEqual(new Set(['water-depth']));
+    expect(shown.get('components')?.size).toBe(0);
+    expect(shown.get('depots')?.size).toBe(0);
+    expect(state.opacity).toEqual({ components: 0.5 });
+    expect(state.gridMeasure).toBe('alarms');
   });
 });

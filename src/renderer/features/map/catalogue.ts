@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { COMPONENT_MAJOR_CLASSES, COMPONENT_SUBCLASSES } from '../../../shared/city/index.js';
 import type { CityManifest, CrewsFile, FleetFile, RiskSitesFile, SensorsFile } from '../../../shared/city/index.js';
 import { incidentSeverities, type RiskGrade } from '../../../shared/domain/feed.js';
 import { translate } from '../../i18n/messages.js';
+import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 
 /**
  * The thematic layer catalogue: a tree of industry systems (行业系统) whose leaves are the layers an operator toggles.
@@ -274,22 +274,6 @@ export function searchCatalogue(systems: readonly CatalogueSystem[], query: stri
   });
 }
 
-// ---- The serialisable state of a map window's layers: what the catalogue shows and the map draws from. ----
-
-export const gridMeasures = ['open-cases', 'alarms', 'damaged-components'] as const;
-export type GridMeasure = (typeof gridMeasures)[number];
-
-export const MapLayersStateSchema = z.object({
-  /** Only layers switched away from their default are recorded, so a city that gains layers shows them as designed. */
-  visibility: z.record(z.string().max(100), z.boolean()),
-  /** Per industry system (catalogue system id), 0..1. */
-  opacity: z.record(z.string().max(100), z.number().min(0).max(1)),
-  gridMeasure: z.enum(gridMeasures),
-});
-export type MapLayersState = z.infer<typeof MapLayersStateSchema>;
-
-export const initialMapLayersState: MapLayersState = { visibility: {}, opacity: {}, gridMeasure: 'open-cases' };
-
 export function isLayerVisible(state: MapLayersState, layer: CatalogueLayer): boolean {
   return state.visibility[layer.id] ?? layer.visibleByDefault;
 }
@@ -299,6 +283,18 @@ export function withLayerVisible(state: MapLayersState, layers: readonly Catalog
   const kept = Object.entries(state.visibility).filter(([id]) => !changed.has(id));
   const overrides = layers.filter((layer) => visible !== layer.visibleByDefault).map((layer) => [layer.id, visible] as const);
   return { ...state, visibility: Object.fromEntries([...kept, ...overrides]) };
+}
+
+/**
+ * The layers a scene names (families, or family:key), every other layer off; opacity and the grid measure stay as the
+ * operator set them. Ids this catalogue does not know are ignored (a scene saved for a richer map still opens).
+ */
+export function layersForScene(systems: readonly CatalogueSystem[], sceneLayerIds: readonly string[], previous: MapLayersState): MapLayersState {
+  const wanted = new Set(sceneLayerIds);
+  const all = catalogueLayers(systems);
+  const shown = all.filter((layer) => wanted.has(layer.id) || wanted.has(layer.family));
+  const hidden = all.filter((layer) => !shown.includes(layer));
+  return withLayerVisible(withLayerVisible({ ...previous, visibility: {} }, shown, true), hidden, false);
 }
 
 export function systemOpacity(state: MapLayersState, systemId: string): number {

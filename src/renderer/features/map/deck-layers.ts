@@ -14,9 +14,9 @@ import {
   visibleKeysByFamily,
   type CatalogueSystem,
   type LayerFamily,
-  type MapLayersState,
   type Rgb,
 } from './catalogue.js';
+import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import type { GridMeasureCounts } from './grid-measures.js';
 import type { LiveCity } from './live-city.js';
@@ -45,6 +45,8 @@ export interface MapLayerInputs {
   readonly state: MapLayersState;
   readonly theme: Theme;
   readonly zoom: number;
+  /** What the screen shows, [west, south, east, north]; chunks wholly outside it are not drawn. */
+  readonly viewBounds: readonly [number, number, number, number];
   readonly componentsMinZoom: number;
   readonly city: CityRegisters;
   readonly geometry: StaticGeometry;
@@ -106,6 +108,10 @@ export function componentLayerData(loaded: LoadedComponentChunk): ComponentLayer
 
 /** Layer props of a filtered layer that is slotted into the basemap's layer stack (deck's mapbox module reads beforeId). */
 type FilteredInterleaved<T> = DataFilterExtensionProps<T> & { beforeId?: string };
+
+function intersects(a: readonly [number, number, number, number], b: readonly [number, number, number, number]): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
 
 const UNKNOWN: Rgb = [200, 200, 200];
 const PROBLEM: Rgb = [255, 64, 129];
@@ -232,6 +238,9 @@ export function buildDeckLayers(inputs: MapLayerInputs): Layer[] {
           extensions: [categoryFilter],
           filterCategories,
           opacity: opacity('components'),
+          // Culling by the chunk's bounding box: a district view draws its own district's chunks, not the city's.
+          // Hidden rather than removed, so panning back shows them without re-uploading their buffers.
+          visible: intersects(loaded.entry.bbox, inputs.viewBounds),
           beforeId: BELOW_LABELS,
         }),
       );

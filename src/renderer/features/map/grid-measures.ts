@@ -1,6 +1,6 @@
 import type { GridLookup } from '../../../shared/city/index.js';
 import type { Incident } from '../../../shared/domain/feed.js';
-import type { GridMeasure } from './catalogue.js';
+import type { GridMeasure } from '../../../shared/map/map-layers-state.js';
 import type { LoadedComponentChunk } from './city-data.js';
 import type { LiveCity } from './live-city.js';
 

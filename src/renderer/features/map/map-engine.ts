@@ -8,7 +8,8 @@ import type { Language, Theme } from '../../../shared/domain/settings.js';
 import type { FeedTick, Incident, SensorReading } from '../../../shared/domain/feed.js';
 import { COMPONENT_SUBCLASSES, createGridLookup, type GridLookup } from '../../../shared/city/index.js';
 import { CHONGQING_BOUNDS, basemapStyle } from './basemap-style.js';
-import { buildCatalogue, systemOfFamily, visibleKeysByFamily, type CatalogueSystem, type MapLayersState, type Rgb } from './catalogue.js';
+import { buildCatalogue, systemOfFamily, visibleKeysByFamily, type CatalogueSystem, type Rgb } from './catalogue.js';
+import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import { COMPONENTS_MIN_ZOOM, buildDeckLayers, buildStaticGeometry, positionOf, refOfPick, type MapObjectRef, type StaticGeometry } from './deck-layers.js';
 import { countGridMeasure, type GridMeasureCounts } from './grid-measures.js';
@@ -65,7 +66,6 @@ export class MapEngine {
   private pulse: number | null = null;
   private frame: number | null = null;
   private pulseTimer: ReturnType<typeof setInterval> | null = null;
-  private zoom: number;
   private readonly componentsMinZoom: number;
   private disposed = false;
   /** Chunk count per subclass code, for the catalogue. */
@@ -93,14 +93,11 @@ export class MapEngine {
       // Labels use the page's CJK font through the browser, not glyph tiles.
       localIdeographFontFamily: "'Noto Sans SC', 'Noto Sans CJK SC', sans-serif",
     });
-    this.zoom = this.map.getZoom();
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'bottom-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('style.load', () => this.fillBasemap());
-    this.map.on('zoom', () => {
-      this.zoom = this.map.getZoom();
-      this.schedule();
-    });
+    // Zoom decides which layers draw, the view which chunks: both are read when the layers are rebuilt.
+    this.map.on('move', () => this.schedule());
     this.map.on('moveend', () => options.onCameraChange(this.camera()));
     this.map.on('movestart', () => options.onIdleChange(false));
     this.map.on('idle', () => options.onIdleChange(true));
@@ -236,6 +233,11 @@ export class MapEngine {
     this.map.remove();
   }
 
+  private viewBounds(): [number, number, number, number] {
+    const bounds = this.map.getBounds();
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+  }
+
   private pick(info: PickingInfo): { ref: MapObjectRef; x: number; y: number } | null {
     // A click's info is the pick made at pointer-down, which carries the layer and index but not always `picked`.
     if (!info.layer || info.index < 0) return null;
@@ -268,7 +270,8 @@ export class MapEngine {
         systems: this.systems,
         state: this.layersState,
         theme: this.theme,
-        zoom: this.zoom,
+        zoom: this.map.getZoom(),
+        viewBounds: this.viewBounds(),
         componentsMinZoom: this.componentsMinZoom,
         city: this.options.city,
         geometry: this.geometry,

@@ -1,4 +1,4 @@
-import { initialMapLayersState, type MapLayersState } from './catalogue.js';
+import { initialMapLayersState, type MapLayersState } from '../../../shared/map/map-layers-state.js';
 import type { MapObjectRef } from './deck-layers.js';
 
 /** Where the operator asked the map to go; `seq` makes the same request twice count as two. */

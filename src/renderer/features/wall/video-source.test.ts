@@ -10,6 +10,7 @@ const state = (scene: Scene, appliedAt: string, focusedIncidentId: string | null
   focusedBy: null,
   focusedAt,
   scene: { scene, appliedBy: 'system', appliedAt, cause: 'operator', run: null },
+  selection: null,
 });
 
 describe('what the video wall shows', () => {
