@@ -8,6 +8,8 @@ import { registerApiIpc } from './ipc/register-api.js';
 import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
 import { osDisplays } from './platform/displays.js';
 import { hardenContents } from './platform/harden.js';
+import { basemapOrigin } from '../shared/domain/basemap-source.js';
+import { contentSecurityPolicy } from '../shared/security/content-security-policy.js';
 import { WindowManager } from './windows/window-manager.js';
 
 // Electron composition root: ports, core, IPC and windows are wired here and nowhere else.
@@ -41,7 +43,8 @@ if (!app.requestSingleInstanceLock()) {
       });
       hardenContents();
       // Windows open only once the core has started, so no page asks for a city file before there is a core to answer.
-      serveRenderer(rendererDir, (path) => started?.core.cityFilePath(path) ?? null);
+      const basemap = basemapOrigin(config.basemap);
+      serveRenderer(rendererDir, (path) => started?.core.cityFilePath(path) ?? null, contentSecurityPolicy(basemap === null ? [] : [basemap]));
       started = await startConsole({
         config,
         host: 'electron',

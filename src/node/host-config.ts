@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StartupError } from './startup-error.js';
+import { parseBasemapSource, type BasemapSource } from '../shared/domain/basemap-source.js';
 
 export const DEFAULT_WEB_PORT = 7400;
 export const DEFAULT_BACKEND_PORT = 7420;
@@ -23,6 +24,8 @@ export interface HostConfig {
   cityDir: string | null;
   /** `--plans-dir`: the emergency plan files (default: the app's plans/ folder). */
   plansDir: string | null;
+  /** `--basemap`: offline (default), a MapLibre style URL, or an XYZ raster template. */
+  basemap: BasemapSource;
 }
 
 const options = {
@@ -35,6 +38,7 @@ const options = {
   token: { type: 'string' },
   'city-dir': { type: 'string' },
   'plans-dir': { type: 'string' },
+  basemap: { type: 'string' },
   'backend-only': { type: 'boolean' },
 } as const;
 
@@ -53,7 +57,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir and --plans-dir.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir and --basemap.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -75,6 +79,12 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   const dataDir = text('data-dir', 'ZHILI_DATA_DIR');
   const cityDir = text('city-dir', 'ZHILI_CITY_DIR');
   const plansDir = text('plans-dir', 'ZHILI_PLANS_DIR');
+  let basemap: BasemapSource;
+  try {
+    basemap = parseBasemapSource(text('basemap', 'ZHILI_BASEMAP') ?? 'offline');
+  } catch (error) {
+    throw new StartupError(`The basemap ${(error as Error).message}: fix --basemap or ZHILI_BASEMAP, or leave it out for the offline map.`);
+  }
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -85,6 +95,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     token: text('token', 'ZHILI_TOKEN'),
     cityDir: cityDir === null ? null : resolve(cityDir),
     plansDir: plansDir === null ? null : resolve(plansDir),
+    basemap,
   };
 }
 

@@ -68,6 +68,20 @@ describe('the situational map', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  it('serves the files the city manifest lists as bytes, revalidated by tag, and nothing else under /city/', async () => {
+    const manifest = CityManifestSchema.parse(await (await fetch(new URL('/city/manifest.json', base))).json());
+    const chunk = manifest.components.chunks[0];
+    if (!chunk) throw new Error('no chunk');
+    const first = await fetch(new URL(`/city/${chunk.path}`, base));
+    expect(first.status).toBe(200);
+    expect((await first.arrayBuffer()).byteLength).toBe(chunk.byteLength);
+    const tag = first.headers.get('etag') ?? '';
+    expect((await fetch(new URL(`/city/${chunk.path}`, base), { headers: { 'If-None-Match': tag } })).status).toBe(304);
+    for (const path of ['/city/../package.json', '/city/%2e%2e/package.json', '/city/logs/web-host.log', '/city/components/', '/city/%E0%A4%A']) {
+      expect([400, 404], path).toContain((await fetch(new URL(path, base))).status);
+    }
+  });
+
   it('draws districts, grid cells, a million components and live vehicles', async () => {
     await page.goto(new URL('/map', base).toString());
     await expect.poll(() => map().getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
@@ -95,6 +109,8 @@ describe('the situational map', () => {
     await expect.poll(() => page.getByTestId('map-search-hits').textContent()).toContain(component.code);
     await search.press('Enter');
     await expect.poll(() => page.getByTestId('object-detail').getAttribute('data-kind')).toBe('component');
+    // The search flies to the component at street zoom; wait until the map has come to rest there.
+    await expect.poll(async () => Number(await map().getAttribute('data-zoom')), { timeout: 60_000 }).toBeGreaterThan(17.9);
     await waitIdle();
     // Clear the search's selection, then pick the component where the map now centres it.
     await page.getByTestId('object-detail').getByRole('button', { name: '关闭详情' }).click();

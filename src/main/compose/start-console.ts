@@ -58,6 +58,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       dataDir: config.dataDir,
       cityDir: options.cityDir,
       plansDir: options.plansDir,
+      basemap: config.basemap,
       backend: {
         url: embeddedBackend?.url ?? (config.backendUrl as string),
         embedded: embeddedBackend !== null,

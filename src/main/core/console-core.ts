@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ApiFailure, apiError } from '../../shared/contract/errors.js';
 import type { HostInfo } from '../../shared/domain/host.js';
+import type { BasemapSource } from '../../shared/domain/basemap-source.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
@@ -39,6 +40,7 @@ export interface ConsoleCoreOptions {
   /** Tests drive run timers with their own clock. */
   clock?: RunClock;
   backend: { url: string; embedded: boolean; token?: string };
+  basemap: BasemapSource;
   /** The displays the OS reports (the Electron host); absent on the web host, which cannot see its browsers' monitors. */
   displays?: () => OsDisplay[];
   logger: Logger;
@@ -69,6 +71,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     host: options.host,
     startedAt: new Date().toISOString(),
     consoleId: consoleIdentity(db),
+    basemap: options.basemap,
   };
   const backend = new BackendLink({
     url: options.backend.url,

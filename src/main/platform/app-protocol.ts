@@ -6,7 +6,6 @@ import { APP_HOST, APP_SCHEME } from '../../shared/contract/channels.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { roleFromPath } from '../../shared/domain/roles.js';
 import { isTourPath } from '../../shared/wall/tour.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
 
 /** Must run before `app` is ready: the renderer's origin is a secure standard scheme, never file://. */
 export function registerAppScheme(): void {
@@ -17,9 +16,10 @@ export function registerAppScheme(): void {
 
 /**
  * Serves the built renderer at app://zhili/, with role paths answered by index.html and the CSP on every reply, and
- * the city build's files at app://zhili/city/ (`cityFilePath` is null for a path the build does not list).
+ * the city build's files at app://zhili/city/ (`cityFilePath` is null for a path the build does not list). `csp` is
+ * the policy for this configuration (see contentSecurityPolicy).
  */
-export function serveRenderer(rendererDir: string, cityFilePath: (path: string) => string | null): void {
+export function serveRenderer(rendererDir: string, cityFilePath: (path: string) => string | null, csp: string): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -40,7 +40,7 @@ export function serveRenderer(rendererDir: string, cityFilePath: (path: string) 
     }
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('Content-Security-Policy', csp);
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(response.body, { status: response.status, headers });
   });

@@ -11,7 +11,8 @@ import { isTourPath } from '../../shared/wall/tour.js';
 import { listen, urlHost } from '../../node/listen.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
+import { contentSecurityPolicy } from '../../shared/security/content-security-policy.js';
+import { basemapOrigin } from '../../shared/domain/basemap-source.js';
 
 export interface WebServerOptions {
   core: ConsoleCore;
@@ -52,6 +53,8 @@ const contentTypes: Record<string, string> = {
 /** The web host's transport: the built renderer over HTTP and the host API contract over one WebSocket per tab. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { core, logger, token } = options;
+  const basemap = basemapOrigin(core.info.basemap);
+  const csp = contentSecurityPolicy(basemap === null ? [] : [basemap]);
 
   const authorised = (request: IncomingMessage, url: URL): boolean => {
     if (token === null) return true;
@@ -61,7 +64,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
-    setSecurityHeaders(response);
+    setSecurityHeaders(response, csp);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.');
     }
@@ -182,8 +185,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function setSecurityHeaders(response: ServerResponse): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+function setSecurityHeaders(response: ServerResponse, csp: string): void {
+  response.setHeader('Content-Security-Policy', csp);
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('X-Frame-Options', 'DENY');

@@ -133,9 +133,10 @@ export class AppModel {
   }
 
   /** Select an object on every map window of the console (null clears it). */
-  async selectOnAllWindows(selection: Selection | null): Promise<void> {
+  async selectOnAllWindows(selection: Selection | null): Promise<boolean> {
     const shared = await this.guard(callHost(this.host.bridge, 'shared.select', { selection }));
     if (shared) this.shared.update(() => shared);
+    return shared !== null;
   }
 
     toggleMapPanel(panel: Exclude<MapPanel, 'none'>): void {

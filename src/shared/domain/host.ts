@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BasemapSourceSchema } from './basemap-source.js';
 
 export const hostKinds = ['electron', 'web'] as const;
 
@@ -8,5 +9,7 @@ export const HostInfoSchema = z.object({
   startedAt: z.string(),
   /** The id of this console in sync records, stable across restarts. */
   consoleId: z.string(),
+  /** Where the map's base layer comes from (configured on the host with --basemap). */
+  basemap: BasemapSourceSchema,
 });
 export type HostInfo = z.infer<typeof HostInfoSchema>;

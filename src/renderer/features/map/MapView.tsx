@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Basemap } from '../../../shared/domain/basemap.js';
+import type { BasemapSource } from '../../../shared/domain/basemap-source.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -19,7 +20,7 @@ import { useMapWindow } from './use-map-window.js';
 import { refOfSelection, sameSelection, selectionOf } from './map-selection.js';
 import type { Selection } from '../../../shared/domain/shared-state.js';
 
-type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap; city: CityRegisters } | { state: 'failed'; message: string };
+type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap; basemapSource: BasemapSource; city: CityRegisters } | { state: 'failed'; message: string };
 
 interface ChunkProgress {
   loaded: number;
@@ -58,8 +59,9 @@ export function MapView() {
   useEffect(() => {
     if (hostLink !== 'connected' || load.state === 'ready') return;
     const abort = new AbortController();
-    Promise.all([callHost(model.host.bridge, 'city.basemap', {}), loadCityRegisters(abort.signal)]).then(
-      ([basemap, city]) => !abort.signal.aborted && setLoad({ state: 'ready', basemap, city }),
+    const { bridge } = model.host;
+    Promise.all([callHost(bridge, 'city.basemap', {}), callHost(bridge, 'host.info', {}), loadCityRegisters(abort.signal)]).then(
+      ([basemap, info, city]) => !abort.signal.aborted && setLoad({ state: 'ready', basemap, basemapSource: info.basemap, city }),
       (error: Error) => !abort.signal.aborted && setLoad({ state: 'failed', message: error.message }),
     );
     return () => abort.abort();
@@ -72,6 +74,7 @@ export function MapView() {
     const created = new MapEngine({
       container: container.current,
       basemap: load.basemap,
+      basemapSource: load.basemapSource,
       city: load.city,
       theme: settings.get().theme,
       language: settings.get().language,
@@ -79,7 +82,11 @@ export function MapView() {
       camera: null,
       onHover: setHover,
       onSelect: (ref) => model.map.update((state) => ({ ...state, selected: ref })),
-      onCameraChange: (camera) => saveWindow.current(camera),
+      onCameraChange: (camera) => {
+        // Where the map came to rest, for wall controllers and tests that wait on a flight (no re-render needed).
+        if (container.current) container.current.dataset.zoom = camera.zoom.toFixed(2);
+        saveWindow.current(camera);
+      },
       onIdleChange: setIdle,
     });
     setEngine(created);
@@ -128,14 +135,27 @@ export function MapView() {
   const sharedSelection = useStore(model.shared, (shared) => shared.selection);
   const city = load.state === 'ready' ? load.city : null;
   const announced = useRef<Selection | null>(null);
+  // What this window asked the host to select, until the host's answer comes back: changes made before it (another
+  // window's, or this window's previous one) are already overtaken and must not flicker the panel back.
+  const awaiting = useRef<{ selection: Selection | null } | null>(null);
   useEffect(() => {
     if (!engine || !city) return;
     const local = mapState.selected ? selectionOf(mapState.selected, { city, chunks: engine.loadedChunks }) : null;
     if (sameSelection(local, announced.current)) return;
     announced.current = local;
-    if (!sameSelection(local, sharedSelection)) void model.selectOnAllWindows(local);
+    if (sameSelection(local, sharedSelection)) return;
+    const request = { selection: local };
+    awaiting.current = request;
+    void model.selectOnAllWindows(local).then((accepted) => {
+      // Refused (the host is gone): follow the others again rather than wait for an answer that will not come.
+      if (!accepted && awaiting.current === request) awaiting.current = null;
+    });
   }, [engine, city, mapState.selected, sharedSelection, model]);
   useEffect(() => {
+    if (awaiting.current) {
+      if (sameSelection(sharedSelection, awaiting.current.selection)) awaiting.current = null;
+      return;
+    }
     if (!engine || !city || sameSelection(sharedSelection, announced.current)) return;
     const ref = sharedSelection ? refOfSelection(sharedSelection, { city, chunks: engine.loadedChunks }) : null;
     // A component in a chunk not loaded yet is resolved when the chunk arrives (progress changes).

@@ -1,5 +1,6 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type { Language, Theme } from '../../../shared/domain/settings.js';
+import { offlineBasemap, type BasemapSource } from '../../../shared/domain/basemap-source.js';
 
 interface Palette {
   background: string;
@@ -42,15 +43,39 @@ export const CHONGQING_BOUNDS: [[number, number], [number, number]] = [
  * The offline basemap as a pure function of theme and language. No `glyphs` entry: maplibre then draws labels with
  * the page's own fonts, so Chinese labels need no glyph server and the map makes no request outside the app.
  */
-export function basemapStyle(theme: Theme, language: Language): StyleSpecification {
+export function basemapStyle(theme: Theme, language: Language, source: BasemapSource = offlineBasemap): StyleSpecification {
+  const palette = palettes[theme];
+  const overlay = cityOverlay(theme, language);
+  const base: StyleSpecification['layers'] =
+    source.kind === 'raster'
+      ? [
+          { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
+          { id: 'customer-raster', type: 'raster', source: 'customer-raster' },
+        ]
+      : [
+          { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
+          { id: 'district-fill', type: 'fill', source: 'districts', paint: { 'fill-color': palette.land, 'fill-opacity': 0.95 } },
+        ];
+  return {
+    version: 8,
+    sources: {
+      ...overlay.sources,
+      ...(source.kind === 'raster' ? { 'customer-raster': { type: 'raster' as const, tiles: [source.tiles], tileSize: 256 } } : {}),
+    },
+    layers: [...base, ...overlay.layers],
+  };
+}
+
+/**
+ * The city's own layers drawn over whichever basemap: rivers, district lines and names, the municipal outline and the
+ * street names. A customer style gets them added on top of its own layers (see MapEngine).
+ */
+export function cityOverlay(theme: Theme, language: Language): Pick<StyleSpecification, 'sources' | 'layers'> {
   const palette = palettes[theme];
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   return {
-    version: 8,
     sources: { districts: empty, outline: empty, rivers: empty, streets: empty },
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
-      { id: 'district-fill', type: 'fill', source: 'districts', paint: { 'fill-color': palette.land, 'fill-opacity': 0.95 } },
       { id: 'rivers', type: 'line', source: 'rivers', paint: { 'line-color': palette.water, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.8, 11, 3] } },
       { id: 'district-line', type: 'line', source: 'districts', paint: { 'line-color': palette.districtLine, 'line-width': 1 } },
       { id: 'outline', type: 'line', source: 'outline', paint: { 'line-color': palette.outline, 'line-width': 2 } },

@@ -7,7 +7,8 @@ import type { Basemap } from '../../../shared/domain/basemap.js';
 import type { Language, Theme } from '../../../shared/domain/settings.js';
 import type { FeedTick, Incident, SensorReading } from '../../../shared/domain/feed.js';
 import { COMPONENT_SUBCLASSES, createGridLookup, type GridLookup } from '../../../shared/city/index.js';
-import { CHONGQING_BOUNDS, basemapStyle } from './basemap-style.js';
+import { CHONGQING_BOUNDS, basemapStyle, cityOverlay } from './basemap-style.js';
+import type { BasemapSource } from '../../../shared/domain/basemap-source.js';
 import { buildCatalogue, systemOfFamily, visibleKeysByFamily, type CatalogueSystem, type Rgb } from './catalogue.js';
 import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
@@ -28,6 +29,8 @@ export interface MapCamera {
 export interface MapEngineOptions {
   readonly container: HTMLElement;
   readonly basemap: Basemap;
+  /** The customer's basemap, or the offline one drawn from the city build. */
+  readonly basemapSource: BasemapSource;
   readonly city: CityRegisters;
   readonly theme: Theme;
   readonly language: Language;
@@ -86,7 +89,7 @@ export class MapEngine {
 
     this.map = new maplibregl.Map({
       container: options.container,
-      style: basemapStyle(options.theme, options.language),
+      style: basemapStyle(options.theme, options.language, options.basemapSource),
       ...(options.camera ? { center: options.camera.center, zoom: options.camera.zoom, bearing: options.camera.bearing, pitch: options.camera.pitch } : { bounds: CHONGQING_BOUNDS, fitBoundsOptions: { padding: 24 } }),
       attributionControl: false,
       maxPitch: 60,
@@ -96,6 +99,7 @@ export class MapEngine {
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'bottom-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('style.load', () => this.fillBasemap());
+    this.applyCustomerStyle(options.theme, options.language);
     // Zoom decides which layers draw, the view which chunks: both are read when the layers are rebuilt.
     this.map.on('move', () => this.schedule());
     this.map.on('moveend', () => options.onCameraChange(this.camera()));
@@ -138,7 +142,8 @@ export class MapEngine {
 
   setAppearance(theme: Theme, language: Language): void {
     if (theme !== this.theme) this.theme = theme;
-    this.map.setStyle(basemapStyle(theme, language));
+    this.map.setStyle(basemapStyle(theme, language, this.options.basemapSource));
+    this.applyCustomerStyle(theme, language);
     this.schedule();
   }
 
@@ -303,6 +308,16 @@ export class MapEngine {
       this.pulseTimer = null;
       this.pulse = null;
     }
+  }
+
+  /** A customer's style is fetched from their server and the city's overlays are added on top of its layers. */
+  private applyCustomerStyle(theme: Theme, language: Language): void {
+    const source = this.options.basemapSource;
+    if (source.kind !== 'style') return;
+    const overlay = cityOverlay(theme, language);
+    this.map.setStyle(source.url, {
+      transformStyle: (_previous, next) => ({ ...next, sources: { ...next.sources, ...overlay.sources }, layers: [...next.layers, ...overlay.layers] }),
+    });
   }
 
   private fillBasemap(): void {
