@@ -232,8 +232,12 @@ export function MapView() {
         {mapState.panel === 'catalogue' && engine && <SavedViews engine={engine} />}
         {mapState.panel === 'catalogue' && catalogue.length > 0 && <LayerCatalogue systems={catalogue} />}
         {mapState.panel === 'incidents' && <IncidentPicker />}
-        {engine && load.state === 'ready' && mapState.selected && <ObjectDetailPanel engine={engine} city={load.city} selected={mapState.selected} />}
       </div>
+      {engine && load.state === 'ready' && mapState.selected && (
+        <div className="map-detail">
+          <ObjectDetailPanel engine={engine} city={load.city} selected={mapState.selected} />
+        </div>
+      )}
     </section>
   );
 }
