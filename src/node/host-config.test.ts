@@ -17,12 +17,17 @@ describe('parseHostConfig', () => {
       token: null,
       cityDir: null,
       plansDir: null,
+      basemap: { kind: 'offline' },
     });
   });
 
   it('reads the environment, and flags win over it', () => {
     const env = { ZHILI_HOST: '0.0.0.0', ZHILI_PORT: '8000', ZHILI_DATA_DIR: '/srv/zhili', ZHILI_BACKEND_URL: 'http://10.0.0.5:7420' };
     expect(parse([], env)).toMatchObject({ host: '0.0.0.0', port: 8000, dataDir: '/srv/zhili', backendUrl: 'http://10.0.0.5:7420' });
+    expect(parse(['--basemap', 'http://10.1.2.3/{z}/{x}/{y}.png'], { ZHILI_BASEMAP: 'https://tiles.example/style.json' }).basemap).toEqual({
+      kind: 'raster',
+      tiles: 'http://10.1.2.3/{z}/{x}/{y}.png',
+    });
     expect(parse(['--port', '9000', '--web', '--data-dir', '/data'], env)).toMatchObject({ port: 9000, forceWeb: true, dataDir: '/data' });
   });
 
@@ -31,6 +36,7 @@ describe('parseHostConfig', () => {
     expect(() => parse(['--port', 'eighty'])).toThrow(/give --port \(or ZHILI_PORT\) a number/);
     expect(() => parse(['--backend-url', 'ftp://x'])).toThrow(/not an http\(s\) or ws\(s\) URL/);
     expect(() => parse(['--prot', '1'])).toThrow(/the options are --web, --host, --port/);
+    expect(() => parse(['--basemap', 'https://tiles.example/city.pmtiles'])).toThrow(/fix --basemap or ZHILI_BASEMAP/);
   });
 
   it('lets the Electron host ignore Chromium switches', () => {

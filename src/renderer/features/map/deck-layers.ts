@@ -109,7 +109,8 @@ export function componentLayerData(loaded: LoadedComponentChunk): ComponentLayer
 /** Layer props of a filtered layer that is slotted into the basemap's layer stack (deck's mapbox module reads beforeId). */
 type FilteredInterleaved<T> = DataFilterExtensionProps<T> & { beforeId?: string };
 
-function intersects(a: readonly [number, number, number, number], b: readonly [number, number, number, number]): boolean {
+/** Whether two [west, south, east, north] boxes overlap. */
+export function intersects(a: readonly [number, number, number, number], b: readonly [number, number, number, number]): boolean {
   return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 

@@ -12,7 +12,7 @@ import type { BasemapSource } from '../../../shared/domain/basemap-source.js';
 import { buildCatalogue, systemOfFamily, visibleKeysByFamily, type CatalogueSystem, type Rgb } from './catalogue.js';
 import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
-import { COMPONENTS_MIN_ZOOM, buildDeckLayers, buildStaticGeometry, positionOf, refOfPick, type MapObjectRef, type StaticGeometry } from './deck-layers.js';
+import { COMPONENTS_MIN_ZOOM, buildDeckLayers, intersects, buildStaticGeometry, positionOf, refOfPick, type MapObjectRef, type StaticGeometry } from './deck-layers.js';
 import { countGridMeasure, type GridMeasureCounts } from './grid-measures.js';
 import { LiveCity } from './live-city.js';
 
@@ -100,8 +100,9 @@ export class MapEngine {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('style.load', () => this.fillBasemap());
     this.applyCustomerStyle(options.theme, options.language);
-    // Zoom decides which layers draw, the view which chunks: both are read when the layers are rebuilt.
-    this.map.on('move', () => this.schedule());
+    // Zoom decides which layers draw, the view which chunks: re-layered in the same frame as the move, so chunks that
+    // come into view are drawn with it rather than one frame later.
+    this.map.on('move', () => this.render());
     this.map.on('moveend', () => options.onCameraChange(this.camera()));
     this.map.on('movestart', () => options.onIdleChange(false));
     this.map.on('idle', () => options.onIdleChange(true));
@@ -177,7 +178,15 @@ export class MapEngine {
     COMPONENT_SUBCLASSES.forEach((entry, index) => this.componentCounts.set(entry.code, (this.componentCounts.get(entry.code) ?? 0) + (perSubclass[index] ?? 0)));
     this.systems = buildCatalogue({ ...this.options.city, componentCounts: this.componentCounts });
     if (this.layersState.gridMeasure === 'damaged-components') this.gridMeasureStale = true;
-    this.schedule();
+    // While a city loads, a chunk that would not be drawn now (outside the view, or below the components' zoom) does
+    // not cost a redraw: measured on llvmpipe, redrawing for every chunk made the first complete frame twice as late.
+    // It is in the layers the next time they are built.
+    if (this.gridMeasureStale || this.chunkDrawnNow(loaded)) this.schedule();
+  }
+
+  private chunkDrawnNow(loaded: LoadedComponentChunk): boolean {
+    if (this.map.getZoom() < this.componentsMinZoom) return false;
+    return intersects(loaded.entry.bbox, this.viewBounds());
   }
 
   applySensorReadings(readings: readonly SensorReading[]): void {
@@ -259,6 +268,11 @@ export class MapEngine {
   }
 
   private render(): void {
+    if (this.frame !== null) {
+      cancelAnimationFrame(this.frame);
+      this.frame = null;
+    }
+    if (this.disposed) return;
     if (this.gridMeasureStale) {
       this.gridMeasureStale = false;
       this.gridMeasure = countGridMeasure(this.layersState.gridMeasure, {
