@@ -7,14 +7,16 @@ export const DEMO_SEGMENT_SECONDS = 1;
 const PLAYLIST_WINDOW = 6;
 
 /**
- * A looping clip as a live HLS playlist at `nowMs`: media sequence numbers count whole segments since the epoch, so
- * every console (and a restarted backend) agrees where live is. Sequence n plays clip segment n mod `loopLength`; each
+ * A looping clip as a live HLS playlist `nowMs` after the stream's epoch: media sequence numbers count whole segments
+ * since then. The epoch is the backend's start, not 1970: hls.js keeps per-discontinuity state indexed by number, and
+ * with sequence numbers in the billions it stalled after its first fragment (measured here). Sequence n plays clip segment n mod `loopLength`; each
  * return to the clip's first segment is a discontinuity (its timestamps start again), counted by
  * EXT-X-DISCONTINUITY-SEQUENCE for the ones that have slid out of the window.
  */
 export function liveDemoPlaylist(loopLength: number, nowMs: number, segmentPrefix = '', segmentQuery = ''): string {
   const newest = Math.floor(nowMs / 1000 / DEMO_SEGMENT_SECONDS);
-  const first = newest - PLAYLIST_WINDOW + 1;
+  // A stream younger than the window lists what it has.
+  const first = Math.max(0, newest - PLAYLIST_WINDOW + 1);
   // Discontinuities before `first`: one at every loop start (0, loopLength, 2 loopLength …) strictly before it; one
   // falling on `first` is listed below, ahead of that segment.
   const passed = first > 0 ? Math.floor((first - 1) / loopLength) + 1 : 0;
@@ -39,7 +41,11 @@ export function liveDemoPlaylist(loopLength: number, nowMs: number, segmentPrefi
 export class DemoStreams {
   private readonly clips: { dir: string; segments: number }[];
 
-  constructor(videoDir: string) {
+  constructor(
+    videoDir: string,
+    /** Sequence numbers count from here: small numbers (players index per-discontinuity state by them). */
+    private readonly epochMs: number = Date.now(),
+  ) {
     this.clips = existsSync(videoDir)
       ? readdirSync(videoDir)
           .filter((name) => /^clip-\d+$/.test(name))
@@ -63,13 +69,13 @@ export class DemoStreams {
   playlist(stream: string, nowMs: number, segmentQuery = ''): string | null {
     const clip = this.clipOf(stream);
     // Segment URIs resolve against the playlist's URL (…/<stream>.m3u8), so they name the stream's folder.
-    return clip ? liveDemoPlaylist(clip.segments, nowMs, `${stream}/`, segmentQuery) : null;
+    return clip ? liveDemoPlaylist(clip.segments, nowMs - this.epochMs, `${stream}/`, segmentQuery) : null;
   }
 
   /** The file behind live segment `sequence`, or null for an unknown stream or a segment not yet (or no longer) live. */
   segmentFile(stream: string, sequence: number, nowMs: number): string | null {
     const clip = this.clipOf(stream);
-    const newest = Math.floor(nowMs / 1000 / DEMO_SEGMENT_SECONDS);
+    const newest = Math.floor((nowMs - this.epochMs) / 1000 / DEMO_SEGMENT_SECONDS);
     if (!clip || !Number.isInteger(sequence) || sequence > newest || sequence < newest - 30) return null;
     return join(clip.dir, `seg-${String(sequence % clip.segments).padStart(3, '0')}.ts`);
   }
