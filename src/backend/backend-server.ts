@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import {
@@ -9,8 +10,11 @@ import {
   type BackendHello,
   type BackendReply,
   type BackendServerToClientEvents,
+  DEMO_MEDIA_PATH,
 } from '../shared/backend/protocol.js';
 import { listen, urlHost } from '../node/listen.js';
+import { sameSecret } from '../node/token.js';
+import { DemoStreams } from './media/demo-hls.js';
 import type { Logger } from '../node/logger.js';
 import { openDatabase } from '../node/sqlite.js';
 import { backendMigrations } from './db/backend-migrations.js';
@@ -27,6 +31,8 @@ export interface BackendOptions {
   dataDir: string;
   /** The built demo city (resources/city/generated). */
   cityDir: string;
+  /** The demo cameras' clips (resources/video/demo), served as live HLS at /media/demo/. */
+  videoDir: string;
   /** Required from consoles when set; the standalone backend sets one whenever it listens beyond loopback. */
   token: string | null;
   appVersion: string;
@@ -56,7 +62,11 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const sync = new SyncStore(db, logger.child('sync'));
   const startedAt = new Date().toISOString();
 
-  const http = createServer((_request, response) => {
+  const demoStreams = new DemoStreams(options.videoDir);
+  if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
+  const http = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://backend.invalid');
+    if (request.method === 'GET' && url.pathname.startsWith(DEMO_MEDIA_PATH)) return serveDemoMedia(url, response, demoStreams, options.token);
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     response.end('Zhili backend: consoles connect over socket.io.');
   });
@@ -77,7 +87,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         ),
       );
     }
-    if (options.token !== null && handshake.data.token !== options.token) {
+    if (options.token !== null && !sameSecret(handshake.data.token ?? '', options.token)) {
       return next(refusal('unauthorized', 'The backend token is missing or wrong: set --backend-token on the console.'));
     }
     socket.data = { consoleId: handshake.data.consoleId };
@@ -215,4 +225,32 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
 
 function refusal(reason: string, message: string): Error {
   return Object.assign(new Error(message), { data: { reason } });
+}
+
+function serveDemoMedia(url: URL, response: ServerResponse, streams: DemoStreams, token: string | null): void {
+  // Players on a console page fetch these across origins; the content is a demo picture, the token guards the rest.
+  response.setHeader('Access-Control-Allow-Origin', '*');
+  const offered = url.searchParams.get('token');
+  if (token !== null && (offered === null || !sameSecret(offered, token))) {
+    response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+    return void response.end('This backend needs its token.');
+  }
+  const path = url.pathname.slice(DEMO_MEDIA_PATH.length);
+  const now = Date.now();
+  const playlist = /^([\w-]+)\.m3u8$/.exec(path);
+  if (playlist) {
+    const text = streams.playlist(playlist[1] as string, now, offered === null ? '' : `?token=${encodeURIComponent(offered)}`);
+    if (text !== null) {
+      response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
+      return void response.end(text);
+    }
+  }
+  const segment = /^([\w-]+)\/(\d{1,12})\.ts$/.exec(path);
+  const file = segment ? streams.segmentFile(segment[1] as string, Number(segment[2]), now) : null;
+  if (file !== null && existsSync(file)) {
+    response.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'public, max-age=60' });
+    return void createReadStream(file).pipe(response);
+  }
+  response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end('No such stream or segment.');
 }

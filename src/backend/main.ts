@@ -21,6 +21,7 @@ await runUntilSignalled('backend', async () => {
     port: config.port,
     dataDir: join(config.dataDir, 'backend'),
     cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
+    videoDir: join(appRoot, 'resources', 'video', 'demo'),
     token,
     appVersion: APP_VERSION,
     logger,

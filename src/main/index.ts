@@ -8,7 +8,6 @@ import { registerApiIpc } from './ipc/register-api.js';
 import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
 import { osDisplays } from './platform/displays.js';
 import { hardenContents } from './platform/harden.js';
-import { basemapOrigin } from '../shared/domain/basemap-source.js';
 import { contentSecurityPolicy } from '../shared/security/content-security-policy.js';
 import { WindowManager } from './windows/window-manager.js';
 
@@ -43,13 +42,17 @@ if (!app.requestSingleInstanceLock()) {
       });
       hardenContents();
       // Windows open only once the core has started, so no page asks for a city file before there is a core to answer.
-      const basemap = basemapOrigin(config.basemap);
-      serveRenderer(rendererDir, (path) => started?.core.cityFilePath(path) ?? null, contentSecurityPolicy(basemap === null ? [] : [basemap]));
+      serveRenderer(
+        rendererDir,
+        (path) => started?.core.cityFilePath(path) ?? null,
+        () => started?.core.contentSecurityPolicy() ?? contentSecurityPolicy(),
+      );
       started = await startConsole({
         config,
         host: 'electron',
         appVersion: APP_VERSION,
         cityDir: config.cityDir ?? cityDir,
+        videoDir: app.isPackaged ? join(process.resourcesPath, 'video') : join(appRoot, 'resources', 'video', 'demo'),
         plansDir: config.plansDir ?? plansDir,
         displays: osDisplays,
       });

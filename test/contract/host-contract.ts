@@ -20,6 +20,7 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'city.basemap': { params: () => ({}) },
   'city.about': { params: () => ({}) },
   'cameras.near': { params: () => ({ position: [106.5772, 29.5576], count: 4, radiusM: 5000 }) },
+  'cameras.streams': { params: () => ({ cameraId: 'CM000001' }) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'mapViews.save': {

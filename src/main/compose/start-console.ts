@@ -19,6 +19,8 @@ export interface StartConsoleOptions {
   host: 'electron' | 'web';
   appVersion: string;
   cityDir: string;
+  /** The demo cameras' clips the embedded backend serves. */
+  videoDir: string;
   plansDir: string;
   /** The OS's displays, where the host can see them (Electron). */
   displays?: () => OsDisplay[];
@@ -46,6 +48,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       port: 0,
       dataDir: join(config.dataDir, 'backend'),
       cityDir: options.cityDir,
+      videoDir: options.videoDir,
       token: null,
       appVersion: options.appVersion,
       logger: logger.child('embedded-backend'),

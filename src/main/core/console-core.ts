@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ApiFailure, apiError } from '../../shared/contract/errors.js';
 import type { HostInfo } from '../../shared/domain/host.js';
-import type { BasemapSource } from '../../shared/domain/basemap-source.js';
+import { basemapOrigin, type BasemapSource } from '../../shared/domain/basemap-source.js';
+import { contentSecurityPolicy } from '../../shared/security/content-security-policy.js';
+import { DEMO_MEDIA_PATH } from '../../shared/backend/protocol.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
@@ -54,6 +56,8 @@ export interface ConsoleCore {
   readonly info: HostInfo;
   /** Where the city file a window asks for at `/city/<path>` lies, or null when the build has no such file. */
   cityFilePath(path: string): string | null;
+  /** Origins beyond its own that a window may fetch from (the basemap's tiles, the backend's camera streams): the CSP. */
+  contentSecurityPolicy(): string;
   settings(): Settings;
   /** Changes settings for every window (the host's own changes, such as a wall window moved by hand, come here too). */
   updateSettings(patch: SettingsPatch): Settings;
@@ -186,6 +190,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.basemap': () => city.basemap(),
     'city.about': () => city.about(),
     'cameras.near': ({ position, count, radiusM }) => city.camerasNear(position, count, radiusM),
+    'cameras.streams': ({ cameraId }) => {
+      const camera = city.camera(cameraId);
+      if (!camera) throw new ApiFailure(apiError('not-found', `There is no camera ${cameraId}.`));
+      const origin = httpOrigin(options.backend.url);
+      // The backend's demo media route; a deployment with its own media servers maps stream names to their URLs here.
+      const url = (stream: string) => `${origin ?? ''}${DEMO_MEDIA_PATH}${stream}.m3u8${options.backend.token ? `?token=${encodeURIComponent(options.backend.token)}` : ''}`;
+      return { cameraId: camera.id, code: camera.code, name: camera.name, ptz: camera.ptz, hls: { main: url(camera.streams.main), sub: url(camera.streams.sub) } };
+    },
     'shared.get': () => shared,
     'shared.focusIncident': ({ incidentId }, origin) => {
       const by = actorOf(origin);
@@ -293,6 +305,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     cityFilePath: (path) => city.servedFilePath(path),
+    contentSecurityPolicy: () => contentSecurityPolicy([basemapOrigin(options.basemap), httpOrigin(options.backend.url)].filter((origin) => origin !== null)),
     settings: () => settings.read(),
     updateSettings,
     dispose() {
@@ -304,4 +317,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       db.close();
     },
   };
+}
+
+/** The http(s) origin of a backend URL (ws URLs are served by the same server), for the CSP. */
+function httpOrigin(url: string): string | null {
+  const match = /^(https?|wss?):\/\/([^/\s?#]+)/.exec(url);
+  if (!match) return null;
+  return `${(match[1] as string).replace(/^ws/, 'http')}://${match[2] as string}`;
 }

@@ -16,10 +16,10 @@ export function registerAppScheme(): void {
 
 /**
  * Serves the built renderer at app://zhili/, with role paths answered by index.html and the CSP on every reply, and
- * the city build's files at app://zhili/city/ (`cityFilePath` is null for a path the build does not list). `csp` is
- * the policy for this configuration (see contentSecurityPolicy).
+ * the city build's files at app://zhili/city/ (`cityFilePath` is null for a path the build does not list). `csp` gives
+ * the policy for this configuration (the core's, once it has started).
  */
-export function serveRenderer(rendererDir: string, cityFilePath: (path: string) => string | null, csp: string): void {
+export function serveRenderer(rendererDir: string, cityFilePath: (path: string) => string | null, csp: () => string): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -40,7 +40,7 @@ export function serveRenderer(rendererDir: string, cityFilePath: (path: string) 
     }
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', csp);
+    headers.set('Content-Security-Policy', csp());
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(response.body, { status: response.status, headers });
   });

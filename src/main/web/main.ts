@@ -19,6 +19,7 @@ await runUntilSignalled('web host', async () => {
     host: 'web',
     appVersion: APP_VERSION,
     cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
+    videoDir: join(appRoot, 'resources', 'video', 'demo'),
     plansDir: config.plansDir ?? join(appRoot, 'plans'),
     echo: (line) => console.error(line),
   });

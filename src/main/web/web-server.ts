@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -9,10 +9,9 @@ import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isTourPath } from '../../shared/wall/tour.js';
 import { listen, urlHost } from '../../node/listen.js';
+import { sameSecret } from '../../node/token.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
-import { contentSecurityPolicy } from '../../shared/security/content-security-policy.js';
-import { basemapOrigin } from '../../shared/domain/basemap-source.js';
 
 export interface WebServerOptions {
   core: ConsoleCore;
@@ -53,8 +52,7 @@ const contentTypes: Record<string, string> = {
 /** The web host's transport: the built renderer over HTTP and the host API contract over one WebSocket per tab. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { core, logger, token } = options;
-  const basemap = basemapOrigin(core.info.basemap);
-  const csp = contentSecurityPolicy(basemap === null ? [] : [basemap]);
+  const csp = core.contentSecurityPolicy();
 
   const authorised = (request: IncomingMessage, url: URL): boolean => {
     if (token === null) return true;
@@ -251,10 +249,4 @@ function cookie(request: IncomingMessage, name: string): string | null {
     if (key === name) return decodeURIComponent(value.join('='));
   }
   return null;
-}
-
-function sameSecret(offered: string, expected: string): boolean {
-  const a = Buffer.from(offered);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

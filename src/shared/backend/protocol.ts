@@ -49,6 +49,9 @@ export const BackendHelloSchema = z.object({
 });
 export type BackendHello = z.infer<typeof BackendHelloSchema>;
 
+/** Where a backend serves its demo cameras over HTTP: `<stream>.m3u8` (a live playlist) and `<stream>/<sequence>.ts`. */
+export const DEMO_MEDIA_PATH = '/media/demo/';
+
 /** Replies to acknowledged requests: errors cross as data, as on the host API. */
 export type BackendReply<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -5,7 +5,7 @@ import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema, SensorHistorySchema, SensorReadingSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
 import { SavedViewBodySchema, SavedViewNameSchema, SavedViewSchema } from '../map/saved-views.js';
-import { GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { CameraStreamsSchema, GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
 import { RoleSchema } from '../domain/roles.js';
 import { CameraGroupSchema, SceneEntrySchema, SceneIdSchema, SceneSchema } from '../wall/scenes.js';
 import { WallDisplaysSchema } from '../wall/displays.js';
@@ -46,6 +46,7 @@ export const apiMethods = {
   },
   /** The cameras of a scene's camera group, most serious sites first. */
   'cameras.group': { params: z.object({ group: CameraGroupSchema, count: z.number().int().min(1).max(64) }).strict(), result: z.array(GroupCameraSchema) },
+  'cameras.streams': { params: z.object({ cameraId: z.string().regex(/^CM\d{6}$/) }).strict(), result: CameraStreamsSchema },
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },

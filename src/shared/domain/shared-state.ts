@@ -49,3 +49,13 @@ export const GroupCameraSchema = NearbyCameraSchema.omit({ distanceM: true }).ex
   siteGrade: RiskGradeSchema,
 });
 export type GroupCamera = z.infer<typeof GroupCameraSchema>;
+
+/** Where a camera's streams play from: live HLS playlists per quality (sub-stream in a grid, main when focused). */
+export const CameraStreamsSchema = z.object({
+  cameraId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  ptz: z.boolean(),
+  hls: z.object({ main: z.string(), sub: z.string() }),
+});
+export type CameraStreams = z.infer<typeof CameraStreamsSchema>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
-import { CamerasFileSchema, CityManifestSchema, type CamerasFile, type CityManifest } from '../../../shared/city/index.js';
+import { CamerasFileSchema, CityManifestSchema, type Camera, type CamerasFile, type CityManifest } from '../../../shared/city/index.js';
 import type { NearbyCamera } from '../../../shared/domain/shared-state.js';
 import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
 import type { Logger } from '../../../node/logger.js';
@@ -47,6 +47,12 @@ export class CityFiles {
     if (path === CITY_MANIFEST_FILE) return join(this.cityDir, CITY_MANIFEST_FILE);
     this.manifestCache ??= this.read(CITY_MANIFEST_FILE, CityManifestSchema);
     return this.manifestCache.files.some((file) => file.path === path) ? join(this.cityDir, ...path.split('/')) : null;
+  }
+
+  /** A camera of the catalogue by id, or null. */
+  camera(cameraId: string): Camera | null {
+    this.camerasCache ??= this.read('cameras.json', CamerasFileSchema);
+    return this.camerasCache.cameras.find((camera) => camera.id === cameraId) ?? null;
   }
 
   /** The `count` catalogue cameras nearest to `position` within `radiusM`, nearest first. */

@@ -11,6 +11,7 @@ import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { videoShows } from '../wall/video-source.js';
 import { choiceNow } from '../wall/window-state-codec.js';
+import { VideoTile } from './VideoTile.js';
 
 const NEAR_RADIUS_M = 3000;
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
@@ -25,8 +26,7 @@ type Tile = { id: string; name: string; detail: string };
 
 /**
  * The video wall: a 1/4/9/16 layout (from the scene, or as set on this window) filled with the scene's camera group or
- * the cameras nearest the focused incident. Playing the streams (HLS / WebRTC) is the video feature's work and not built
- * yet; each tile says so instead of pretending to play.
+ * the cameras nearest the focused incident, each tile playing its camera's live sub-stream (HLS).
  */
 export function VideoView() {
   const t = useTranslation();
@@ -81,7 +81,6 @@ export function VideoView() {
             </button>
           ))}
         </div>
-        <span className="manual-note">{t('video.notPlaying')}</span>
         {own.error && (
           <span className="manual-note" role="alert">
             {t('window.saveFailed')}: {own.error}
@@ -99,8 +98,7 @@ export function VideoView() {
         >
           {shown.map((tile) => (
             <li key={tile.id} className="video-tile" data-camera={tile.id}>
-              <span className="video-tile-name">{tile.name}</span>
-              <span className="muted">{tile.detail}</span>
+              <VideoTile cameraId={tile.id} name={tile.name} detail={tile.detail} />
             </li>
           ))}
           {shown.length === 0 && <li className="video-tile muted">{group ? t('video.groupEmpty') : t('video.noneNear')}</li>}
