@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'resources/city/generated/', '.data/', '.tmp/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', 'resources/city/generated/', '.data/', '.tmp/', 'resources/video/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
