@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ApiFailure, apiError } from '../../shared/contract/errors.js';
 import type { HostInfo } from '../../shared/domain/host.js';
 import { basemapOrigin, type BasemapSource } from '../../shared/domain/basemap-source.js';
-import { contentSecurityPolicy } from '../../shared/security/content-security-policy.js';
+import { contentSecurityPolicy, httpOrigin } from '../../shared/security/content-security-policy.js';
 import { DEMO_MEDIA_PATH } from '../../shared/backend/protocol.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
@@ -103,7 +103,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   shared = { ...shared, scene: scenes.active() };
   const windowStates = new WindowStateRepository(db, logger.child('window-state'));
   const mapViews = new MapViewRepository(db, logger.child('map-views'));
-  const cameraGroups = new CameraGroups(options.cityDir, logger.child('camera-groups'));
+  const cameraGroups = new CameraGroups(city);
   const runs = new RunService(
     db,
     plans,
@@ -317,11 +317,4 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       db.close();
     },
   };
-}
-
-/** The http(s) origin of a backend URL (ws URLs are served by the same server), for the CSP. */
-function httpOrigin(url: string): string | null {
-  const match = /^(https?|wss?):\/\/([^/\s?#]+)/.exec(url);
-  if (!match) return null;
-  return `${(match[1] as string).replace(/^ws/, 'http')}://${match[2] as string}`;
 }

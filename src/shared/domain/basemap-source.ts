@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpOrigin } from '../security/content-security-policy.js';
 
 const HTTP_TEMPLATE = /^https?:\/\/\S*\{z\}\S*$/;
 
@@ -42,6 +43,5 @@ export function parseBasemapSource(text: string): BasemapSource {
 /** The origin the renderer must be allowed to fetch from (the CSP's connect-src and img-src), or null offline. */
 export function basemapOrigin(source: BasemapSource): string | null {
   if (source.kind === 'offline') return null;
-  const url = HTTP_URL.exec(source.kind === 'style' ? source.url : source.tiles);
-  return url ? `${url[1]}://${url[2]}` : null;
+  return httpOrigin(source.kind === 'style' ? source.url : source.tiles);
 }

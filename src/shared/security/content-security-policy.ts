@@ -21,3 +21,13 @@ export function contentSecurityPolicy(fetchOrigins: readonly string[] = []): str
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * The http(s) origin of a URL a page fetches from, for the policy (a ws(s) URL is served by the same server over
+ * http(s)); null when it is not such a URL. Shared code has no typed URL class, hence the pattern.
+ */
+export function httpOrigin(url: string): string | null {
+  const match = /^(https?|wss?):\/\/([^/\s?#]+)/.exec(url);
+  if (!match) return null;
+  return `${(match[1] as string).replace(/^ws/, 'http')}://${match[2] as string}`;
+}

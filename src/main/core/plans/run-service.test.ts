@@ -12,37 +12,9 @@ import { consoleMigrations } from '../db/console-migrations.js';
 import { Outbox } from '../sync/outbox.js';
 import { PlanLibraryService } from './plan-library.js';
 import { RunService, type RunClock } from './run-service.js';
+import { ManualClock } from '../../../../test/helpers/manual-clock.js';
 
 const operator: Actor = { kind: 'operator', name: '张伟', window: 'plans/test' };
-
-/** A clock the test moves by hand; armed timers fire when their time is passed. */
-class ManualClock implements RunClock {
-  private time = Date.parse('2026-11-27T02:00:00.000Z');
-  private timers: { at: number; callback: () => void; id: number }[] = [];
-  private nextId = 1;
-
-  now = () => new Date(this.time);
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  };
-  advance(seconds: number): void {
-    this.time += seconds * 1000;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= this.time).sort((a, b) => a.at - b.at)[0];
-      if (!due) return;
-      this.clearTimeout(due.id);
-      due.callback();
-    }
-  }
-  get armed(): number {
-    return this.timers.length;
-  }
-}
 
 let work: string;
 let plansDir: string;

@@ -9,11 +9,12 @@ import type { ActiveScene } from '../../../shared/wall/scenes.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { consoleMigrations } from '../db/console-migrations.js';
 import { PlanLibraryService } from '../plans/plan-library.js';
-import { RunService, type RunClock } from '../plans/run-service.js';
+import { RunService } from '../plans/run-service.js';
 import { Outbox } from '../sync/outbox.js';
 import { wallFollowsRuns } from './run-scene-hook.js';
 import { SceneRepository } from './scene-repository.js';
 import { SceneService } from './scene-service.js';
+import { ManualClock } from '../../../../test/helpers/manual-clock.js';
 
 const operator: Actor = { kind: 'operator', name: '张伟', window: 'plans/test' };
 const bridgeIncident: RunIncident = {
@@ -24,31 +25,6 @@ const bridgeIncident: RunIncident = {
   position: [106.5871, 29.5563],
   districtAdcode: '500103',
 };
-
-/** Time moved by hand; armed timers fire when it passes them. */
-class ManualClock implements RunClock {
-  private time = Date.parse('2026-07-01T02:00:00.000Z');
-  private timers: { at: number; callback: () => void; id: number }[] = [];
-  private nextId = 1;
-  now = () => new Date(this.time);
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  };
-  advance(seconds: number): void {
-    this.time += seconds * 1000;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= this.time).sort((a, b) => a.at - b.at)[0];
-      if (!due) return;
-      this.clearTimeout(due.id);
-      due.callback();
-    }
-  }
-}
 
 let work: string;
 let plansDir: string;
@@ -78,7 +54,7 @@ function openConsole(clock: ManualClock) {
 
 describe('the wall follows plan runs', () => {
   it('puts up the emergency scene on the run’s incident when a live run starts and puts back the scene before when it ends', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const console = openConsole(clock);
     expect(console.scenes.active()).toMatchObject({ scene: { id: 'normal-duty' }, appliedBy: 'system', cause: 'start-up', run: null });
     console.scenes.apply('flood-season', '李娜 (map/1)');
@@ -99,7 +75,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('a drill run without an incident also puts up the emergency scene, and its end by a timer reverts it', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const console = openConsole(clock);
     const runId = console.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state.runId;
     expect(console.scenes.active()).toMatchObject({ scene: { id: 'emergency' }, run: { runId, mode: 'drill', incidentId: null } });
@@ -115,7 +91,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('with overlapping runs the newest holds the wall, the older takes it back, and the wall returns only after the last', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const console = openConsole(clock);
     console.scenes.apply('major-event', '李娜 (map/1)');
     const first = console.runs.start({ planId: 'bridge-test', mode: 'live', incident: bridgeIncident, by: operator }).state.runId;
@@ -130,7 +106,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('leaves the wall alone at the run’s end when an operator chose another scene during the run', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const console = openConsole(clock);
     const runId = console.runs.start({ planId: 'bridge-test', mode: 'live', incident: bridgeIncident, by: operator }).state.runId;
     console.scenes.apply('flood-season', '李娜 (map/1)');
@@ -140,7 +116,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('keeps the emergency scene across a restart mid-run, and reverts when the run ends after it', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const before = openConsole(clock);
     before.scenes.apply('flood-season', '李娜 (map/1)');
     const runId = before.runs.start({ planId: 'bridge-test', mode: 'live', incident: bridgeIncident, by: operator }).state.runId;
@@ -155,7 +131,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('gives the wall back at start-up when the run holding it is no longer active', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock('2026-07-01T02:00:00.000Z');
     const before = openConsole(clock);
     before.scenes.apply('major-event', '李娜 (map/1)');
     const runId = before.runs.start({ planId: 'bridge-test', mode: 'live', incident: bridgeIncident, by: operator }).state.runId;
@@ -168,7 +144,7 @@ describe('the wall follows plan runs', () => {
   });
 
   it('refuses to apply the emergency scene by hand and an unknown scene, and changes nothing', () => {
-    const console = openConsole(new ManualClock());
+    const console = openConsole(new ManualClock('2026-07-01T02:00:00.000Z'));
     expect(() => console.scenes.apply('emergency', 'x')).toThrow(/put up by a plan run/);
     expect(() => console.scenes.apply('no-such-scene', 'x')).toThrow(/No scene/);
     expect(console.scenes.active().scene.id).toBe('normal-duty');

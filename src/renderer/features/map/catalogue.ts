@@ -116,6 +116,18 @@ function leaf(family: LayerFamily, key: string | null, zh: string, en: string, c
   return { id: key === null ? family : `${family}:${key}`, family, key, zh, en, colour, count, visibleByDefault };
 }
 
+/** One layer per labelled key of a register (site types, sensor kinds …), coloured from the palette from `paletteStart`. */
+function keyedLeaves(
+  family: LayerFamily,
+  entries: readonly { key: string; zh: string; en: string }[],
+  counts: ReadonlyMap<string, number>,
+  paletteStart: number,
+): CatalogueLayer[] {
+  return entries.map((entry, index) =>
+    leaf(family, entry.key, entry.zh, entry.en, palette[(index + paletteStart) % palette.length] as Rgb, counts.get(entry.key) ?? 0),
+  );
+}
+
 export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
   const { manifest, riskSites, sensors, fleet, crews } = city;
   const risksByType = countBy(riskSites.sites, (site) => site.type);
@@ -162,9 +174,7 @@ export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
           id: 'risk-sites',
           zh: '风险点位',
           en: 'Risk sites',
-          layers: riskSites.types.map((type, index) =>
-            leaf('risk-sites', type.key, type.zh, type.en, palette[index % palette.length] as Rgb, risksByType.get(type.key) ?? 0),
-          ),
+          layers: keyedLeaves('risk-sites', riskSites.types, risksByType, 0),
         },
         {
           id: 'risk-zones',
@@ -185,9 +195,7 @@ export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
           id: 'sensors',
           zh: '监测传感器',
           en: 'Sensors',
-          layers: sensors.kinds.map((kind, index) =>
-            leaf('sensors', kind.key, kind.zh, kind.en, palette[index % palette.length] as Rgb, sensorsByKind.get(kind.key) ?? 0),
-          ),
+          layers: keyedLeaves('sensors', sensors.kinds, sensorsByKind, 0),
         },
       ],
     },
@@ -200,9 +208,7 @@ export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
           id: 'vehicles',
           zh: '作业车辆',
           en: 'Vehicles',
-          layers: fleet.vehicleTypes.map((type, index) =>
-            leaf('vehicles', type.key, type.zh, type.en, palette[(index + 2) % palette.length] as Rgb, vehiclesByType.get(type.key) ?? 0),
-          ),
+          layers: keyedLeaves('vehicles', fleet.vehicleTypes, vehiclesByType, 2),
         },
         {
           id: 'sanitation-sites',
@@ -225,9 +231,7 @@ export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
           id: 'crews',
           zh: '一线队伍',
           en: 'Frontline crews',
-          layers: crews.specialities.map((speciality, index) =>
-            leaf('crews', speciality.key, speciality.zh, speciality.en, palette[(index + 5) % palette.length] as Rgb, crewsBySpeciality.get(speciality.key) ?? 0),
-          ),
+          layers: keyedLeaves('crews', crews.specialities, crewsBySpeciality, 5),
         },
       ],
     },
