@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # gmt + its GSHHG/DCW data regenerate the committed rivers file in a test (scripts/city/extract-rivers.test.ts).
-debian_packages=(chromium fonts-noto-cjk gmt gmt-gshhg-full gmt-dcw)
+# kamailio with its WebSocket modules is the real SIP server of the dispatch tests; ffmpeg makes the live camera
+# streams of the video tests; the lib* packages are what the mediasoup worker (the WebRTC SFU) links against.
+debian_packages=(chromium fonts-noto-cjk gmt gmt-gshhg-full gmt-dcw kamailio kamailio-websocket-modules ffmpeg
+  libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623)
 
 missing=()
 for package in "${debian_packages[@]}"; do
@@ -21,6 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "zhili: install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
+fi
+
+# mediasoup's install downloads or builds its worker, which a machine that reaches only npm and Debian cannot do. A
+# worker built for Debian 12 beside the checkout (../shared/tools/mediasoup-worker) is used instead when it is there;
+# mediasoup is an optional dependency, so without either the install goes on and the WebRTC tests say they skip.
+prebuilt_worker="$(cd .. && pwd)/shared/tools/mediasoup-worker/mediasoup-worker"
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && [ -x "$prebuilt_worker" ]; then
+  export MEDIASOUP_WORKER_BIN="$prebuilt_worker"
 fi
 
 npm ci --no-audit --no-fund
