@@ -122,7 +122,7 @@ async function outboxReplay(): Promise<void> {
       consoleA.outbox.add(record);
     }
   })();
-  const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), token: null, appVersion: 'bench', logger, tickMs: 60_000 });
+  const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), camerasFile: null, token: null, appVersion: 'bench', logger, tickMs: 60_000 });
   const hub = new EventHub();
   const link = new BackendLink({ url: backend.url, embedded: true, consoleId: 'replay', appVersion: 'bench', hub, logger });
   const sync = new SyncService(consoleA.db, consoleA.outbox, link, 'replay', { plansChanged: () => undefined, runChanged: () => undefined, statusChanged: () => undefined }, logger);

@@ -15,6 +15,10 @@ import {
 import { listen, urlHost } from '../node/listen.js';
 import { sameSecret } from '../node/token.js';
 import { DemoStreams } from './media/demo-hls.js';
+import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
+import { relayHls } from './media/hls-relay.js';
+import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
+import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
 import { openDatabase } from '../node/sqlite.js';
 import { backendMigrations } from './db/backend-migrations.js';
@@ -23,7 +27,7 @@ import { SyncStore } from './db/sync-store.js';
 import { SyncRecordSchema } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
 import { CityFeed } from './feed/city-feed.js';
-import { loadFeedWorld } from './feed/load-feed-world.js';
+import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 
 export interface BackendOptions {
   host: string;
@@ -33,6 +37,8 @@ export interface BackendOptions {
   cityDir: string;
   /** The demo cameras' clips (resources/video/demo), served as live HLS at /media/demo/. */
   videoDir: string;
+  /** The deployment's cameras file (`--cameras`), read and checked at start; null: the demo cameras only. */
+  camerasFile: string | null;
   /** Required from consoles when set; the standalone backend sets one whenever it listens beyond loopback. */
   token: string | null;
   appVersion: string;
@@ -62,11 +68,15 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const sync = new SyncStore(db, logger.child('sync'));
   const startedAt = new Date().toISOString();
 
+  const cameras = new CameraCatalogue(
+    readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras,
+    options.camerasFile === null ? null : readCamerasConfig(options.camerasFile),
+  );
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const http = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://backend.invalid');
-    if (request.method === 'GET' && url.pathname.startsWith(DEMO_MEDIA_PATH)) return serveDemoMedia(url, response, demoStreams, options.token);
+    if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(url, response, demoStreams, cameras, options.token);
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     response.end('Zhili backend: consoles connect over socket.io.');
   });
@@ -174,6 +184,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         return sync.pull(parsed.data.after, parsed.data.limit);
       }),
     );
+    socket.on('cameras:catalogue', (reply) => answer(reply, () => cameras.list()));
     socket.on('disconnect', (reason) => logger.info('console disconnected', { consoleId, reason }));
   });
 
@@ -227,19 +238,32 @@ function refusal(reason: string, message: string): Error {
   return Object.assign(new Error(message), { data: { reason } });
 }
 
-function serveDemoMedia(url: URL, response: ServerResponse, streams: DemoStreams, token: string | null): void {
-  // Players on a console page fetch these across origins; the content is a demo picture, the token guards the rest.
+/** Camera streams over HTTP: the demo cameras' live HLS, and the configured cameras' HLS relayed from their media servers. */
+function serveMedia(url: URL, response: ServerResponse, streams: DemoStreams, cameras: CameraCatalogue, token: string | null): void {
+  // Players on a console page fetch these across origins; the token guards them beyond loopback.
   response.setHeader('Access-Control-Allow-Origin', '*');
   const offered = url.searchParams.get('token');
   if (token !== null && (offered === null || !sameSecret(offered, token))) {
     response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
     return void response.end('This backend needs its token.');
   }
-  const path = url.pathname.slice(DEMO_MEDIA_PATH.length);
+  const uriQuery = offered === null ? '' : `?token=${encodeURIComponent(offered)}`;
+  if (url.pathname.startsWith(RELAY_MEDIA_PATH)) {
+    const [stream = '', ...file] = url.pathname.slice(RELAY_MEDIA_PATH.length).split('/');
+    const upstream = cameras.upstreamOf(stream, file.join('/'));
+    if (upstream !== null) return void relayHls(upstream, response, uriQuery);
+  } else if (url.pathname.startsWith(DEMO_MEDIA_PATH)) {
+    return serveDemoMedia(url.pathname.slice(DEMO_MEDIA_PATH.length), uriQuery, response, streams);
+  }
+  response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end('No such stream.');
+}
+
+function serveDemoMedia(path: string, uriQuery: string, response: ServerResponse, streams: DemoStreams): void {
   const now = Date.now();
   const playlist = /^([\w-]+)\.m3u8$/.exec(path);
   if (playlist) {
-    const text = streams.playlist(playlist[1] as string, now, offered === null ? '' : `?token=${encodeURIComponent(offered)}`);
+    const text = streams.playlist(playlist[1] as string, now, uriQuery);
     if (text !== null) {
       response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
       return void response.end(text);

@@ -22,6 +22,7 @@ await runUntilSignalled('backend', async () => {
     dataDir: join(config.dataDir, 'backend'),
     cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
     videoDir: join(appRoot, 'resources', 'video', 'demo'),
+    camerasFile: config.camerasFile,
     token,
     appVersion: APP_VERSION,
     logger,

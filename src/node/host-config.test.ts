@@ -18,6 +18,7 @@ describe('parseHostConfig', () => {
       cityDir: null,
       plansDir: null,
       basemap: { kind: 'offline' },
+      camerasFile: null,
     });
   });
 
@@ -29,6 +30,7 @@ describe('parseHostConfig', () => {
       tiles: 'http://10.1.2.3/{z}/{x}/{y}.png',
     });
     expect(parse(['--port', '9000', '--web', '--data-dir', '/data'], env)).toMatchObject({ port: 9000, forceWeb: true, dataDir: '/data' });
+    expect(parse([], { ZHILI_CAMERAS: '/etc/zhili/cameras.json' }).camerasFile).toBe('/etc/zhili/cameras.json');
   });
 
   it('rejects bad values and unknown options with one sentence naming the fix', () => {

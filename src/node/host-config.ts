@@ -26,6 +26,8 @@ export interface HostConfig {
   plansDir: string | null;
   /** `--basemap`: offline (default), a MapLibre style URL, or an XYZ raster template. */
   basemap: BasemapSource;
+  /** `--cameras`: a JSON file of the deployment's cameras and their streams, served besides the demo cameras. */
+  camerasFile: string | null;
 }
 
 const options = {
@@ -39,6 +41,7 @@ const options = {
   'city-dir': { type: 'string' },
   'plans-dir': { type: 'string' },
   basemap: { type: 'string' },
+  cameras: { type: 'string' },
   'backend-only': { type: 'boolean' },
 } as const;
 
@@ -57,7 +60,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir and --basemap.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap and --cameras.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -79,6 +82,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   const dataDir = text('data-dir', 'ZHILI_DATA_DIR');
   const cityDir = text('city-dir', 'ZHILI_CITY_DIR');
   const plansDir = text('plans-dir', 'ZHILI_PLANS_DIR');
+  const camerasFile = text('cameras', 'ZHILI_CAMERAS');
   let basemap: BasemapSource;
   try {
     basemap = parseBasemapSource(text('basemap', 'ZHILI_BASEMAP') ?? 'offline');
@@ -96,6 +100,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     cityDir: cityDir === null ? null : resolve(cityDir),
     plansDir: plansDir === null ? null : resolve(plansDir),
     basemap,
+    camerasFile: camerasFile === null ? null : resolve(camerasFile),
   };
 }
 

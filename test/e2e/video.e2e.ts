@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { playingCameras } from '../helpers/video-wall.js';
 
 /**
  * The video wall with no configuration: the backend's demo cameras (committed clips looped as live HLS) play on the
@@ -21,15 +22,6 @@ describe('the video wall plays the demo cameras', () => {
 
   const startBackend = (port: string) =>
     startProcess('out/backend/backend.mjs', ['--port', port, '--data-dir', join(work, 'backend'), '--city-dir', testCityDir()], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/);
-
-  /** Tiles whose video has decoded frames and whose clock moved forward over a second. */
-  const playingTiles = () =>
-    page.evaluate(async () => {
-      const videos = Array.from(document.querySelectorAll<HTMLVideoElement>('[data-testid="video-grid"] video'));
-      const before = videos.map((video) => video.currentTime);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      return videos.filter((video, index) => video.currentTime > (before[index] ?? 0) && video.getVideoPlaybackQuality().totalVideoFrames > 0).length;
-    });
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-video-e2e-'));
@@ -55,7 +47,7 @@ describe('the video wall plays the demo cameras', () => {
     await page.goto(`${host.match[1] as string}video`);
     const live = page.locator('[data-testid="video-grid"] [data-status="live"]');
     await expect.poll(() => live.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
-    await expect.poll(playingTiles, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(async () => (await playingCameras(page)).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
     const first = page.locator('[data-testid="video-grid"] li[data-camera]').first();
     expect(await first.locator('.video-tile-name').textContent()).not.toBe('');
     await expect.poll(() => first.locator('.video-tile-facts').textContent(), { timeout: 10_000 }).toMatch(/640×360/);
@@ -68,6 +60,6 @@ describe('the video wall plays the demo cameras', () => {
     await expect.poll(() => grid.locator('.video-tile-alert').first().textContent(), { timeout: 30_000 }).toMatch(/最后画面 \d{2}:\d{2}:\d{2}/);
     backend = await startBackend(backendPort);
     await expect.poll(() => grid.locator('[data-status="live"]').count(), { timeout: 90_000 }).toBeGreaterThanOrEqual(4);
-    await expect.poll(playingTiles, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(async () => (await playingCameras(page)).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
   });
 });

@@ -5,7 +5,8 @@ import { CrewsFileSchema, FleetFileSchema, RiskSitesFileSchema, SensorsFileSchem
 import { StartupError, errorMessage } from '../../node/startup-error.js';
 import type { FeedWorld } from './feed-world.js';
 
-function readCityFile<T>(cityDir: string, file: string, schema: z.ZodType<T>): T {
+/** A file of the built city, checked against its schema; a missing or damaged one stops the backend at start. */
+export function readCityFile<T>(cityDir: string, file: string, schema: z.ZodType<T>): T {
   const path = join(cityDir, file);
   try {
     return schema.parse(JSON.parse(readFileSync(path, 'utf8')));

@@ -49,6 +49,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       dataDir: join(config.dataDir, 'backend'),
       cityDir: options.cityDir,
       videoDir: options.videoDir,
+      camerasFile: config.camerasFile,
       token: null,
       appVersion: options.appVersion,
       logger: logger.child('embedded-backend'),

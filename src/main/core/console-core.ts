@@ -4,8 +4,8 @@ import { ApiFailure, apiError } from '../../shared/contract/errors.js';
 import type { HostInfo } from '../../shared/domain/host.js';
 import { basemapOrigin, type BasemapSource } from '../../shared/domain/basemap-source.js';
 import { contentSecurityPolicy, httpOrigin } from '../../shared/security/content-security-policy.js';
-import { DEMO_MEDIA_PATH } from '../../shared/backend/protocol.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
+import type { BackendStatus } from '../../shared/domain/backend.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
 import type { Actor } from '../../shared/plans/run-model.js';
@@ -26,6 +26,7 @@ import { SettingsRepository, consoleIdentity } from './settings/settings-reposit
 import { Outbox } from './sync/outbox.js';
 import { SyncService } from './sync/sync-service.js';
 import { CameraGroups } from './wall/camera-groups.js';
+import { CameraDirectory } from './cameras/camera-directory.js';
 import { SceneRepository } from './wall/scene-repository.js';
 import { actorText, wallFollowsRuns } from './wall/run-scene-hook.js';
 import { SceneService } from './wall/scene-service.js';
@@ -104,6 +105,12 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const windowStates = new WindowStateRepository(db, logger.child('window-state'));
   const mapViews = new MapViewRepository(db, logger.child('map-views'));
   const cameraGroups = new CameraGroups(city);
+  const backendOrigin = httpOrigin(options.backend.url) ?? '';
+  const backendQuery = options.backend.token ? `?token=${encodeURIComponent(options.backend.token)}` : '';
+  const cameras = new CameraDirectory(
+    () => backend.cameraCatalogue(),
+    (path) => `${backendOrigin}${path}${backendQuery}`,
+  );
   const runs = new RunService(
     db,
     plans,
@@ -160,8 +167,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   // The core listens to the incident feed like any window does.
   const incidentFeed = hub.connect((event, payload) => {
     if (event === 'incidents.changed') proposals.incidentsChanged(payload as Parameters<ProposalService['incidentsChanged']>[0]);
+    if (event === 'backend.status' && (payload as BackendStatus).state === 'connected') cameras.invalidate();
   });
   incidentFeed.subscribe('incidents.changed');
+  incidentFeed.subscribe('backend.status');
   const actorOf = (origin: CallOrigin): Actor => ({
     kind: 'operator',
     name: settings.read().operatorName,
@@ -189,15 +198,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
     'city.basemap': () => city.basemap(),
     'city.about': () => city.about(),
-    'cameras.near': ({ position, count, radiusM }) => city.camerasNear(position, count, radiusM),
-    'cameras.streams': ({ cameraId }) => {
-      const camera = city.camera(cameraId);
-      if (!camera) throw new ApiFailure(apiError('not-found', `There is no camera ${cameraId}.`));
-      const origin = httpOrigin(options.backend.url);
-      // The backend's demo media route; a deployment with its own media servers maps stream names to their URLs here.
-      const url = (stream: string) => `${origin ?? ''}${DEMO_MEDIA_PATH}${stream}.m3u8${options.backend.token ? `?token=${encodeURIComponent(options.backend.token)}` : ''}`;
-      return { cameraId: camera.id, code: camera.code, name: camera.name, ptz: camera.ptz, hls: { main: url(camera.streams.main), sub: url(camera.streams.sub) } };
-    },
+    'cameras.near': ({ position, count, radiusM }) => cameras.near(position, count, radiusM),
+    'cameras.streams': ({ cameraId }) => cameras.streams(cameraId),
     'shared.get': () => shared,
     'shared.focusIncident': ({ incidentId }, origin) => {
       const by = actorOf(origin);
@@ -210,7 +212,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       hub.emit('shared.changed', shared);
       return shared;
     },
-    'cameras.group': ({ group, count }) => cameraGroups.camerasOf(group, count),
+    'cameras.group': async ({ group, count }) => cameraGroups.camerasOf(await cameras.cameras(), group, count),
     'scenes.list': () => scenes.list(),
     'scenes.apply': ({ sceneId }, origin) => {
       scenes.apply(sceneId, actorText(actorOf(origin)));

@@ -25,12 +25,13 @@ import {
   type FeedTick,
   type Incident,
 } from '../domain/feed.js';
+import { CatalogueCameraSchema, type CatalogueCamera } from '../media/cameras.js';
 
 /**
  * The socket.io protocol between a console and the command-centre backend. Bump the version on any incompatible
  * change; the backend refuses a console that speaks another version with a message saying which to install.
  */
-export const BACKEND_PROTOCOL_VERSION = 1;
+export const BACKEND_PROTOCOL_VERSION = 2;
 
 export const BackendHandshakeSchema = z.object({
   protocol: z.number().int(),
@@ -83,6 +84,8 @@ export interface BackendClientToServerEvents {
   'sync:push': (records: SyncRecord[], reply: (result: BackendReply<PushResult>) => void) => void;
   /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit`. */
   'sync:pull': (request: { after: number; limit: number }, reply: (records: BackendReply<LoggedRecord[]>) => void) => void;
+  /** The camera catalogue: the demo cameras and the configured ones, with where each stream plays from. */
+  'cameras:catalogue': (reply: (cameras: BackendReply<CatalogueCamera[]>) => void) => void;
 }
 
 /** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
@@ -104,4 +107,5 @@ export const backendSchemas = {
   pulled: BackendReplySchema(z.array(LoggedRecordSchema)),
   loggedRecords: z.array(LoggedRecordSchema),
   conflict: SyncConflictSchema,
+  catalogue: BackendReplySchema(z.array(CatalogueCameraSchema)),
 } as const;

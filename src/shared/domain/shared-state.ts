@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActiveSceneSchema } from '../wall/scenes.js';
 import { RiskGradeSchema } from './feed.js';
 import { LngLatSchema } from './geo.js';
+import { PlayableStreamSchema } from '../media/cameras.js';
 
 export const selectableKinds = ['component', 'grid-cell', 'sensor', 'risk-site', 'vehicle', 'crew', 'incident', 'camera', 'transfer-station'] as const;
 
@@ -50,12 +51,12 @@ export const GroupCameraSchema = NearbyCameraSchema.omit({ distanceM: true }).ex
 });
 export type GroupCamera = z.infer<typeof GroupCameraSchema>;
 
-/** Where a camera's streams play from: live HLS playlists per quality (sub-stream in a grid, main when focused). */
+/** Where a camera's streams play from, per quality (sub-stream in a grid, main when focused): HLS or the SFU's WebRTC. */
 export const CameraStreamsSchema = z.object({
   cameraId: z.string(),
   code: z.string(),
   name: z.string(),
   ptz: z.boolean(),
-  hls: z.object({ main: z.string(), sub: z.string() }),
+  streams: z.object({ main: PlayableStreamSchema, sub: PlayableStreamSchema }),
 });
 export type CameraStreams = z.infer<typeof CameraStreamsSchema>;

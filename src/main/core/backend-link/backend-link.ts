@@ -11,6 +11,7 @@ import type { BackendConnectionState, BackendStatus } from '../../../shared/doma
 import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
 import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
+import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/event-hub.js';
 
@@ -121,6 +122,10 @@ export class BackendLink {
 
   injectDrillIncident(injection: DrillInjection): Promise<Incident> {
     return this.request(backendSchemas.incident, (reply) => this.connectedSocket().emit('incidents:inject-drill', injection, reply));
+  }
+
+  cameraCatalogue(): Promise<CatalogueCamera[]> {
+    return this.request(backendSchemas.catalogue, (reply) => this.connectedSocket().emit('cameras:catalogue', reply));
   }
 
   push(records: SyncRecord[]): Promise<PushResult> {

@@ -4,17 +4,12 @@ import type { z } from 'zod';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
 import {
-  CamerasFileSchema,
   CityManifestSchema,
   RiskSitesFileSchema,
-  type Camera,
-  type CamerasFile,
   type CityManifest,
   type RiskSite,
   type RiskSitesFile,
 } from '../../../shared/city/index.js';
-import type { NearbyCamera } from '../../../shared/domain/shared-state.js';
-import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
 import type { Logger } from '../../../node/logger.js';
 
 const CITY_MANIFEST_FILE = 'manifest.json';
@@ -26,7 +21,6 @@ const CITY_MANIFEST_FILE = 'manifest.json';
 export class CityFiles {
   private basemapCache: Basemap | null = null;
   private manifestCache: CityManifest | null = null;
-  private camerasCache: CamerasFile | null = null;
   private riskSitesCache: RiskSitesFile | null = null;
 
   constructor(
@@ -59,30 +53,10 @@ export class CityFiles {
     return this.manifestCache.files.some((file) => file.path === path) ? join(this.cityDir, ...path.split('/')) : null;
   }
 
-  /** The camera catalogue, read once. */
-  cameras(): readonly Camera[] {
-    this.camerasCache ??= this.read('cameras.json', CamerasFileSchema);
-    return this.camerasCache.cameras;
-  }
-
   /** The risk list, read once. */
   riskSites(): readonly RiskSite[] {
     this.riskSitesCache ??= this.read('risk-sites.json', RiskSitesFileSchema);
     return this.riskSitesCache.sites;
-  }
-
-  /** A camera of the catalogue by id, or null. */
-  camera(cameraId: string): Camera | null {
-    return this.cameras().find((camera) => camera.id === cameraId) ?? null;
-  }
-
-  /** The `count` catalogue cameras nearest to `position` within `radiusM`, nearest first. */
-  camerasNear(position: LngLat, count: number, radiusM: number): NearbyCamera[] {
-    return this.cameras()
-      .map((camera) => ({ id: camera.id, code: camera.code, name: camera.name, position: camera.position, ptz: camera.ptz, distanceM: Math.round(distanceMetres(position, camera.position)) }))
-      .filter((camera) => camera.distanceM <= radiusM)
-      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id))
-      .slice(0, count);
   }
 
   private read<T>(file: string, schema: z.ZodType<T>): T {

@@ -1,6 +1,7 @@
-import type { Camera, RiskSite } from '../../../shared/city/index.js';
+import type { RiskSite } from '../../../shared/city/index.js';
 import { riskGrades } from '../../../shared/domain/feed.js';
 import type { GroupCamera } from '../../../shared/domain/shared-state.js';
+import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { CameraGroup } from '../../../shared/wall/scenes.js';
 import type { CityFiles } from '../city/city-files.js';
 
@@ -9,14 +10,14 @@ import type { CityFiles } from '../city/city-files.js';
  * most serious sites first (red before blue), then in the order the group lists the types.
  */
 export class CameraGroups {
-  private catalogue: { camera: Camera; site: RiskSite }[] | null = null;
+  private sites: Map<string, RiskSite> | null = null;
 
-  constructor(private readonly city: Pick<CityFiles, 'cameras' | 'riskSites'>) {}
+  constructor(private readonly city: Pick<CityFiles, 'riskSites'>) {}
 
-  camerasOf(group: CameraGroup, count: number): GroupCamera[] {
+  camerasOf(cameras: readonly CatalogueCamera[], group: CameraGroup, count: number): GroupCamera[] {
     const grades = new Set(group.grades.length > 0 ? group.grades : riskGrades);
     const typeOrder = new Map(group.siteTypes.map((type, index) => [type, index]));
-    return this.load()
+    return this.atSites(cameras)
       .filter(({ site }) => typeOrder.has(site.type) && grades.has(site.grade))
       .sort(
         (a, b) =>
@@ -28,13 +29,12 @@ export class CameraGroups {
       .map(({ camera, site }) => ({ id: camera.id, code: camera.code, name: camera.name, position: camera.position, ptz: camera.ptz, siteName: site.name, siteGrade: site.grade }));
   }
 
-  private load(): { camera: Camera; site: RiskSite }[] {
-    if (this.catalogue) return this.catalogue;
-    const sites = new Map(this.city.riskSites().map((site) => [site.id, site]));
-    this.catalogue = this.city.cameras().flatMap((camera) => {
+  private atSites(cameras: readonly CatalogueCamera[]): { camera: CatalogueCamera; site: RiskSite }[] {
+    this.sites ??= new Map(this.city.riskSites().map((site) => [site.id, site]));
+    const sites = this.sites;
+    return cameras.flatMap((camera) => {
       const site = camera.siteId === null ? undefined : sites.get(camera.siteId);
       return site ? [{ camera, site }] : [];
     });
-    return this.catalogue;
   }
 }

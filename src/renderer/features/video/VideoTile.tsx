@@ -28,7 +28,8 @@ export function VideoTile({ cameraId, name, detail }: { cameraId: string; name: 
     };
   }, [model, cameraId]);
 
-  const url = streams?.cameraId === cameraId ? (streams.value?.hls.sub ?? null) : null;
+  const sub = streams?.cameraId === cameraId ? (streams.value?.streams.sub ?? null) : null;
+  const url = sub?.kind === 'hls' ? sub.url : null;
   useEffect(() => {
     if (!url || !video.current) return;
     const player = new HlsTilePlayer(video.current, url, setPlayback);

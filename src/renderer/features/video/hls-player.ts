@@ -106,7 +106,9 @@ export class HlsTilePlayer {
       this.hls?.recoverMediaError();
       return;
     }
-    this.update({ status: this.state.lastFrameAt === null ? 'offline' : 'reconnecting', problem: data.details });
+    // A tile already offline stays offline through its failed retries; one that was playing says it is reconnecting.
+    const status = this.state.lastFrameAt === null || this.state.status === 'offline' ? 'offline' : 'reconnecting';
+    this.update({ status, problem: data.details });
     this.retry();
   }
 

@@ -1,0 +1,65 @@
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
+import type { CameraStreams, NearbyCamera } from '../../../shared/domain/shared-state.js';
+import type { CatalogueCamera, PlayableStream, StreamEndpoint } from '../../../shared/media/cameras.js';
+
+/**
+ * The console's view of the backend's camera catalogue: fetched once per backend connection (a backend restarted with
+ * another cameras file is read again after it reconnects), searched by distance, and turned into what a window plays.
+ */
+export class CameraDirectory {
+  private catalogue: Promise<readonly CatalogueCamera[]> | null = null;
+
+  constructor(
+    private readonly fetchCatalogue: () => Promise<readonly CatalogueCamera[]>,
+    /** An HLS path on the backend as a window fetches it (the backend's origin, its token). */
+    private readonly backendMediaUrl: (path: string) => string,
+  ) {}
+
+  /** The backend (re)connected: the next question reads its catalogue again. */
+  invalidate(): void {
+    this.catalogue = null;
+  }
+
+  cameras(): Promise<readonly CatalogueCamera[]> {
+    if (this.catalogue === null) {
+      const fetched = this.fetchCatalogue();
+      this.catalogue = fetched;
+      // A failed read is not kept: the next question asks the backend again.
+      fetched.catch(() => {
+        if (this.catalogue === fetched) this.catalogue = null;
+      });
+    }
+    return this.catalogue;
+  }
+
+  /** The `count` cameras nearest to `position` within `radiusM`, nearest first. */
+  async near(position: LngLat, count: number, radiusM: number): Promise<NearbyCamera[]> {
+    return (await this.cameras())
+      .map((camera) => ({
+        id: camera.id,
+        code: camera.code,
+        name: camera.name,
+        position: camera.position,
+        ptz: camera.ptz,
+        distanceM: Math.round(distanceMetres(position, camera.position)),
+      }))
+      .filter((camera) => camera.distanceM <= radiusM)
+      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id))
+      .slice(0, count);
+  }
+
+  async streams(cameraId: string): Promise<CameraStreams> {
+    const camera = (await this.cameras()).find((candidate) => candidate.id === cameraId);
+    if (!camera) throw new ApiFailure(apiError('not-found', `There is no camera ${cameraId}.`));
+    const playable = (endpoint: StreamEndpoint): PlayableStream =>
+      endpoint.kind === 'hls' ? { kind: 'hls', url: this.backendMediaUrl(endpoint.path) } : endpoint;
+    return {
+      cameraId: camera.id,
+      code: camera.code,
+      name: camera.name,
+      ptz: camera.ptz,
+      streams: { main: playable(camera.streams.main), sub: playable(camera.streams.sub) },
+    };
+  }
+}

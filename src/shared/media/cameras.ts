@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { LngLatSchema } from '../domain/geo.js';
+
+/**
+ * The camera catalogue as the backend serves it, and the cameras file (`--cameras`) a deployment gives the backend to
+ * add its own cameras to the demo ones (or to point a demo camera's id at a real stream).
+ */
+
+/** A camera's two streams: the sub-stream fills a grid tile, the main stream a focused or full-screen tile. */
+export const streamQualities = ['sub', 'main'] as const;
+export const StreamQualitySchema = z.enum(streamQualities);
+export type StreamQuality = z.infer<typeof StreamQualitySchema>;
+
+export const CameraIdSchema = z.string().regex(/^CM\d{6}$/, 'a camera id is "CM" and six digits');
+
+/** Codecs the SFU's router offers (Debian's Chromium decodes both in WebRTC). */
+export const rtpVideoCodecs = ['H264', 'VP8'] as const;
+
+/** Where the backend takes a configured stream from. */
+export const StreamSourceSchema = z.discriminatedUnion('kind', [
+  /** A live HLS playlist on a media server; the backend relays it, so a console fetches only from the backend. */
+  z.object({ kind: z.literal('hls'), url: z.url({ protocol: /^https?$/ }) }).strict(),
+  /**
+   * RTP pushed to the backend's SFU (an encoder or a camera gateway sends to this UDP port, RTCP on the same port);
+   * consoles play it over WebRTC.
+   */
+  z
+    .object({
+      kind: z.literal('rtp'),
+      port: z.number().int().min(1024).max(65535),
+      codec: z.enum(rtpVideoCodecs),
+      payloadType: z.number().int().min(96).max(127),
+      ssrc: z.number().int().min(1).max(0xffffffff),
+    })
+    .strict(),
+]);
+export type StreamSource = z.infer<typeof StreamSourceSchema>;
+
+export const ConfiguredCameraSchema = z
+  .object({
+    id: CameraIdSchema,
+    /** GB/T 28181 20-digit device code. */
+    code: z.string().regex(/^\d{20}$/, 'a camera code is the 20-digit GB/T 28181 device code'),
+    name: z.string().trim().min(1).max(100),
+    position: LngLatSchema,
+    ptz: z.boolean().default(false),
+    /** The risk site it watches, for camera groups (none: a street camera). */
+    siteId: z.string().regex(/^RS\d{6}$/).nullable().default(null),
+    streams: z.object({ main: StreamSourceSchema, sub: StreamSourceSchema }).strict(),
+  })
+  .strict();
+export type ConfiguredCamera = z.infer<typeof ConfiguredCameraSchema>;
+
+export const CamerasConfigSchema = z
+  .object({
+    formatVersion: z.literal(1),
+    /** Where the SFU takes WebRTC connections: the address it listens on and the one it tells browsers to use. */
+    webrtc: z
+      .object({
+        listenIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+        announcedAddress: z.string().min(1).max(253).optional(),
+      })
+      .strict()
+      .optional(),
+    cameras: z
+      .array(ConfiguredCameraSchema)
+      .max(10_000)
+      .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'each camera id is listed once'),
+  })
+  .strict();
+export type CamerasConfig = z.infer<typeof CamerasConfigSchema>;
+
+/** Where a console plays a stream from: an HLS path on the backend, or a stream of the backend's SFU over WebRTC. */
+export const StreamEndpointSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hls'), path: z.string().regex(/^\/media\/[\w./-]+$/) }).strict(),
+  z.object({ kind: z.literal('webrtc'), streamId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
+]);
+export type StreamEndpoint = z.infer<typeof StreamEndpointSchema>;
+
+/** One camera of the backend's catalogue. */
+export const CatalogueCameraSchema = z.object({
+  id: CameraIdSchema,
+  code: z.string(),
+  name: z.string(),
+  position: LngLatSchema,
+  ptz: z.boolean(),
+  siteId: z.string().nullable(),
+  streams: z.object({ main: StreamEndpointSchema, sub: StreamEndpointSchema }),
+});
+export type CatalogueCamera = z.infer<typeof CatalogueCameraSchema>;
+
+/** A stream as a window plays it: an HLS URL it may fetch, or an SFU stream it consumes through its host. */
+export const PlayableStreamSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hls'), url: z.string() }),
+  z.object({ kind: z.literal('webrtc'), streamId: z.string() }),
+]);
+export type PlayableStream = z.infer<typeof PlayableStreamSchema>;
+
+/** Where the backend relays a configured HLS stream: `<RELAY_MEDIA_PATH><camera id>-<quality>/<file>`. */
+export const RELAY_MEDIA_PATH = '/media/relay/';
+
+/** The stream name a configured camera's stream has at the backend (relay folder, SFU stream id). */
+export function streamName(cameraId: string, quality: StreamQuality): string {
+  return `${cameraId.toLowerCase()}-${quality}`;
+}

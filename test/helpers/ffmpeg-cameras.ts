@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { ConfiguredCameraSchema, StreamSource } from '../../src/shared/media/cameras.js';
+
+export const FFMPEG_PATH = process.env.ZHILI_FFMPEG ?? '/usr/bin/ffmpeg';
+
+/** The picture of a test camera: small, so that sixteen of them and their decoding fit a two-core machine. */
+export interface LivePicture {
+  /** Burnt into the picture beside the wall clock, so a frame says which camera and when. */
+  label: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
+
+/**
+ * ffmpeg arguments for a live camera picture: testsrc2 with the camera's label and the wall clock burnt in, encoded as
+ * H.264 constrained baseline for live (zerolatency, a keyframe every second, no scene-cut keyframes).
+ */
+export function livePictureArgs({ label, width = 320, height = 180, fps = 15 }: LivePicture): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=${fps}`,
+    '-vf',
+    `drawtext=text='${label} %{localtime\\:%T}':fontsize=${Math.round(height / 10)}:fontcolor=white:box=1:boxcolor=black@0.6:x=6:y=6`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'baseline',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(fps),
+    '-keyint_min',
+    String(fps),
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '150k',
+  ];
+}
+
+/** One ffmpeg process that can be killed (a camera or encoder dying) and started again with the same arguments. */
+export class FfmpegProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  constructor(
+    private readonly args: readonly string[],
+    private readonly beforeStart: () => void = () => undefined,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** What ffmpeg printed (errors only), for a failing test's message. */
+  log(): string {
+    return this.output;
+  }
+
+  start(): void {
+    if (this.running) return;
+    if (!existsSync(FFMPEG_PATH)) throw new Error(`ffmpeg is not at ${FFMPEG_PATH}: install Debian's ffmpeg (apt-get install ffmpeg) or set ZHILI_FFMPEG.`);
+    this.beforeStart();
+    const child = spawn(FFMPEG_PATH, this.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    this.child = child;
+  }
+
+  /** Kills it as a crash would (SIGKILL: no clean end of stream). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A live HLS camera: ffmpeg writing 1-second segments and a sliding six-segment playlist into its own folder. */
+export class HlsTestCamera {
+  readonly process: FfmpegProcess;
+
+  constructor(
+    readonly name: string,
+    readonly dir: string,
+    picture: LivePicture,
+  ) {
+    const args = [
+      ...livePictureArgs(picture),
+      '-f',
+      'hls',
+      '-hls_time',
+      '1',
+      '-hls_list_size',
+      '6',
+      '-hls_flags',
+      'delete_segments+temp_file',
+      '-hls_segment_filename',
+      join(dir, 'seg-%05d.ts'),
+      join(dir, 'index.m3u8'),
+    ];
+    // A restarted encoder starts a new stream: nothing of the dead one is served again.
+    this.process = new FfmpegProcess(args, () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    });
+  }
+}
+
+/**
+ * Live HLS test cameras behind one small media server on loopback, which serves a camera's stream only while its
+ * encoder runs (as a media server drops a stream whose publisher is gone): `http://127.0.0.1:<port>/<name>/index.m3u8`.
+ */
+export class HlsTestCameras {
+  private constructor(
+    readonly cameras: readonly HlsTestCamera[],
+    private readonly server: Server,
+    readonly origin: string,
+  ) {}
+
+  static async start(root: string, pictures: readonly LivePicture[]): Promise<HlsTestCameras> {
+    const cameras = pictures.map((picture, index) => new HlsTestCamera(`cam${String(index + 1).padStart(2, '0')}`, join(root, `cam${index + 1}`), picture));
+    const byName = new Map(cameras.map((camera) => [camera.name, camera]));
+    const server = createServer((request, response) => {
+      const match = /^\/(cam\d+)\/([\w.-]+\.(m3u8|ts))$/.exec(new URL(request.url ?? '/', 'http://media.invalid').pathname);
+      const camera = match ? byName.get(match[1] as string) : undefined;
+      const file = camera && match ? join(camera.dir, match[2] as string) : null;
+      if (!camera?.process.running || file === null || !existsSync(file)) {
+        response.writeHead(404);
+        return void response.end();
+      }
+      const playlist = file.endsWith('.m3u8');
+      response.writeHead(200, {
+        'Content-Type': playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+        'Content-Length': statSync(file).size,
+        'Cache-Control': 'no-store',
+      });
+      createReadStream(file).on('error', () => response.destroy()).pipe(response);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    for (const camera of cameras) camera.process.start();
+    return new HlsTestCameras(cameras, server, `http://127.0.0.1:${port}`);
+  }
+
+  playlistUrl(camera: HlsTestCamera): string {
+    return `${this.origin}/${camera.name}/index.m3u8`;
+  }
+
+  /** Resolves once every camera's playlist lists segments (a fresh encoder needs a second or two). */
+  async ready(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const camera of this.cameras) {
+      while (!existsSync(join(camera.dir, 'index.m3u8'))) {
+        if (Date.now() > deadline) throw new Error(`Camera ${camera.name} wrote no playlist in ${timeoutMs} ms: ${camera.process.log()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.cameras.map((camera) => camera.process.kill()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Where the test cameras stand: a spot of the test city with no catalogue camera near, so they are the nearest ones. */
+export const TEST_CAMERAS_CENTRE: [number, number] = [106.7012, 29.3915];
+
+/**
+ * The cameras file entry of test camera `n` (1…): id CM9000nn, a few metres from the centre (nearest first by n),
+ * with the given streams.
+ */
+export function testCameraEntry(n: number, streams: { main: StreamSource; sub: StreamSource }): z.input<typeof ConfiguredCameraSchema> {
+  const [lng, lat] = TEST_CAMERAS_CENTRE;
+  return {
+    id: `CM9000${String(n).padStart(2, '0')}`,
+    code: `500103000813${String(900000 + n).padStart(8, '0')}`,
+    name: `测试摄像机 ${n}`,
+    position: [lng + n * 0.00005, lat],
+    ptz: false,
+    streams,
+  };
+}
