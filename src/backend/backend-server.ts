@@ -17,6 +17,7 @@ import { sameSecret } from '../node/token.js';
 import { DemoStreams } from './media/demo-hls.js';
 import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
 import { relayHls } from './media/hls-relay.js';
+import { startSfuFor, type Sfu } from './media/sfu.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
 import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
@@ -68,10 +69,14 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const sync = new SyncStore(db, logger.child('sync'));
   const startedAt = new Date().toISOString();
 
-  const cameras = new CameraCatalogue(
-    readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras,
-    options.camerasFile === null ? null : readCamerasConfig(options.camerasFile),
-  );
+  const camerasConfig = options.camerasFile === null ? null : readCamerasConfig(options.camerasFile);
+  const cameras = new CameraCatalogue(readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras, camerasConfig);
+  const sfu = await startSfuFor(cameras.rtpFeeds(), camerasConfig?.webrtc, logger.child('sfu'));
+  const requireSfu = (): Sfu => {
+    if ('unavailable' in sfu) throw new Error(sfu.unavailable);
+    return sfu;
+  };
+  const stopSfu = () => 'unavailable' in sfu || sfu.stop();
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const http = createServer((request, response) => {
@@ -185,18 +190,48 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('cameras:catalogue', (reply) => answer(reply, () => cameras.list()));
-    socket.on('disconnect', (reason) => logger.info('console disconnected', { consoleId, reason }));
+    socket.on('sfu:capabilities', (reply) => answer(reply, () => requireSfu().capabilities()));
+    socket.on('sfu:open', (request, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.sfuOpen.safeParse(request);
+        if (!parsed.success) throw new Error('The WebRTC open request is not valid.');
+        return requireSfu().open(consoleId, parsed.data.streamId, parsed.data.rtpCapabilities);
+      }),
+    );
+    socket.on('sfu:connect', (request, reply) =>
+      answer(reply, async () => {
+        const parsed = backendSchemas.sfuConnect.safeParse(request);
+        if (!parsed.success) throw new Error('The WebRTC connect request is not valid.');
+        await requireSfu().connect(consoleId, parsed.data.sessionId, parsed.data.dtlsParameters);
+        return null;
+      }),
+    );
+    socket.on('sfu:close', (request, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.sfuClose.safeParse(request);
+        if (!parsed.success) throw new Error('The WebRTC close request is not valid.');
+        requireSfu().close(consoleId, parsed.data.sessionId);
+        return null;
+      }),
+    );
+    socket.on('disconnect', (reason) => {
+      logger.info('console disconnected', { consoleId, reason });
+      if (!('unavailable' in sfu)) sfu.closeConsole(consoleId);
+    });
   });
 
-  const answer = <T>(reply: unknown, produce: () => T): void => {
+  /** Replies with what `produce` returns or resolves to, or with its error as data. */
+  const answer = <T>(reply: unknown, produce: () => T | Promise<T>): void => {
     if (typeof reply !== 'function') return;
-    let result: BackendReply<T>;
+    const send = (result: BackendReply<T>) => (reply as (result: BackendReply<T>) => void)(result);
+    const failed = (error: unknown) => send({ ok: false, error: error instanceof Error ? error.message : String(error) });
     try {
-      result = { ok: true, value: produce() };
+      const value = produce();
+      if (value instanceof Promise) value.then((resolved: T) => send({ ok: true, value: resolved }), failed);
+      else send({ ok: true, value });
     } catch (error) {
-      result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      failed(error);
     }
-    (reply as (result: BackendReply<T>) => void)(result);
   };
 
   const timer = setInterval(() => {
@@ -214,6 +249,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     port = await listen(http, options.host, options.port, 'backend');
   } catch (error) {
     clearInterval(timer);
+    stopSfu();
     db.close();
     throw error;
   }
@@ -227,6 +263,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       new Promise<void>((resolve) => {
         clearInterval(timer);
         void io.close(() => {
+          stopSfu();
           db.close();
           resolve();
         });

@@ -21,6 +21,11 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'city.about': { params: () => ({}) },
   'cameras.near': { params: () => ({ position: [106.5772, 29.5576], count: 4, radiusM: 5000 }) },
   'cameras.streams': { params: () => ({ cameraId: 'CM000001' }) },
+  // The embedded backend with no cameras file has no WebRTC cameras, so no SFU: each call says it is unavailable.
+  'webrtc.capabilities': { params: () => ({}), error: 'unavailable' },
+  'webrtc.open': { params: () => ({ streamId: 'cm900001-sub', rtpCapabilities: { codecs: [] } }), error: 'unavailable' },
+  'webrtc.connect': { params: () => ({ sessionId: 'none', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }), error: 'unavailable' },
+  'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'mapViews.save': {

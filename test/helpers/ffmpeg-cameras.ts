@@ -2,10 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ConfiguredCameraSchema, StreamSource } from '../../src/shared/media/cameras.js';
+import { repoRoot } from './processes.js';
 
 export const FFMPEG_PATH = process.env.ZHILI_FFMPEG ?? '/usr/bin/ffmpeg';
 
@@ -16,13 +18,19 @@ export interface LivePicture {
   width?: number;
   height?: number;
   fps?: number;
+  /** H.264 constrained baseline (default) or VP8. */
+  codec?: 'H264' | 'VP8';
 }
 
 /**
- * ffmpeg arguments for a live camera picture: testsrc2 with the camera's label and the wall clock burnt in, encoded as
- * H.264 constrained baseline for live (zerolatency, a keyframe every second, no scene-cut keyframes).
+ * ffmpeg arguments for a live camera picture: testsrc2 with the camera's label and the wall clock burnt in, encoded for
+ * live (H.264 constrained baseline with zerolatency, or VP8 realtime; a keyframe every second, no scene-cut keyframes).
  */
-export function livePictureArgs({ label, width = 320, height = 180, fps = 15 }: LivePicture): string[] {
+export function livePictureArgs({ label, width = 320, height = 180, fps = 15, codec = 'H264' }: LivePicture): string[] {
+  const encoder =
+    codec === 'H264'
+      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-sc_threshold', '0']
+      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-error-resilient', '1'];
   return [
     '-hide_banner',
     '-loglevel',
@@ -35,22 +43,13 @@ export function livePictureArgs({ label, width = 320, height = 180, fps = 15 }: 
     `testsrc2=size=${width}x${height}:rate=${fps}`,
     '-vf',
     `drawtext=text='${label} %{localtime\\:%T}':fontsize=${Math.round(height / 10)}:fontcolor=white:box=1:boxcolor=black@0.6:x=6:y=6`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-profile:v',
-    'baseline',
+    ...encoder,
     '-pix_fmt',
     'yuv420p',
     '-g',
     String(fps),
     '-keyint_min',
     String(fps),
-    '-sc_threshold',
-    '0',
     '-b:v',
     '150k',
   ];
@@ -201,4 +200,66 @@ export function testCameraEntry(n: number, streams: { main: StreamSource; sub: S
     ptz: false,
     streams,
   };
+}
+
+/**
+ * A live camera that pushes RTP to the backend's SFU (as an encoder or camera gateway would): ffmpeg sending RTP to the
+ * SFU's port for it and RTCP to the next, from fixed local ports so that a restarted encoder is the same peer.
+ */
+export class RtpTestCamera {
+  readonly process: FfmpegProcess;
+
+  constructor(
+    readonly source: { kind: 'rtp'; port: number; localPort: number; codec: 'H264' | 'VP8'; payloadType: number; ssrc: number },
+    picture: LivePicture,
+  ) {
+    const url = `rtp://127.0.0.1:${source.port}?localrtpport=${source.localPort}&pkt_size=1200`;
+    this.process = new FfmpegProcess([...livePictureArgs({ ...picture, codec: source.codec }), '-f', 'rtp', '-payload_type', String(source.payloadType), '-ssrc', String(source.ssrc), url]);
+  }
+
+  /** The cameras file's stream source for it. */
+  streamSource(): StreamSource {
+    const { kind, port, codec, payloadType, ssrc } = this.source;
+    return { kind, port, codec, payloadType, ssrc };
+  }
+}
+
+/**
+ * Pairs of UDP ports free now on loopback, each as its first port (RTP) with the next one free too (RTCP): for the
+ * SFU's RTP feeds and the encoders' own ends.
+ */
+export async function freeUdpPortPairs(count: number): Promise<number[]> {
+  const bind = async (port: number) => {
+    const socket = createSocket('udp4');
+    socket.bind(port, '127.0.0.1');
+    const bound = await Promise.race([once(socket, 'listening').then(() => true), once(socket, 'error').then(() => false)]);
+    return { socket, bound };
+  };
+  const held: ReturnType<typeof createSocket>[] = [];
+  const pairs: number[] = [];
+  while (pairs.length < count) {
+    const first = await bind(0);
+    held.push(first.socket);
+    const port = first.socket.address().port;
+    if (port >= 65535) continue;
+    const second = await bind(port + 1);
+    if (second.bound) {
+      held.push(second.socket);
+      pairs.push(port);
+    } else {
+      second.socket.close();
+    }
+  }
+  for (const socket of held) socket.close();
+  return pairs;
+}
+
+/**
+ * The mediasoup worker the WebRTC tests use: MEDIASOUP_WORKER_BIN, or the one built for Debian beside the checkout
+ * (../shared/tools/mediasoup-worker); null when neither exists (the WebRTC tests then say they are skipped).
+ */
+export function mediasoupWorkerBin(): string | null {
+  const candidates = [process.env.MEDIASOUP_WORKER_BIN, join(repoRoot, '..', 'shared', 'tools', 'mediasoup-worker', 'mediasoup-worker')];
+  const worker = candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+  return worker !== undefined && existsSync(join(repoRoot, 'node_modules', 'mediasoup', 'package.json')) ? worker : null;
 }

@@ -52,6 +52,8 @@ describe('the cameras file', () => {
     expect(() => readCamerasConfig(bad)).toThrow(StartupError);
     expect(() => readCamerasConfig(bad)).toThrow(/bad\.json is not valid: cameras\[0\]\.streams\.main\.url: .*; cameras\[1\]\.code: a camera code is the 20-digit/);
     expect(() => readCamerasConfig(file('twice.json', { formatVersion: 1, cameras: [configured, configured] }))).toThrow(/each camera id is listed once/);
+    const otherFeedSamePort = { ...configured, id: 'CM900009', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, ssrc: 3333 } } };
+    expect(() => readCamerasConfig(file('port.json', { formatVersion: 1, cameras: [configured, otherFeedSamePort] }))).toThrow(/share a port must be the same feed/);
     expect(() => readCamerasConfig(file('broken.json', '{"formatVersion": 1,'))).toThrow(/broken\.json is not JSON/);
     expect(() => readCamerasConfig(join(work, 'missing.json'))).toThrow(/missing\.json cannot be read.*leave --cameras \(ZHILI_CAMERAS\) out/);
   });
@@ -68,6 +70,9 @@ describe('the camera catalogue', () => {
     expect(second?.streams).toEqual({ main: { kind: 'hls', path: '/media/relay/cm000002-main/index.m3u8' }, sub: { kind: 'webrtc', streamId: 'cm000002-sub' } });
     expect(added?.id).toBe('CM900001');
     expect(catalogue.rtpFeeds()).toEqual([{ streamId: 'cm000002-sub', source: configured.streams.sub }]);
+    const oneFeed = new CameraCatalogue([], readCamerasConfig(file('one-feed.json', { formatVersion: 1, cameras: [{ ...configured, streams: { main: configured.streams.sub, sub: configured.streams.sub } }] })));
+    expect(oneFeed.list()[0]?.streams).toEqual({ main: { kind: 'webrtc', streamId: 'cm000002-main' }, sub: { kind: 'webrtc', streamId: 'cm000002-main' } });
+    expect(oneFeed.rtpFeeds()).toHaveLength(1);
   });
 
   it('relays files of a configured HLS stream from beside its playlist, and nothing else', () => {

@@ -90,6 +90,9 @@ export class CameraCatalogue {
       const source = camera.streams[quality];
       const name = streamName(camera.id, quality);
       if (source.kind === 'rtp') {
+        // One feed per port (the cameras file guarantees it): a stream naming a feed already taken in plays that one.
+        const feed = this.feeds.find((known) => known.source.port === source.port);
+        if (feed) return { kind: 'webrtc', streamId: feed.streamId };
         this.feeds.push({ streamId: name, source });
         return { kind: 'webrtc', streamId: name };
       }

@@ -200,6 +200,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.about': () => city.about(),
     'cameras.near': ({ position, count, radiusM }) => cameras.near(position, count, radiusM),
     'cameras.streams': ({ cameraId }) => cameras.streams(cameraId),
+    'webrtc.capabilities': () => backend.sfuCapabilities(),
+    'webrtc.open': (request) => backend.sfuOpen(request),
+    'webrtc.connect': (request) => backend.sfuConnect(request),
+    'webrtc.close': (request) => backend.sfuClose(request),
     'shared.get': () => shared,
     'shared.focusIncident': ({ incidentId }, origin) => {
       const by = actorOf(origin);

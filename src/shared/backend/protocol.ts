@@ -26,6 +26,18 @@ import {
   type Incident,
 } from '../domain/feed.js';
 import { CatalogueCameraSchema, type CatalogueCamera } from '../media/cameras.js';
+import {
+  RtpCapabilitiesSchema,
+  SfuCloseRequestSchema,
+  SfuConnectRequestSchema,
+  SfuOpenRequestSchema,
+  SfuSessionSchema,
+  type RtpCapabilitiesPayload,
+  type SfuCloseRequest,
+  type SfuConnectRequest,
+  type SfuOpenRequest,
+  type SfuSession,
+} from '../media/webrtc.js';
 
 /**
  * The socket.io protocol between a console and the command-centre backend. Bump the version on any incompatible
@@ -86,6 +98,12 @@ export interface BackendClientToServerEvents {
   'sync:pull': (request: { after: number; limit: number }, reply: (records: BackendReply<LoggedRecord[]>) => void) => void;
   /** The camera catalogue: the demo cameras and the configured ones, with where each stream plays from. */
   'cameras:catalogue': (reply: (cameras: BackendReply<CatalogueCamera[]>) => void) => void;
+  /** The SFU's router capabilities, which a window's mediasoup-client device loads before it consumes. */
+  'sfu:capabilities': (reply: (capabilities: BackendReply<RtpCapabilitiesPayload>) => void) => void;
+  /** A WebRTC transport and a consumer of one stream for one tile (closed with `sfu:close`, or with the console). */
+  'sfu:open': (request: SfuOpenRequest, reply: (session: BackendReply<SfuSession>) => void) => void;
+  'sfu:connect': (request: SfuConnectRequest, reply: (done: BackendReply<null>) => void) => void;
+  'sfu:close': (request: SfuCloseRequest, reply: (done: BackendReply<null>) => void) => void;
 }
 
 /** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
@@ -108,4 +126,10 @@ export const backendSchemas = {
   loggedRecords: z.array(LoggedRecordSchema),
   conflict: SyncConflictSchema,
   catalogue: BackendReplySchema(z.array(CatalogueCameraSchema)),
+  sfuCapabilities: BackendReplySchema(RtpCapabilitiesSchema),
+  sfuSession: BackendReplySchema(SfuSessionSchema),
+  sfuDone: BackendReplySchema(z.null()),
+  sfuOpen: SfuOpenRequestSchema,
+  sfuConnect: SfuConnectRequestSchema,
+  sfuClose: SfuCloseRequestSchema,
 } as const;

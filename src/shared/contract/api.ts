@@ -24,6 +24,7 @@ import {
   RunViewSchema,
   StartRunParamsSchema,
 } from '../plans/plan-views.js';
+import { DtlsParametersSchema, RtpCapabilitiesSchema, SfuCloseRequestSchema, SfuOpenRequestSchema, SfuSessionSchema, SfuSessionIdSchema } from '../media/webrtc.js';
 import type { ApiResponse } from './errors.js';
 
 const NoParams = z.object({}).strict();
@@ -47,6 +48,14 @@ export const apiMethods = {
   /** The cameras of a scene's camera group, most serious sites first. */
   'cameras.group': { params: z.object({ group: CameraGroupSchema, count: z.number().int().min(1).max(64) }).strict(), result: z.array(GroupCameraSchema) },
   'cameras.streams': { params: z.object({ cameraId: z.string().regex(/^CM\d{6}$/) }).strict(), result: CameraStreamsSchema },
+  // ---- video wall: WebRTC cameras, signalled through the host to the backend's SFU ----
+  /** The SFU's router capabilities, for the window's mediasoup-client device. */
+  'webrtc.capabilities': { params: NoParams, result: RtpCapabilitiesSchema },
+  /** A receiving transport with a consumer of one SFU stream, for one tile. */
+  'webrtc.open': { params: SfuOpenRequestSchema, result: SfuSessionSchema },
+  'webrtc.connect': { params: z.object({ sessionId: SfuSessionIdSchema, dtlsParameters: DtlsParametersSchema }).strict(), result: z.null() },
+  /** The tile let its stream go (its player was disposed). */
+  'webrtc.close': { params: SfuCloseRequestSchema, result: z.null() },
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },

@@ -21,13 +21,13 @@ export const StreamSourceSchema = z.discriminatedUnion('kind', [
   /** A live HLS playlist on a media server; the backend relays it, so a console fetches only from the backend. */
   z.object({ kind: z.literal('hls'), url: z.url({ protocol: /^https?$/ }) }).strict(),
   /**
-   * RTP pushed to the backend's SFU (an encoder or a camera gateway sends to this UDP port, RTCP on the same port);
+   * RTP pushed to the backend's SFU (an encoder or a camera gateway sends RTP to this UDP port, RTCP to the next one);
    * consoles play it over WebRTC.
    */
   z
     .object({
       kind: z.literal('rtp'),
-      port: z.number().int().min(1024).max(65535),
+      port: z.number().int().min(1024).max(65534),
       codec: z.enum(rtpVideoCodecs),
       payloadType: z.number().int().min(96).max(127),
       ssrc: z.number().int().min(1).max(0xffffffff),
@@ -65,9 +65,29 @@ export const CamerasConfigSchema = z
     cameras: z
       .array(ConfiguredCameraSchema)
       .max(10_000)
-      .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'each camera id is listed once'),
+      .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'each camera id is listed once')
+      .refine(oneFeedPerPort, 'RTP sources that share a port (or its next, for RTCP) must be the same feed (port, codec, payload type and SSRC)'),
   })
   .strict();
+
+/**
+ * Two streams may name one RTP feed (a camera with a single stream for both qualities), never two feeds on one port
+ * (a feed takes its port and the next, for RTCP).
+ */
+function oneFeedPerPort(cameras: readonly { streams: { main: StreamSource; sub: StreamSource } }[]): boolean {
+  const byPort = new Map<number, string>();
+  for (const camera of cameras) {
+    for (const source of [camera.streams.main, camera.streams.sub]) {
+      if (source.kind !== 'rtp') continue;
+      const feed = `${source.port}/${source.codec}/${source.payloadType}/${source.ssrc}`;
+      for (const port of [source.port, source.port + 1]) {
+        if ((byPort.get(port) ?? feed) !== feed) return false;
+        byPort.set(port, feed);
+      }
+    }
+  }
+  return true;
+}
 export type CamerasConfig = z.infer<typeof CamerasConfigSchema>;
 
 /** Where a console plays a stream from: an HLS path on the backend, or a stream of the backend's SFU over WebRTC. */

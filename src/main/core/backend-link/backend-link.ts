@@ -12,6 +12,7 @@ import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
 import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
+import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/event-hub.js';
 
@@ -126,6 +127,22 @@ export class BackendLink {
 
   cameraCatalogue(): Promise<CatalogueCamera[]> {
     return this.request(backendSchemas.catalogue, (reply) => this.connectedSocket().emit('cameras:catalogue', reply));
+  }
+
+  sfuCapabilities(): Promise<RtpCapabilitiesPayload> {
+    return this.request(backendSchemas.sfuCapabilities, (reply) => this.connectedSocket().emit('sfu:capabilities', reply));
+  }
+
+  sfuOpen(request: SfuOpenRequest): Promise<SfuSession> {
+    return this.request(backendSchemas.sfuSession, (reply) => this.connectedSocket().emit('sfu:open', request, reply));
+  }
+
+  sfuConnect(request: SfuConnectRequest): Promise<null> {
+    return this.request(backendSchemas.sfuDone, (reply) => this.connectedSocket().emit('sfu:connect', request, reply));
+  }
+
+  sfuClose(request: SfuCloseRequest): Promise<null> {
+    return this.request(backendSchemas.sfuDone, (reply) => this.connectedSocket().emit('sfu:close', request, reply));
   }
 
   push(records: SyncRecord[]): Promise<PushResult> {

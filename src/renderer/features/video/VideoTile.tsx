@@ -4,13 +4,18 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { beijingTime } from '../../ui/time-format.js';
-import { HlsTilePlayer, type TilePlayback } from './hls-player.js';
+import type { PlayableStream } from '../../../shared/media/cameras.js';
+import { HlsTilePlayer } from './hls-player.js';
+import type { SfuClient } from './sfu-client.js';
+import type { TilePlayback, TilePlayer } from './tile-player.js';
+import { WebRtcTilePlayer } from './webrtc-player.js';
 
 /**
- * One camera on the wall: its sub-stream (the grid's quality) playing in a <video>, with its name, code and status.
- * The player lives as long as the tile shows this camera; a new camera gets a new player and the old one is disposed.
+ * One camera on the wall: its sub-stream (the grid's quality) playing in a <video>, over HLS or WebRTC as the
+ * catalogue says, with its name, code and status. The player lives as long as the tile shows this stream; a new camera
+ * gets a new player and the old one is disposed.
  */
-export function VideoTile({ cameraId, name, detail }: { cameraId: string; name: string; detail: string }) {
+export function VideoTile({ cameraId, name, detail, sfu }: { cameraId: string; name: string; detail: string; sfu: SfuClient }) {
   const t = useTranslation();
   const model = useAppModel();
   const video = useRef<HTMLVideoElement>(null);
@@ -28,16 +33,16 @@ export function VideoTile({ cameraId, name, detail }: { cameraId: string; name: 
     };
   }, [model, cameraId]);
 
-  const sub = streams?.cameraId === cameraId ? (streams.value?.streams.sub ?? null) : null;
-  const url = sub?.kind === 'hls' ? sub.url : null;
+  const stream = streams?.cameraId === cameraId ? (streams.value?.streams.sub ?? null) : null;
+  const streamKey = stream === null ? null : JSON.stringify(stream);
   useEffect(() => {
-    if (!url || !video.current) return;
-    const player = new HlsTilePlayer(video.current, url, setPlayback);
+    if (streamKey === null || !video.current) return;
+    const player = startPlayer(JSON.parse(streamKey) as PlayableStream, video.current, sfu, setPlayback);
     return () => {
       player.dispose();
       setPlayback(null);
     };
-  }, [url]);
+  }, [streamKey, sfu]);
 
   const status = playback?.status ?? (streams?.problem ? 'offline' : 'connecting');
   const problem = streams?.problem ?? playback?.problem ?? null;
@@ -53,6 +58,8 @@ export function VideoTile({ cameraId, name, detail }: { cameraId: string; name: 
         {playback?.resolution && ` · ${playback.resolution.width}×${playback.resolution.height}`}
         {playback?.bitrate != null && ` · ${Math.round(playback.bitrate / 1000)} kbit/s`}
         {playback?.latencyS != null && ` · ${t('video.latency')} ${playback.latencyS} s`}
+        {playback?.rttMs != null && ` · RTT ${playback.rttMs} ms`}
+        {playback?.jitterMs != null && ` · ${t('video.jitter')} ${playback.jitterMs} ms`}
       </div>
       {(status === 'offline' || status === 'reconnecting' || status === 'stalled') && (
         <div className="video-tile-alert" role="status">
@@ -62,4 +69,8 @@ export function VideoTile({ cameraId, name, detail }: { cameraId: string; name: 
       )}
     </div>
   );
+}
+
+function startPlayer(stream: PlayableStream, video: HTMLVideoElement, sfu: SfuClient, onChange: (playback: TilePlayback) => void): TilePlayer {
+  return stream.kind === 'hls' ? new HlsTilePlayer(video, stream.url, onChange) : new WebRtcTilePlayer(video, stream.streamId, sfu, onChange);
 }

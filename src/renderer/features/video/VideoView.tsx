@@ -11,6 +11,7 @@ import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { videoShows } from '../wall/video-source.js';
 import { choiceNow } from '../wall/window-state-codec.js';
+import { SfuClient } from './sfu-client.js';
 import { VideoTile } from './VideoTile.js';
 
 const NEAR_RADIUS_M = 3000;
@@ -41,6 +42,7 @@ export function VideoView() {
   const group = shows.kind === 'group' ? shows.group : null;
   const sourceKey = focused || group ? tilesKey(focused, group, layout) : null;
   const [tiles, setTiles] = useState<{ key: string; list: Tile[] } | null>(null);
+  const sfu = useMemo(() => new SfuClient(model.host.bridge), [model]);
 
   useEffect(() => {
     if (!focused && !group) return;
@@ -60,7 +62,8 @@ export function VideoView() {
     };
   }, [model, focused, group, layout]);
 
-  const shown = tiles !== null && tiles.key === sourceKey ? tiles.list : null;
+  // A new layout of the same cameras keeps the tiles it shares with the old one playing while the list is fetched.
+  const shown = tiles === null ? null : tiles.key === sourceKey ? tiles.list : sameSource(tiles.key, sourceKey) ? tiles.list.slice(0, layout) : null;
   const free = useMemo(() => Array.from({ length: Math.max(0, layout - (shown?.length ?? 0)) }, (_, index) => index), [layout, shown]);
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
@@ -98,7 +101,7 @@ export function VideoView() {
         >
           {shown.map((tile) => (
             <li key={tile.id} className="video-tile" data-camera={tile.id}>
-              <VideoTile cameraId={tile.id} name={tile.name} detail={tile.detail} />
+              <VideoTile cameraId={tile.id} name={tile.name} detail={tile.detail} sfu={sfu} />
             </li>
           ))}
           {shown.length === 0 && <li className="video-tile muted">{group ? t('video.groupEmpty') : t('video.noneNear')}</li>}
@@ -115,7 +118,11 @@ export function VideoView() {
 
 /** Names what a list of tiles was fetched for, so a late answer for an earlier source is never shown. */
 function tilesKey(focused: { id: string } | null, group: CameraGroup | null, layout: number): string {
-  return focused ? `focus:${focused.id}:${layout}` : `group:${JSON.stringify(group)}:${layout}`;
+  return `${focused ? `focus:${focused.id}` : `group:${JSON.stringify(group)}`}|${layout}`;
+}
+
+function sameSource(key: string, other: string | null): boolean {
+  return other !== null && key.slice(0, key.lastIndexOf('|')) === other.slice(0, other.lastIndexOf('|'));
 }
 
 function nearTile(camera: NearbyCamera): Tile {

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeUdpPortPairs, mediasoupWorkerBin } from '../../../test/helpers/ffmpeg-cameras.js';
+import { recordingLogger } from '../../../test/helpers/test-logger.js';
+import { startSfuFor, type Sfu } from './sfu.js';
+
+const workerBin = mediasoupWorkerBin();
+if (workerBin === null) console.log('SKIPPED: the SFU tests need a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker).');
+
+/** What a browser's device would offer: mediasoup-client sends its own; these are the fields the SFU matches on. */
+const browserCapabilities = {
+  codecs: [
+    { kind: 'video' as const, mimeType: 'video/H264', clockRate: 90_000, preferredPayloadType: 102, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 }, rtcpFeedback: [] },
+    { kind: 'video' as const, mimeType: 'video/VP8', clockRate: 90_000, preferredPayloadType: 96, rtcpFeedback: [] },
+  ],
+  headerExtensions: [],
+};
+
+describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
+  let sfu: Sfu;
+
+  beforeAll(async () => {
+    process.env.MEDIASOUP_WORKER_BIN ??= workerBin as string;
+    const [port = 0] = await freeUdpPortPairs(1);
+    const started = await startSfuFor([{ streamId: 'cm900001-sub', source: { kind: 'rtp', port, codec: 'H264', payloadType: 102, ssrc: 1111 } }], { listenIp: '127.0.0.1' }, recordingLogger());
+    if ('unavailable' in started) throw new Error(started.unavailable);
+    sfu = started;
+  });
+
+  afterAll(() => sfu?.stop());
+
+  it('offers H.264 and VP8, and opens a transport with a consumer of a feed for a console', async () => {
+    expect(sfu.capabilities().codecs?.map((codec) => codec.mimeType)).toEqual(expect.arrayContaining(['video/H264', 'video/VP8']));
+    const session = await sfu.open('console-a', 'cm900001-sub', browserCapabilities);
+    expect(session.transport.iceCandidates[0]).toMatchObject({ address: '127.0.0.1' });
+    expect(session.consumer.rtpParameters.codecs[0]?.mimeType).toBe('video/H264');
+    expect(sfu.sessionCount()).toBe(1);
+    sfu.close('console-a', session.sessionId);
+    expect(sfu.sessionCount()).toBe(0);
+  });
+
+  it('keeps a console to its own sessions, closes them all when it goes, and refuses unknown streams', async () => {
+    const first = await sfu.open('console-a', 'cm900001-sub', browserCapabilities);
+    await sfu.open('console-a', 'cm900001-sub', browserCapabilities);
+    const other = await sfu.open('console-b', 'cm900001-sub', browserCapabilities);
+    expect(() => sfu.close('console-b', first.sessionId)).toThrow(/no WebRTC session/);
+    sfu.closeConsole('console-a');
+    expect(sfu.sessionCount()).toBe(1);
+    sfu.close('console-b', other.sessionId);
+    await expect(sfu.open('console-a', 'cm999999-sub', browserCapabilities)).rejects.toThrow(/no stream cm999999-sub/);
+    await expect(sfu.open('console-a', 'cm900001-sub', { codecs: [browserCapabilities.codecs[1] as (typeof browserCapabilities.codecs)[number]], headerExtensions: [] })).rejects.toThrow(
+      /cannot decode stream cm900001-sub \(video\/H264\)/,
+    );
+  });
+
+  it('says why WebRTC is unavailable where no camera streams over it', async () => {
+    expect(await startSfuFor([], undefined, recordingLogger())).toEqual({ unavailable: 'No camera of this backend streams over WebRTC.' });
+  });
+});

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type * as mediasoupModule from 'mediasoup';
+import type { types as ms } from 'mediasoup';
+import type { DtlsParametersPayload, RtpCapabilitiesPayload, SfuSession } from '../../shared/media/webrtc.js';
+import type { Logger } from '../../node/logger.js';
+import type { RtpFeed } from './camera-catalogue.js';
+
+/** What the router offers: both codecs Debian's Chromium decodes over WebRTC, H.264 as cameras send it. */
+const ROUTER_CODECS: ms.RouterRtpCodecCapability[] = [
+  { kind: 'video', mimeType: 'video/H264', clockRate: 90_000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 } },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90_000 },
+];
+/** A console plays at most this many WebRTC tiles at once (four 16-tile walls); more is a leak, refused. */
+const MAX_SESSIONS_PER_CONSOLE = 64;
+
+export interface SfuOptions {
+  /** Where WebRTC and the RTP feeds are taken (127.0.0.1 unless the cameras file says otherwise). */
+  listenIp: string;
+  /** The address browsers are told to reach (for a backend behind NAT); none: the listening address. */
+  announcedAddress?: string;
+  logger: Logger;
+}
+
+type Session = { consoleId: string; transport: ms.WebRtcTransport };
+/** mediasoup is optional: loaded when the cameras file has WebRTC cameras, never at the backend's start otherwise. */
+type MediasoupModule = typeof mediasoupModule;
+
+/**
+ * The backend's SFU: one mediasoup worker and one router, each RTP feed of the cameras file received on its own
+ * PlainTransport (the encoder sends to its port; the first packet fixes its address) as one producer, and one
+ * WebRTC transport with one consumer per tile a window plays. Sessions belong to the console that opened them and
+ * close with it, or by themselves when the browser goes away (DTLS closed, ICE consent lost).
+ */
+export class Sfu {
+  private readonly producers = new Map<string, ms.Producer>();
+  private readonly sessions = new Map<string, Session>();
+
+  private constructor(
+    private readonly worker: ms.Worker,
+    private readonly router: ms.Router,
+    private readonly options: SfuOptions,
+  ) {}
+
+  /** Starts the worker (mediasoup is an optional dependency: its absence or a missing worker is an error saying so). */
+  static async start(feeds: readonly RtpFeed[], options: SfuOptions): Promise<Sfu> {
+    let mediasoup: MediasoupModule;
+    try {
+      mediasoup = await import('mediasoup');
+    } catch (error) {
+      throw new Error(`mediasoup is not installed (${(error as Error).message}): reinstall with its worker (MEDIASOUP_WORKER_BIN) to play WebRTC cameras.`, {
+        cause: error,
+      });
+    }
+    const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+    const router = await worker.createRouter({ mediaCodecs: ROUTER_CODECS });
+    const sfu = new Sfu(worker, router, options);
+    worker.on('died', (error) => options.logger.error('the mediasoup worker died: WebRTC cameras are offline until the backend restarts', { error }));
+    for (const feed of feeds) await sfu.receive(feed);
+    return sfu;
+  }
+
+  capabilities(): ms.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  /** A WebRTC transport for one window's tile with a consumer of `streamId` on it, flowing once the transport connects. */
+  async open(consoleId: string, streamId: string, rtpCapabilities: RtpCapabilitiesPayload): Promise<SfuSession> {
+    const producer = this.producers.get(streamId);
+    if (!producer) throw new Error(`The SFU has no stream ${streamId}.`);
+    if ([...this.sessions.values()].filter((session) => session.consoleId === consoleId).length >= MAX_SESSIONS_PER_CONSOLE) {
+      throw new Error(`This console already plays ${MAX_SESSIONS_PER_CONSOLE} WebRTC streams; close some tiles first.`);
+    }
+    // Checked for its shape by the protocol schema; mediasoup validates the rest itself (and throws on nonsense).
+    const capabilities = rtpCapabilities as ms.RtpCapabilities;
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) {
+      throw new Error(`This window cannot decode stream ${streamId} (${producer.rtpParameters.codecs[0]?.mimeType ?? 'unknown codec'}).`);
+    }
+    const transport = await this.router.createWebRtcTransport({
+      listenInfos: [
+        { protocol: 'udp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
+        { protocol: 'tcp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
+      ],
+      iceConsentTimeout: 20,
+    });
+    const sessionId = randomUUID();
+    this.sessions.set(sessionId, { consoleId, transport });
+    const closeWhen = (why: string) => () => this.closeSession(sessionId, why);
+    transport.on('dtlsstatechange', (state) => (state === 'closed' || state === 'failed') && closeWhen(`DTLS ${state}`)());
+    transport.on('icestatechange', (state) => state === 'disconnected' && closeWhen('ICE consent lost')());
+    let consumer: ms.Consumer;
+    try {
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: capabilities });
+    } catch (error) {
+      this.closeSession(sessionId, 'consume failed');
+      throw error;
+    }
+    return {
+      sessionId,
+      transport: {
+        id: transport.id,
+        iceParameters: transport.iceParameters,
+        iceCandidates: transport.iceCandidates,
+        dtlsParameters: transport.dtlsParameters,
+      },
+      consumer: { id: consumer.id, producerId: producer.id, kind: 'video', rtpParameters: consumer.rtpParameters },
+    };
+  }
+
+  async connect(consoleId: string, sessionId: string, dtlsParameters: DtlsParametersPayload): Promise<void> {
+    await this.owned(consoleId, sessionId).transport.connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters });
+  }
+
+  close(consoleId: string, sessionId: string): void {
+    this.owned(consoleId, sessionId);
+    this.closeSession(sessionId, 'closed by its window');
+  }
+
+  /** A console went away: its windows' sessions go with it. */
+  closeConsole(consoleId: string): void {
+    for (const [sessionId, session] of this.sessions) if (session.consoleId === consoleId) this.closeSession(sessionId, 'console disconnected');
+  }
+
+  /** Open sessions (tests check that closed tiles leave none behind). */
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  stop(): void {
+    this.worker.close();
+    this.sessions.clear();
+    this.producers.clear();
+  }
+
+  private owned(consoleId: string, sessionId: string): Session {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.consoleId !== consoleId) throw new Error(`There is no WebRTC session ${sessionId} of this console.`);
+    return session;
+  }
+
+  private closeSession(sessionId: string, why: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    this.sessions.delete(sessionId);
+    session.transport.close();
+    this.options.logger.info('WebRTC session closed', { sessionId, consoleId: session.consoleId, why });
+  }
+
+  private async receive({ streamId, source }: RtpFeed): Promise<void> {
+    // RTP on the feed's port, RTCP on the next (RTP's own convention, and ffmpeg's default): with RTCP on the same port
+    // the first packet to arrive, often RTCP from the encoder's other socket, would fix the wrong sender address.
+    const transport = await this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: this.options.listenIp, port: source.port },
+      rtcpListenInfo: { protocol: 'udp', ip: this.options.listenIp, port: source.port + 1 },
+      rtcpMux: false,
+      comedia: true,
+    });
+    const producer = await transport.produce({
+      kind: 'video',
+      rtpParameters: {
+        codecs: [
+          {
+            mimeType: `video/${source.codec}`,
+            payloadType: source.payloadType,
+            clockRate: 90_000,
+            parameters: source.codec === 'H264' ? { 'packetization-mode': 1, 'profile-level-id': '42e01f' } : {},
+          },
+        ],
+        encodings: [{ ssrc: source.ssrc }],
+      },
+    });
+    this.producers.set(streamId, producer);
+    this.options.logger.info('SFU receives an RTP feed', { streamId, port: source.port, codec: source.codec });
+  }
+}
+
+/** The SFU where the cameras file has RTP feeds and mediasoup can start, or why WebRTC cameras cannot play here. */
+export async function startSfuFor(
+  feeds: readonly RtpFeed[],
+  webrtc: { listenIp: string; announcedAddress?: string | undefined } | undefined,
+  logger: Logger,
+): Promise<Sfu | { unavailable: string }> {
+  if (feeds.length === 0) return { unavailable: 'No camera of this backend streams over WebRTC.' };
+  try {
+    return await Sfu.start(feeds, {
+      listenIp: webrtc?.listenIp ?? '127.0.0.1',
+      ...(webrtc?.announcedAddress ? { announcedAddress: webrtc.announcedAddress } : {}),
+      logger,
+    });
+  } catch (error) {
+    const reason = `The WebRTC server (mediasoup) could not start: ${(error as Error).message}`;
+    logger.error('WebRTC cameras are unavailable', { reason });
+    return { unavailable: reason };
+  }
+}
