@@ -29,6 +29,8 @@ import { SyncRecordSchema } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
 import { CityFeed } from './feed/city-feed.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
+import { SipService } from './sip/sip-service.js';
+import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-account.js';
 
 export interface BackendOptions {
   host: string;
@@ -44,6 +46,8 @@ export interface BackendOptions {
   token: string | null;
   appVersion: string;
   logger: Logger;
+  /** The SIP server dispatch registers with; default: none (the entry points choose the local kamailio). */
+  sip?: SipServerSetting;
   tickMs?: number;
   seed?: number;
 }
@@ -51,6 +55,8 @@ export interface BackendOptions {
 export interface RunningBackend {
   readonly url: string;
   readonly port: number;
+  /** The SIP server dispatch registers with (null: none, see the log for why). */
+  readonly sipServer: SipServerInfo | null;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const feed = new CityFeed(world, options.seed ?? DEFAULT_SEED, incidents.recent());
   const sync = new SyncStore(db, logger.child('sync'));
   const startedAt = new Date().toISOString();
+  const sip = new SipService(options.sip ?? { kind: 'none' }, options.dataDir, logger.child('sip'));
+  await sip.start();
 
   const camerasConfig = options.camerasFile === null ? null : readCamerasConfig(options.camerasFile);
   const cameras = new CameraCatalogue(readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras, camerasConfig);
@@ -114,12 +122,33 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     serverVersion: options.appVersion,
     startedAt,
     city: { synthetic: world.synthetic, crews: world.crews.length, sensors: world.sensors.length, vehicles: world.vehicles.length },
+    sip: sip.info(),
+    sipUnavailableReason: sip.unavailableReason,
   });
 
   io.on('connection', (socket) => {
     const consoleId = (socket.data as { consoleId: string }).consoleId;
     logger.info('console connected', { consoleId, address: socket.handshake.address });
     socket.on('hello', (reply) => answer(reply, hello));
+    socket.on('sip:account', (request, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.sipAccountRequest.safeParse(request);
+        if (!parsed.success) throw new Error('The SIP account request is not valid.');
+        if (parsed.data.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, parsed.data.displayName);
+        const crewId = parsed.data.crewId;
+        const crew = feed.crews().find((entry) => entry.id === crewId);
+        if (!crew) throw new Error(`No crew ${crewId} in the directory.`);
+        return sip.account(crew.sipExtension, crew.name);
+      }),
+    );
+    socket.on('crews:report', (report, reply) =>
+      answer(reply, () => {
+        const parsed = backendSchemas.crewReport.safeParse(report);
+        if (!parsed.success) throw new Error('The crew report is not valid.');
+        const { crewId, ...rest } = parsed.data;
+        return feed.reportCrew(crewId, rest, new Date());
+      }),
+    );
     socket.on('directory:crews', (query, reply) =>
       answer(reply, () => {
         const parsed = backendSchemas.crewQuery.safeParse(query);
@@ -251,6 +280,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     clearInterval(timer);
     stopSfu();
     db.close();
+    await sip.close();
     throw error;
   }
   const url = `http://${urlHost(options.host)}:${port}`;
@@ -259,13 +289,14 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   return {
     url,
     port,
+    sipServer: sip.info(),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
         void io.close(() => {
           stopSfu();
           db.close();
-          resolve();
+          void sip.close().then(resolve);
         });
       }),
   };

@@ -26,6 +26,7 @@ await runUntilSignalled('backend', async () => {
     token,
     appVersion: APP_VERSION,
     logger,
+    sip: config.sip,
   });
   console.log(`Zhili backend: ${backend.url}`);
   if (token !== null && config.token === null) console.log(`Zhili backend token (give consoles --backend-token): ${token}`);

@@ -19,7 +19,24 @@ describe('parseHostConfig', () => {
       plansDir: null,
       basemap: { kind: 'offline' },
       camerasFile: null,
+      sip: { kind: 'local', iceServers: [] },
     });
+  });
+
+  it('takes the centre\'s SIP server with its domain and secret, or none, and refuses half a configuration', () => {
+    const secret = 'ab'.repeat(20);
+    expect(parse(['--sip-server', 'wss://sip.example.cn:7443', '--sip-domain', 'sip.example.cn', '--sip-secret', secret, '--ice-server', 'turn:turn.example.cn:3478']).sip).toEqual({
+      kind: 'external',
+      wsServer: 'wss://sip.example.cn:7443',
+      domain: 'sip.example.cn',
+      secret,
+      iceServers: [{ urls: 'turn:turn.example.cn:3478' }],
+    });
+    expect(parse(['--sip-server', 'none']).sip).toEqual({ kind: 'none' });
+    expect(() => parse(['--sip-server', 'wss://sip.example.cn'])).toThrow(/--sip-domain/);
+    expect(() => parse(['--sip-server', 'wss://sip.example.cn', '--sip-domain', 'sip.example.cn', '--sip-secret', 'short'])).toThrow(/--sip-secret/);
+    expect(() => parse(['--sip-server', 'sip.example.cn'])).toThrow(/ws:\/\/ or wss:\/\//);
+    expect(() => parse(['--ice-server', 'stun.l.google.com:19302'])).toThrow(/--ice-server/);
   });
 
   it('reads the environment, and flags win over it', () => {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StartupError } from './startup-error.js';
 import { parseBasemapSource, type BasemapSource } from '../shared/domain/basemap-source.js';
+import { IceServerSchema, type IceServer, type SipServerSetting } from '../shared/dispatch/sip-account.js';
 
 export const DEFAULT_WEB_PORT = 7400;
 export const DEFAULT_BACKEND_PORT = 7420;
@@ -28,6 +29,12 @@ export interface HostConfig {
   basemap: BasemapSource;
   /** `--cameras`: a JSON file of the deployment's cameras and their streams, served besides the demo cameras. */
   camerasFile: string | null;
+  /**
+   * `--sip-server ws(s)://…` with `--sip-domain` and `--sip-secret`: the centre's SIP server; `--sip-server none`:
+   * no dispatch calls; default: a local kamailio started by the embedded (or standalone) backend where installed.
+   * `--ice-server` (a STUN/TURN URL, repeatable) for calls across NAT; none by default.
+   */
+  sip: SipServerSetting;
 }
 
 const options = {
@@ -42,6 +49,10 @@ const options = {
   'plans-dir': { type: 'string' },
   basemap: { type: 'string' },
   cameras: { type: 'string' },
+  'sip-server': { type: 'string' },
+  'sip-domain': { type: 'string' },
+  'sip-secret': { type: 'string' },
+  'ice-server': { type: 'string', multiple: true },
   'backend-only': { type: 'boolean' },
 } as const;
 
@@ -55,12 +66,12 @@ export interface ParseHostConfigInput {
 }
 
 export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap and --cameras.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret and --ice-server.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -89,6 +100,12 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   } catch (error) {
     throw new StartupError(`The basemap ${(error as Error).message}: fix --basemap or ZHILI_BASEMAP, or leave it out for the offline map.`);
   }
+  const sip = parseSipSetting(
+    text('sip-server', 'ZHILI_SIP_SERVER'),
+    text('sip-domain', 'ZHILI_SIP_DOMAIN'),
+    text('sip-secret', 'ZHILI_SIP_SECRET'),
+    Array.isArray(values['ice-server']) ? values['ice-server'].map(String) : (input.env.ZHILI_ICE_SERVERS ?? '').split(/\s+/).filter(Boolean),
+  );
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -101,7 +118,28 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     plansDir: plansDir === null ? null : resolve(plansDir),
     basemap,
     camerasFile: camerasFile === null ? null : resolve(camerasFile),
+    sip,
   };
+}
+
+function parseSipSetting(server: string | null, domain: string | null, secret: string | null, iceUrls: readonly string[]): SipServerSetting {
+  const iceServers: IceServer[] = iceUrls.map((url) => {
+    const parsed = IceServerSchema.safeParse({ urls: url });
+    if (!parsed.success) throw new StartupError(`The ICE server "${url}" is not a stun:, turn: or turns: URL: fix --ice-server or ZHILI_ICE_SERVERS.`);
+    return parsed.data;
+  });
+  if (server === 'none') return { kind: 'none' };
+  if (server === null) return { kind: 'local', iceServers };
+  if (!/^wss?:\/\/[^\s]+$/.test(server)) throw new StartupError(`The SIP server "${server}" is not a ws:// or wss:// URL: fix --sip-server or ZHILI_SIP_SERVER.`);
+  if (domain === null || !/^[a-z0-9.-]{1,100}$/.test(domain)) {
+    throw new StartupError('A SIP server needs its domain: give --sip-domain (or ZHILI_SIP_DOMAIN), e.g. --sip-domain sip.example.cn.');
+  }
+  if (secret === null || !/^[0-9a-f]{32,128}$/.test(secret)) {
+    throw new StartupError(
+      'A SIP server needs the secret its accounts are derived from: give --sip-secret (or ZHILI_SIP_SECRET), 32 to 128 lowercase hex digits.',
+    );
+  }
+  return { kind: 'external', wsServer: server, domain, secret, iceServers };
 }
 
 /** Where a console keeps its data when not told: the platform's per-user application data folder. */

@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
 import { StartupError, errorCode, errorMessage } from './startup-error.js';
 
@@ -30,4 +31,16 @@ export function listen(server: Server, host: string, port: number, what: string)
 
 export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A TCP port free on loopback now, for a helper process that cannot be told to pick one itself (kamailio). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
 }

@@ -73,6 +73,45 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'window.saveState': { params: () => ({ role: 'video', screen: 'contract', state: { version: 1, data: { layoutSize: 4 } } }) },
   'window.loadState': { params: () => ({ role: 'video', screen: 'contract' }) },
   'wall.displays': { params: () => ({}) },
+  // The contract hosts run without a SIP server (`--sip-server none`): the accounts say so as data.
+  'dispatch.account': { params: () => ({}), error: 'unavailable' },
+  'crewTerminal.account': { params: () => ({ crewId: 'CR0002' }), error: 'unavailable' },
+  'crewTerminal.report': { params: () => ({ crewId: 'CR0002', status: 'available', position: [106.58, 29.56] }) },
+  'dispatch.groups': { params: () => ({}) },
+  'dispatch.resolveTarget': { params: () => ({ target: { group: 'GR001' }, incidentId: null, drill: true }) },
+  'calls.request': {
+    params: () => ({
+      requestId: 'contract-request-1',
+      parties: [{ user: '6002', name: null, crewId: 'CR0002' }],
+      media: 'audio',
+      priority: 'normal',
+      incidentId: null,
+      runId: null,
+      drill: false,
+    }),
+  },
+  'calls.claim': { params: () => ({ requestId: 'contract-request-1' }) },
+  'calls.save': {
+    params: () => ({
+      id: 'contract-call-1',
+      direction: 'outgoing',
+      media: 'audio',
+      peer: { user: '6002', name: null, crewId: 'CR0002' },
+      priority: 'normal',
+      startedAt: '2026-11-27T08:00:00.000Z',
+      answeredAt: null,
+      endedAt: '2026-11-27T08:00:30.000Z',
+      outcome: 'unavailable',
+      error: null,
+      incidentId: null,
+      runId: null,
+      drill: false,
+      groupCallId: null,
+      operator: '值班员',
+    }),
+  },
+  'calls.log': { params: () => ({ limit: 10 }) },
+  'calls.kpis': { params: () => ({}) },
 };
 
 export interface ContractHost {

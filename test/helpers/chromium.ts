@@ -8,7 +8,7 @@ export const CHROMIUM_PATH = process.env.ZHILI_CHROMIUM ?? '/usr/bin/chromium';
  * calling Google's services (refused here, and noise in the no-external-requests check); gl-egl selects llvmpipe for
  * WebGL where there is no GPU.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { media?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set ZHILI_CHROMIUM.`);
   }
@@ -30,6 +30,18 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-backgrounding-occluded-windows',
       // The tests' SFU announces 127.0.0.1; Chromium ignores loopback ICE candidates unless told otherwise.
       '--allow-loopback-in-peer-connection',
+      ...(options.media ? mediaSwitches : []),
     ],
   });
 }
+
+/**
+ * For calls and WebRTC cameras: fake microphone and camera (a beep and a test picture) granted without a prompt, ICE
+ * over loopback (Chromium skips it otherwise and the call is up with no media), and playback without a click.
+ */
+const mediaSwitches = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];

@@ -9,7 +9,7 @@ import type {
   SensorReading,
   SensorState,
 } from '../../shared/domain/feed.js';
-import type { Crew } from '../../shared/domain/directory.js';
+import type { Crew, CrewReport, CrewStatus } from '../../shared/domain/directory.js';
 import { mulberry32 } from '../../shared/city/random.js';
 import type { FeedWorld, SensorSeed } from './feed-world.js';
 
@@ -58,6 +58,8 @@ export class CityFeed {
   private readonly vehiclePositions: Float64Array;
   private readonly vehicleHeadings: Float64Array;
   private readonly crewPositions: Float64Array;
+  /** Crew index -> what its terminal last reported; a reporting crew is no longer simulated. */
+  private readonly crewReports = new Map<number, CrewReport & { positionAt: string | null }>();
   private readonly episodes: Episode[] = [];
   private readonly incidents = new Map<string, Incident>();
   private readonly openIncidentBySensor = new Map<number, string>();
@@ -249,11 +251,37 @@ export class CityFeed {
       phone: crew.phone,
       sipExtension: crew.sipExtension,
       districtAdcode: crew.districtAdcode,
-      status: !crew.onDuty ? 'off-duty' : this.crewAssignments.has(index) ? 'busy' : 'available',
-      position: crew.onDuty ? [round6(this.crewPositions[index * 2] ?? 0), round6(this.crewPositions[index * 2 + 1] ?? 0)] : null,
-      positionAt: crew.onDuty ? this.lastTickAt : null,
-      synthetic: this.world.synthetic,
+      status: this.crewStatus(index),
+      position: this.crewOnDuty(index) ? [round6(this.crewPositions[index * 2] ?? 0), round6(this.crewPositions[index * 2 + 1] ?? 0)] : null,
+      positionAt: this.crewOnDuty(index) ? (this.crewReports.get(index)?.positionAt ?? this.lastTickAt) : null,
+      synthetic: this.world.synthetic && !this.crewReports.has(index),
     }));
+  }
+
+  /** A crew terminal reports its status and, when it has one, its position; the feed stops simulating that crew. */
+  reportCrew(crewId: string, report: CrewReport, now: Date): Crew {
+    const index = this.world.crews.findIndex((crew) => crew.id === crewId);
+    if (index < 0) throw new Error(`No crew ${crewId} in the directory.`);
+    const previous = this.crewReports.get(index);
+    const positionAt = report.position === null ? (previous?.positionAt ?? null) : now.toISOString();
+    this.crewReports.set(index, { ...report, positionAt });
+    if (report.position !== null) {
+      this.crewPositions[index * 2] = report.position[0];
+      this.crewPositions[index * 2 + 1] = report.position[1];
+    }
+    if (report.status !== 'busy') this.crewAssignments.delete(index);
+    return this.crews()[index] as Crew;
+  }
+
+  private crewOnDuty(index: number): boolean {
+    const reported = this.crewReports.get(index);
+    return reported ? reported.status !== 'off-duty' : (this.world.crews[index]?.onDuty ?? false);
+  }
+
+  private crewStatus(index: number): CrewStatus {
+    const reported = this.crewReports.get(index);
+    if (reported) return reported.status;
+    return !this.crewOnDuty(index) ? 'off-duty' : this.crewAssignments.has(index) ? 'busy' : 'available';
   }
 
   /** The nearest on-duty crew not already on an incident takes a dispatched incident until it closes. */
@@ -262,7 +290,7 @@ export class CityFeed {
     let bestDistance = Infinity;
     const cos = Math.cos((incident.position[1] * Math.PI) / 180);
     this.world.crews.forEach((crew, index) => {
-      if (!crew.onDuty || this.crewAssignments.has(index)) return;
+      if (!this.crewOnDuty(index) || this.crewAssignments.has(index) || this.crewReports.get(index)?.status === 'busy') return;
       const dx = ((this.crewPositions[index * 2] ?? 0) - incident.position[0]) * cos;
       const dy = (this.crewPositions[index * 2 + 1] ?? 0) - incident.position[1];
       const distance = dx * dx + dy * dy;
@@ -337,7 +365,7 @@ export class CityFeed {
 
   private stepCrews(): void {
     this.world.crews.forEach((crew, index) => {
-      if (!crew.onDuty) return;
+      if (!crew.onDuty || this.crewReports.has(index)) return;
       const cos = Math.cos((crew.base[1] * Math.PI) / 180);
       const lng = (this.crewPositions[index * 2] ?? crew.base[0]) + ((this.random() - 0.5) * 3) / (cos * METRES_PER_DEGREE);
       const lat = (this.crewPositions[index * 2 + 1] ?? crew.base[1]) + ((this.random() - 0.5) * 3) / METRES_PER_DEGREE;

@@ -53,6 +53,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       token: null,
       appVersion: options.appVersion,
       logger: logger.child('embedded-backend'),
+      sip: config.sip,
     });
   }
   try {
@@ -66,6 +67,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       backend: {
         url: embeddedBackend?.url ?? (config.backendUrl as string),
         embedded: embeddedBackend !== null,
+        sipServer: embeddedBackend?.sipServer ?? null,
         ...(config.backendToken ? { token: config.backendToken } : {}),
       },
       ...(options.displays ? { displays: options.displays } : {}),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ApiFailure, apiError } from '../../shared/contract/errors.js';
 import type { HostInfo } from '../../shared/domain/host.js';
 import { basemapOrigin, type BasemapSource } from '../../shared/domain/basemap-source.js';
-import { contentSecurityPolicy, httpOrigin } from '../../shared/security/content-security-policy.js';
+import { contentSecurityPolicy, httpOrigin, webSocketOrigin } from '../../shared/security/content-security-policy.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import type { BackendStatus } from '../../shared/domain/backend.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
@@ -31,6 +31,9 @@ import { SceneRepository } from './wall/scene-repository.js';
 import { actorText, wallFollowsRuns } from './wall/run-scene-hook.js';
 import { SceneService } from './wall/scene-service.js';
 import { WindowStateRepository } from './wall/window-state-repository.js';
+import { CallLogRepository } from './calls/call-log-repository.js';
+import { DispatchService } from './calls/dispatch-service.js';
+import { sipUri, type SipServerInfo } from '../../shared/dispatch/sip-account.js';
 
 export interface ConsoleCoreOptions {
   host: HostInfo['host'];
@@ -42,7 +45,8 @@ export interface ConsoleCoreOptions {
   plansDir: string;
   /** Tests drive run timers with their own clock. */
   clock?: RunClock;
-  backend: { url: string; embedded: boolean; token?: string };
+  /** `sipServer`: the embedded backend's SIP server, known before its first hello (a shared backend names it in hello). */
+  backend: { url: string; embedded: boolean; token?: string; sipServer?: SipServerInfo | null };
   basemap: BasemapSource;
   /** The displays the OS reports (the Electron host); absent on the web host, which cannot see its browsers' monitors. */
   displays?: () => OsDisplay[];
@@ -182,6 +186,21 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return found;
   };
 
+  const dispatchCalls = new DispatchService({
+    log: new CallLogRepository(db, logger.child('calls')),
+    crews: () => backend.crews({ limit: 1000 }),
+    groups: () => city.crewGroups(),
+    incident,
+    drillRoster: () => settings.read().drillRoster,
+    emit: (event, payload) => hub.emit(event, payload),
+    now: () => clock.now(),
+    logger: logger.child('calls'),
+  });
+  const sipUnavailable = () => {
+    const reason = backend.sipServer().unavailableReason;
+    return new ApiFailure(apiError('unavailable', reason ?? '调度通话服务器未就绪 / The SIP server is not known yet: the backend is not connected.'));
+  };
+
   const updateSettings = (patch: SettingsPatch): Settings => {
     const next = settings.update(patch);
     hub.emit('settings.changed', next);
@@ -247,6 +266,29 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return options.displays ? { source: 'os', displays: displaysWithScreens(wall, options.displays()) } : { source: 'configured', displays: nominalDisplays(wall) };
     },
     'directory.crews': (query) => backend.crews(query),
+    'dispatch.account': async () => {
+      if (backend.sipServer().info === null) throw sipUnavailable();
+      return backend.sipAccount({ kind: 'dispatcher', displayName: settings.read().operatorName });
+    },
+    'dispatch.groups': () => [...city.crewGroups()],
+    'dispatch.resolveTarget': ({ target, incidentId, drill }) => dispatchCalls.resolve(target, incidentId, drill),
+    'calls.request': (request, origin) => {
+      logger.info('call requested', { requestId: request.requestId, parties: request.parties.map((party) => party.user), by: actorOf(origin) });
+      return dispatchCalls.request(request);
+    },
+    'calls.claim': ({ requestId }, origin) => dispatchCalls.claim(requestId, origin.clientId),
+    'calls.save': (record) => dispatchCalls.save(record),
+    'calls.log': ({ limit }) => dispatchCalls.log(limit),
+    'calls.kpis': () => dispatchCalls.kpis(),
+    'crewTerminal.account': async ({ crewId }, origin) => {
+      if (backend.sipServer().info === null) throw sipUnavailable();
+      const crew = (await backend.crews({ text: crewId, limit: 5 })).find((entry) => entry.id === crewId);
+      if (!crew) throw new ApiFailure(apiError('not-found', `No crew ${crewId} in the directory.`));
+      const account = await backend.sipAccount({ kind: 'crew', crewId });
+      logger.info('crew terminal signed in', { crewId, uri: sipUri(account.user, account.domain), window: origin.clientId.slice(0, 8) });
+      return { account, crew };
+    },
+    'crewTerminal.report': (report) => backend.reportCrew(report),
     'feed.summary': () => backend.getSummary(),
     'sensors.abnormal': () => backend.abnormalSensors(),
     'sensors.history': ({ sensorId }) => backend.sensorHistory(sensorId),
@@ -311,7 +353,12 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     info,
     cityFilePath: (path) => city.servedFilePath(path),
-    contentSecurityPolicy: () => contentSecurityPolicy([basemapOrigin(options.basemap), httpOrigin(options.backend.url)].filter((origin) => origin !== null)),
+    contentSecurityPolicy: () =>
+      contentSecurityPolicy(
+        [basemapOrigin(options.basemap), httpOrigin(options.backend.url), webSocketOrigin((backend.sipServer().info ?? options.backend.sipServer)?.wsServer ?? '')].filter(
+          (origin) => origin !== null,
+        ),
+      ),
     settings: () => settings.read(),
     updateSettings,
     dispose() {

@@ -4,8 +4,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME } from '../../shared/contract/channels.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
-import { roleFromPath } from '../../shared/domain/roles.js';
-import { isTourPath } from '../../shared/wall/tour.js';
+import { isRendererPage } from '../../shared/domain/pages.js';
 
 /** Must run before `app` is ready: the renderer's origin is a secure standard scheme, never file://. */
 export function registerAppScheme(): void {
@@ -24,7 +23,7 @@ export function serveRenderer(rendererDir: string, cityFilePath: (path: string) 
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const isPage = url.pathname === '/' || isTourPath(url.pathname) || roleFromPath(url.pathname) !== null;
+    const isPage = isRendererPage(url.pathname);
     const isCityFile = url.pathname.startsWith(CITY_FILES_PATH);
     let file: string | null;
     try {

@@ -7,7 +7,7 @@ import { ClientMessageSchema, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type Serve
 import { ApiFailure, apiError, issuesOf } from '../../shared/contract/errors.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
-import { isTourPath } from '../../shared/wall/tour.js';
+import { isRendererPage } from '../../shared/domain/pages.js';
 import { listen, urlHost } from '../../node/listen.js';
 import { sameSecret } from '../../node/token.js';
 import type { Logger } from '../../node/logger.js';
@@ -52,7 +52,6 @@ const contentTypes: Record<string, string> = {
 /** The web host's transport: the built renderer over HTTP and the host API contract over one WebSocket per tab. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { core, logger, token } = options;
-  const csp = core.contentSecurityPolicy();
 
   const authorised = (request: IncomingMessage, url: URL): boolean => {
     if (token === null) return true;
@@ -62,7 +61,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
-    setSecurityHeaders(response, csp);
+    // Per response: a shared backend names its SIP server (a connect-src origin) only once the console has reached it.
+    setSecurityHeaders(response, core.contentSecurityPolicy());
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.');
     }
@@ -85,7 +85,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (url.pathname.startsWith(CITY_FILES_PATH)) return sendCityFile(request, response, core, url.pathname);
     const role = url.pathname.split('/').filter(Boolean)[0];
-    if (url.pathname === '/' || isTourPath(url.pathname) || (url.pathname === `/${role}` && RoleSchema.safeParse(role).success)) {
+    if (isRendererPage(url.pathname)) {
       return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache');
     }
     if (role !== undefined && (roles as readonly string[]).includes(role) && url.pathname === `/${role}/`) {

@@ -17,6 +17,8 @@ import type { Proposal } from '../../shared/plans/plan-views.js';
 import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
 import { initialSharedState, type Selection, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
+import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
+import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 
 export type Overlay = 'none' | 'about' | 'help' | 'settings';
@@ -43,6 +45,7 @@ export class AppModel {
   readonly map: Store<MapViewState> = createStore(initialMapViewState);
   readonly shell: Store<ShellState>;
   private readonly disposers: (() => void)[] = [];
+  private seat: DispatcherSeat | null = null;
 
   constructor(
     readonly host: HostConnection,
@@ -153,6 +156,38 @@ export class AppModel {
     this.shared.update(() => shared);
   }
 
+  /** This window's dispatcher seat, started on first use (the dispatch screen, or a call asked for here). */
+  dispatcherSeat(): DispatcherSeat {
+    if (this.seat === null) {
+      this.seat = new DispatcherSeat(this.host.bridge, () => this.settings.get().operatorName);
+      void this.seat.start();
+    }
+    return this.seat;
+  }
+
+  hasDispatcherSeat(): boolean {
+    return this.seat !== null;
+  }
+
+  /**
+   * One click from the map or a plan: the window holding the dispatcher seat places the call. With no such window
+   * open, this window takes a seat itself and places it once registered. Returns what went wrong, or null.
+   */
+  async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<string | null> {
+    try {
+      if (this.seat === null) {
+        const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
+        if (delivered > 0) return null;
+      }
+      const seat = this.dispatcherSeat();
+      await waitForRegistration(seat);
+      seat.place(request);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   dismissPlansError(): void {
     this.plans.update((state) => ({ ...state, error: null }));
   }
@@ -181,6 +216,8 @@ export class AppModel {
 
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
+    void this.seat?.dispose();
+    this.seat = null;
   }
 
   /** Everything a window needs after (re)connecting to its host. */
@@ -215,4 +252,23 @@ export function useAppModel(): AppModel {
   const model = useContext(AppModelContext);
   if (!model) throw new Error('useAppModel outside AppModelContext');
   return model;
+}
+
+const SEAT_REGISTRATION_WAIT_MS = 10_000;
+
+function waitForRegistration(seat: DispatcherSeat): Promise<void> {
+  const { state } = seat.engine;
+  if (state.get().registration === 'registered') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(state.get().registrationNote ?? '本席位未能注册到 SIP 服务器 / This seat could not register with the SIP server'));
+    }, SEAT_REGISTRATION_WAIT_MS);
+    const stop = state.subscribe(() => {
+      if (state.get().registration !== 'registered') return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CrewQuerySchema, CrewSchema, type Crew, type CrewQuery } from '../domain/directory.js';
+import { CrewIdSchema, CrewQuerySchema, CrewReportSchema, CrewSchema, type Crew, type CrewQuery, type CrewReport } from '../domain/directory.js';
+import { SipAccountSchema, SipServerInfoSchema, type SipAccount } from '../dispatch/sip-account.js';
 import {
   LoggedRecordSchema,
   PushResultSchema,
@@ -59,6 +60,9 @@ export const BackendHelloSchema = z.object({
   serverVersion: z.string(),
   startedAt: z.string(),
   city: z.object({ synthetic: z.boolean(), crews: z.number().int(), sensors: z.number().int(), vehicles: z.number().int() }),
+  /** The SIP server dispatch registers with; null: none (the reason says why). */
+  sip: SipServerInfoSchema.nullable(),
+  sipUnavailableReason: z.string().nullable(),
 });
 export type BackendHello = z.infer<typeof BackendHelloSchema>;
 
@@ -86,6 +90,10 @@ export interface BackendServerToClientEvents {
 export interface BackendClientToServerEvents {
   hello: (reply: (hello: BackendReply<BackendHello>) => void) => void;
   'directory:crews': (query: CrewQuery, reply: (crews: BackendReply<Crew[]>) => void) => void;
+  /** A crew terminal's status and position, relayed by the console that serves it. */
+  'crews:report': (report: { crewId: string } & CrewReport, reply: (crew: BackendReply<Crew>) => void) => void;
+  /** The SIP account of this console's dispatcher seat, or of a crew's terminal that this console serves. */
+  'sip:account': (request: SipAccountRequest, reply: (account: BackendReply<SipAccount>) => void) => void;
   'feed:summary': (reply: (summary: BackendReply<FeedSummary>) => void) => void;
   'incidents:list': (reply: (incidents: BackendReply<Incident[]>) => void) => void;
   'sensors:abnormal': (reply: (readings: BackendReply<SensorReading[]>) => void) => void;
@@ -106,10 +114,22 @@ export interface BackendClientToServerEvents {
   'sfu:close': (request: SfuCloseRequest, reply: (done: BackendReply<null>) => void) => void;
 }
 
+export const SipAccountRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dispatcher'), displayName: z.string().min(1).max(100) }).strict(),
+  z.object({ kind: z.literal('crew'), crewId: CrewIdSchema }).strict(),
+]);
+export type SipAccountRequest = z.infer<typeof SipAccountRequestSchema>;
+
+export const CrewReportRequestSchema = CrewReportSchema.extend({ crewId: CrewIdSchema }).strict();
+
 /** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
 export const backendSchemas = {
   hello: BackendReplySchema(BackendHelloSchema),
   crews: BackendReplySchema(z.array(CrewSchema)),
+  crew: BackendReplySchema(CrewSchema),
+  sipAccount: BackendReplySchema(SipAccountSchema),
+  sipAccountRequest: SipAccountRequestSchema,
+  crewReport: CrewReportRequestSchema,
   summary: BackendReplySchema(FeedSummarySchema),
   incidents: BackendReplySchema(z.array(IncidentSchema)),
   incident: BackendReplySchema(IncidentSchema),

@@ -24,6 +24,11 @@ import {
   RunViewSchema,
   StartRunParamsSchema,
 } from '../plans/plan-views.js';
+import { CrewIdSchema, CrewReportSchema } from '../domain/directory.js';
+import { SipAccountSchema } from '../dispatch/sip-account.js';
+import { CallKpisSchema, CallRecordSchema } from '../dispatch/call-record.js';
+import { CallRequestSchema, ResolveTargetParamsSchema, ResolvedTargetSchema } from '../dispatch/call-request.js';
+import { CrewGroupSchema } from '../city/schemas.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, SfuCloseRequestSchema, SfuOpenRequestSchema, SfuSessionSchema, SfuSessionIdSchema } from '../media/webrtc.js';
 import type { ApiResponse } from './errors.js';
 
@@ -102,6 +107,29 @@ export const apiMethods = {
   'mapViews.list': { params: NoParams, result: z.array(SavedViewSchema) },
   'mapViews.save': { params: z.object({ name: SavedViewNameSchema, body: SavedViewBodySchema }).strict(), result: z.array(SavedViewSchema) },
   'mapViews.delete': { params: z.object({ name: SavedViewNameSchema }).strict(), result: z.array(SavedViewSchema) },
+  // ---- dispatch (直呼一线) ----
+  /** This console's dispatcher seat on the SIP server: the window holding the seat registers with it. */
+  'dispatch.account': { params: NoParams, result: SipAccountSchema },
+  /** The directory's call groups (a district's crews, a speciality's crews). */
+  'dispatch.groups': { params: NoParams, result: z.array(CrewGroupSchema) },
+  /** A plan's call target as crews to call now; a drill resolves within the drill roster only. */
+  'dispatch.resolveTarget': { params: ResolveTargetParamsSchema, result: ResolvedTargetSchema },
+  /** Asks the window holding the dispatcher seat to place a call; `delivered` 0: no window holds it. */
+  'calls.request': { params: CallRequestSchema, result: z.object({ delivered: z.number().int() }).strict() },
+  /** The first window to claim a request places it; the others leave it (true: this window won). */
+  'calls.claim': { params: z.object({ requestId: CallRequestSchema.shape.requestId }).strict(), result: z.boolean() },
+  /** Writes a call's current state to the call log (a call that has ended is never reopened). */
+  'calls.save': { params: CallRecordSchema, result: CallRecordSchema },
+  'calls.log': { params: z.object({ limit: z.number().int().min(1).max(1000) }).strict(), result: z.array(CallRecordSchema) },
+  /** Time to answer, missed and failed calls since the start of the Beijing day. */
+  'calls.kpis': { params: NoParams, result: CallKpisSchema },
+  /** A crew terminal served by this host: the crew's SIP account and directory entry. */
+  'crewTerminal.account': {
+    params: z.object({ crewId: CrewIdSchema }).strict(),
+    result: z.object({ account: SipAccountSchema, crew: CrewSchema }).strict(),
+  },
+  /** A crew terminal's status and position, passed on to the backend. */
+  'crewTerminal.report': { params: CrewReportSchema.extend({ crewId: CrewIdSchema }).strict(), result: CrewSchema },
 } as const;
 
 /** Events the host pushes to the windows that subscribed to them. */
@@ -120,6 +148,10 @@ export const apiEvents = {
   /** A scene was saved: every window's scene picker lists the new set. */
   'scenes.changed': z.array(SceneEntrySchema),
   'mapViews.changed': z.array(SavedViewSchema),
+  /** A call for the window holding the dispatcher seat to place (claim it first). */
+  'calls.requested': CallRequestSchema,
+  /** A call was logged or moved on; the figures as they are now. */
+  'calls.changed': z.object({ record: CallRecordSchema, kpis: CallKpisSchema }).strict(),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -3,6 +3,7 @@ import { LngLatSchema } from './geo.js';
 
 export const crewStatuses = ['available', 'busy', 'off-duty'] as const;
 export const CrewStatusSchema = z.enum(crewStatuses);
+export type CrewStatus = z.infer<typeof CrewStatusSchema>;
 
 /** A frontline crew in the dispatch directory, as the backend serves it. */
 export const CrewSchema = z.object({
@@ -31,3 +32,14 @@ export const CrewQuerySchema = z
   })
   .strict();
 export type CrewQuery = z.infer<typeof CrewQuerySchema>;
+
+/** What a crew terminal reports: its status, and its position when the device has a fix (null: no fix, keep the last). */
+export const CrewReportSchema = z
+  .object({
+    status: CrewStatusSchema,
+    position: LngLatSchema.nullable(),
+  })
+  .strict();
+export type CrewReport = z.infer<typeof CrewReportSchema>;
+
+export const CrewIdSchema = z.string().regex(/^CR\d{4}$/);

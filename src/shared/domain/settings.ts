@@ -17,10 +17,12 @@ export const SettingsSchema = z.object({
   operatorName: z.string().trim().min(1).max(50),
   /** Which display shows which role (used by the Electron host; browsers open the role URLs themselves). */
   wall: WallConfigSchema,
+  /** The crews a drill may really call (演练名单); a drill's call steps ring no one else. */
+  drillRoster: z.array(z.string().regex(/^CR\d{4}$/)).max(500),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig };
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig, drillRoster: [] };
 
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

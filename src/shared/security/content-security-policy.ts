@@ -31,3 +31,9 @@ export function httpOrigin(url: string): string | null {
   if (!match) return null;
   return `${(match[1] as string).replace(/^ws/, 'http')}://${match[2] as string}`;
 }
+
+/** The ws(s) origin of a WebSocket URL (the SIP server's), for connect-src; null when it is not one. */
+export function webSocketOrigin(url: string): string | null {
+  const match = /^(wss?):\/\/([^/\s?#]+)/.exec(url);
+  return match ? `${match[1] as string}://${match[2] as string}` : null;
+}

@@ -17,10 +17,15 @@ export interface HubConnection {
 export class EventHub {
   private readonly connections = new Set<{ events: Set<ApiEventName>; deliver: EventDelivery }>();
 
-  emit<E extends ApiEventName>(event: E, payload: ApiEventPayload<E>): void {
+  /** Returns how many connections the event went to. */
+  emit<E extends ApiEventName>(event: E, payload: ApiEventPayload<E>): number {
+    let delivered = 0;
     for (const connection of this.connections) {
-      if (connection.events.has(event)) connection.deliver(event, payload);
+      if (!connection.events.has(event)) continue;
+      connection.deliver(event, payload);
+      delivered += 1;
     }
+    return delivered;
   }
 
   connect(deliver: EventDelivery): HubConnection {

@@ -5,10 +5,12 @@ import {
   backendSchemas,
   type BackendClientToServerEvents,
   type BackendServerToClientEvents,
+  type SipAccountRequest,
 } from '../../../shared/backend/protocol.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import type { BackendConnectionState, BackendStatus } from '../../../shared/domain/backend.js';
-import type { Crew, CrewQuery } from '../../../shared/domain/directory.js';
+import type { Crew, CrewQuery, CrewReport } from '../../../shared/domain/directory.js';
+import type { SipAccount, SipServerInfo } from '../../../shared/dispatch/sip-account.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
 import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
@@ -38,6 +40,7 @@ export class BackendLink {
   private readonly socket: BackendSocket;
   private status: BackendStatus;
   private lastSummary: FeedSummary | null = null;
+  private sip: { info: SipServerInfo | null; unavailableReason: string | null } = { info: null, unavailableReason: null };
   private readonly requestTimeoutMs: number;
   private readonly syncListeners = new Set<{
     connected(): void;
@@ -99,6 +102,19 @@ export class BackendLink {
 
   getSummary(): FeedSummary | null {
     return this.lastSummary;
+  }
+
+  /** The SIP server the backend named in its hello; null before the first hello or when it has none. */
+  sipServer(): { info: SipServerInfo | null; unavailableReason: string | null } {
+    return this.sip;
+  }
+
+  sipAccount(request: SipAccountRequest): Promise<SipAccount> {
+    return this.request(backendSchemas.sipAccount, (reply) => this.connectedSocket().emit('sip:account', request, reply));
+  }
+
+  reportCrew(report: { crewId: string } & CrewReport): Promise<Crew> {
+    return this.request(backendSchemas.crew, (reply) => this.connectedSocket().emit('crews:report', report, reply));
   }
 
   async crews(query: CrewQuery): Promise<Crew[]> {
@@ -173,6 +189,7 @@ export class BackendLink {
     try {
       const hello = await this.request(backendSchemas.hello, (reply) => this.socket.emit('hello', reply));
       this.status = { ...this.status, serverVersion: hello.serverVersion };
+      this.sip = { info: hello.sip, unavailableReason: hello.sipUnavailableReason };
       this.setState('connected', null);
       for (const listener of this.syncListeners) listener.connected();
       const summary = await this.request(backendSchemas.summary, (reply) => this.socket.emit('feed:summary', reply));

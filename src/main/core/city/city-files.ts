@@ -5,8 +5,10 @@ import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { FeatureCollectionSchema, type Basemap, type CityAbout } from '../../../shared/domain/basemap.js';
 import {
   CityManifestSchema,
+  CrewsFileSchema,
   RiskSitesFileSchema,
   type CityManifest,
+  type CrewGroup,
   type RiskSite,
   type RiskSitesFile,
 } from '../../../shared/city/index.js';
@@ -22,6 +24,7 @@ export class CityFiles {
   private basemapCache: Basemap | null = null;
   private manifestCache: CityManifest | null = null;
   private riskSitesCache: RiskSitesFile | null = null;
+  private crewGroupsCache: readonly CrewGroup[] | null = null;
 
   constructor(
     private readonly cityDir: string,
@@ -57,6 +60,12 @@ export class CityFiles {
   riskSites(): readonly RiskSite[] {
     this.riskSitesCache ??= this.read('risk-sites.json', RiskSitesFileSchema);
     return this.riskSitesCache.sites;
+  }
+
+  /** The directory's call groups, read once. */
+  crewGroups(): readonly CrewGroup[] {
+    this.crewGroupsCache ??= this.read('crews.json', CrewsFileSchema).groups;
+    return this.crewGroupsCache;
   }
 
   private read<T>(file: string, schema: z.ZodType<T>): T {

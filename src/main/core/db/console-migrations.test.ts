@@ -132,4 +132,26 @@ describe('console migrations', () => {
     expect(() => db.prepare("INSERT INTO map_views VALUES ('bad', 2, '{not json', 'now', '值班员')").run()).toThrow(/CHECK/);
     db.close();
   });
+
+  it('7: adds the call log with its checks; earlier data survives', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 6);
+    db.prepare("INSERT INTO map_views VALUES ('解放碑', 2, '{}', 'now', '值班员')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 7);
+    expect(schemaVersion(db)).toBe(7);
+    expect(db.prepare('SELECT count(*) AS n FROM map_views').get()).toEqual({ n: 1 });
+    expect(columns(db, 'call_log')).toEqual([
+      'id', 'direction', 'media', 'peer_user', 'peer_name', 'crew_id', 'priority', 'started_at', 'answered_at', 'ended_at',
+      'outcome', 'error', 'incident_id', 'run_id', 'drill', 'group_call_id', 'operator', 'updated_at',
+    ]);
+    const insert = db.prepare(
+      "INSERT INTO call_log VALUES (?, ?, 'audio', '6001', NULL, NULL, ?, 'now', NULL, NULL, ?, NULL, NULL, NULL, 0, NULL, '值班员', 'now')",
+    );
+    insert.run('call-1', 'outgoing', 'normal', 'ringing');
+    expect(() => insert.run('call-1', 'outgoing', 'normal', 'ringing')).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => insert.run('call-2', 'sideways', 'normal', 'ringing')).toThrow(/CHECK/);
+    expect(() => insert.run('call-3', 'incoming', 'whenever', 'ringing')).toThrow(/CHECK/);
+    expect(() => insert.run('call-4', 'incoming', 'normal', 'lost')).toThrow(/CHECK/);
+    db.close();
+  });
 });

@@ -185,4 +185,36 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'call log',
+    up(db) {
+      // One row per call, rewritten as the call moves on (ringing, talking, its end), so a crash keeps its last state.
+      db.exec(`
+        CREATE TABLE call_log (
+          id TEXT PRIMARY KEY,
+          direction TEXT NOT NULL CHECK (direction IN ('outgoing', 'incoming')),
+          media TEXT NOT NULL CHECK (media IN ('audio', 'video')),
+          peer_user TEXT NOT NULL,
+          peer_name TEXT,
+          crew_id TEXT,
+          priority TEXT NOT NULL CHECK (priority IN ('emergency', 'urgent', 'normal', 'non-urgent')),
+          started_at TEXT NOT NULL,
+          answered_at TEXT,
+          ended_at TEXT,
+          outcome TEXT NOT NULL CHECK (outcome IN ('ringing', 'talking', 'completed', 'missed', 'rejected', 'busy', 'unavailable',
+            'cancelled', 'transferred', 'failed')),
+          error TEXT,
+          incident_id TEXT,
+          run_id TEXT,
+          drill INTEGER NOT NULL CHECK (drill IN (0, 1)),
+          group_call_id TEXT,
+          operator TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE INDEX call_log_started ON call_log (started_at);
+        CREATE INDEX call_log_incident ON call_log (incident_id) WHERE incident_id IS NOT NULL;
+      `);
+    },
+  },
 ];

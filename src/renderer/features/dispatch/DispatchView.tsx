@@ -14,6 +14,9 @@ import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { choiceNow } from '../wall/window-state-codec.js';
 import type { MessageKey } from '../../i18n/messages.js';
+import type { CrewGroup } from '../../../shared/city/schemas.js';
+import { partyOfCrew, type CallParty } from '../../../shared/dispatch/call-request.js';
+import { CallConsole } from './CallConsole.js';
 
 /** The panel chosen on this dispatch window, and under which scene (a later scene's panel replaces it). */
 const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underScene: z.string().nullable() }).strict().nullable();
@@ -21,8 +24,9 @@ const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underS
 const panelLabels: Record<DispatchPanel, MessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
 
 /**
- * The dispatcher's directory of crews, the live incident list, and the console of the plan run the wall follows; the
- * scene (or the operator, on this window) puts one of them in front. Calling crews arrives with the dispatch feature.
+ * The dispatcher's directory of crews and call groups (each callable with one click), the live incident list and the
+ * console of the plan run the wall follows, with the seat's calls beside them; the scene (or the operator, on this
+ * window) puts one of the panels in front.
  */
 export function DispatchView() {
   const t = useTranslation();
@@ -39,6 +43,26 @@ export function DispatchView() {
   const sceneRunId = scene?.run?.runId ?? null;
   const hostLink = useStore(model.connection, (state) => state.host);
   const openRun = useStore(model.plans, (state) => state.openRun);
+  const seat = model.dispatcherSeat();
+  const [groups, setGroups] = useState<CrewGroup[]>([]);
+  const [callProblem, setCallProblem] = useState<string | null>(null);
+  const focusedIncidentId = useStore(model.shared, (state) => state.focusedIncidentId);
+
+  useEffect(() => {
+    if (hostLink !== 'connected') return;
+    callHost(model.host.bridge, 'dispatch.groups', {}).then(setGroups, () => setGroups([]));
+  }, [model, hostLink]);
+
+  const place = (parties: CallParty[], media: 'audio' | 'video') => {
+    setCallProblem(null);
+    try {
+      seat.place({ parties, media, priority: 'normal', incidentId: focusedIncidentId, runId: null, drill: false });
+    } catch (error) {
+      setCallProblem((error as Error).message);
+    }
+  };
+  const needle = text.trim().toLowerCase();
+  const shownGroups = groups.filter((group) => needle === '' || group.name.toLowerCase().includes(needle) || group.sipExtension.includes(needle)).slice(0, 20);
 
   // The run panel shows the run that holds the wall (an emergency scene), kept current by the runs.changed events.
   useEffect(() => {
@@ -115,10 +139,35 @@ export function DispatchView() {
                     {language === 'zh-CN' ? crew.specialityLabel.zh : crew.specialityLabel.en} · {crew.leader} · {crew.sipExtension}
                   </span>
                   <span className="crew-status">{t(`dispatch.status.${crew.status}`)}</span>
+                  <span className="crew-call">
+                    <button type="button" data-testid="call-voice" disabled={crew.status === 'off-duty'} onClick={() => place([partyOfCrew(crew)], 'audio')}>
+                      {t('call.voice')}
+                    </button>
+                    <button type="button" data-testid="call-video" disabled={crew.status === 'off-duty'} onClick={() => place([partyOfCrew(crew)], 'video')}>
+                      {t('call.video')}
+                    </button>
+                  </span>
                 </li>
               ))}
             </ul>
           )}
+          {callProblem && (
+            <p className="manual-note" role="alert">
+              {callProblem}
+            </p>
+          )}
+          <h3>{t('call.groups')}</h3>
+          <ul className="group-list" data-testid="group-list">
+            {shownGroups.map((group) => (
+              <li key={group.id} data-group-id={group.id}>
+                <span className="crew-name">{group.name}</span>
+                <span className="crew-meta">
+                  {group.id} · {group.sipExtension} · {group.crewIds.length}
+                </span>
+                <GroupCallButton groupId={group.id} onCall={(parties) => place(parties, 'audio')} onProblem={setCallProblem} />
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       {panel === 'incidents' && (
@@ -147,6 +196,27 @@ export function DispatchView() {
           {openRun ? <RunConsole view={openRun} /> : <p className="muted">{t('dispatch.noRun')}</p>}
         </div>
       )}
+      <CallConsole seat={seat} />
     </section>
+  );
+}
+
+/** Rings the group's crews on duty (the members off duty are left out by the host and not rung). */
+function GroupCallButton({ groupId, onCall, onProblem }: { groupId: string; onCall: (parties: CallParty[]) => void; onProblem: (text: string) => void }) {
+  const t = useTranslation();
+  const model = useAppModel();
+  return (
+    <button
+      type="button"
+      data-testid="call-group"
+      onClick={() => {
+        callHost(model.host.bridge, 'dispatch.resolveTarget', { target: { group: groupId }, incidentId: null, drill: false }).then(
+          (resolved) => (resolved.crews.length === 0 ? onProblem(`${groupId}: ${t('dispatch.empty')}`) : onCall(resolved.crews.map(partyOfCrew))),
+          (error: unknown) => onProblem((error as Error).message),
+        );
+      }}
+    >
+      {t('call.group')}
+    </button>
   );
 }

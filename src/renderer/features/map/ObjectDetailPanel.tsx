@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Sensor } from '../../../shared/city/index.js';
-import type { SensorHistory } from '../../../shared/domain/feed.js';
+import type { Incident, SensorHistory } from '../../../shared/domain/feed.js';
+import { partyOfCrew } from '../../../shared/dispatch/call-request.js';
 import { distanceMetres } from '../../../shared/domain/geo.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
@@ -69,14 +70,23 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
         )}
       </div>
       {incident && <IncidentPlanLaunchers incident={incident} testIdPrefix="map-launch" />}
-      {incident && <NearestCrews city={city} engine={engine} position={incident.position} />}
+      {incident && <NearestCrews city={city} engine={engine} incident={incident} />}
     </div>
   );
 }
 
-/** The on-duty crews nearest to a point, by their live positions: who a dispatcher would send. */
-function NearestCrews({ city, engine, position }: { city: CityRegisters; engine: MapEngine; position: readonly [number, number] }) {
+/** The on-duty crews nearest to an incident, by their live positions: who a dispatcher would send, one click to call. */
+function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine: MapEngine; incident: Incident }) {
   const t = useTranslation();
+  const model = useAppModel();
+  const [problem, setProblem] = useState<string | null>(null);
+  const position = incident.position;
+  const callCrew = (crew: { id: string; name: string; sipExtension: string }) => {
+    setProblem(null);
+    void model
+      .requestCall({ parties: [partyOfCrew(crew)], media: 'audio', priority: 'urgent', incidentId: incident.id, runId: null, drill: incident.drillId !== null })
+      .then(setProblem);
+  };
   const origin = engine.live.origin;
   const positions = engine.live.crews.positions;
   const nearest = useMemo(
@@ -98,11 +108,19 @@ function NearestCrews({ city, engine, position }: { city: CityRegisters; engine:
       <h4>{t('map.nearestCrews')}</h4>
       <ol>
         {nearest.map(({ crew, distance }) => (
-          <li key={crew.id}>
+          <li key={crew.id} data-crew={crew.id}>
             {crew.name} <span className="muted">· {(distance / 1000).toFixed(1)} km · {t('map.fact.extension')} {crew.sipExtension}</span>
+            <button type="button" data-testid="call-crew" onClick={() => callCrew(crew)}>
+              {t('call.voice')}
+            </button>
           </li>
         ))}
       </ol>
+      {problem && (
+        <p className="manual-note" role="alert">
+          {problem}
+        </p>
+      )}
     </div>
   );
 }

@@ -7,11 +7,12 @@ import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';
 import { RunReportView } from './RunReportView.js';
+import { CallStepAction } from './CallStepAction.js';
 import { Countdown } from '../../ui/Countdown.js';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
-const actionTypes = new Set(['notify', 'call', 'open-cameras', 'focus-map']);
+const actionTypes = new Set(['notify', 'open-cameras', 'focus-map']);
 
 /** The run console: every step with its state and the actions the operator can take now, and the audit trail. */
 export function RunConsole({ view }: { view: RunView }) {
@@ -71,6 +72,7 @@ export function RunConsole({ view }: { view: RunView }) {
           </div>
         )}
         {open && actionTypes.has(step.type) && <div className="manual-note">{t('run.manualAction')}</div>}
+        {open && step.type === 'call' && <CallStepAction step={step} state={state} />}
         {open && step.type === 'decision' && (
           <div className="decision">
             <div>{text(step.question)}</div>

@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { freeLoopbackPort } from '../../node/listen.js';
+import { join } from 'node:path';
+import type { Logger } from '../../node/logger.js';
+import { DISPATCHER_USER_PREFIX, type SipAccount, type SipServerInfo, type SipServerSetting } from '../../shared/dispatch/sip-account.js';
+import { kamailioInstalled, startKamailio, type RunningKamailio } from './kamailio-process.js';
+import { sipPassword } from './sip-password.js';
+
+export const LOCAL_SIP_DOMAIN = 'zhili.local';
+
+/**
+ * The backend's side of dispatch: it knows the SIP server and its secret, and hands a console or crew terminal the
+ * account it is entitled to. With `local` it runs Debian's kamailio on a free loopback port and restarts it if it
+ * dies; where kamailio is not installed, dispatch says so and everything else runs.
+ */
+export class SipService {
+  private server: (SipServerInfo & { secret: string }) | null = null;
+  private kamailio: RunningKamailio | null = null;
+  private closed = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** Why there is no SIP server, for the operator. */
+  unavailableReason: string | null = null;
+
+  constructor(
+    private readonly option: SipServerSetting,
+    private readonly dataDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.option.kind === 'none') {
+      this.unavailableReason = '未配置 SIP 服务器 / No SIP server is configured';
+      return;
+    }
+    if (this.option.kind === 'external') {
+      const { wsServer, domain, secret, iceServers } = this.option;
+      this.server = { wsServer, domain, secret, iceServers };
+      return;
+    }
+    if (!kamailioInstalled()) {
+      this.unavailableReason = '本机未安装 kamailio，调度通话不可用 / kamailio is not installed here: install kamailio and kamailio-websocket-modules, or give --sip-server';
+      this.logger.warn('no local SIP server: kamailio is not installed');
+      return;
+    }
+    const secret = this.localSecret();
+    const wsPort = await freeLoopbackPort();
+    await this.startLocal(secret, wsPort);
+  }
+
+  info(): SipServerInfo | null {
+    return this.server === null ? null : { wsServer: this.server.wsServer, domain: this.server.domain, iceServers: this.server.iceServers };
+  }
+
+  /** A console's dispatcher seat: one SIP user per console, also reachable through the `dispatch` hunt group. */
+  dispatcherAccount(consoleId: string, displayName: string): SipAccount {
+    return this.account(`${DISPATCHER_USER_PREFIX}${createHash('sha256').update(consoleId).digest('hex').slice(0, 10)}`, displayName);
+  }
+
+  account(user: string, displayName: string): SipAccount {
+    if (this.server === null) throw new Error(this.unavailableReason ?? 'No SIP server.');
+    return {
+      user,
+      password: sipPassword(this.server.secret, user),
+      domain: this.server.domain,
+      displayName,
+      wsServer: this.server.wsServer,
+      iceServers: this.server.iceServers,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.kamailio?.stop();
+  }
+
+  private async startLocal(secret: string, wsPort: number): Promise<void> {
+    const runDir = join(this.dataDir, 'kamailio');
+    const kamailio = await startKamailio({ listenHost: '127.0.0.1', wsPort, domain: LOCAL_SIP_DOMAIN, secret }, runDir);
+    this.kamailio = kamailio;
+    this.server = { wsServer: kamailio.wsUrl, domain: LOCAL_SIP_DOMAIN, secret, iceServers: this.option.kind === 'local' ? this.option.iceServers : [] };
+    this.logger.info('local SIP server started', { wsServer: kamailio.wsUrl, pid: kamailio.pid });
+    void kamailio.exited.then(() => {
+      if (this.closed) return;
+      // Registered user agents reconnect by themselves once it listens again on the same port.
+      this.logger.warn('local SIP server exited; restarting it in 1 s', { output: kamailio.output().slice(-2000) });
+      this.restartTimer = setTimeout(() => {
+        this.startLocal(secret, wsPort).catch((error: unknown) => {
+          this.unavailableReason = `本机 SIP 服务器无法重启 / The local SIP server could not restart: ${String(error)}`;
+          this.logger.error('local SIP server restart failed', { error: String(error) });
+        });
+      }, 1000);
+    });
+  }
+
+  /** Kept in the data folder so crew terminals' passwords stay valid across restarts of the backend. */
+  private localSecret(): string {
+    const file = join(this.dataDir, 'sip-secret');
+    if (existsSync(file)) {
+      const stored = readFileSync(file, 'utf8').trim();
+      if (/^[0-9a-f]{32,128}$/.test(stored)) return stored;
+      this.logger.warn('the stored SIP secret is damaged; making a new one', { file });
+    }
+    mkdirSync(this.dataDir, { recursive: true });
+    const secret = randomBytes(24).toString('hex');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,86 @@
+import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
+import type { ApiEventPayload } from '../../../shared/contract/api.js';
+import type { CrewGroup } from '../../../shared/city/schemas.js';
+import { callKpis, type CallKpis, type CallRecord } from '../../../shared/dispatch/call-record.js';
+import type { CallRequest, ResolvedTarget } from '../../../shared/dispatch/call-request.js';
+import type { Crew } from '../../../shared/domain/directory.js';
+import type { Incident } from '../../../shared/domain/feed.js';
+import type { PlanTarget } from '../../../shared/plans/plan-schema.js';
+import type { Logger } from '../../../node/logger.js';
+import type { CallLogRepository } from './call-log-repository.js';
+import { resolveTarget } from './resolve-target.js';
+
+export interface DispatchServicePorts {
+  log: CallLogRepository;
+  crews(): Promise<Crew[]>;
+  groups(): readonly CrewGroup[];
+  incident(incidentId: string): Promise<Incident>;
+  drillRoster(): readonly string[];
+  /** Delivers an event to the windows subscribed to it; returns how many got it. */
+  emit<E extends 'calls.requested' | 'calls.changed'>(event: E, payload: ApiEventPayload<E>): number;
+  now(): Date;
+  logger: Logger;
+}
+
+/** How long a call request may wait for a window to claim it (claims are kept this long, then forgotten). */
+const CLAIM_WINDOW_MS = 60_000;
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * The console's side of dispatch: the call log and its figures, plan targets resolved to crews, and call requests
+ * from windows that do not hold the dispatcher seat. Calls themselves live in the renderer's SIP engine (media needs
+ * the browser); this service only keeps what must outlive a window.
+ */
+export class DispatchService {
+  private readonly claims = new Map<string, { claimedAt: number; winner: string | null }>();
+
+  constructor(private readonly ports: DispatchServicePorts) {}
+
+  save(record: CallRecord): CallRecord {
+    const stored = this.ports.log.save(record, this.ports.now());
+    this.ports.emit('calls.changed', { record: stored, kpis: this.kpis() });
+    if (stored.outcome === 'failed' || stored.outcome === 'missed') this.ports.logger.warn('call not connected', { id: stored.id, outcome: stored.outcome, error: stored.error });
+    return stored;
+  }
+
+  log(limit: number): CallRecord[] {
+    return this.ports.log.recent(limit);
+  }
+
+  /** Since the start of today in Beijing time, where the centre's shifts count. */
+  kpis(): CallKpis {
+    const now = this.ports.now().getTime();
+    const dayStart = Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000) * 86_400_000 - BEIJING_OFFSET_MS;
+    return callKpis(this.ports.log.since(new Date(dayStart)), new Date(dayStart));
+  }
+
+  async resolve(target: PlanTarget, incidentId: string | null, drill: boolean): Promise<ResolvedTarget> {
+    const found = incidentId === null ? null : await this.ports.incident(incidentId);
+    return resolveTarget(target, {
+      crews: await this.ports.crews(),
+      groups: this.ports.groups(),
+      incident: found && { position: found.position, districtAdcode: found.districtAdcode },
+      drillRoster: drill ? new Set(this.ports.drillRoster()) : null,
+    });
+  }
+
+  request(request: CallRequest): { delivered: number } {
+    this.forgetOldClaims();
+    this.claims.set(request.requestId, { claimedAt: this.ports.now().getTime(), winner: null });
+    return { delivered: this.ports.emit('calls.requested', request) };
+  }
+
+  /** The first window to claim a request places the call; a second claim (another seat window) is told no. */
+  claim(requestId: string, clientId: string): boolean {
+    const entry = this.claims.get(requestId);
+    if (!entry) throw new ApiFailure(apiError('not-found', `No call request ${requestId} is waiting (it may be older than a minute).`));
+    if (entry.winner !== null) return entry.winner === clientId;
+    entry.winner = clientId;
+    return true;
+  }
+
+  private forgetOldClaims(): void {
+    const oldest = this.ports.now().getTime() - CLAIM_WINDOW_MS;
+    for (const [id, entry] of this.claims) if (entry.claimedAt < oldest) this.claims.delete(id);
+  }
+}

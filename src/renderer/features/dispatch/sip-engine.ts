@@ -1,0 +1,599 @@
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  SessionState,
+  UserAgent,
+  Web,
+  type Info,
+  type Referral,
+  type Session,
+} from 'sip.js';
+import type { CallPriority } from '../../../shared/dispatch/call-record.js';
+import type { CallParty } from '../../../shared/dispatch/call-request.js';
+import { sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
+import { createStore, type Store } from '../../state/store.js';
+import {
+  initialSipState,
+  mediaErrorText,
+  outcomeOfResponse,
+  parsePriority,
+  withCall,
+  withoutOldEnded,
+  type CallView,
+  type SipState,
+} from './call-state.js';
+import { ConferenceMixer } from './conference-mixer.js';
+
+export interface CallOptions {
+  media: 'audio' | 'video';
+  priority: CallPriority;
+  incidentId: string | null;
+  runId: string | null;
+  drill: boolean;
+}
+
+export interface SipEngineOptions {
+  /** Fetches the account to register with (again after a rejection, in case the backend's secret changed). */
+  account: () => Promise<SipAccount>;
+  /** Every change of a call, for the call log. */
+  onCallChanged?: (call: CallView) => void;
+  /** Who is behind a SIP user (the directory); the engine shows the bare user until it answers. */
+  identify?: (user: string, displayName: string | null) => Promise<CallParty>;
+  /** Answer incoming calls at once (a crew terminal in a vehicle). */
+  autoAnswer?: () => boolean;
+}
+
+interface LiveCall {
+  session: Session;
+  audio: HTMLAudioElement;
+}
+
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const STATS_INTERVAL_MS = 2000;
+const ENDED_CALLS_SHOWN = 20;
+const REGISTRATION_EXPIRES_S = 120;
+
+/**
+ * The dispatcher's (or a crew terminal's) SIP user agent: registration that comes back by itself after the server or
+ * the network goes away, and the calls of this seat with hold, mute, DTMF, transfers and group calls mixed here.
+ * Live objects (sip.js sessions, media elements, the audio mixer) stay inside; the screen reads `state`, plain data.
+ */
+export class SipEngine {
+  readonly state: Store<SipState> = createStore(initialSipState);
+  private userAgent: UserAgent | null = null;
+  private registerer: Registerer | null = null;
+  private account: SipAccount | null = null;
+  private readonly live = new Map<string, LiveCall>();
+  private readonly mixers = new Map<string, ConferenceMixer>();
+  private reconnectAttempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private disposed = false;
+  private everRegistered = false;
+  private lostRegistration = false;
+  private callCounter = 0;
+
+  constructor(private readonly options: SipEngineOptions) {}
+
+  /** Fetches the account and registers; failures land in `state` with a reason, and reconnection goes on. */
+  async start(): Promise<void> {
+    this.patch({ registration: 'connecting', registrationNote: null });
+    let account: SipAccount;
+    try {
+      account = await this.options.account();
+    } catch (error) {
+      this.patch({ registration: 'unavailable', registrationNote: error instanceof Error ? error.message : String(error) });
+      this.scheduleReconnect(() => this.start());
+      return;
+    }
+    if (this.disposed) return;
+    this.account = account;
+    this.patch({ user: account.user });
+    const userAgent = new UserAgent({
+      uri: UserAgent.makeURI(sipUri(account.user, account.domain)),
+      displayName: account.displayName,
+      authorizationUsername: account.user,
+      authorizationPassword: account.password,
+      transportOptions: { server: account.wsServer, connectionTimeout: 5, keepAliveInterval: 15 },
+      // Reconnection is this engine's (with back-off and no limit); sip.js would give up after a few tries.
+      reconnectionAttempts: 0,
+      logBuiltinEnabled: false,
+      sessionDescriptionHandlerFactoryOptions: {
+        // Never a public STUN server: only what the centre configured.
+        peerConnectionConfiguration: { iceServers: account.iceServers },
+        iceGatheringTimeout: 500,
+      },
+      delegate: {
+        onConnect: () => void this.register(),
+        onDisconnect: (error) => this.onDisconnect(error),
+        onInvite: (invitation) => void this.onInvite(invitation),
+      },
+    });
+    this.userAgent = userAgent;
+    this.registerer = new Registerer(userAgent, { expires: REGISTRATION_EXPIRES_S });
+    try {
+      await userAgent.start();
+    } catch (error) {
+      this.onDisconnect(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.statsTimer ??= setInterval(() => void this.sampleStats(), STATS_INTERVAL_MS);
+  }
+
+  /** Places a call; the id names it in `state` and in the call log. */
+  call(party: CallParty, options: CallOptions, groupCallId: string | null = null): string {
+    const userAgent = this.requireRegistered();
+    const account = this.account as SipAccount;
+    const id = this.newCallId();
+    const target = UserAgent.makeURI(sipUri(party.user, account.domain));
+    if (!target) throw new Error(`"${party.user}" is not a SIP user`);
+    const video = options.media === 'video';
+    const inviter = new Inviter(userAgent, target, {
+      extraHeaders: [`Priority: ${options.priority}`],
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video } },
+    });
+    this.holdOthers(null, groupCallId);
+    this.track(inviter, {
+      id,
+      direction: 'outgoing',
+      party,
+      media: options.media,
+      priority: options.priority,
+      phase: 'ringing',
+      held: false,
+      muted: false,
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      outcome: 'ringing',
+      error: null,
+      incidentId: options.incidentId,
+      runId: options.runId,
+      drill: options.drill,
+      groupCallId,
+      dtmfReceived: '',
+      quality: null,
+    });
+    inviter
+      .invite({
+        requestDelegate: {
+          onReject: (response) => {
+            const { outcome, error } = outcomeOfResponse(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
+            this.updateCall(id, (call) => ({ ...call, outcome, error }));
+          },
+        },
+      })
+      .catch((error: unknown) => {
+        // getUserMedia and offer failures land here: the call never left this console.
+        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
+        this.cleanUp(id);
+      });
+    return id;
+  }
+
+  /** Rings every party at once; all who answer talk together, mixed here. */
+  groupCall(parties: readonly CallParty[], options: CallOptions): { groupCallId: string; callIds: string[] } {
+    const groupCallId = `G-${this.newCallId()}`;
+    this.mixers.set(groupCallId, new ConferenceMixer());
+    const callIds = parties.map((party) => this.call(party, options, groupCallId));
+    return { groupCallId, callIds };
+  }
+
+  async answer(id: string): Promise<void> {
+    const session = this.live.get(id)?.session;
+    if (!(session instanceof Invitation)) throw new Error(`call ${id} is not ringing here`);
+    const call = this.find(id);
+    this.holdOthers(id, null);
+    try {
+      await session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: call?.media === 'video' } } });
+    } catch (error) {
+      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: mediaErrorText(error) }));
+      await session.reject({ statusCode: 480 }).catch(() => undefined);
+    }
+  }
+
+  async reject(id: string): Promise<void> {
+    const session = this.live.get(id)?.session;
+    if (!(session instanceof Invitation)) return;
+    this.updateCall(id, (call) => ({ ...call, outcome: 'rejected', error: null }));
+    await session.reject({ statusCode: 486 });
+  }
+
+  async hangUp(id: string): Promise<void> {
+    const session = this.live.get(id)?.session;
+    if (!session) return;
+    if (session instanceof Inviter && session.state === SessionState.Establishing) {
+      this.updateCall(id, (call) => ({ ...call, outcome: 'cancelled', error: null }));
+      await session.cancel();
+    } else if (session instanceof Invitation && session.state === SessionState.Initial) {
+      await this.reject(id);
+    } else if (session.state === SessionState.Established) {
+      await session.bye();
+    }
+  }
+
+  /** Hold with a re-INVITE (sendonly), so the crew hears that it is held rather than silence from a dead line. */
+  async setHold(id: string, held: boolean): Promise<void> {
+    const session = this.live.get(id)?.session;
+    const call = this.find(id);
+    if (!session || !call || session.state !== SessionState.Established || call.held === held) return;
+    const options: Web.SessionDescriptionHandlerOptions = { ...session.sessionDescriptionHandlerOptionsReInvite, hold: held };
+    session.sessionDescriptionHandlerOptionsReInvite = options;
+    await session.invite();
+    this.enableTracks(session, !held, !held && !call.muted);
+    this.updateCall(id, (current) => ({ ...current, held }));
+  }
+
+  setMute(id: string, muted: boolean): void {
+    const call = this.find(id);
+    const session = this.live.get(id)?.session;
+    if (!call || !session) return;
+    const mixer = call.groupCallId === null ? undefined : this.mixers.get(call.groupCallId);
+    if (mixer) mixer.setMicrophoneMuted(muted);
+    else this.enableTracks(session, !call.held, !call.held && !muted);
+    this.state.update((state) => ({
+      ...state,
+      calls: state.calls.map((entry) => (entry.id === id || (call.groupCallId !== null && entry.groupCallId === call.groupCallId) ? { ...entry, muted } : entry)),
+    }));
+  }
+
+  /** DTMF as SIP INFO (application/dtmf-relay), which every SIP end point and gateway we meet understands. */
+  async sendDtmf(id: string, tone: string): Promise<void> {
+    if (!/^[0-9A-D#*]$/.test(tone)) throw new Error(`"${tone}" is not a DTMF tone`);
+    const session = this.live.get(id)?.session;
+    if (!session || session.state !== SessionState.Established) return;
+    await session.info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } } });
+  }
+
+  /** Blind transfer: the crew is asked (REFER) to call `user`; this seat leaves the call once the crew agrees. */
+  async blindTransfer(id: string, user: string): Promise<void> {
+    const session = this.live.get(id)?.session;
+    const account = this.account;
+    if (!session || !account || session.state !== SessionState.Established) throw new Error(`call ${id} is not up`);
+    const target = UserAgent.makeURI(sipUri(user, account.domain));
+    if (!target) throw new Error(`"${user}" is not a SIP user`);
+    await this.referAndLeave(id, session, target);
+  }
+
+  /** Attended transfer: after talking to the second party, join the two (REFER with Replaces) and leave both. */
+  async attendedTransfer(id: string, consultationId: string): Promise<void> {
+    const session = this.live.get(id)?.session;
+    const consultation = this.live.get(consultationId)?.session;
+    if (!session || !consultation || session.state !== SessionState.Established || consultation.state !== SessionState.Established) {
+      throw new Error('both calls must be up for an attended transfer');
+    }
+    await this.referAndLeave(id, session, consultation);
+  }
+
+  /** The far end's picture and sound, for a video call's tile. */
+  remoteStream(id: string): MediaStream | null {
+    const handler = this.live.get(id)?.session.sessionDescriptionHandler;
+    return handler instanceof Web.SessionDescriptionHandler ? handler.remoteMediaStream : null;
+  }
+
+  localStream(id: string): MediaStream | null {
+    const handler = this.live.get(id)?.session.sessionDescriptionHandler;
+    return handler instanceof Web.SessionDescriptionHandler ? handler.localMediaStream : null;
+  }
+
+  /** Which members of a group call each member hears (null: no such group call up). */
+  groupRouting(groupCallId: string): Record<string, string[]> | null {
+    return this.mixers.get(groupCallId)?.routing() ?? null;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    for (const id of [...this.live.keys()]) await this.hangUp(id).catch(() => undefined);
+    for (const mixer of this.mixers.values()) await mixer.dispose().catch(() => undefined);
+    this.mixers.clear();
+    await this.registerer?.unregister().catch(() => undefined);
+    await this.userAgent?.stop().catch(() => undefined);
+  }
+
+  private async register(): Promise<void> {
+    const registerer = this.registerer;
+    if (!registerer || this.disposed) return;
+    this.reconnectAttempt = 0;
+    try {
+      // Marked on the server's 200 each time: after a reconnect sip.js still thinks it is registered, so its own state
+      // does not change and cannot say that the registration came back.
+      await registerer.register({
+        requestDelegate: {
+          onAccept: () => this.markRegistered(),
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            this.patch({ registration: 'rejected', registrationNote: `注册被拒绝 / Registration refused: ${statusCode} ${reasonPhrase}` });
+          },
+        },
+      });
+    } catch (error) {
+      this.patch({ registration: 'rejected', registrationNote: `注册失败 / Registration failed: ${String(error)}` });
+    }
+  }
+
+  private markRegistered(): void {
+    const again = this.lostRegistration;
+    this.lostRegistration = false;
+    this.everRegistered = true;
+    this.reconnectAttempt = 0;
+    this.state.update((current) => ({
+      ...current,
+      registration: 'registered',
+      registrationNote: again ? '已自动重新注册 / Registered again by itself' : null,
+      reregistrations: current.reregistrations + (again ? 1 : 0),
+    }));
+  }
+
+  private onDisconnect(error?: Error): void {
+    if (this.disposed) return;
+    if (this.everRegistered) this.lostRegistration = true;
+    this.patch({
+      registration: 'reconnecting',
+      registrationNote: `与 SIP 服务器的连接已断开，正在重连 / Lost the SIP server${error ? ` (${error.message})` : ''}; reconnecting`,
+    });
+    this.scheduleReconnect(async () => {
+      await this.userAgent?.reconnect();
+    });
+  }
+
+  private scheduleReconnect(attempt: () => Promise<void>): void {
+    if (this.disposed || this.reconnectTimer) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)] as number;
+    this.reconnectAttempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      attempt().catch(() => this.scheduleReconnect(attempt));
+    }, delay);
+  }
+
+  private async onInvite(invitation: Invitation): Promise<void> {
+    const id = this.newCallId();
+    const identity = invitation.remoteIdentity;
+    const user = identity.uri.user ?? 'unknown';
+    const displayName = identity.displayName || null;
+    const offersVideo = /m=video [1-9]/.test(invitation.body ?? '');
+    this.track(invitation, {
+      id,
+      direction: 'incoming',
+      party: { user: /^[a-z0-9][a-z0-9._-]{0,63}$/.test(user) ? user : 'unknown', name: displayName, crewId: null },
+      media: offersVideo ? 'video' : 'audio',
+      priority: parsePriority(invitation.request.getHeader('Priority')),
+      phase: 'ringing',
+      held: false,
+      muted: false,
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      outcome: 'ringing',
+      error: null,
+      incidentId: null,
+      runId: null,
+      drill: false,
+      groupCallId: null,
+      dtmfReceived: '',
+      quality: null,
+    });
+    invitation.delegate = {
+      ...invitation.delegate,
+      onCancel: (cancel) => {
+        // A hunt-group call answered by another dispatcher is cancelled with this reason: not a missed call.
+        const elsewhere = /cause=200|completed elsewhere/i.test(cancel.request.getHeader('Reason') ?? '');
+        this.updateCall(id, (call) => ({ ...call, outcome: elsewhere ? 'cancelled' : 'missed', error: elsewhere ? '已由其他调度员接听 / Answered by another dispatcher' : null }));
+      },
+    };
+    if (this.options.autoAnswer?.()) void this.answer(id);
+    if (this.options.identify) {
+      const party = await this.options.identify(user, displayName).catch(() => null);
+      if (party) this.updateCall(id, (call) => ({ ...call, party: { ...party, user: call.party.user } }));
+    }
+  }
+
+  /** Follows a session from creation to its end: state, media, DTMF and transfers asked of this end. */
+  private track(session: Session, call: CallView): void {
+    const audio = document.createElement('audio');
+    audio.autoplay = true;
+    audio.hidden = true;
+    audio.dataset.callId = call.id;
+    document.body.append(audio);
+    this.live.set(call.id, { session, audio });
+    this.state.update((state) => withoutOldEnded({ ...state, calls: [...state.calls, call] }, ENDED_CALLS_SHOWN));
+    this.options.onCallChanged?.(call);
+
+    session.delegate = {
+      onInfo: (info: Info) => {
+        const tone = /Signal=\s*([0-9A-D#*])/.exec(info.request.body)?.[1];
+        void info.accept();
+        if (tone) this.updateCall(call.id, (current) => ({ ...current, dtmfReceived: current.dtmfReceived + tone }));
+      },
+      onRefer: (referral: Referral) => void this.onRefer(call.id, referral),
+    };
+    session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) {
+        const handler = session.sessionDescriptionHandler;
+        if (handler instanceof Web.SessionDescriptionHandler) {
+          audio.srcObject = handler.remoteMediaStream;
+          void audio.play().catch(() => undefined);
+        }
+        this.updateCall(call.id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), error: null }));
+        const current = this.find(call.id);
+        const mixer = current?.groupCallId ? this.mixers.get(current.groupCallId) : undefined;
+        if (mixer && handler instanceof Web.SessionDescriptionHandler && handler.peerConnection) {
+          mixer.add(call.id, handler.peerConnection, handler.remoteMediaStream, handler.localMediaStream).catch((error: unknown) => {
+            this.updateCall(call.id, (entry) => ({ ...entry, error: `无法加入组呼混音 / Could not join the group mix: ${String(error)}` }));
+          });
+        }
+      }
+      if (state === SessionState.Terminated) {
+        this.updateCall(call.id, (current) => ({
+          ...current,
+          phase: 'ended',
+          endedAt: new Date().toISOString(),
+          outcome:
+            current.outcome === 'talking'
+              ? 'completed'
+              : current.outcome === 'ringing'
+                ? current.direction === 'incoming'
+                  ? 'missed'
+                  : 'unavailable'
+                : current.outcome,
+        }));
+        this.cleanUp(call.id);
+      }
+    });
+  }
+
+  /** The far end asked this end to call someone else (we are the transferee): call them, then leave the old call. */
+  private async onRefer(id: string, referral: Referral): Promise<void> {
+    const old = this.find(id);
+    const target = referral.referTo.uri.user;
+    if (!old || !target) {
+      await referral.reject().catch(() => undefined);
+      return;
+    }
+    await referral.accept();
+    const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: old.media === 'video' } } });
+    const party = this.options.identify ? await this.options.identify(target, null).catch(() => null) : null;
+    const newId = this.newCallId();
+    this.track(inviter, {
+      ...old,
+      id: newId,
+      direction: 'outgoing',
+      party: party ?? { user: target, name: null, crewId: null },
+      phase: 'ringing',
+      held: false,
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      outcome: 'ringing',
+      error: null,
+      dtmfReceived: '',
+      quality: null,
+    });
+    await inviter.invite().catch((error: unknown) => {
+      this.updateCall(newId, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
+      this.cleanUp(newId);
+    });
+    const session = this.live.get(id)?.session;
+    if (session?.state === SessionState.Established) {
+      this.updateCall(id, (call) => ({ ...call, outcome: 'transferred' }));
+      await session.bye().catch(() => undefined);
+    }
+  }
+
+  private async referAndLeave(id: string, session: Session, target: Parameters<Session['refer']>[0]): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      session
+        .refer(target, {
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (response) => reject(new Error(`转接被拒绝 / The transfer was refused (${response.message.statusCode} ${response.message.reasonPhrase})`)),
+          },
+        })
+        .catch(reject);
+    });
+    this.updateCall(id, (call) => ({ ...call, outcome: 'transferred' }));
+    // The transferee hangs up on its own once its new call is up; leaving now frees this seat without waiting.
+    if (session.state === SessionState.Established) await session.bye().catch(() => undefined);
+  }
+
+  /** One conversation at a time: others are put on hold, except the members of the same group call. */
+  private holdOthers(exceptId: string | null, groupCallId: string | null): void {
+    for (const call of this.state.get().calls) {
+      if (call.id === exceptId || call.phase !== 'talking' || call.held) continue;
+      if (groupCallId !== null && call.groupCallId === groupCallId) continue;
+      void this.setHold(call.id, true).catch(() => undefined);
+    }
+  }
+
+  private enableTracks(session: Session, receive: boolean, send: boolean): void {
+    const handler = session.sessionDescriptionHandler;
+    if (!(handler instanceof Web.SessionDescriptionHandler)) return;
+    handler.enableReceiverTracks(receive);
+    handler.enableSenderTracks(send);
+  }
+
+  private cleanUp(id: string): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    this.live.delete(id);
+    live.audio.srcObject = null;
+    live.audio.remove();
+    const call = this.find(id);
+    const mixer = call?.groupCallId ? this.mixers.get(call.groupCallId) : undefined;
+    if (mixer && call?.groupCallId) {
+      void mixer.remove(id);
+      const groupLive = this.state.get().calls.some((entry) => entry.groupCallId === call.groupCallId && entry.phase !== 'ended');
+      if (!groupLive) {
+        this.mixers.delete(call.groupCallId);
+        void mixer.dispose();
+      }
+    }
+  }
+
+  /** Round-trip time, jitter, loss and whether sound (and picture) arrive, for the call's row on screen. */
+  private async sampleStats(): Promise<void> {
+    for (const [id, live] of this.live) {
+      const handler = live.session.sessionDescriptionHandler;
+      if (!(handler instanceof Web.SessionDescriptionHandler) || !handler.peerConnection || live.session.state !== SessionState.Established) continue;
+      const report = await handler.peerConnection.getStats().catch(() => null);
+      if (!report) continue;
+      let audioBytesIn = 0;
+      let audioBytesOut = 0;
+      let videoFramesIn = 0;
+      let jitterMs: number | null = null;
+      let rttMs: number | null = null;
+      let lost = 0;
+      let received = 0;
+      let audioLevel: number | null = null;
+      report.forEach((entry: Record<string, unknown>) => {
+        if (entry.type === 'inbound-rtp' && entry.kind === 'audio') {
+          audioBytesIn += Number(entry.bytesReceived ?? 0);
+          jitterMs = Number(entry.jitter ?? 0) * 1000;
+          lost += Number(entry.packetsLost ?? 0);
+          received += Number(entry.packetsReceived ?? 0);
+          if (typeof entry.audioLevel === 'number') audioLevel = entry.audioLevel;
+        }
+        if (entry.type === 'inbound-rtp' && entry.kind === 'video') videoFramesIn += Number(entry.framesDecoded ?? 0);
+        if (entry.type === 'outbound-rtp' && entry.kind === 'audio') audioBytesOut += Number(entry.bytesSent ?? 0);
+        if (entry.type === 'candidate-pair' && entry.nominated === true && typeof entry.currentRoundTripTime === 'number') rttMs = entry.currentRoundTripTime * 1000;
+      });
+      this.updateCall(id, (call) => ({
+        ...call,
+        quality: { audioBytesIn, audioBytesOut, videoFramesIn, jitterMs, rttMs, lossPct: received + lost > 0 ? (100 * lost) / (received + lost) : 0, audioLevel },
+      }));
+    }
+  }
+
+  private requireRegistered(): UserAgent {
+    const registration = this.state.get().registration;
+    if (!this.userAgent || registration !== 'registered') {
+      throw new Error(`本席位未注册到 SIP 服务器 / This seat is not registered with the SIP server (${registration})`);
+    }
+    return this.userAgent;
+  }
+
+  private updateCall(id: string, change: (call: CallView) => CallView): void {
+    const before = this.find(id);
+    this.state.update((state) => withCall(state, id, change));
+    const after = this.find(id);
+    // Quality samples change often and are not logged; every other change is.
+    if (after && before && (after.outcome !== before.outcome || after.phase !== before.phase || after.error !== before.error || after.party !== before.party)) {
+      this.options.onCallChanged?.(after);
+    }
+  }
+
+  private find(id: string): CallView | undefined {
+    return this.state.get().calls.find((call) => call.id === id);
+  }
+
+  private patch(change: Partial<SipState>): void {
+    this.state.update((state) => ({ ...state, ...change }));
+  }
+
+  private newCallId(): string {
+    this.callCounter += 1;
+    return `${Date.now().toString(36)}-${this.callCounter.toString(36)}-${crypto.getRandomValues(new Uint32Array(1))[0]?.toString(36) ?? '0'}`;
+  }
+}

@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Crew } from '../../src/shared/domain/directory.js';
+import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { call, connectHost } from '../helpers/host-client.js';
+import { kamailioInstalled, startTestSipServer, type TestSipServer } from '../helpers/kamailio.js';
+import { startProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+import { waitUntil } from '../helpers/wait.js';
+
+const CALL_TIMEOUT_MS = 20_000;
+
+/**
+ * Real calls: Debian's kamailio as the SIP server, the console's dispatch window and crew terminals as separate
+ * Chromium pages with fake microphones and cameras, media checked from each side's WebRTC statistics.
+ */
+describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
+  let work: string;
+  let sip: TestSipServer;
+  let host: Awaited<ReturnType<typeof startProcess>>;
+  let client: WebSocketBridge;
+  let browser: Browser;
+  let base: string;
+  let dispatch: Page;
+  let crews: Crew[];
+  const terminals = new Map<string, Page>();
+
+  async function openPage(path: string, at: readonly [number, number] = [106.5772, 29.5576]): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1600, height: 900 },
+      permissions: ['microphone', 'camera', 'geolocation'],
+      geolocation: { longitude: at[0], latitude: at[1] },
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error on ${path}:`, error));
+    await page.goto(`${base}${path}`);
+    return page;
+  }
+
+  async function terminal(crew: Crew, autoAnswer: boolean): Promise<Page> {
+    // Each terminal reports where its crew is, so "nearest" on the map stays what the directory says.
+    const page = await openPage(`crew?crew=${crew.id}${autoAnswer ? '&autoAnswer=1' : ''}`, crew.position ?? undefined);
+    await expect.poll(() => page.getByTestId('sip-registration').getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
+    terminals.set(crew.id, page);
+    return page;
+  }
+
+  /** The call row of the one live call on a page (with that peer, when given). */
+  function callRow(page: Page, user?: string): Locator {
+    return page.locator(`[data-testid="calls"] li[data-phase="talking"]${user ? `[data-user="${user}"]` : ''}`).first();
+  }
+
+  /** Media arrives on both sides when each side's inbound audio keeps growing. */
+  async function expectMediaBothWays(a: Locator, b: Locator): Promise<void> {
+    for (const row of [a, b]) {
+      await expect.poll(async () => Number(await row.getAttribute('data-audio-in')), { timeout: CALL_TIMEOUT_MS }).toBeGreaterThan(2000);
+      const first = Number(await row.getAttribute('data-audio-in'));
+      await expect.poll(async () => Number(await row.getAttribute('data-audio-in')), { timeout: CALL_TIMEOUT_MS }).toBeGreaterThan(first);
+    }
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-dispatch-e2e-'));
+    sip = await startTestSipServer(work);
+    host = await startProcess(
+      'out/main/web-host.mjs',
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), ...sip.hostArgs],
+      /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
+    );
+    base = host.match[1] as string;
+    client = await connectHost(base);
+    await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the backend');
+    crews = (await call(client, 'directory.crews', { onDutyOnly: true, limit: 50 })).filter((crew) => crew.status === 'available').slice(0, 5);
+    expect(crews.length).toBe(5);
+    browser = await launchChromium({ media: true });
+    dispatch = await openPage('dispatch');
+    await waitUntil(() => dispatch.getByTestId('sip-registration').getAttribute('data-state'), (state) => state === 'registered', 'the console seat to register', CALL_TIMEOUT_MS);
+  });
+
+  afterAll(async () => {
+    client?.dispose();
+    await browser?.close();
+    await host?.stop();
+    await sip?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('calls the crew nearest an incident with one click on the map: media both ways, hold and resume, DTMF, blind transfer to a second crew, hang-up', async () => {
+    const [first, second] = crews as [Crew, Crew];
+    const firstTerminal = await terminal(first, true);
+    const secondTerminal = await terminal(second, true);
+
+    // An incident where the first crew stands, selected on a map window of the same console.
+    const incident = await call(client, 'incidents.report', {
+      type: 'manhole-cover',
+      title: '巡查上报：井盖缺失',
+      severity: 'major',
+      position: first.position as [number, number],
+      districtAdcode: first.districtAdcode,
+      riskGrade: null,
+    });
+    const map = await openPage('map');
+    await waitUntil(() => map.getByTestId('backend-state').getAttribute('data-state'), (state) => state === 'connected', 'the map window');
+    await expect.poll(async () => (await call(client, 'shared.select', { selection: { kind: 'incident', id: incident.id } })) && map.getByTestId('nearest-crews').count(), { timeout: CALL_TIMEOUT_MS }).toBe(1);
+    await map.getByTestId('nearest-crews').locator(`li[data-crew="${first.id}"]`).getByTestId('call-crew').click();
+    // The dispatch window holds the seat: the call is placed there, linked to the incident.
+    const consoleSide = callRow(dispatch, first.sipExtension);
+    const crewSide = callRow(firstTerminal);
+    await expectMediaBothWays(consoleSide, crewSide);
+
+    await consoleSide.getByTestId('hold').click();
+    await expect.poll(() => consoleSide.getAttribute('data-held'), { timeout: CALL_TIMEOUT_MS }).toBe('true');
+    // Held: the console stops sending, so what the crew receives stops growing.
+    await dispatch.waitForTimeout(2500);
+    const heldBytes = Number(await crewSide.getAttribute('data-audio-in'));
+    await dispatch.waitForTimeout(4500);
+    expect(Number(await crewSide.getAttribute('data-audio-in'))).toBeLessThan(heldBytes + 1500);
+    await consoleSide.getByTestId('hold').click();
+    await expect.poll(() => consoleSide.getAttribute('data-held'), { timeout: CALL_TIMEOUT_MS }).toBe('false');
+    await expect.poll(async () => Number(await crewSide.getAttribute('data-audio-in')), { timeout: CALL_TIMEOUT_MS }).toBeGreaterThan(heldBytes + 3000);
+
+    await consoleSide.getByRole('combobox').selectOption('5');
+    await expect.poll(() => crewSide.getAttribute('data-dtmf'), { timeout: CALL_TIMEOUT_MS }).toBe('5');
+
+    await consoleSide.getByTestId('transfer-to').fill(second.sipExtension);
+    await consoleSide.getByTestId('transfer').click();
+    // The first crew now talks with the second; the console is out of it.
+    await expect.poll(() => dispatch.locator('[data-testid="calls"] li[data-phase="talking"]').count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+    await expectMediaBothWays(callRow(firstTerminal, second.sipExtension), callRow(secondTerminal, first.sipExtension));
+    await callRow(secondTerminal).getByTestId('hang-up').click();
+    await expect.poll(() => firstTerminal.locator('[data-testid="calls"] li').count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+
+    const log = await call(client, 'calls.log', { limit: 10 });
+    expect(log[0]).toMatchObject({ direction: 'outgoing', outcome: 'transferred', incidentId: incident.id, peer: { user: first.sipExtension, crewId: first.id } });
+    expect(log[0]?.answeredAt).not.toBeNull();
+    await map.context().close();
+  });
+
+  it('queues incoming calls by priority and waiting time; the dispatcher answers; a call given up is missed; the KPIs count them', async () => {
+    const [, , third, fourth] = crews as [Crew, Crew, Crew, Crew];
+    const caller = await terminal(third, false);
+    const urgent = await terminal(fourth, false);
+
+    await caller.getByTestId('call-centre').click();
+    await expect.poll(() => dispatch.locator('[data-testid="call-queue"] li').count(), { timeout: CALL_TIMEOUT_MS }).toBe(1);
+    await urgent.getByTestId('call-emergency').click();
+    const queue = dispatch.locator('[data-testid="call-queue"] li');
+    await expect.poll(() => queue.count(), { timeout: CALL_TIMEOUT_MS }).toBe(2);
+    // The emergency call came second and is first in the queue; the directory names who calls.
+    expect(await queue.first().getAttribute('data-priority')).toBe('emergency');
+    await expect.poll(() => queue.first().textContent(), { timeout: CALL_TIMEOUT_MS }).toContain(fourth.name);
+    expect(await dispatch.getByTestId('calls-waiting').textContent()).toBe('2');
+
+    await dispatch.waitForTimeout(1500);
+    await queue.first().getByTestId('answer').click();
+    await expectMediaBothWays(callRow(dispatch, fourth.sipExtension), callRow(urgent));
+    // The crew that waited gives up: a missed call.
+    await caller.locator('[data-testid="calls"] li').first().getByTestId('hang-up').click();
+    await expect.poll(() => queue.count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+    await callRow(dispatch, fourth.sipExtension).getByTestId('hang-up').click();
+
+    const kpis = dispatch.getByTestId('call-kpis');
+    await expect.poll(async () => Number(await kpis.getAttribute('data-answered')), { timeout: CALL_TIMEOUT_MS }).toBe(1);
+    expect(Number(await kpis.getAttribute('data-answer-p90'))).toBeGreaterThan(1000);
+    expect(Number(await kpis.getAttribute('data-missed'))).toBe(1);
+    const log = await call(client, 'calls.log', { limit: 10 });
+    expect(log.find((record) => record.peer.user === fourth.sipExtension)).toMatchObject({ direction: 'incoming', priority: 'emergency', outcome: 'completed', peer: { crewId: fourth.id } });
+    expect(log.find((record) => record.peer.user === third.sipExtension && record.direction === 'incoming')).toMatchObject({ outcome: 'missed' });
+    expect(await dispatch.locator('[data-testid="call-log"] tr').count()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a group call joins every crew that answers into one conversation, mixed at the console', async () => {
+    const [, second, third, fourth] = crews as [Crew, Crew, Crew, Crew];
+    const members = [second, third, fourth];
+    for (const crew of members) {
+      if (!terminals.has(crew.id)) await terminal(crew, true);
+      await (terminals.get(crew.id) as Page).getByRole('checkbox').check();
+    }
+    // One click in the console places the group call (as a plan's call step does for a group).
+    await call(client, 'calls.request', {
+      requestId: 'group-call-e2e-0001',
+      parties: members.map((crew) => ({ user: crew.sipExtension, name: crew.name, crewId: crew.id })),
+      media: 'audio',
+      priority: 'urgent',
+      incidentId: null,
+      runId: null,
+      drill: false,
+    });
+    const groupRows = dispatch.locator('[data-testid="calls"] li[data-phase="talking"]');
+    await expect.poll(() => groupRows.count(), { timeout: CALL_TIMEOUT_MS }).toBe(3);
+    const group = await groupRows.first().getAttribute('data-group');
+    expect(group).toMatch(/^G-/);
+    for (const crew of members) await expectMediaBothWays(callRow(dispatch, crew.sipExtension), callRow(terminals.get(crew.id) as Page));
+
+    // With the dispatcher's microphone muted, a crew still hears the others: the console mixes them.
+    await groupRows.first().getByTestId('mute').click();
+    await expect.poll(() => groupRows.first().getAttribute('data-muted'), { timeout: CALL_TIMEOUT_MS }).toBe('true');
+    const listener = callRow(terminals.get(second.id) as Page);
+    let loudest = 0;
+    for (let sample = 0; sample < 8 && loudest <= 0.001; sample += 1) {
+      await dispatch.waitForTimeout(1000);
+      loudest = Math.max(loudest, Number(await listener.getAttribute('data-audio-level')));
+    }
+    expect(loudest).toBeGreaterThan(0.001);
+    for (let index = 0; index < 3; index += 1) await groupRows.first().getByTestId('hang-up').click();
+    await expect.poll(() => groupRows.count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+    const log = await call(client, 'calls.log', { limit: 5 });
+    expect(new Set(log.slice(0, 3).map((record) => record.groupCallId))).toEqual(new Set([group]));
+  });
+
+  it('registers again by itself when kamailio is killed and restarted, and says so', async () => {
+    const registration = dispatch.getByTestId('sip-registration');
+    const before = Number(await registration.getAttribute('data-reregistrations'));
+    await sip.kill();
+    await expect.poll(() => registration.getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('reconnecting');
+    expect(await registration.textContent()).toContain('正在重连');
+    await dispatch.waitForTimeout(2000);
+    await sip.start();
+    await expect.poll(() => registration.getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
+    expect(Number(await registration.getAttribute('data-reregistrations'))).toBe(before + 1);
+    expect(await registration.textContent()).toContain('已自动重新注册');
+    // And calls go through again.
+    const [first] = crews as [Crew];
+    const crewPage = terminals.get(first.id) ?? (await terminal(first, true));
+    await expect.poll(() => crewPage.getByTestId('sip-registration').getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
+    await dispatch.getByRole('searchbox').fill(first.sipExtension);
+    await dispatch.locator('[data-testid="crew-list"] li', { hasText: first.name }).getByTestId('call-voice').click();
+    await expectMediaBothWays(callRow(dispatch, first.sipExtension), callRow(crewPage));
+    await callRow(dispatch, first.sipExtension).getByTestId('hang-up').click();
+  });
+});
