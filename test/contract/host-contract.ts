@@ -26,6 +26,7 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'webrtc.open': { params: () => ({ streamId: 'cm900001-sub', rtpCapabilities: { codecs: [] } }), error: 'unavailable' },
   'webrtc.connect': { params: () => ({ sessionId: 'none', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }), error: 'unavailable' },
   'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
+  'alarms.acknowledge': { params: () => ({ incidentId: 'INC-none' }) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'mapViews.save': {

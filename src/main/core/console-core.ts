@@ -6,6 +6,7 @@ import { basemapOrigin, type BasemapSource } from '../../shared/domain/basemap-s
 import { contentSecurityPolicy, httpOrigin, webSocketOrigin } from '../../shared/security/content-security-policy.js';
 import type { Settings, SettingsPatch } from '../../shared/domain/settings.js';
 import type { BackendStatus } from '../../shared/domain/backend.js';
+import type { Incident } from '../../shared/domain/feed.js';
 import { initialSharedState, type SharedState } from '../../shared/domain/shared-state.js';
 import { plansForIncident, runIncidentOf } from '../../shared/plans/plan-matching.js';
 import type { Actor } from '../../shared/plans/run-model.js';
@@ -27,6 +28,7 @@ import { Outbox } from './sync/outbox.js';
 import { SyncService } from './sync/sync-service.js';
 import { CameraGroups } from './wall/camera-groups.js';
 import { CameraDirectory } from './cameras/camera-directory.js';
+import { AlarmPopups } from './wall/alarm-popups.js';
 import { SceneRepository } from './wall/scene-repository.js';
 import { actorText, wallFollowsRuns } from './wall/run-scene-hook.js';
 import { SceneService } from './wall/scene-service.js';
@@ -109,6 +111,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const windowStates = new WindowStateRepository(db, logger.child('window-state'));
   const mapViews = new MapViewRepository(db, logger.child('map-views'));
   const cameraGroups = new CameraGroups(city);
+  const alarms = new AlarmPopups();
   const backendOrigin = httpOrigin(options.backend.url) ?? '';
   const backendQuery = options.backend.token ? `?token=${encodeURIComponent(options.backend.token)}` : '';
   const cameras = new CameraDirectory(
@@ -172,6 +175,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const incidentFeed = hub.connect((event, payload) => {
     if (event === 'incidents.changed') proposals.incidentsChanged(payload as Parameters<ProposalService['incidentsChanged']>[0]);
     if (event === 'backend.status' && (payload as BackendStatus).state === 'connected') cameras.invalidate();
+    // Alarms are judged fresh by the wall clock, as the backend stamps incidents (not by the runs' clock).
+    if (event === 'incidents.changed' && alarms.incidentsChanged(payload as Incident[], new Date())) {
+      shared = { ...shared, alarms: alarms.list() };
+      hub.emit('shared.changed', shared);
+    }
   });
   incidentFeed.subscribe('incidents.changed');
   incidentFeed.subscribe('backend.status');
@@ -233,6 +241,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'shared.select': ({ selection }) => {
       shared = { ...shared, selection };
       hub.emit('shared.changed', shared);
+      return shared;
+    },
+    'alarms.acknowledge': ({ incidentId }, origin) => {
+      if (alarms.acknowledge(incidentId)) {
+        logger.info('alarm handled on the wall', { incidentId, by: actorOf(origin) });
+        shared = { ...shared, alarms: alarms.list() };
+        hub.emit('shared.changed', shared);
+      }
       return shared;
     },
     'cameras.group': async ({ group, count }) => cameraGroups.camerasOf(await cameras.cameras(), group, count),

@@ -61,6 +61,8 @@ export const apiMethods = {
   'webrtc.connect': { params: z.object({ sessionId: SfuSessionIdSchema, dtlsParameters: DtlsParametersSchema }).strict(), result: z.null() },
   /** The tile let its stream go (its player was disposed). */
   'webrtc.close': { params: SfuCloseRequestSchema, result: z.null() },
+  /** The operator handled an alarm popped up on the wall: its cameras leave the reserved tiles on every window. */
+  'alarms.acknowledge': { params: z.object({ incidentId: z.string().min(1).max(60) }).strict(), result: SharedStateSchema },
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },

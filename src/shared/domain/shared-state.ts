@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActiveSceneSchema } from '../wall/scenes.js';
-import { RiskGradeSchema } from './feed.js';
+import { RiskGradeSchema, incidentSeverities } from './feed.js';
 import { LngLatSchema } from './geo.js';
 import { PlayableStreamSchema } from '../media/cameras.js';
 
@@ -18,6 +18,20 @@ export const SelectionSchema = z
   .strict();
 export type Selection = z.infer<typeof SelectionSchema>;
 
+/**
+ * An alarm popped up on the video wall: its cameras take the wall's reserved tiles until the alarm is handled (the
+ * operator confirms it, or its incident closes), and the tiles shown before come back.
+ */
+export const AlarmPopupSchema = z.object({
+  incidentId: z.string(),
+  title: z.string(),
+  severity: z.enum(incidentSeverities),
+  position: LngLatSchema,
+  raisedAt: z.string(),
+  drill: z.boolean(),
+});
+export type AlarmPopup = z.infer<typeof AlarmPopupSchema>;
+
 /** What every window of the console follows: the incident in focus (set on any window, shown on all). */
 export const SharedStateSchema = z.object({
   focusedIncidentId: z.string().nullable(),
@@ -28,10 +42,12 @@ export const SharedStateSchema = z.object({
   scene: ActiveSceneSchema.nullable(),
   /** The object selected on a map window; other map windows select it too and show its details. */
   selection: SelectionSchema.nullable(),
+  /** Alarms waiting to be handled, the one the wall shows first (most severe, then oldest) at the head. */
+  alarms: z.array(AlarmPopupSchema),
 });
 export type SharedState = z.infer<typeof SharedStateSchema>;
 
-export const initialSharedState: SharedState = { focusedIncidentId: null, focusedBy: null, focusedAt: null, scene: null, selection: null };
+export const initialSharedState: SharedState = { focusedIncidentId: null, focusedBy: null, focusedAt: null, scene: null, selection: null, alarms: [] };
 
 /** A camera of the catalogue near a point, nearest first. */
 export const NearbyCameraSchema = z.object({

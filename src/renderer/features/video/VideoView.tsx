@@ -13,8 +13,12 @@ import { videoShows } from '../wall/video-source.js';
 import { choiceNow } from '../wall/window-state-codec.js';
 import { SfuClient } from './sfu-client.js';
 import { VideoTile } from './VideoTile.js';
+import { reservedTiles, wallSlots, type Tile } from './wall-slots.js';
+import { beijingTime } from '../../ui/time-format.js';
 
 const NEAR_RADIUS_M = 3000;
+/** An alarm pops up the cameras that can see it: those this close. */
+const ALARM_RADIUS_M = 1000;
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
 
 /** The layout this video window was set to, and under which scene (a later scene's layout replaces it). */
@@ -23,7 +27,6 @@ type VideoWindowState = z.infer<typeof VideoWindowStateSchema>;
 const NO_CHOICE: VideoWindowState | null = null;
 const VideoWindowStateOrNone = VideoWindowStateSchema.nullable();
 
-type Tile = { id: string; name: string; detail: string };
 
 /**
  * The video wall: a 1/4/9/16 layout (from the scene, or as set on this window) filled with the scene's camera group or
@@ -43,6 +46,25 @@ export function VideoView() {
   const sourceKey = focused || group ? tilesKey(focused, group, layout) : null;
   const [tiles, setTiles] = useState<{ key: string; list: Tile[] } | null>(null);
   const sfu = useMemo(() => new SfuClient(model.host.bridge), [model]);
+  const alarm = shared.alarms[0] ?? null;
+  const reserved = reservedTiles(layout);
+  const [alarmCameras, setAlarmCameras] = useState<{ key: string; list: Tile[] } | null>(null);
+  const alarmId = alarm?.incidentId ?? null;
+  const [alarmLng, alarmLat] = alarm?.position ?? [0, 0];
+  const alarmKey = alarmId === null ? null : `${alarmId}|${reserved}`;
+
+  useEffect(() => {
+    if (alarmId === null) return;
+    const key = `${alarmId}|${reserved}`;
+    let cancelled = false;
+    callHost(model.host.bridge, 'cameras.near', { position: [alarmLng, alarmLat], count: reserved, radiusM: ALARM_RADIUS_M }).then(
+      (list) => !cancelled && setAlarmCameras({ key, list: list.map(nearTile) }),
+      () => !cancelled && setAlarmCameras({ key, list: [] }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [model, alarmId, alarmLng, alarmLat, reserved]);
 
   useEffect(() => {
     if (!focused && !group) return;
@@ -64,7 +86,8 @@ export function VideoView() {
 
   // A new layout of the same cameras keeps the tiles it shares with the old one playing while the list is fetched.
   const shown = tiles === null ? null : tiles.key === sourceKey ? tiles.list : sameSource(tiles.key, sourceKey) ? tiles.list.slice(0, layout) : null;
-  const free = useMemo(() => Array.from({ length: Math.max(0, layout - (shown?.length ?? 0)) }, (_, index) => index), [layout, shown]);
+  const popped = alarm && alarmCameras?.key === alarmKey ? { incidentId: alarm.incidentId, cameras: alarmCameras.list } : null;
+  const slots = shown ? wallSlots(shown, layout, popped) : null;
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
   return (
@@ -90,7 +113,19 @@ export function VideoView() {
           </span>
         )}
       </header>
-      {shown && (
+      {alarm && (
+        <div className={`video-alarm severity-${alarm.severity}`} role="alert" data-testid="alarm-banner" data-incident={alarm.incidentId}>
+          <strong>{alarm.drill ? t('video.alarmDrill') : t('video.alarm')}</strong>
+          <span>{alarm.title}</span>
+          <span className="muted">{beijingTime(alarm.raisedAt)}</span>
+          {popped && popped.cameras.length === 0 && <span className="muted">{t('video.alarmNoCamera')}</span>}
+          {shared.alarms.length > 1 && <span className="muted">{t('video.alarmsWaiting').replace('{n}', String(shared.alarms.length - 1))}</span>}
+          <button type="button" data-testid="alarm-acknowledge" onClick={() => void callHost(model.host.bridge, 'alarms.acknowledge', { incidentId: alarm.incidentId })}>
+            {t('video.alarmHandled')}
+          </button>
+        </div>
+      )}
+      {shown && slots && (
         <ol
           className="video-grid"
           data-testid="video-grid"
@@ -99,17 +134,22 @@ export function VideoView() {
           data-source={focused ? 'focus' : 'group'}
           style={{ gridTemplateColumns: `repeat(${Math.sqrt(layout)}, minmax(0, 1fr))` }}
         >
-          {shown.map((tile) => (
-            <li key={tile.id} className="video-tile" data-camera={tile.id}>
-              <VideoTile cameraId={tile.id} name={tile.name} detail={tile.detail} sfu={sfu} />
-            </li>
-          ))}
-          {shown.length === 0 && <li className="video-tile muted">{group ? t('video.groupEmpty') : t('video.noneNear')}</li>}
-          {free.slice(shown.length === 0 ? 1 : 0).map((index) => (
-            <li key={`free-${index}`} className="video-tile free muted" data-free-tile>
-              {t('video.freeTile')}
-            </li>
-          ))}
+          {slots.map((slot, index) =>
+            slot.kind === 'free' ? (
+              <li key={`free-${index}`} className="video-tile free muted" data-free-tile>
+                {index === 0 ? (group ? t('video.groupEmpty') : t('video.noneNear')) : t('video.freeTile')}
+              </li>
+            ) : (
+              <li
+                key={`${slot.kind}-${slot.tile.id}`}
+                className={`video-tile${slot.kind === 'alarm' ? ' alarm' : ''}`}
+                data-camera={slot.tile.id}
+                data-alarm={slot.kind === 'alarm' ? slot.incidentId : undefined}
+              >
+                <VideoTile cameraId={slot.tile.id} name={slot.tile.name} detail={slot.tile.detail} sfu={sfu} />
+              </li>
+            ),
+          )}
         </ol>
       )}
     </section>

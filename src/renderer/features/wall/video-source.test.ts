@@ -11,6 +11,7 @@ const state = (scene: Scene, appliedAt: string, focusedIncidentId: string | null
   focusedAt,
   scene: { scene, appliedBy: 'system', appliedAt, cause: 'operator', run: null },
   selection: null,
+  alarms: [],
 });
 
 describe('what the video wall shows', () => {
