@@ -1,8 +1,9 @@
 // `npm run bench`: the benchmarks, each printing its figures as ratios to a baseline measured in the same process.
 import { spawnSync } from 'node:child_process';
 
+// The dispatch bench places 100 calls through kamailio between two Chromium pages (~3 minutes).
 // The map bench drives headless Chromium (llvmpipe WebGL) over cities of 1 and 10 million components: ~10 minutes here.
-const benches = ['bench/plans.bench.ts', 'bench/map.bench.ts'];
+const benches = ['bench/plans.bench.ts', 'bench/dispatch.bench.ts', 'bench/map.bench.ts'];
 for (const bench of benches) {
   const result = spawnSync('npx', ['tsx', '--expose-gc', bench], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--expose-gc' } });
   if (result.status !== 0) process.exit(result.status ?? 1);

@@ -4,8 +4,8 @@ import { createStore, useStore } from '../state/store.js';
 import { AppModelContext } from '../state/app-model.js';
 import { translate, type MessageKey } from './messages.js';
 
-/** Pages without the console's state (the crew terminal) speak the browser's language: Chinese unless it asks for another. */
-const browserLanguage = createStore<{ language: Language }>({ language: /^en\b/i.test(navigator.language) ? 'en' : 'zh-CN' });
+/** Pages without the console's settings (the crew terminal) speak Chinese, or English with `?lang=en` in their URL. */
+const browserLanguage = createStore<{ language: Language }>({ language: new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh-CN' });
 
 export function useTranslation(): (key: MessageKey) => string {
   const model = useContext(AppModelContext);

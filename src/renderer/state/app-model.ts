@@ -56,7 +56,10 @@ export class AppModel {
     this.disposers.push(
       host.onLinkState((link) => {
         this.connection.update((state) => withHostLink(state, link));
-        if (link === 'connected') void this.refresh();
+        if (link === 'connected') {
+          void this.refresh();
+          void this.seat?.refreshLog();
+        }
       }),
       bridge.subscribe('backend.status', (status) => {
         this.connection.update((state) => withBackendStatus(state, status));

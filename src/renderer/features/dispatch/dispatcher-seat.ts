@@ -60,7 +60,7 @@ export class DispatcherSeat {
   async refreshLog(): Promise<void> {
     try {
       const [records, kpis] = await Promise.all([callHost(this.bridge, 'calls.log', { limit: LOG_SHOWN }), callHost(this.bridge, 'calls.kpis', {})]);
-      this.log.update((state) => ({ ...state, records, kpis }));
+      this.log.update((state) => ({ ...state, records, kpis, error: null }));
     } catch (error) {
       this.log.update((state) => ({ ...state, error: (error as Error).message }));
     }

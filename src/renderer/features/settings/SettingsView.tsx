@@ -12,10 +12,11 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { displaysForDraft, drawDisplays } from './display-drawing.js';
 import { blankSceneForm, formOf, sceneOf, type FormProblem, type SceneForm } from './scene-form.js';
+import { DrillRosterEditor } from './DrillRosterEditor.js';
 
 const PICTURE = { width: 680, height: 200 };
 
-/** Settings (Alt+S): which display shows which role on the wall, and the wall's scenes. */
+/** Settings (Alt+S): which display shows which role on the wall, the wall's scenes, and the drill roster. */
 export function SettingsView() {
   const t = useTranslation();
   const model = useAppModel();
@@ -25,6 +26,7 @@ export function SettingsView() {
         <h2 id="settings-title">{t('settings.title')}</h2>
         <WallEditor />
         <SceneEditor />
+        <DrillRosterEditor />
         <button type="button" onClick={() => model.closeOverlay()}>
           {t('about.close')}
         </button>

@@ -1,0 +1,143 @@
+/**
+ * Dispatch figures for issue #5: one click to the far end ringing, and to sound arriving on both sides, median and
+ * 90th percentile over 50 calls, each as a ratio to a bare sip.js call (bench/dispatch/bare-call.ts) placed between
+ * the same two Chromium pages through the same kamailio in the same run, calls alternating. The difference is the
+ * console's own overhead: its engine, store, screen and call log. Figures are for ratios on this machine.
+ * ZHILI_BENCH_CALLS sets a smaller count for a quick look.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { sipPassword } from '../src/backend/sip/sip-password.js';
+import { percentile } from '../src/shared/dispatch/call-record.js';
+import { launchChromium } from '../test/helpers/chromium.js';
+import { call, connectHost } from '../test/helpers/host-client.js';
+import { kamailioInstalled, startTestSipServer } from '../test/helpers/kamailio.js';
+import { startProcess } from '../test/helpers/processes.js';
+import { testCityDir } from '../test/helpers/test-city.js';
+import { waitUntil } from '../test/helpers/wait.js';
+
+const CALLS = Number(process.env.ZHILI_BENCH_CALLS ?? 50);
+
+if (!kamailioInstalled()) {
+  console.log('dispatch bench: SKIPPED, kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)');
+  process.exit(0);
+}
+
+const bundle = async (entry: string) =>
+  (await build({ entryPoints: [join(import.meta.dirname, 'dispatch', entry)], bundle: true, format: 'iife', write: false, platform: 'browser', target: 'chrome120' }))
+    .outputFiles[0]?.text ?? '';
+const [bareScript, probeScript] = await Promise.all([bundle('bare-call.ts'), bundle('peer-probe.ts')]);
+
+const work = mkdtempSync(join(tmpdir(), 'zhili-dispatch-bench-'));
+const sip = await startTestSipServer(work);
+const host = await startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), ...sip.hostArgs], /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/);
+const base = host.match[1] as string;
+const client = await connectHost(base);
+const browser = await launchChromium({ media: true });
+
+try {
+  await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the backend');
+  const crew = (await call(client, 'directory.crews', { onDutyOnly: true, limit: 20 })).find((entry) => entry.status === 'available');
+  if (!crew) throw new Error('no crew on duty in the test city');
+  const open = async (path: string): Promise<Page> => {
+    // The bare script goes in as a script tag, which the app's CSP would refuse; both runs share the same pages.
+    const context = await browser.newContext({ bypassCSP: true, permissions: ['microphone', 'camera'] });
+    await context.addInitScript({ content: probeScript });
+    const page = await context.newPage();
+    await page.goto(`${base}${path}`);
+    await waitUntil(() => page.getByTestId('sip-registration').getAttribute('data-state'), (state) => state === 'registered', `${path} to register`, 20_000);
+    await page.addScriptTag({ content: bareScript });
+    return page;
+  };
+  const dispatch = await open('dispatch');
+  const terminal = await open(`crew?crew=${crew.id}&autoAnswer=1`);
+  const [domain, secret, wsServer] = [sip.hostArgs[3] as string, sip.hostArgs[5] as string, sip.kamailio.wsUrl];
+  for (const [page, user] of [[dispatch, 'bench-caller'], [terminal, 'bench-callee']] as const) {
+    await page.evaluate((account) => (window as unknown as { bareSip: { start(a: unknown): Promise<void> } }).bareSip.start(account), {
+      user,
+      password: sipPassword(secret, user),
+      domain,
+      wsServer,
+    });
+  }
+  await dispatch.getByRole('searchbox').fill(crew.sipExtension);
+  const callButton = dispatch.locator('[data-testid="crew-list"] li', { hasText: crew.name }).getByTestId('call-voice');
+  await callButton.waitFor();
+
+  const watch = (page: Page) => page.evaluate(() => void (window as unknown as { benchProbe: { watchMedia(): Promise<void> } }).benchProbe.watchMedia());
+  const mediaAt = (page: Page) => page.evaluate(() => (window as unknown as { benchProbe: { probe: { mediaAt: number | null } } }).benchProbe.probe.mediaAt);
+  const settle = async (page: Page) => waitUntil(() => mediaAt(page), (at) => at !== null, 'sound to arrive', 15_000);
+
+  const ours = { ringing: [] as number[], media: [] as number[] };
+  const bare = { ringing: [] as number[], media: [] as number[] };
+
+  async function ourCall(): Promise<void> {
+    await terminal.evaluate(() => {
+      const marks = window as unknown as { ringAt: number | null };
+      marks.ringAt = null;
+      const observer = new MutationObserver(() => {
+        if (marks.ringAt === null && document.querySelector('[data-testid="incoming"], [data-testid="calls"] li')) {
+          marks.ringAt = Date.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    await Promise.all([watch(dispatch), watch(terminal)]);
+    const clickedAt = await dispatch.evaluate(() => {
+      const button = document.querySelector<HTMLButtonElement>('[data-testid="crew-list"] [data-testid="call-voice"]');
+      const at = Date.now();
+      button?.click();
+      return at;
+    });
+    const [consoleMedia, crewMedia] = [await settle(dispatch), await settle(terminal)];
+    const ringAt = await waitUntil(() => terminal.evaluate(() => (window as unknown as { ringAt: number | null }).ringAt), (at) => at !== null, 'ringing');
+    ours.ringing.push((ringAt as number) - clickedAt);
+    ours.media.push(Math.max(consoleMedia as number, crewMedia as number) - clickedAt);
+    await dispatch.locator('[data-testid="calls"] li').first().getByTestId('hang-up').click();
+    await waitUntil(() => dispatch.locator('[data-testid="calls"] li').count(), (count) => count === 0, 'the console to hang up');
+    await waitUntil(() => terminal.locator('[data-testid="calls"] li').count(), (count) => count === 0, 'the crew to hang up');
+  }
+
+  async function bareCall(): Promise<void> {
+    await Promise.all([watch(dispatch), watch(terminal)]);
+    const startedAt = await dispatch.evaluate(
+      ({ user, domain }) => (window as unknown as { bareSip: { call(u: string, d: string): number } }).bareSip.call(user, domain),
+      { user: 'bench-callee', domain },
+    );
+    const [callerMedia, calleeMedia] = [await settle(dispatch), await settle(terminal)];
+    const ringAt = await terminal.evaluate(() => (window as unknown as { bareSip: { marks: { ringingAt: number | null } } }).bareSip.marks.ringingAt);
+    bare.ringing.push((ringAt as number) - startedAt);
+    bare.media.push(Math.max(callerMedia as number, calleeMedia as number) - startedAt);
+    await dispatch.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
+    await terminal.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  // One of each to warm the media stack up (the first call after a browser starts is several times slower).
+  await ourCall();
+  await bareCall();
+  ours.ringing.length = ours.media.length = bare.ringing.length = bare.media.length = 0;
+  for (let index = 0; index < CALLS; index += 1) {
+    await ourCall();
+    await bareCall();
+  }
+
+  const line = (what: string, oursMs: number[], bareMs: number[]) => {
+    const [m, b, p, q] = [percentile(oursMs, 0.5) ?? NaN, percentile(bareMs, 0.5) ?? NaN, percentile(oursMs, 0.9) ?? NaN, percentile(bareMs, 0.9) ?? NaN];
+    console.log(
+      `dispatch: ${what}: median ${m.toFixed(0)} ms vs bare sip.js ${b.toFixed(0)} ms = ${(m / b).toFixed(2)}x; p90 ${p.toFixed(0)} vs ${q.toFixed(0)} ms = ${(p / q).toFixed(2)}x (ours/bare, ${CALLS} calls each)`,
+    );
+  };
+  line('click to the far end ringing', ours.ringing, bare.ringing);
+  line('click to sound arriving on both sides', ours.media, bare.media);
+} finally {
+  client.dispose();
+  await browser.close();
+  await host.stop();
+  await sip.stop();
+  rmSync(work, { recursive: true, force: true });
+}
