@@ -8,7 +8,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
-import { playingCameras } from '../helpers/video-wall.js';
+import { handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
 
 /**
  * An alarm pops its cameras onto the wall's reserved tiles (the last row) and the wall reverts when it is handled.
@@ -23,13 +23,6 @@ describe('an alarm pops its cameras onto the video wall', () => {
   let page: Page;
 
   const tiles = (selector = 'li[data-camera]') => page.getByTestId('video-grid').locator(selector).evaluateAll((items) => items.map((item) => item.getAttribute('data-camera')));
-  /** Handles every waiting alarm except `keep` that comes before it (all of them when `keep` is null). */
-  const handleOthers = async (keep: string | null) => {
-    for (const alarm of (await call(client, 'shared.get', {})).alarms) {
-      if (alarm.incidentId === keep) return;
-      await call(client, 'alarms.acknowledge', { incidentId: alarm.incidentId });
-    }
-  };
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-video-alarm-e2e-'));
@@ -51,7 +44,7 @@ describe('an alarm pops its cameras onto the video wall', () => {
     await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
     await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(9);
     await expect.poll(async () => {
-      await handleOthers(null);
+      await handleAlarmsBefore(client, null);
       return (await tiles('li[data-alarm]')).length;
     }, { timeout: 20_000 }).toBe(0);
     const wall = await tiles();
@@ -71,7 +64,7 @@ describe('an alarm pops its cameras onto the video wall', () => {
 
     const banner = page.getByTestId('alarm-banner');
     await expect.poll(async () => {
-      await handleOthers(incident.id);
+      await handleAlarmsBefore(client, incident.id);
       return banner.getAttribute('data-incident');
     }, { timeout: 20_000 }).toBe(incident.id);
     await expect.poll(() => tiles(`li[data-alarm="${incident.id}"]`), { timeout: 15_000 }).toContain(camera.id);
@@ -87,7 +80,7 @@ describe('an alarm pops its cameras onto the video wall', () => {
   it('reverts to the tiles it covered once the operator has handled it', async () => {
     await page.getByTestId('alarm-acknowledge').click();
     await expect.poll(async () => {
-      await handleOthers(null);
+      await handleAlarmsBefore(client, null);
       return tiles();
     }, { timeout: 20_000 }).toEqual(await call(client, 'cameras.group', { group: { siteTypes: ['cross-river-bridge', 'gas-station', 'crowded-place'], grades: ['red', 'orange'] }, count: 9 }).then((list) => list.map((entry) => entry.id)));
     expect(await page.getByTestId('alarm-banner').count()).toBe(0);

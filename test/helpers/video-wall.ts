@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { call } from './host-client.js';
 
 /**
  * The cameras whose tile is really playing: its <video> has decoded frames and its clock moved forward over
@@ -17,4 +19,15 @@ export function playingCameras(page: Page, windowMs = 1200): Promise<string[]> {
       })
       .map((tile) => tile.dataset.camera ?? '');
   }, windowMs);
+}
+
+/**
+ * Handles, as an operator would, the alarms waiting on the wall ahead of `keep` (all of them when `keep` is null): the
+ * demo city's live feed raises alarms of its own during a test, and their cameras would cover the wall's last row.
+ */
+export async function handleAlarmsBefore(client: WebSocketBridge, keep: string | null): Promise<void> {
+  for (const alarm of (await call(client, 'shared.get', {})).alarms) {
+    if (alarm.incidentId === keep) return;
+    await call(client, 'alarms.acknowledge', { incidentId: alarm.incidentId });
+  }
 }

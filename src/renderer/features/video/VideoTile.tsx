@@ -4,18 +4,18 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { beijingTime } from '../../ui/time-format.js';
-import type { PlayableStream } from '../../../shared/media/cameras.js';
+import type { PlayableStream, StreamQuality } from '../../../shared/media/cameras.js';
 import { HlsTilePlayer } from './hls-player.js';
 import type { SfuClient } from './sfu-client.js';
 import type { TilePlayback, TilePlayer } from './tile-player.js';
 import { WebRtcTilePlayer } from './webrtc-player.js';
 
 /**
- * One camera on the wall: its sub-stream (the grid's quality) playing in a <video>, over HLS or WebRTC as the
- * catalogue says, with its name, code and status. The player lives as long as the tile shows this stream; a new camera
+ * One camera on the wall: its sub-stream in a grid, its main stream on a tile of its own, playing in a <video> over HLS
+ * or WebRTC as the catalogue says, with its name, code and status. The player lives as long as the tile shows this stream; a new camera
  * gets a new player and the old one is disposed.
  */
-export function VideoTile({ cameraId, name, detail, sfu }: { cameraId: string; name: string; detail: string; sfu: SfuClient }) {
+export function VideoTile({ cameraId, name, detail, sfu, quality }: { cameraId: string; name: string; detail: string; sfu: SfuClient; quality: StreamQuality }) {
   const t = useTranslation();
   const model = useAppModel();
   const video = useRef<HTMLVideoElement>(null);
@@ -33,7 +33,7 @@ export function VideoTile({ cameraId, name, detail, sfu }: { cameraId: string; n
     };
   }, [model, cameraId]);
 
-  const stream = streams?.cameraId === cameraId ? (streams.value?.streams.sub ?? null) : null;
+  const stream = streams?.cameraId === cameraId ? (streams.value?.streams[quality] ?? null) : null;
   const streamKey = stream === null ? null : JSON.stringify(stream);
   useEffect(() => {
     if (streamKey === null || !video.current) return;
@@ -47,7 +47,7 @@ export function VideoTile({ cameraId, name, detail, sfu }: { cameraId: string; n
   const status = playback?.status ?? (streams?.problem ? 'offline' : 'connecting');
   const problem = streams?.problem ?? playback?.problem ?? null;
   return (
-    <div className={`video-tile-player status-${status}`} data-status={status}>
+    <div className={`video-tile-player status-${status}`} data-status={status} data-quality={quality} data-stream={stream?.kind === 'hls' ? stream.url : stream?.streamId}>
       <video ref={video} muted playsInline />
       <div className="video-tile-caption">
         <span className="video-tile-name">{name}</span>

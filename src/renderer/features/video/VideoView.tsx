@@ -1,25 +1,25 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { z } from 'zod';
-import type { GroupCamera, NearbyCamera } from '../../../shared/domain/shared-state.js';
-import { VideoLayoutSizeSchema, videoLayoutSizes, type CameraGroup, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
+import { VideoLayoutSizeSchema, videoLayoutSizes, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
+import { MIN_DWELL_SECONDS } from '../../../shared/wall/tour.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import { beijingTime } from '../../ui/time-format.js';
 import { useFocusedIncident } from '../focus/use-focused-incident.js';
 import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { videoShows } from '../wall/video-source.js';
 import { choiceNow } from '../wall/window-state-codec.js';
 import { SfuClient } from './sfu-client.js';
+import { useAlarmCameras, useWallCameras } from './use-wall-cameras.js';
 import { VideoTile } from './VideoTile.js';
-import { reservedTiles, wallSlots, type Tile } from './wall-slots.js';
-import { beijingTime } from '../../ui/time-format.js';
+import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, type Tile, type WallSlot } from './wall-slots.js';
 
-const NEAR_RADIUS_M = 3000;
-/** An alarm pops up the cameras that can see it: those this close. */
-const ALARM_RADIUS_M = 1000;
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
+/** Dwell times a tour offers; the shortest is the tour's minimum (a screen must be readable before it goes). */
+const TOUR_DWELLS_S = [MIN_DWELL_SECONDS, 5, 10, 30] as const;
 
 /** The layout this video window was set to, and under which scene (a later scene's layout replaces it). */
 const VideoWindowStateSchema = z.object({ choice: VideoLayoutSizeSchema, underScene: z.string().nullable() }).strict();
@@ -27,10 +27,11 @@ type VideoWindowState = z.infer<typeof VideoWindowStateSchema>;
 const NO_CHOICE: VideoWindowState | null = null;
 const VideoWindowStateOrNone = VideoWindowStateSchema.nullable();
 
-
 /**
  * The video wall: a 1/4/9/16 layout (from the scene, or as set on this window) filled with the scene's camera group or
- * the cameras nearest the focused incident, each tile playing its camera's live sub-stream (HLS).
+ * the cameras nearest the focused incident, each tile playing its camera's live sub-stream. A tile opened on its own
+ * (double-click, or a camera chosen on a map) plays the main stream; a tour pages through the cameras; an alarm's
+ * cameras take the last row until it is handled.
  */
 export function VideoView() {
   const t = useTranslation();
@@ -43,51 +44,14 @@ export function VideoView() {
   const shows = videoShows(shared);
   const focused = shows.kind === 'focus' ? incident : null;
   const group = shows.kind === 'group' ? shows.group : null;
-  const sourceKey = focused || group ? tilesKey(focused, group, layout) : null;
-  const [tiles, setTiles] = useState<{ key: string; list: Tile[] } | null>(null);
   const sfu = useMemo(() => new SfuClient(model.host.bridge), [model]);
+  const { dwellS: tourDwellS, page, run: runTour } = useTour();
+  const cameras = useWallCameras(model, focused, group, tourDwellS === null ? layout : layout * TOUR_MAX_PAGES);
+  const tour = cameras === null ? null : tourPage(cameras, layout, tourDwellS === null ? 0 : page);
   const alarm = shared.alarms[0] ?? null;
-  const reserved = reservedTiles(layout);
-  const [alarmCameras, setAlarmCameras] = useState<{ key: string; list: Tile[] } | null>(null);
-  const alarmId = alarm?.incidentId ?? null;
-  const [alarmLng, alarmLat] = alarm?.position ?? [0, 0];
-  const alarmKey = alarmId === null ? null : `${alarmId}|${reserved}`;
-
-  useEffect(() => {
-    if (alarmId === null) return;
-    const key = `${alarmId}|${reserved}`;
-    let cancelled = false;
-    callHost(model.host.bridge, 'cameras.near', { position: [alarmLng, alarmLat], count: reserved, radiusM: ALARM_RADIUS_M }).then(
-      (list) => !cancelled && setAlarmCameras({ key, list: list.map(nearTile) }),
-      () => !cancelled && setAlarmCameras({ key, list: [] }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [model, alarmId, alarmLng, alarmLat, reserved]);
-
-  useEffect(() => {
-    if (!focused && !group) return;
-    const key = tilesKey(focused, group, layout);
-    let cancelled = false;
-    const fetched: Promise<Tile[]> = focused
-      ? callHost(model.host.bridge, 'cameras.near', { position: focused.position, count: layout, radiusM: NEAR_RADIUS_M }).then((list) => list.map(nearTile))
-      : group
-        ? callHost(model.host.bridge, 'cameras.group', { group, count: layout }).then((list) => list.map(groupTile))
-        : Promise.resolve([]);
-    fetched.then(
-      (list) => !cancelled && setTiles({ key, list }),
-      () => !cancelled && setTiles({ key, list: [] }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [model, focused, group, layout]);
-
-  // A new layout of the same cameras keeps the tiles it shares with the old one playing while the list is fetched.
-  const shown = tiles === null ? null : tiles.key === sourceKey ? tiles.list : sameSource(tiles.key, sourceKey) ? tiles.list.slice(0, layout) : null;
-  const popped = alarm && alarmCameras?.key === alarmKey ? { incidentId: alarm.incidentId, cameras: alarmCameras.list } : null;
-  const slots = shown ? wallSlots(shown, layout, popped) : null;
+  const popped = useAlarmCameras(model, alarm, reservedTiles(layout));
+  const slots = tour === null ? null : wallSlots(tour.cameras, layout, popped);
+  const single = useSingleTile(model, shared.selection);
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
   return (
@@ -107,6 +71,27 @@ export function VideoView() {
             </button>
           ))}
         </div>
+        <label className="video-tour">
+          {t('video.tour')}
+          <select data-testid="video-tour" value={tourDwellS ?? ''} onChange={(event) => runTour(event.target.value === '' ? null : Number(event.target.value))}>
+            <option value="">{t('video.tourOff')}</option>
+            {TOUR_DWELLS_S.map((dwell) => (
+              <option key={dwell} value={dwell}>
+                {dwell} s
+              </option>
+            ))}
+          </select>
+        </label>
+        {tourDwellS !== null && tour && (
+          <span className="muted" data-testid="video-tour-page" data-page={tour.page}>
+            {tour.page + 1}/{tour.pages}
+          </span>
+        )}
+        {single.tile && (
+          <button type="button" data-testid="video-back" onClick={() => single.close()}>
+            {t('video.backToGrid')}
+          </button>
+        )}
         {own.error && (
           <span className="manual-note" role="alert">
             {t('window.saveFailed')}: {own.error}
@@ -125,50 +110,91 @@ export function VideoView() {
           </button>
         </div>
       )}
-      {shown && slots && (
-        <ol
-          className="video-grid"
-          data-testid="video-grid"
-          data-layout={layout}
-          data-incident={focused?.id}
-          data-source={focused ? 'focus' : 'group'}
-          style={{ gridTemplateColumns: `repeat(${Math.sqrt(layout)}, minmax(0, 1fr))` }}
-        >
-          {slots.map((slot, index) =>
-            slot.kind === 'free' ? (
-              <li key={`free-${index}`} className="video-tile free muted" data-free-tile>
-                {index === 0 ? (group ? t('video.groupEmpty') : t('video.noneNear')) : t('video.freeTile')}
-              </li>
-            ) : (
-              <li
-                key={`${slot.kind}-${slot.tile.id}`}
-                className={`video-tile${slot.kind === 'alarm' ? ' alarm' : ''}`}
-                data-camera={slot.tile.id}
-                data-alarm={slot.kind === 'alarm' ? slot.incidentId : undefined}
-              >
-                <VideoTile cameraId={slot.tile.id} name={slot.tile.name} detail={slot.tile.detail} sfu={sfu} />
-              </li>
-            ),
-          )}
+      {single.tile ? (
+        <ol className="video-grid single" data-testid="video-grid" data-layout={1} data-single={single.tile.id}>
+          <li className="video-tile" data-camera={single.tile.id}>
+            <VideoTile cameraId={single.tile.id} name={single.tile.name} detail={single.tile.detail} sfu={sfu} quality="main" />
+          </li>
         </ol>
+      ) : (
+        slots && (
+          <ol
+            className="video-grid"
+            data-testid="video-grid"
+            data-layout={layout}
+            data-incident={focused?.id}
+            data-source={focused ? 'focus' : 'group'}
+            style={{ gridTemplateColumns: `repeat(${Math.sqrt(layout)}, minmax(0, 1fr))` }}
+          >
+            {slots.map((slot, index) => (
+              <WallTile key={slot.kind === 'free' ? `free-${index}` : `${slot.kind}-${slot.tile.id}`} slot={slot} sfu={sfu} onOpen={single.open}>
+                {index === 0 ? (group ? t('video.groupEmpty') : t('video.noneNear')) : t('video.freeTile')}
+              </WallTile>
+            ))}
+          </ol>
+        )
       )}
     </section>
   );
 }
 
-/** Names what a list of tiles was fetched for, so a late answer for an earlier source is never shown. */
-function tilesKey(focused: { id: string } | null, group: CameraGroup | null, layout: number): string {
-  return `${focused ? `focus:${focused.id}` : `group:${JSON.stringify(group)}`}|${layout}`;
+function WallTile({ slot, sfu, onOpen, children }: { slot: WallSlot; sfu: SfuClient; onOpen: (tile: Tile) => void; children: string }) {
+  if (slot.kind === 'free') {
+    return (
+      <li className="video-tile free muted" data-free-tile>
+        {children}
+      </li>
+    );
+  }
+  return (
+    <li
+      className={`video-tile${slot.kind === 'alarm' ? ' alarm' : ''}`}
+      data-camera={slot.tile.id}
+      data-alarm={slot.kind === 'alarm' ? slot.incidentId : undefined}
+      onDoubleClick={() => onOpen(slot.tile)}
+    >
+      <VideoTile cameraId={slot.tile.id} name={slot.tile.name} detail={slot.tile.detail} sfu={sfu} quality="sub" />
+    </li>
+  );
 }
 
-function sameSource(key: string, other: string | null): boolean {
-  return other !== null && key.slice(0, key.lastIndexOf('|')) === other.slice(0, other.lastIndexOf('|'));
+/** A tour of the wall's cameras: its dwell (null: no tour) and its page, counting up every dwell from the first. */
+function useTour(): { dwellS: number | null; page: number; run: (dwellS: number | null) => void } {
+  const [tour, setTour] = useState<{ dwellS: number | null; page: number }>({ dwellS: null, page: 0 });
+  useEffect(() => {
+    if (tour.dwellS === null) return;
+    const timer = setInterval(() => setTour((current) => ({ ...current, page: current.page + 1 })), tour.dwellS * 1000);
+    return () => clearInterval(timer);
+  }, [tour.dwellS]);
+  return { dwellS: tour.dwellS, page: tour.page, run: (dwellS) => setTour({ dwellS, page: 0 }) };
 }
 
-function nearTile(camera: NearbyCamera): Tile {
-  return { id: camera.id, name: camera.name, detail: `${camera.code} · ${camera.distanceM} m${camera.ptz ? ' · PTZ' : ''}` };
-}
-
-function groupTile(camera: GroupCamera): Tile {
-  return { id: camera.id, name: camera.name, detail: `${camera.code} · ${camera.siteName}${camera.ptz ? ' · PTZ' : ''}` };
+/**
+ * One camera on the whole wall, playing its main stream: a tile double-clicked here, or a camera selected on a map
+ * window (a map click plays it on the wall). `Esc` or the back button returns to the grid.
+ */
+function useSingleTile(model: ReturnType<typeof useAppModel>, selection: { kind: string; id: string } | null): { tile: Tile | null; open: (tile: Tile) => void; close: () => void } {
+  const [tile, setTile] = useState<Tile | null>(null);
+  const seen = useRef(selection?.kind === 'camera' ? selection.id : null);
+  const selectedCamera = selection?.kind === 'camera' ? selection.id : null;
+  useEffect(() => {
+    // A selection made before this window opened is not a request to this window.
+    if (selectedCamera === null || selectedCamera === seen.current) return;
+    seen.current = selectedCamera;
+    let cancelled = false;
+    callHost(model.host.bridge, 'cameras.streams', { cameraId: selectedCamera }).then(
+      (camera) => !cancelled && setTile({ id: camera.cameraId, name: camera.name, detail: `${camera.code}${camera.ptz ? ' · PTZ' : ''}` }),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [model, selectedCamera]);
+  useEffect(() => {
+    if (tile === null) return;
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setTile(null);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [tile]);
+  return { tile, open: setTile, close: () => setTile(null) };
 }

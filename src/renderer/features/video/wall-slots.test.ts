@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reservedTiles, wallSlots, type Tile } from './wall-slots.js';
+import { reservedTiles, tourPage, wallSlots, type Tile } from './wall-slots.js';
 
 const tile = (id: string): Tile => ({ id, name: id, detail: '' });
 
@@ -25,5 +25,17 @@ describe('the wall’s positions', () => {
     // One camera near the alarm takes the last position only.
     expect(wallSlots(cameras.slice(0, 4), 4, { incidentId: 'INC-1', cameras: [tile('X')] }).map((slot) => slot.kind)).toEqual(['camera', 'camera', 'camera', 'alarm']);
     expect([1, 4, 9, 16].map(reservedTiles)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('a tour of the wall', () => {
+  it('shows the cameras a layout at a time, round again after the last page', () => {
+    const cameras = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'].map(tile);
+    const ids = (page: number) => tourPage(cameras, 4, page).cameras.map((camera) => camera.id);
+    expect(ids(0)).toEqual(['A', 'B', 'C', 'D']);
+    expect(ids(1)).toEqual(['E', 'F', 'G', 'H']);
+    expect(ids(2)).toEqual(['I']);
+    expect(tourPage(cameras, 4, 3)).toMatchObject({ page: 0, pages: 3 });
+    expect(tourPage([], 4, 5)).toEqual({ cameras: [], page: 0, pages: 1 });
   });
 });

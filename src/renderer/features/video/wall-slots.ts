@@ -25,3 +25,13 @@ export function wallSlots(cameras: readonly Tile[], layout: number, alarm: { inc
 export function reservedTiles(layout: number): number {
   return Math.round(Math.sqrt(layout));
 }
+
+/** Pages of cameras a tour shows in turn, at most this many (the wall asks for that many layouts of cameras). */
+export const TOUR_MAX_PAGES = 4;
+
+/** Page `page` (counting on past the last, round again) of `cameras` split into layouts, and how many pages there are. */
+export function tourPage(cameras: readonly Tile[], layout: number, page: number): { cameras: Tile[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(cameras.length / layout));
+  const current = ((page % pages) + pages) % pages;
+  return { cameras: cameras.slice(current * layout, (current + 1) * layout), page: current, pages };
+}
