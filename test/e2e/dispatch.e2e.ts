@@ -212,6 +212,44 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
     expect(new Set(log.slice(0, 3).map((record) => record.groupCallId))).toEqual(new Set([group]));
   });
 
+  it('keeps one call active with the others held, joins two crews by attended transfer, and shows a crew\'s camera in a video call', async () => {
+    const [, second, third, , fifth] = crews as [Crew, Crew, Crew, Crew, Crew];
+    const pageOf = async (crew: Crew) => {
+      const page = terminals.get(crew.id) ?? (await terminal(crew, true));
+      await page.getByRole('checkbox').check();
+      return page;
+    };
+    const [secondPage, thirdPage] = [await pageOf(second), await pageOf(third)];
+    const callFromDirectory = async (crew: Crew, media: 'voice' | 'video') => {
+      await dispatch.getByRole('searchbox').fill(crew.sipExtension);
+      await dispatch.locator('[data-testid="crew-list"] li', { hasText: crew.name }).getByTestId(`call-${media}`).click();
+    };
+    await callFromDirectory(second, 'voice');
+    await expectMediaBothWays(callRow(dispatch, second.sipExtension), callRow(secondPage));
+    await callFromDirectory(third, 'voice');
+    await expectMediaBothWays(callRow(dispatch, third.sipExtension), callRow(thirdPage));
+    // The new call is the active one: the first was put on hold by itself.
+    const firstCall = dispatch.locator(`[data-testid="calls"] li[data-user="${second.sipExtension}"]`);
+    await expect.poll(() => firstCall.getAttribute('data-held'), { timeout: CALL_TIMEOUT_MS }).toBe('true');
+
+    // Attended transfer: the held crew is joined to the one the dispatcher just talked to, and the console leaves both.
+    await firstCall.getByRole('button', { name: new RegExp(third.name) }).click();
+    await expect.poll(() => dispatch.locator('[data-testid="calls"] li').count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+    // The crew that was held calls the other at the contact the transfer named; the other sees who calls.
+    await expectMediaBothWays(callRow(secondPage), callRow(thirdPage, second.sipExtension));
+    expect(await callRow(secondPage).textContent()).toContain(third.name);
+    await callRow(thirdPage).getByTestId('hang-up').click();
+    await expect.poll(() => secondPage.locator('[data-testid="calls"] li').count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
+
+    const fifthPage = await pageOf(fifth);
+    await callFromDirectory(fifth, 'video');
+    const videoCall = callRow(dispatch, fifth.sipExtension);
+    await expectMediaBothWays(videoCall, callRow(fifthPage));
+    await expect.poll(async () => Number(await videoCall.getAttribute('data-video-frames')), { timeout: CALL_TIMEOUT_MS }).toBeGreaterThan(10);
+    expect(await videoCall.getByTestId('call-video').count()).toBe(1);
+    await videoCall.getByTestId('hang-up').click();
+  });
+
   it('registers again by itself when kamailio is killed and restarted, and says so', async () => {
     const registration = dispatch.getByTestId('sip-registration');
     const before = Number(await registration.getAttribute('data-reregistrations'));

@@ -106,7 +106,10 @@ request_route {
   if (!is_method("INVITE|MESSAGE|REFER|SUBSCRIBE|NOTIFY|OPTIONS|INFO")) { sl_send_reply("405", "Method Not Allowed"); exit; }
   remove_hf("Proxy-Authorization");
   if (is_method("INVITE|SUBSCRIBE|REFER")) { record_route(); }
-  if (!lookup("location")) { sl_send_reply("480", "Temporarily Unavailable"); exit; }
+  # A request to a contact this proxy marked (an attended transfer's Refer-To carries one) goes over that connection.
+  if ($(ru{uri.param,alias}) != "") {
+    if (!handle_ruri_alias()) { sl_send_reply("400", "Bad alias"); exit; }
+  } else if (!lookup("location")) { sl_send_reply("480", "Temporarily Unavailable"); exit; }
   t_on_reply("FROM_WS");
   if (!t_relay()) { sl_reply_error(); }
   exit;

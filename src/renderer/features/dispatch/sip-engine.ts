@@ -383,11 +383,28 @@ export class SipEngine {
         this.updateCall(id, (call) => ({ ...call, outcome: elsewhere ? 'cancelled' : 'missed', error: elsewhere ? '已由其他调度员接听 / Answered by another dispatcher' : null }));
       },
     };
-    if (this.options.autoAnswer?.()) void this.answer(id);
+    // Attended transfer reaching its target: the new call replaces one this end already has (RFC 3891).
+    const replaced = this.replacedBy(invitation.request.getHeader('Replaces'));
+    if (replaced !== null) {
+      invitation.stateChange.addListener((state) => {
+        if (state === SessionState.Established) void replaced.bye().catch(() => undefined);
+      });
+      void this.answer(id);
+    } else if (this.options.autoAnswer?.()) void this.answer(id);
     if (this.options.identify) {
       const party = await this.options.identify(user, displayName).catch(() => null);
       if (party) this.updateCall(id, (call) => ({ ...call, party: { ...party, user: call.party.user } }));
     }
+  }
+
+  /** The established session a Replaces header names (by its Call-ID), or null. */
+  private replacedBy(header: string | undefined): Session | null {
+    const callId = header?.split(';')[0]?.trim();
+    if (!callId) return null;
+    for (const { session } of this.live.values()) {
+      if (session.state === SessionState.Established && session.dialog?.callId === callId) return session;
+    }
+    return null;
   }
 
   /** Follows a session from creation to its end: state, media, DTMF and transfers asked of this end. */
@@ -454,13 +471,17 @@ export class SipEngine {
     }
     await referral.accept();
     const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: old.media === 'video' } } });
-    const party = this.options.identify ? await this.options.identify(target, null).catch(() => null) : null;
+    // An attended transfer's Refer-To names the target's contact, not its user; its display name is the user's
+    // name or, failing that, its address (user@domain), which is what the directory knows.
+    const displayName = referral.referTo.displayName || null;
+    const user = /^([a-z0-9][a-z0-9._-]{0,63})@/.exec(displayName ?? '')?.[1] ?? target;
+    const party = this.options.identify ? await this.options.identify(user, displayName).catch(() => null) : null;
     const newId = this.newCallId();
     this.track(inviter, {
       ...old,
       id: newId,
       direction: 'outgoing',
-      party: party ?? { user: target, name: null, crewId: null },
+      party: party ?? { user, name: displayName, crewId: null },
       phase: 'ringing',
       held: false,
       startedAt: new Date().toISOString(),
