@@ -14,8 +14,7 @@
  * `npx tsx bench/map.bench.ts [--sizes=1m,10m] [--views=street,district,city] [--full]` (also run by `npm run bench`).
  * A page opens at the first view listed, so `--views=city` gives the whole city's first frame from page start.
  */
-import { execFileSync } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
@@ -24,6 +23,7 @@ import { build } from 'vite';
 import { buildCity, currentCity, DEFAULT_SEED } from '../scripts/city/build-city.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { mapTestCityDir } from '../test/helpers/test-city.js';
+import { backgroundLoad, commit, dependencyVersion, descendantsRss } from './machine.js';
 import type { MapBenchPage, RunParams, StepTime, ViewName } from './map/protocol.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -73,68 +73,6 @@ const quantile = (values: readonly number[], q: number) => {
 };
 const ratio = (baseline: number | null | undefined, ours: number | null | undefined) =>
   baseline && ours && Number.isFinite(baseline) && Number.isFinite(ours) ? `${(baseline / ours).toFixed(2)}x` : 'n/a';
-
-// ---- machine and contention ----
-
-/** Busy and total CPU jiffies of the whole machine. */
-function cpuTimes(): { busy: number; total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-/** The machine's CPU use while this bench sits idle for a moment: other work running beside it (tests, builds). */
-async function backgroundLoad(): Promise<number> {
-  const a = cpuTimes();
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  const b = cpuTimes();
-  return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : 0;
-}
-
-/** Resident memory of every process under this one (the browser we launched and its GPU and renderer processes). */
-function descendantsRss(): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(after[1]);
-      const pages = Number(after[21]);
-      const pid = Number(entry);
-      rss.set(pid, pages * 4096);
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    } catch {
-      // Gone between listing and reading.
-    }
-  }
-  let total = 0;
-  const stack = [...(children.get(process.pid) ?? [])];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function dependencyVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 // ---- city, bundle and server ----
 

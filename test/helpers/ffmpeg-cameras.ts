@@ -111,7 +111,8 @@ export class HlsTestCamera {
       '-hls_list_size',
       '6',
       '-hls_flags',
-      'delete_segments+temp_file',
+      // Program date-times let a player (and the video bench) tell how far behind the encoder's clock it plays.
+      'delete_segments+temp_file+program_date_time',
       '-hls_segment_filename',
       join(dir, 'seg-%05d.ts'),
       join(dir, 'index.m3u8'),
@@ -187,11 +188,15 @@ export class HlsTestCameras {
 export const TEST_CAMERAS_CENTRE: [number, number] = [106.7012, 29.3915];
 
 /**
- * The cameras file entry of test camera `n` (1…): id CM9000nn, a few metres from the centre (nearest first by n),
+ * The cameras file entry of test camera `n` (1…99): id CM9000nn, a few metres east of `centre` (nearest first by n),
  * with the given streams.
  */
-export function testCameraEntry(n: number, streams: { main: StreamSource; sub: StreamSource }): z.input<typeof ConfiguredCameraSchema> {
-  const [lng, lat] = TEST_CAMERAS_CENTRE;
+export function testCameraEntry(
+  n: number,
+  streams: { main: StreamSource; sub: StreamSource },
+  centre: readonly [number, number] = TEST_CAMERAS_CENTRE,
+): z.input<typeof ConfiguredCameraSchema> {
+  const [lng, lat] = centre;
   return {
     id: `CM9000${String(n).padStart(2, '0')}`,
     code: `500103000813${String(900000 + n).padStart(8, '0')}`,
