@@ -27,6 +27,7 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'webrtc.connect': { params: () => ({ sessionId: 'none', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }), error: 'unavailable' },
   'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
   'alarms.acknowledge': { params: () => ({ incidentId: 'INC-none' }) },
+  'cameras.search': { params: () => ({ text: '监控', limit: 20 }) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'mapViews.save': {

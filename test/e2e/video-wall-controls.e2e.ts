@@ -78,6 +78,20 @@ describe('the video wall’s controls', () => {
     await expect.poll(async () => (await gridCameras()).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
   });
 
+  it('plays a camera dragged from the camera list onto a tile, in that tile’s place', async () => {
+    const wall = await gridCameras();
+    const camera = (await call(client, 'cameras.search', { text: '', limit: 50 })).find((candidate) => !wall.includes(candidate.id));
+    if (!camera) throw new Error('no camera off the wall');
+    await page.getByTestId('camera-list-toggle').click();
+    await page.getByTestId('camera-search').fill(camera.id);
+    const target = page.getByTestId('video-grid').locator('li[data-camera]').nth(1);
+    await page.locator(`[data-list-camera="${camera.id}"]`).dragTo(target);
+    await expect.poll(async () => (await gridCameras())[1], { timeout: 5_000 }).toBe(camera.id);
+    expect((await gridCameras())[0]).toBe(wall[0]);
+    await expect.poll(async () => (await playingCameras(page)).includes(camera.id), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('camera-list-toggle').click();
+  });
+
   it('plays a camera chosen on a map window', async () => {
     const [camera] = await call(client, 'cameras.near', { position: [106.3, 29.9], count: 1, radiusM: 50_000 });
     if (!camera) throw new Error('no camera in the test city');

@@ -227,6 +227,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'city.about': () => city.about(),
     'cameras.near': ({ position, count, radiusM }) => cameras.near(position, count, radiusM),
     'cameras.streams': ({ cameraId }) => cameras.streams(cameraId),
+    'cameras.search': ({ text, limit }) => cameras.search(text, limit),
     'webrtc.capabilities': () => backend.sfuCapabilities(),
     'webrtc.open': (request) => backend.sfuOpen(request),
     'webrtc.connect': (request) => backend.sfuConnect(request),

@@ -5,7 +5,7 @@ import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema, SensorHistorySchema, SensorReadingSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
 import { SavedViewBodySchema, SavedViewNameSchema, SavedViewSchema } from '../map/saved-views.js';
-import { CameraStreamsSchema, GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
+import { CameraStreamsSchema, CameraSummarySchema, GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
 import { RoleSchema } from '../domain/roles.js';
 import { CameraGroupSchema, SceneEntrySchema, SceneIdSchema, SceneSchema } from '../wall/scenes.js';
 import { WallDisplaysSchema } from '../wall/displays.js';
@@ -61,6 +61,8 @@ export const apiMethods = {
   'webrtc.connect': { params: z.object({ sessionId: SfuSessionIdSchema, dtlsParameters: DtlsParametersSchema }).strict(), result: z.null() },
   /** The tile let its stream go (its player was disposed). */
   'webrtc.close': { params: SfuCloseRequestSchema, result: z.null() },
+  /** The camera list an operator drags cameras from onto the wall: by name, code or id. */
+  'cameras.search': { params: z.object({ text: z.string().max(50), limit: z.number().int().min(1).max(200) }).strict(), result: z.array(CameraSummarySchema) },
   /** The operator handled an alarm popped up on the wall: its cameras leave the reserved tiles on every window. */
   'alarms.acknowledge': { params: z.object({ incidentId: z.string().min(1).max(60) }).strict(), result: SharedStateSchema },
   'shared.get': { params: NoParams, result: SharedStateSchema },

@@ -60,6 +60,10 @@ export const NearbyCameraSchema = z.object({
 });
 export type NearbyCamera = z.infer<typeof NearbyCameraSchema>;
 
+/** A camera of the catalogue, as a list names it. */
+export const CameraSummarySchema = NearbyCameraSchema.omit({ distanceM: true });
+export type CameraSummary = z.infer<typeof CameraSummarySchema>;
+
 /** A camera of a scene's camera group, with the risk site it watches. */
 export const GroupCameraSchema = NearbyCameraSchema.omit({ distanceM: true }).extend({
   siteName: z.string(),

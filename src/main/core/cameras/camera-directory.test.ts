@@ -53,3 +53,12 @@ describe('the console’s camera directory', () => {
     expect(reads).toBe(3);
   });
 });
+
+describe('the camera list', () => {
+  it('finds cameras by name, code or id, in catalogue order, up to the limit', async () => {
+    const directory = new CameraDirectory(async () => [demo('CM000001', 106.5), demo('CM000002', 106.6), demo('CM000010', 106.7)], (path) => path);
+    expect((await directory.search('cm00000', 10)).map((camera) => camera.id)).toEqual(['CM000001', 'CM000002']);
+    expect((await directory.search('', 2)).map((camera) => camera.id)).toEqual(['CM000001', 'CM000002']);
+    expect(await directory.search('cm000010', 10)).toEqual([{ id: 'CM000010', code: '50010300081300000010', name: 'CM000010', position: [106.7, 29.5], ptz: false }]);
+  });
+});

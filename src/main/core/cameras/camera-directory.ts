@@ -1,6 +1,6 @@
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { distanceMetres, type LngLat } from '../../../shared/domain/geo.js';
-import type { CameraStreams, NearbyCamera } from '../../../shared/domain/shared-state.js';
+import type { CameraStreams, CameraSummary, NearbyCamera } from '../../../shared/domain/shared-state.js';
 import type { CatalogueCamera, PlayableStream, StreamEndpoint } from '../../../shared/media/cameras.js';
 
 /**
@@ -47,6 +47,15 @@ export class CameraDirectory {
       .filter((camera) => camera.distanceM <= radiusM)
       .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id))
       .slice(0, count);
+  }
+
+  /** Cameras whose name, code or id contains `text` (all of them for no text), in catalogue order. */
+  async search(text: string, limit: number): Promise<CameraSummary[]> {
+    const needle = text.trim().toLowerCase();
+    return (await this.cameras())
+      .filter((camera) => needle === '' || [camera.name, camera.code, camera.id].some((field) => field.toLowerCase().includes(needle)))
+      .slice(0, limit)
+      .map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz }));
   }
 
   async streams(cameraId: string): Promise<CameraStreams> {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { z } from 'zod';
 import { VideoLayoutSizeSchema, videoLayoutSizes, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
 import { MIN_DWELL_SECONDS } from '../../../shared/wall/tour.js';
@@ -15,7 +15,8 @@ import { choiceNow } from '../wall/window-state-codec.js';
 import { SfuClient } from './sfu-client.js';
 import { useAlarmCameras, useWallCameras } from './use-wall-cameras.js';
 import { VideoTile } from './VideoTile.js';
-import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, type Tile, type WallSlot } from './wall-slots.js';
+import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, withPlaced, type Tile, type WallSlot } from './wall-slots.js';
+import { CAMERA_DRAG_TYPE, CameraList, droppedCamera } from './CameraList.js';
 
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
 /** Dwell times a tour offers; the shortest is the tour's minimum (a screen must be readable before it goes). */
@@ -50,7 +51,13 @@ export function VideoView() {
   const tour = cameras === null ? null : tourPage(cameras, layout, tourDwellS === null ? 0 : page);
   const alarm = shared.alarms[0] ?? null;
   const popped = useAlarmCameras(model, alarm, reservedTiles(layout));
-  const slots = tour === null ? null : wallSlots(tour.cameras, layout, popped);
+  // Cameras dragged onto tiles hold their place until the wall's source, layout or tour page changes.
+  const placementKey = `${focused?.id ?? JSON.stringify(group)}|${layout}|${tour?.page ?? 0}`;
+  const [placed, setPlaced] = useState<{ key: string; tiles: Record<number, Tile> }>({ key: '', tiles: {} });
+  const placements = placed.key === placementKey ? placed.tiles : {};
+  const place = (index: number, tile: Tile) => setPlaced({ key: placementKey, tiles: { ...placements, [index]: tile } });
+  const [listShown, setListShown] = useState(false);
+  const slots = tour === null ? null : wallSlots(withPlaced(tour.cameras, layout, placements), layout, popped);
   const single = useSingleTile(model, shared.selection);
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
@@ -87,6 +94,9 @@ export function VideoView() {
             {tour.page + 1}/{tour.pages}
           </span>
         )}
+        <button type="button" data-testid="camera-list-toggle" aria-pressed={listShown} onClick={() => setListShown(!listShown)}>
+          {t('video.cameraList')}
+        </button>
         {single.tile && (
           <button type="button" data-testid="video-back" onClick={() => single.close()}>
             {t('video.backToGrid')}
@@ -110,6 +120,7 @@ export function VideoView() {
           </button>
         </div>
       )}
+      <div className="video-body">
       {single.tile ? (
         <ol className="video-grid single" data-testid="video-grid" data-layout={1} data-single={single.tile.id}>
           <li className="video-tile" data-camera={single.tile.id}>
@@ -127,21 +138,42 @@ export function VideoView() {
             style={{ gridTemplateColumns: `repeat(${Math.sqrt(layout)}, minmax(0, 1fr))` }}
           >
             {slots.map((slot, index) => (
-              <WallTile key={slot.kind === 'free' ? `free-${index}` : `${slot.kind}-${slot.tile.id}`} slot={slot} sfu={sfu} onOpen={single.open}>
+              <WallTile
+                key={slot.kind === 'free' ? `free-${index}` : `${slot.kind}-${slot.tile.id}`}
+                slot={slot}
+                sfu={sfu}
+                onOpen={single.open}
+                onPlace={(tile) => place(index, tile)}
+              >
                 {index === 0 ? (group ? t('video.groupEmpty') : t('video.noneNear')) : t('video.freeTile')}
               </WallTile>
             ))}
           </ol>
         )
       )}
+      {listShown && <CameraList />}
+      </div>
     </section>
   );
 }
 
-function WallTile({ slot, sfu, onOpen, children }: { slot: WallSlot; sfu: SfuClient; onOpen: (tile: Tile) => void; children: string }) {
+function WallTile({ slot, sfu, onOpen, onPlace, children }: { slot: WallSlot; sfu: SfuClient; onOpen: (tile: Tile) => void; onPlace: (tile: Tile) => void; children: string }) {
+  // A camera dragged from the list may land on any tile but an alarm's (those belong to the alarm until it is handled).
+  const drop =
+    slot.kind === 'alarm'
+      ? {}
+      : {
+          onDragOver: (event: DragEvent) => event.dataTransfer.types.includes(CAMERA_DRAG_TYPE) && event.preventDefault(),
+          onDrop: (event: DragEvent) => {
+            const tile = droppedCamera(event);
+            if (tile === null) return;
+            event.preventDefault();
+            onPlace(tile);
+          },
+        };
   if (slot.kind === 'free') {
     return (
-      <li className="video-tile free muted" data-free-tile>
+      <li className="video-tile free muted" data-free-tile {...drop}>
         {children}
       </li>
     );
@@ -152,6 +184,7 @@ function WallTile({ slot, sfu, onOpen, children }: { slot: WallSlot; sfu: SfuCli
       data-camera={slot.tile.id}
       data-alarm={slot.kind === 'alarm' ? slot.incidentId : undefined}
       onDoubleClick={() => onOpen(slot.tile)}
+      {...drop}
     >
       <VideoTile cameraId={slot.tile.id} name={slot.tile.name} detail={slot.tile.detail} sfu={sfu} quality="sub" />
     </li>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reservedTiles, tourPage, wallSlots, type Tile } from './wall-slots.js';
+import { reservedTiles, tourPage, wallSlots, withPlaced, type Tile } from './wall-slots.js';
 
 const tile = (id: string): Tile => ({ id, name: id, detail: '' });
 
@@ -37,5 +37,13 @@ describe('a tour of the wall', () => {
     expect(ids(2)).toEqual(['I']);
     expect(tourPage(cameras, 4, 3)).toMatchObject({ page: 0, pages: 3 });
     expect(tourPage([], 4, 5)).toEqual({ cameras: [], page: 0, pages: 1 });
+  });
+});
+
+describe('cameras placed by hand', () => {
+  it('take their position over the wall’s camera there, free positions included', () => {
+    const placed = withPlaced([tile('A'), tile('B')], 4, { 1: tile('X'), 3: tile('Y') });
+    expect(placed.map((camera) => camera?.id)).toEqual(['A', 'X', undefined, 'Y']);
+    expect(wallSlots(placed, 4, null).map((slot) => slot.kind)).toEqual(['camera', 'camera', 'free', 'camera']);
   });
 });

@@ -9,7 +9,7 @@ export type WallSlot = { kind: 'camera'; tile: Tile } | { kind: 'alarm'; tile: T
  * reserved positions at the end (the last row), over whatever was there; the cameras underneath come back when the
  * alarm is handled, since they are only covered, never replaced.
  */
-export function wallSlots(cameras: readonly Tile[], layout: number, alarm: { incidentId: string; cameras: readonly Tile[] } | null): WallSlot[] {
+export function wallSlots(cameras: readonly (Tile | undefined)[], layout: number, alarm: { incidentId: string; cameras: readonly Tile[] } | null): WallSlot[] {
   const slots: WallSlot[] = Array.from({ length: layout }, (_, index) => {
     const tile = cameras[index];
     return tile ? { kind: 'camera', tile } : { kind: 'free' };
@@ -24,6 +24,11 @@ export function wallSlots(cameras: readonly Tile[], layout: number, alarm: { inc
 /** Positions an alarm may take: the last row (one tile on a single-tile wall). */
 export function reservedTiles(layout: number): number {
   return Math.round(Math.sqrt(layout));
+}
+
+/** The wall's cameras with those the operator placed by hand (position -> camera) over them. */
+export function withPlaced(cameras: readonly Tile[], layout: number, placed: Readonly<Record<number, Tile>>): (Tile | undefined)[] {
+  return Array.from({ length: layout }, (_, index) => placed[index] ?? cameras[index]);
 }
 
 /** Pages of cameras a tour shows in turn, at most this many (the wall asks for that many layouts of cameras). */
