@@ -250,6 +250,38 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
     await videoCall.getByTestId('hang-up').click();
   });
 
+  it('says why a call did not connect (absent crew, declined, no microphone) in Chinese and English, and logs it', async () => {
+    const absent = (await call(client, 'directory.crews', { onDutyOnly: true, limit: 200 })).find(
+      (crew) => crew.status === 'available' && !crews.some((known) => known.id === crew.id),
+    ) as Crew;
+    const [first] = crews as [Crew];
+    const declining = terminals.get(first.id) ?? (await terminal(first, false));
+    await declining.getByRole('checkbox').uncheck();
+    const ended = (user: string) => call(client, 'calls.log', { limit: 20 }).then((log) => log.find((record) => record.peer.user === user && record.endedAt !== null));
+
+    await dispatch.getByRole('searchbox').fill(absent.sipExtension);
+    await dispatch.locator('[data-testid="crew-list"] li', { hasText: absent.name }).getByTestId('call-voice').click();
+    await expect.poll(() => ended(absent.sipExtension).then((record) => record?.outcome), { timeout: CALL_TIMEOUT_MS }).toBe('unavailable');
+    expect((await ended(absent.sipExtension))?.error).toMatch(/不在线.*not reachable/);
+
+    await dispatch.getByRole('searchbox').fill(first.sipExtension);
+    await dispatch.locator('[data-testid="crew-list"] li', { hasText: first.name }).getByTestId('call-voice').click();
+    await declining.getByTestId('incoming').getByRole('button', { name: /拒接|Decline/ }).click();
+    // The log is newest first: the first ended call with this crew is the one just declined.
+    await expect.poll(() => ended(first.sipExtension).then((record) => record?.outcome), { timeout: CALL_TIMEOUT_MS }).toBe('busy');
+    expect((await ended(first.sipExtension))?.error).toMatch(/忙.*busy/);
+
+    // The microphone is unplugged: the call never leaves the console, and the operator reads why.
+    await dispatch.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    });
+    await dispatch.locator('[data-testid="crew-list"] li', { hasText: first.name }).getByTestId('call-voice').click();
+    await expect.poll(async () => (await call(client, 'calls.log', { limit: 1 }))[0]?.outcome, { timeout: CALL_TIMEOUT_MS }).toBe('failed');
+    expect((await call(client, 'calls.log', { limit: 1 }))[0]?.error).toMatch(/找不到麦克风.*No microphone/);
+    await dispatch.reload();
+    await expect.poll(() => dispatch.getByTestId('sip-registration').getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
+  });
+
   it('registers again by itself when kamailio is killed and restarted, and says so', async () => {
     const registration = dispatch.getByTestId('sip-registration');
     const before = Number(await registration.getAttribute('data-reregistrations'));
@@ -264,6 +296,7 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
     // And calls go through again.
     const [first] = crews as [Crew];
     const crewPage = terminals.get(first.id) ?? (await terminal(first, true));
+    await crewPage.getByRole('checkbox').check();
     await expect.poll(() => crewPage.getByTestId('sip-registration').getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
     await dispatch.getByRole('searchbox').fill(first.sipExtension);
     await dispatch.locator('[data-testid="crew-list"] li', { hasText: first.name }).getByTestId('call-voice').click();

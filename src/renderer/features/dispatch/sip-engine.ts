@@ -442,24 +442,22 @@ export class SipEngine {
           });
         }
       }
-      if (state === SessionState.Terminated) {
-        this.updateCall(call.id, (current) => ({
-          ...current,
-          phase: 'ended',
-          endedAt: new Date().toISOString(),
-          outcome:
-            current.outcome === 'talking'
-              ? 'completed'
-              : current.outcome === 'ringing'
-                ? current.direction === 'incoming'
-                  ? 'missed'
-                  : 'unavailable'
-                : current.outcome,
-        }));
-        this.cleanUp(call.id);
-      }
+      // sip.js ends a session before it says why (the rejection to the request delegate, a media failure to the
+      // invite's promise): settle the end a task later, once the reason is in.
+      if (state === SessionState.Terminated) setTimeout(() => this.onTerminated(call.id), 0);
     });
   }
+
+  private onTerminated(id: string): void {
+    this.updateCall(id, (current) => ({
+      ...current,
+      phase: 'ended',
+      endedAt: new Date().toISOString(),
+      outcome: current.outcome === 'talking' ? 'completed' : current.outcome !== 'ringing' ? current.outcome : current.direction === 'incoming' ? 'missed' : 'unavailable',
+    }));
+    this.cleanUp(id);
+  }
+
 
   /** The far end asked this end to call someone else (we are the transferee): call them, then leave the old call. */
   private async onRefer(id: string, referral: Referral): Promise<void> {
