@@ -69,8 +69,42 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
           </button>
         )}
       </div>
+      {selected.kind === 'crew' && city.crews.crews[selected.index] && <CrewCallButtons crew={city.crews.crews[selected.index] as CrewOnMap} />}
       {incident && <IncidentPlanLaunchers incident={incident} testIdPrefix="map-launch" />}
       {incident && <NearestCrews city={city} engine={engine} incident={incident} />}
+    </div>
+  );
+}
+
+type CrewOnMap = { id: string; name: string; sipExtension: string };
+
+/** A crew picked on the map, called with one click (voice or video, its camera shown in the call). */
+function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
+  const t = useTranslation();
+  const model = useAppModel();
+  const focusedId = useStore(model.shared, (shared) => shared.focusedIncidentId);
+  const focused = useStore(model.incidents, (list) => list.find((incident) => incident.id === focusedId));
+  const [problem, setProblem] = useState<string | null>(null);
+  // The call is about the incident in focus, if any (a drill incident makes it a drill call).
+  const callCrew = (media: 'audio' | 'video') => {
+    setProblem(null);
+    void model
+      .requestCall({ parties: [partyOfCrew(crew)], media, priority: 'urgent', incidentId: focused?.id ?? null, runId: null, drill: (focused?.drillId ?? null) !== null })
+      .then(setProblem);
+  };
+  return (
+    <div className="detail-actions" data-testid="crew-call">
+      <button type="button" onClick={() => callCrew('audio')}>
+        {t('call.voice')}
+      </button>
+      <button type="button" onClick={() => callCrew('video')}>
+        {t('call.video')}
+      </button>
+      {problem && (
+        <p className="manual-note" role="alert">
+          {problem}
+        </p>
+      )}
     </div>
   );
 }
