@@ -137,6 +137,7 @@ export function DispatchView() {
                   <span className="crew-name">{crew.name}</span>
                   <span className="crew-meta">
                     {language === 'zh-CN' ? crew.specialityLabel.zh : crew.specialityLabel.en} · {crew.leader} · {crew.sipExtension}
+                    {crew.position && crew.positionAt ? ` · ${t('crew.position')} ${beijingTime(crew.positionAt)}` : ''}
                   </span>
                   <span className="crew-status">{t(`dispatch.status.${crew.status}`)}</span>
                   <span className="crew-call">
