@@ -8,11 +8,12 @@ import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';
 import { RunReportView } from './RunReportView.js';
 import { CallStepAction } from './CallStepAction.js';
+import { CamerasStepAction } from './CamerasStepAction.js';
 import { Countdown } from '../../ui/Countdown.js';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
-const actionTypes = new Set(['notify', 'open-cameras', 'focus-map']);
+const actionTypes = new Set(['notify', 'focus-map']);
 
 /** The run console: every step with its state and the actions the operator can take now, and the audit trail. */
 export function RunConsole({ view }: { view: RunView }) {
@@ -73,6 +74,7 @@ export function RunConsole({ view }: { view: RunView }) {
         )}
         {open && actionTypes.has(step.type) && <div className="manual-note">{t('run.manualAction')}</div>}
         {open && step.type === 'call' && <CallStepAction step={step} state={state} />}
+        {open && step.type === 'open-cameras' && <CamerasStepAction step={step} state={state} />}
         {open && step.type === 'decision' && (
           <div className="decision">
             <div>{text(step.question)}</div>
