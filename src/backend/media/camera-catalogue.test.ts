@@ -53,7 +53,10 @@ describe('the cameras file', () => {
     expect(() => readCamerasConfig(bad)).toThrow(/bad\.json is not valid: cameras\[0\]\.streams\.main\.url: .*; cameras\[1\]\.code: a camera code is the 20-digit/);
     expect(() => readCamerasConfig(file('twice.json', { formatVersion: 1, cameras: [configured, configured] }))).toThrow(/each camera id is listed once/);
     const otherFeedSamePort = { ...configured, id: 'CM900009', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, ssrc: 3333 } } };
-    expect(() => readCamerasConfig(file('port.json', { formatVersion: 1, cameras: [configured, otherFeedSamePort] }))).toThrow(/share a port must be the same feed/);
+    expect(() => readCamerasConfig(file('port.json', { formatVersion: 1, cameras: [configured, otherFeedSamePort] }))).toThrow(/share a port \(or its next, for RTCP\) must be the same feed/);
+    // A feed takes its port and the next: another feed on that next port would receive its RTCP.
+    const feedOnRtcpPort = { ...configured, id: 'CM900010', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, port: 40_003, ssrc: 4444 } } };
+    expect(() => readCamerasConfig(file('rtcp-port.json', { formatVersion: 1, cameras: [configured, feedOnRtcpPort] }))).toThrow(/must be the same feed/);
     expect(() => readCamerasConfig(file('broken.json', '{"formatVersion": 1,'))).toThrow(/broken\.json is not JSON/);
     expect(() => readCamerasConfig(join(work, 'missing.json'))).toThrow(/missing\.json cannot be read.*leave --cameras \(ZHILI_CAMERAS\) out/);
   });
