@@ -196,7 +196,7 @@ async function main(): Promise<void> {
       client.dispose();
     });
     await cameras.ready();
-    const browser = await launchChromium();
+    const browser = await launchChromium({ media: true });
     stops.unshift(() => browser.close());
 
     // ---- hls.js defaults vs. our tuning, same streams, bare page ----

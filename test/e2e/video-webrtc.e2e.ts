@@ -56,7 +56,7 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     client = await connectHost(host.match[1] as string);
-    browser = await launchChromium();
+    browser = await launchChromium({ media: true });
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   });
 

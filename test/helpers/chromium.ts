@@ -28,8 +28,6 @@ export async function launchChromium(options: { media?: boolean } = {}): Promise
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
       '--disable-backgrounding-occluded-windows',
-      // The tests' SFU announces 127.0.0.1; Chromium ignores loopback ICE candidates unless told otherwise.
-      '--allow-loopback-in-peer-connection',
       ...(options.media ? mediaSwitches : []),
     ],
   });
