@@ -128,6 +128,8 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
 
     await consoleSide.getByTestId('transfer-to').fill(second.sipExtension);
     await consoleSide.getByTestId('transfer').click();
+    // A transferred call comes from the first crew, not the centre: auto-answer leaves it to the second crew to take.
+    await secondTerminal.getByTestId('incoming').getByTestId('answer').click();
     // The first crew now talks with the second; the console is out of it.
     await expect.poll(() => dispatch.locator('[data-testid="calls"] li[data-phase="talking"]').count(), { timeout: CALL_TIMEOUT_MS }).toBe(0);
     await expectMediaBothWays(callRow(firstTerminal, second.sipExtension), callRow(secondTerminal, first.sipExtension));
@@ -268,8 +270,8 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
     await dispatch.locator('[data-testid="crew-list"] li', { hasText: first.name }).getByTestId('call-voice').click();
     await declining.getByTestId('incoming').getByRole('button', { name: /拒接|Decline/ }).click();
     // The log is newest first: the first ended call with this crew is the one just declined.
-    await expect.poll(() => ended(first.sipExtension).then((record) => record?.outcome), { timeout: CALL_TIMEOUT_MS }).toBe('busy');
-    expect((await ended(first.sipExtension))?.error).toMatch(/忙.*busy/);
+    await expect.poll(() => ended(first.sipExtension).then((record) => record?.outcome), { timeout: CALL_TIMEOUT_MS }).toBe('rejected');
+    expect((await ended(first.sipExtension))?.error).toMatch(/拒接.*declined/);
 
     // The microphone is unplugged: the call never leaves the console, and the operator reads why.
     await dispatch.evaluate(() => {

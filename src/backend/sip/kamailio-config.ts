@@ -97,7 +97,7 @@ request_route {
   route(AUTH);
 
   if (is_method("REGISTER")) {
-    if ($(fU{s.substr,0,${DISPATCHER_USER_PREFIX.length}}) == "${DISPATCHER_USER_PREFIX}") {
+    if ($(tU{s.substr,0,${DISPATCHER_USER_PREFIX.length}}) == "${DISPATCHER_USER_PREFIX}") {
       save("location", "0x02", "sip:${DISPATCH_HUNT_GROUP}@${config.domain}");
     }
     if (!save("location")) { sl_reply_error(); }
@@ -107,7 +107,8 @@ request_route {
   remove_hf("Proxy-Authorization");
   if (is_method("INVITE|SUBSCRIBE|REFER")) { record_route(); }
   # A request to a contact this proxy marked (an attended transfer's Refer-To carries one) goes over that connection.
-  if ($(ru{uri.param,alias}) != "") {
+  # Only WebSocket ones: kamailio cannot open a WebSocket, so such an alias reaches only a connection a user holds.
+  if ($(ru{uri.param,alias}) != "" && $(ru{uri.param,transport}) == "ws") {
     if (!handle_ruri_alias()) { sl_send_reply("400", "Bad alias"); exit; }
   } else if (!lookup("location")) { sl_send_reply("480", "Temporarily Unavailable"); exit; }
   t_on_reply("FROM_WS");

@@ -85,6 +85,8 @@ export class SipService {
       if (this.closed) return;
       // Registered user agents reconnect by themselves once it listens again on the same port.
       this.logger.warn('local SIP server exited; restarting it in 1 s', { output: kamailio.output().slice(-2000) });
+      // Its workers may outlive it and hold the port: end the whole group first.
+      void kamailio.stop();
       this.restartTimer = setTimeout(() => {
         this.startLocal(secret, wsPort).catch((error: unknown) => {
           this.unavailableReason = `本机 SIP 服务器无法重启 / The local SIP server could not restart: ${String(error)}`;

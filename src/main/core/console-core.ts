@@ -194,8 +194,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return found;
   };
 
+  const callLog = new CallLogRepository(db, logger.child('calls'));
+  const callsLeftOpen = callLog.closeOpen();
+  if (callsLeftOpen > 0) logger.warn('calls left open by the last run closed', { count: callsLeftOpen });
   const dispatchCalls = new DispatchService({
-    log: new CallLogRepository(db, logger.child('calls')),
+    log: callLog,
     crews: () => backend.crews({ limit: 1000 }),
     groups: () => city.crewGroups(),
     incident,

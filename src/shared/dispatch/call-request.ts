@@ -4,6 +4,9 @@ import { PlanTargetSchema } from '../plans/plan-schema.js';
 import { CallPrioritySchema } from './call-record.js';
 import { SipUserSchema } from './sip-account.js';
 
+/** The most crews one group call rings: the console mixes them, one audio stream out per member. */
+export const MAX_CALL_PARTIES = 20;
+
 /** Whom a call goes to: a SIP user, and the crew behind it when there is one. */
 export const CallPartySchema = z
   .object({
@@ -21,7 +24,7 @@ export type CallParty = z.infer<typeof CallPartySchema>;
 export const CallRequestSchema = z
   .object({
     requestId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
-    parties: z.array(CallPartySchema).min(1).max(20),
+    parties: z.array(CallPartySchema).min(1).max(MAX_CALL_PARTIES),
     media: z.enum(['audio', 'video']),
     priority: CallPrioritySchema,
     incidentId: z.string().max(64).nullable(),

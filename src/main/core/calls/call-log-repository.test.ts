@@ -3,7 +3,7 @@ import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { callKpis, type CallRecord } from '../../../shared/dispatch/call-record.js';
 import { consoleMigrations } from '../db/console-migrations.js';
-import { CallLogRepository } from './call-log-repository.js';
+import { CLOSED_AT_START, CallLogRepository } from './call-log-repository.js';
 
 function repository() {
   const logger = recordingLogger();
@@ -44,6 +44,21 @@ describe('CallLogRepository', () => {
     expect(calls.recent(10)).toEqual([call('call-0001', { outcome: 'completed', answeredAt: '2026-11-27T08:00:04.000Z', endedAt: '2026-11-27T08:01:00.000Z' })]);
     expect(() => calls.save(call('call-0002'), at)).not.toThrow();
     expect(() => calls.save(call('call-0002', { peer: { user: '6003', name: null, crewId: null } }), at)).toThrow(/another peer/);
+  });
+
+  it('ends the calls a stopped console left open where they were last logged, and still takes their real end', () => {
+    const { calls } = repository();
+    calls.save(call('talking-1', { outcome: 'talking', answeredAt: '2026-11-27T08:00:04.000Z' }), new Date('2026-11-27T08:00:05Z'));
+    calls.save(call('queued-01', { direction: 'incoming' }), new Date('2026-11-27T08:00:06Z'));
+    calls.save(call('done-0001', { outcome: 'completed', endedAt: '2026-11-27T08:00:09.000Z' }), new Date('2026-11-27T08:00:09Z'));
+    expect(calls.closeOpen()).toBe(2);
+    expect(calls.get('talking-1')).toMatchObject({ outcome: 'failed', endedAt: '2026-11-27T08:00:05.000Z', error: CLOSED_AT_START });
+    expect(calls.get('queued-01')).toMatchObject({ outcome: 'missed', endedAt: '2026-11-27T08:00:06.000Z' });
+    expect(calls.get('done-0001')).toMatchObject({ outcome: 'completed', error: null });
+    // A web window kept the call going through the console's restart and tells its real end.
+    const realEnd = call('talking-1', { outcome: 'completed', answeredAt: '2026-11-27T08:00:04.000Z', endedAt: '2026-11-27T08:09:00.000Z' });
+    calls.save(realEnd, new Date('2026-11-27T08:09:00Z'));
+    expect(calls.get('talking-1')).toEqual(realEnd);
   });
 
   it('skips a damaged row with a warning instead of failing the list', () => {

@@ -22,6 +22,9 @@ interface CallLogRow {
   operator: string;
 }
 
+/** The reason a call gets when the console stopped during it (and the marker that lets its real end still be written). */
+export const CLOSED_AT_START = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged';
+
 const columns =
   'id, direction, media, peer_user, peer_name, crew_id, priority, started_at, answered_at, ended_at, outcome, error, incident_id, run_id, drill, group_call_id, operator';
 
@@ -31,6 +34,7 @@ export class CallLogRepository {
   private readonly selectRecent;
   private readonly selectSince;
   private readonly selectOne;
+  private readonly closeOpenRows;
 
   constructor(
     db: SqliteDatabase,
@@ -47,20 +51,31 @@ export class CallLogRepository {
     this.selectRecent = db.prepare<[number], CallLogRow>(`SELECT ${columns} FROM call_log ORDER BY started_at DESC, id LIMIT ?`);
     this.selectSince = db.prepare<[string], CallLogRow>(`SELECT ${columns} FROM call_log WHERE started_at >= ? ORDER BY started_at`);
     this.selectOne = db.prepare<[string], CallLogRow>(`SELECT ${columns} FROM call_log WHERE id = ?`);
+    this.closeOpenRows = db.prepare<[string]>(
+      `UPDATE call_log SET ended_at = updated_at, error = ?,
+         outcome = CASE outcome WHEN 'talking' THEN 'failed' WHEN 'ringing' THEN CASE direction WHEN 'incoming' THEN 'missed' ELSE 'failed' END ELSE outcome END
+       WHERE ended_at IS NULL`,
+    );
   }
 
   /**
    * Writes a call's current state. A finished call is never reopened: a late or replayed update of a call that has
-   * already ended is ignored, so the log keeps the first end it was told.
+   * already ended is ignored, so the log keeps the first end it was told. The one exception is a call closed at start
+   * because the console had stopped during it: a browser window that kept the call going may still tell its real end.
    */
   save(record: CallRecord, at: Date): CallRecord {
     const stored = this.get(record.id);
-    if (stored !== null && stored.endedAt !== null) return stored;
+    if (stored !== null && stored.endedAt !== null && stored.error !== CLOSED_AT_START) return stored;
     if (stored !== null && (stored.direction !== record.direction || stored.peer.user !== record.peer.user || stored.startedAt !== record.startedAt)) {
       throw new Error(`Call ${record.id} is already logged with another peer, direction or start.`);
     }
     this.upsert.run({ ...toRow(record), updated_at: at.toISOString() });
     return record;
+  }
+
+  /** Calls the log still has open when the console starts ended with it: they end where they were last written. */
+  closeOpen(): number {
+    return this.closeOpenRows.run(CLOSED_AT_START).changes;
   }
 
   get(id: string): CallRecord | null {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HostBridge } from '../../../shared/contract/api.js';
 import type { Crew, CrewStatus } from '../../../shared/domain/directory.js';
 import { crewStatuses } from '../../../shared/domain/directory.js';
@@ -29,7 +29,7 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
   const [crew, setCrew] = useState<Crew | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [position, setPosition] = useState<LngLat | null>(null);
-  const autoAnswerRef = useMemo(() => ({ value: autoAnswer }), [autoAnswer]);
+  const crewRef = useRef<Crew | null>(null);
   const engine = useMemo(
     () =>
       new SipEngine({
@@ -38,12 +38,16 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
           setCrew(signedIn.crew);
           return signedIn.account;
         },
-        autoAnswer: () => autoAnswerRef.value,
         identify: (user, displayName) => identifyUser(bridge, user, displayName),
       }),
-    [bridge, crewId, autoAnswerRef],
+    [bridge, crewId],
   );
   const sip = useStore(engine.state, (state) => state);
+  // Changing these must not rebuild the engine (and drop its calls): the engine and the position watch read them.
+  useEffect(() => engine.setAutoAnswer(autoAnswer), [engine, autoAnswer]);
+  useEffect(() => {
+    crewRef.current = crew;
+  }, [crew]);
 
   useEffect(() => {
     if (!/^CR\d{4}$/.test(crewId)) return;
@@ -65,7 +69,8 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
         setPosition(at);
         if (Date.now() - lastSent < POSITION_REPORT_MS) return;
         lastSent = Date.now();
-        report(crew.status, at);
+        // The status the crew set last, not the one it had when the watch started.
+        report(crewRef.current?.status ?? crew.status, at);
       },
       () => setPosition(null),
       { enableHighAccuracy: true, maximumAge: 5000 },

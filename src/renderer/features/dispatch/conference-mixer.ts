@@ -15,6 +15,11 @@ export class ConferenceMixer {
     string,
     { remote: MediaStreamAudioSourceNode; mix: MediaStreamAudioDestinationNode; sender: RTCRtpSender; ownTrack: MediaStreamTrack | null }
   >();
+  /**
+   * The members' own microphone tracks. sip.js stops only the track a sender has when its call ends, which is the mix
+   * by then; these stay captured (and the microphone on) until the group is over. The first one also feeds the mix.
+   */
+  private readonly capturedTracks = new Set<MediaStreamTrack>();
 
   constructor() {
     this.microphoneGain = this.context.createGain();
@@ -36,9 +41,13 @@ export class ConferenceMixer {
     const remote = this.context.createMediaStreamSource(new MediaStream(remoteStream.getAudioTracks()));
     const mix = this.context.createMediaStreamDestination();
     this.members.set(callId, { remote, mix, sender, ownTrack: sender.track });
+    if (sender.track) this.capturedTracks.add(sender.track);
     this.rewire();
+    // Until the page has had a click, the browser keeps audio contexts suspended and the mix would be silence:
+    // then the member keeps hearing the dispatcher alone, and the caller is told why.
+    if (this.context.state === 'suspended') await Promise.race([this.context.resume(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    if (this.context.state !== 'running') throw new Error('浏览器未允许混音（请先点击一次页面）/ The browser has not let the mix start (click the page once)');
     await sender.replaceTrack(mix.stream.getAudioTracks()[0] ?? null);
-    if (this.context.state === 'suspended') await this.context.resume();
   }
 
   async remove(callId: string): Promise<void> {
@@ -65,6 +74,8 @@ export class ConferenceMixer {
   async dispose(): Promise<void> {
     for (const id of [...this.members.keys()]) await this.remove(id);
     this.microphone?.disconnect();
+    for (const track of this.capturedTracks) track.stop();
+    this.capturedTracks.clear();
     await this.context.close();
   }
 

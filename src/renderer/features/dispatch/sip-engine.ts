@@ -2,7 +2,10 @@ import {
   Invitation,
   Inviter,
   Registerer,
+  RegistererState,
+  RequestPendingError,
   SessionState,
+  SIPExtension,
   UserAgent,
   Web,
   type Info,
@@ -11,7 +14,7 @@ import {
 } from 'sip.js';
 import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
-import { sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
+import { DISPATCHER_USER_PREFIX, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
 import { createStore, type Store } from '../../state/store.js';
 import {
   initialSipState,
@@ -40,8 +43,6 @@ export interface SipEngineOptions {
   onCallChanged?: (call: CallView) => void;
   /** Who is behind a SIP user (the directory); the engine shows the bare user until it answers. */
   identify?: (user: string, displayName: string | null) => Promise<CallParty>;
-  /** Answer incoming calls at once (a crew terminal in a vehicle). */
-  autoAnswer?: () => boolean;
 }
 
 interface LiveCall {
@@ -53,6 +54,8 @@ const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const STATS_INTERVAL_MS = 2000;
 const ENDED_CALLS_SHOWN = 20;
 const REGISTRATION_EXPIRES_S = 120;
+const NO_ANSWER_TIMEOUT_S = 600;
+const MAX_DISPLAY_NAME = 100;
 
 /**
  * The dispatcher's (or a crew terminal's) SIP user agent: registration that comes back by itself after the server or
@@ -73,6 +76,8 @@ export class SipEngine {
   private everRegistered = false;
   private lostRegistration = false;
   private callCounter = 0;
+  private readonly answering = new Set<string>();
+  private autoAnswer = false;
 
   constructor(private readonly options: SipEngineOptions) {}
 
@@ -98,6 +103,10 @@ export class SipEngine {
       transportOptions: { server: account.wsServer, connectionTimeout: 5, keepAliveInterval: 15 },
       // Reconnection is this engine's (with back-off and no limit); sip.js would give up after a few tries.
       reconnectionAttempts: 0,
+      // A call in the incoming queue waits for a dispatcher; sip.js would turn it away after 60 s.
+      noAnswerTimeout: NO_ANSWER_TIMEOUT_S,
+      // Attended transfers: sip.js matches an INVITE's Replaces against the dialogs here (RFC 3891).
+      sipExtensionReplaces: SIPExtension.Supported,
       logBuiltinEnabled: false,
       sessionDescriptionHandlerFactoryOptions: {
         // Never a public STUN server: only what the centre configured.
@@ -112,12 +121,20 @@ export class SipEngine {
     });
     this.userAgent = userAgent;
     this.registerer = new Registerer(userAgent, { expires: REGISTRATION_EXPIRES_S });
+    // sip.js refreshes the registration by itself; when a refresh fails or lapses, say so and register again.
+    this.registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Unregistered && this.state.get().registration === 'registered' && !this.disposed) {
+        this.lostRegistration = true;
+        this.patch({ registration: 'reconnecting', registrationNote: '注册已失效，正在重新注册 / The registration lapsed; registering again' });
+        this.scheduleReconnect(() => this.register());
+      }
+    });
     try {
       await userAgent.start();
     } catch (error) {
       this.onDisconnect(error instanceof Error ? error : new Error(String(error)));
     }
-    this.statsTimer ??= setInterval(() => void this.sampleStats(), STATS_INTERVAL_MS);
+    if (!this.disposed) this.statsTimer ??= setInterval(() => void this.sampleStats(), STATS_INTERVAL_MS);
   }
 
   /** Places a call; the id names it in `state` and in the call log. */
@@ -173,41 +190,60 @@ export class SipEngine {
 
   /** Rings every party at once; all who answer talk together, mixed here. */
   groupCall(parties: readonly CallParty[], options: CallOptions): { groupCallId: string; callIds: string[] } {
+    this.requireRegistered();
     const groupCallId = `G-${this.newCallId()}`;
-    this.mixers.set(groupCallId, new ConferenceMixer());
-    const callIds = parties.map((party) => this.call(party, options, groupCallId));
-    return { groupCallId, callIds };
+    const mixer = new ConferenceMixer();
+    this.mixers.set(groupCallId, mixer);
+    try {
+      const callIds = parties.map((party) => this.call(party, options, groupCallId));
+      return { groupCallId, callIds };
+    } catch (error) {
+      // A party that cannot be called (a bad number) stops the group call before the others are left ringing alone.
+      for (const call of this.state.get().calls) if (call.groupCallId === groupCallId) void this.hangUp(call.id);
+      this.mixers.delete(groupCallId);
+      void mixer.dispose();
+      throw error;
+    }
   }
 
   async answer(id: string): Promise<void> {
     const session = this.live.get(id)?.session;
     if (!(session instanceof Invitation)) throw new Error(`call ${id} is not ringing here`);
+    // A second click (or a tap while auto-answer runs) must not touch the answer already under way.
+    if (session.state !== SessionState.Initial || this.answering.has(id)) return;
+    this.answering.add(id);
     const call = this.find(id);
-    this.holdOthers(id, null);
+    // The leg an attended transfer replaces ends by itself once this one is up: no need to hold it first.
+    if (session.replacee === undefined) this.holdOthers(id, null);
     try {
       await session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: call?.media === 'video' } } });
     } catch (error) {
       this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: mediaErrorText(error) }));
-      await session.reject({ statusCode: 480 }).catch(() => undefined);
+      if (session.state === SessionState.Initial) await session.reject({ statusCode: 480 }).catch(() => undefined);
+    } finally {
+      this.answering.delete(id);
     }
   }
 
   async reject(id: string): Promise<void> {
     const session = this.live.get(id)?.session;
     if (!(session instanceof Invitation)) return;
+    if (session.state !== SessionState.Initial) return;
     this.updateCall(id, (call) => ({ ...call, outcome: 'rejected', error: null }));
-    await session.reject({ statusCode: 486 });
+    await session.reject({ statusCode: 603 });
   }
 
   async hangUp(id: string): Promise<void> {
     const session = this.live.get(id)?.session;
     if (!session) return;
-    if (session instanceof Inviter && session.state === SessionState.Establishing) {
+    if (session instanceof Inviter && (session.state === SessionState.Initial || session.state === SessionState.Establishing)) {
+      // Initial: still getting the microphone or gathering candidates; cancel() stops the INVITE from leaving.
       this.updateCall(id, (call) => ({ ...call, outcome: 'cancelled', error: null }));
       await session.cancel();
     } else if (session instanceof Invitation && session.state === SessionState.Initial) {
       await this.reject(id);
-    } else if (session.state === SessionState.Established) {
+    } else if (session.state === SessionState.Established || session.state === SessionState.Establishing) {
+      // An incoming call being answered: sip.js sends the BYE once the answer is acknowledged.
       await session.bye();
     }
   }
@@ -217,11 +253,30 @@ export class SipEngine {
     const session = this.live.get(id)?.session;
     const call = this.find(id);
     if (!session || !call || session.state !== SessionState.Established || call.held === held) return;
-    const options: Web.SessionDescriptionHandlerOptions = { ...session.sessionDescriptionHandlerOptionsReInvite, hold: held };
-    session.sessionDescriptionHandlerOptionsReInvite = options;
-    await session.invite();
-    this.enableTracks(session, !held, !held && !call.muted);
-    this.updateCall(id, (current) => ({ ...current, held }));
+    if (!held) this.holdOthers(id, call.groupCallId);
+    const previous = session.sessionDescriptionHandlerOptionsReInvite;
+    session.sessionDescriptionHandlerOptionsReInvite = { ...previous, hold: held } as Web.SessionDescriptionHandlerOptions;
+    // The screen says held only once the crew's side agreed; a refused or clashing re-INVITE leaves it as it was.
+    await new Promise<void>((resolve, reject) => {
+      session
+        .invite({
+          requestDelegate: {
+            onAccept: () => {
+              this.enableTracks(session, !held, !held && !(this.find(id)?.muted ?? false));
+              this.updateCall(id, (current) => ({ ...current, held }));
+              resolve();
+            },
+            onReject: (response) => {
+              session.sessionDescriptionHandlerOptionsReInvite = previous;
+              reject(new Error(`保持/恢复被拒绝 / Hold or resume was refused (${response.message.statusCode})`));
+            },
+          },
+        })
+        .catch((error: unknown) => {
+          session.sessionDescriptionHandlerOptionsReInvite = previous;
+          reject(error instanceof RequestPendingError ? new Error('上一个保持/恢复请求尚未完成 / A hold or resume is still under way') : error);
+        });
+    });
   }
 
   setMute(id: string, muted: boolean): void {
@@ -281,6 +336,11 @@ export class SipEngine {
     return this.mixers.get(groupCallId)?.routing() ?? null;
   }
 
+  /** Answer the centre's calls at once (a crew terminal in a vehicle). */
+  setAutoAnswer(on: boolean): void {
+    this.autoAnswer = on;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -295,7 +355,6 @@ export class SipEngine {
   private async register(): Promise<void> {
     const registerer = this.registerer;
     if (!registerer || this.disposed) return;
-    this.reconnectAttempt = 0;
     try {
       // Marked on the server's 200 each time: after a reconnect sip.js still thinks it is registered, so its own state
       // does not change and cannot say that the registration came back.
@@ -305,11 +364,17 @@ export class SipEngine {
           onReject: (response) => {
             const { statusCode, reasonPhrase } = response.message;
             this.patch({ registration: 'rejected', registrationNote: `注册被拒绝 / Registration refused: ${statusCode} ${reasonPhrase}` });
+            // A refusal may be the server starting up or a secret being changed: keep trying, slower each time.
+            this.scheduleReconnect(() => this.register());
           },
         },
       });
     } catch (error) {
-      this.patch({ registration: 'rejected', registrationNote: `注册失败 / Registration failed: ${String(error)}` });
+      // A REGISTER sent before the server went away stays pending until it times out (32 s): try again after it.
+      if (!(error instanceof RequestPendingError)) {
+        this.patch({ registration: 'rejected', registrationNote: `注册失败 / Registration failed: ${String(error)}` });
+      }
+      this.scheduleReconnect(() => this.register());
     }
   }
 
@@ -357,7 +422,7 @@ export class SipEngine {
     this.track(invitation, {
       id,
       direction: 'incoming',
-      party: { user: /^[a-z0-9][a-z0-9._-]{0,63}$/.test(user) ? user : 'unknown', name: displayName, crewId: null },
+      party: { user: /^[a-z0-9][a-z0-9._-]{0,63}$/.test(user) ? user : 'unknown', name: displayName?.slice(0, MAX_DISPLAY_NAME) ?? null, crewId: null },
       media: offersVideo ? 'video' : 'audio',
       priority: parsePriority(invitation.request.getHeader('Priority')),
       phase: 'ringing',
@@ -383,28 +448,14 @@ export class SipEngine {
         this.updateCall(id, (call) => ({ ...call, outcome: elsewhere ? 'cancelled' : 'missed', error: elsewhere ? '已由其他调度员接听 / Answered by another dispatcher' : null }));
       },
     };
-    // Attended transfer reaching its target: the new call replaces one this end already has (RFC 3891).
-    const replaced = this.replacedBy(invitation.request.getHeader('Replaces'));
-    if (replaced !== null) {
-      invitation.stateChange.addListener((state) => {
-        if (state === SessionState.Established) void replaced.bye().catch(() => undefined);
-      });
-      void this.answer(id);
-    } else if (this.options.autoAnswer?.()) void this.answer(id);
+    // Attended transfer reaching its target: sip.js has matched the dialog it replaces (RFC 3891) and ends that one
+    // when this one is up, so the conversation goes on without a ring. Auto-answer opens the microphone, so it only
+    // answers the centre's seats (kamailio has authenticated the caller's From).
+    if (invitation.replacee !== undefined || (this.autoAnswer && user.startsWith(DISPATCHER_USER_PREFIX))) void this.answer(id);
     if (this.options.identify) {
       const party = await this.options.identify(user, displayName).catch(() => null);
       if (party) this.updateCall(id, (call) => ({ ...call, party: { ...party, user: call.party.user } }));
     }
-  }
-
-  /** The established session a Replaces header names (by its Call-ID), or null. */
-  private replacedBy(header: string | undefined): Session | null {
-    const callId = header?.split(';')[0]?.trim();
-    if (!callId) return null;
-    for (const { session } of this.live.values()) {
-      if (session.state === SessionState.Established && session.dialog?.callId === callId) return session;
-    }
-    return null;
   }
 
   /** Follows a session from creation to its end: state, media, DTMF and transfers asked of this end. */
@@ -434,6 +485,13 @@ export class SipEngine {
           void audio.play().catch(() => undefined);
         }
         this.updateCall(call.id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), error: null }));
+        // A far end that vanishes (phone out of coverage, tab killed) sends no BYE: ICE failing ends the call here.
+        const peer = handler instanceof Web.SessionDescriptionHandler ? handler.peerConnection : undefined;
+        peer?.addEventListener('connectionstatechange', () => {
+          if (peer.connectionState !== 'failed' || session.state !== SessionState.Established) return;
+          this.updateCall(call.id, (current) => ({ ...current, outcome: 'failed', error: '媒体连接中断，通话已结束 / The media connection was lost; the call was ended' }));
+          void session.bye().catch(() => undefined);
+        });
         const current = this.find(call.id);
         const mixer = current?.groupCallId ? this.mixers.get(current.groupCallId) : undefined;
         if (mixer && handler instanceof Web.SessionDescriptionHandler && handler.peerConnection) {
@@ -482,6 +540,7 @@ export class SipEngine {
       party: party ?? { user, name: displayName, crewId: null },
       phase: 'ringing',
       held: false,
+      muted: false,
       startedAt: new Date().toISOString(),
       answeredAt: null,
       endedAt: null,

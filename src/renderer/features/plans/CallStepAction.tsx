@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { partyOfCrew, type ResolvedTarget } from '../../../shared/dispatch/call-request.js';
+import { MAX_CALL_PARTIES, partyOfCrew, type ResolvedTarget } from '../../../shared/dispatch/call-request.js';
 import type { PlanStep } from '../../../shared/plans/plan-schema.js';
 import type { RunState } from '../../../shared/plans/run-model.js';
 import { callHost } from '../../bridge/host.js';
@@ -27,8 +27,10 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
       setResolved(target);
       if (target.unsupported !== null) return setProblem(target.unsupported);
       if (target.crews.length === 0) return setProblem(t('dispatch.empty'));
+      // A group call rings at most MAX_CALL_PARTIES crews; the note names exactly those.
+      const rung = target.crews.slice(0, MAX_CALL_PARTIES);
       const failed = await model.requestCall({
-        parties: target.crews.slice(0, 20).map(partyOfCrew),
+        parties: rung.map(partyOfCrew),
         media: step.media,
         priority: drill ? 'normal' : 'urgent',
         incidentId: state.incident?.id ?? null,
@@ -36,7 +38,7 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
         drill,
       });
       if (failed !== null) return setProblem(failed);
-      const called = target.crews.map((crew) => `${crew.name} (${crew.sipExtension})`).join('、');
+      const called = rung.map((crew) => `${crew.name} (${crew.sipExtension})`).join('、');
       const left = target.left.map((entry) => `${entry.name}: ${t(`call.reason.${entry.reason}`)}`).join('、');
       await model.commandRun(state.runId, { type: 'complete', stepId: step.id, note: `${t('call.planStep')}: ${called}${left ? `; ${t('call.planStepLeft')}: ${left}` : ''}`.slice(0, 2000) });
     } catch (error) {
