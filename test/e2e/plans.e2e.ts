@@ -172,7 +172,8 @@ describe('plan runs in Chromium', () => {
     await page.getByTestId('drill-bridge-test').click();
     await expect.poll(() => page.getByTestId('run-console').getAttribute('data-status')).toBe('active');
     await expect.poll(() => stepStatus(page, 'call-crew')).toBe('active');
-    expect(await page.locator('[data-step="call-crew"] .manual-note').count()).toBe(1);
+    // The call step offers its one-click call, marked as a drill (which rings the drill roster only).
+    expect(await page.getByTestId('call-call-crew').textContent()).toMatch(/演练|Drill/);
     await page.getByTestId('complete-call-crew').click();
     await expect.poll(() => stepStatus(page, 'inspect')).toBe('active');
     await page.getByTestId('ack-inspect').click();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { renderKamailioConfig, type KamailioConfig } from './kamailio-config.js';
@@ -32,9 +32,11 @@ export async function startKamailio(config: KamailioConfig, runDir: string, time
   const dir = resolve(runDir);
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, 'kamailio.cfg');
+  const pidFile = join(dir, 'kamailio.pid');
+  await endStaleInstance(pidFile, configPath);
   writeFileSync(configPath, renderKamailioConfig(config));
   // Its own process group: kamailio forks workers that hold the connections, and a stop must end them all.
-  const child: ChildProcess = spawn(KAMAILIO_BIN, ['-DD', '-E', '-f', configPath, '-P', join(dir, 'kamailio.pid'), '-w', dir], {
+  const child: ChildProcess = spawn(KAMAILIO_BIN, ['-DD', '-E', '-f', configPath, '-P', pidFile, '-w', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -75,6 +77,33 @@ export async function startKamailio(config: KamailioConfig, runDir: string, time
       signalGroup('SIGKILL');
     },
   };
+}
+
+/**
+ * A host killed outright (SIGKILL, a crash) leaves its kamailio running: kamailio then refuses to start over its pid
+ * file. The instance named there is ended if it runs this folder's configuration (checked on /proc, so an unrelated
+ * process that got the same pid is left alone; without /proc nothing is touched).
+ */
+async function endStaleInstance(pidFile: string, configPath: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const running = () => {
+    try {
+      return Number.isInteger(pid) && pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(configPath);
+    } catch {
+      return false;
+    }
+  };
+  if (running()) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Not a group leader (started by hand): end the process itself.
+      process.kill(pid, 'SIGKILL');
+    }
+    for (let waited = 0; running() && waited < 3000; waited += 50) await new Promise((done) => setTimeout(done, 50));
+  }
+  rmSync(pidFile, { force: true });
 }
 
 function portOpen(host: string, port: number): Promise<boolean> {

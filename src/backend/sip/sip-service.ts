@@ -45,7 +45,13 @@ export class SipService {
     }
     const secret = this.localSecret();
     const wsPort = await freeLoopbackPort();
-    await this.startLocal(secret, wsPort);
+    try {
+      await this.startLocal(secret, wsPort);
+    } catch (error) {
+      // Dispatch is one feature: the rest of the centre starts without it, and the seats say why.
+      this.unavailableReason = `本机 SIP 服务器未能启动 / The local SIP server did not start: ${String(error).slice(0, 300)}`;
+      this.logger.error('local SIP server did not start', { error: String(error) });
+    }
   }
 
   info(): SipServerInfo | null {
