@@ -68,11 +68,12 @@ describe('the video wall’s controls', () => {
   it('plays a double-clicked tile alone on its main stream, and returns to the grid’s sub-streams with Esc', async () => {
     const first = page.getByTestId('video-grid').locator('li[data-camera]').first();
     const cameraId = (await first.getAttribute('data-camera')) as string;
-    expect(await first.locator('.video-tile-player').getAttribute('data-stream')).toMatch(/-sub\.m3u8/);
+    // The tiles were just handed back from the tour: their streams resolve a moment later.
+    await expect.poll(() => first.locator('.video-tile-player').getAttribute('data-stream'), { timeout: 10_000 }).toMatch(/-sub\.m3u8/);
     await first.dblclick();
     await expect.poll(() => singleTile().getAttribute('data-quality'), { timeout: 5_000 }).toBe('main');
     expect(await page.getByTestId('video-grid').getAttribute('data-single')).toBe(cameraId);
-    expect(await singleTile().getAttribute('data-stream')).toMatch(/-main\.m3u8/);
+    await expect.poll(() => singleTile().getAttribute('data-stream'), { timeout: 10_000 }).toMatch(/-main\.m3u8/);
     await expect.poll(async () => await playingCameras(page), { timeout: 20_000 }).toEqual([cameraId]);
     await page.keyboard.press('Escape');
     await expect.poll(async () => (await gridCameras()).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
