@@ -5,11 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { HlsTestCameras, TEST_CAMERAS_CENTRE, testCameraEntry } from '../helpers/ffmpeg-cameras.js';
-import { call, connectHost } from '../helpers/host-client.js';
+import { HlsTestCameras, testCameraEntry } from '../helpers/ffmpeg-cameras.js';
+import { connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
-import { handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
 
 const CAMERAS = 16;
 
@@ -69,20 +69,7 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
   });
 
   it('plays all sixteen on a 4×4 layout around a focused incident', async () => {
-    await page.goto(`${host.match[1] as string}video`);
-    await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
-    const incident = await call(client, 'incidents.report', {
-      type: 'road-collapse',
-      title: '测试：路面塌陷',
-      severity: 'major',
-      position: TEST_CAMERAS_CENTRE,
-      districtAdcode: '500103',
-      riskGrade: null,
-    });
-    await call(client, 'shared.focusIncident', { incidentId: incident.id });
-    await page.getByTestId('video-layout-16').click();
-    const grid = page.getByTestId('video-grid');
-    await expect.poll(() => grid.getAttribute('data-incident'), { timeout: 15_000 }).toBe(incident.id);
+    const grid = await focusIncidentAmongTestCameras(page, host.match[1] as string, client, '测试：路面塌陷', 16);
     await expect.poll(() => grid.locator('li[data-camera^="CM9000"]').count(), { timeout: 15_000 }).toBe(CAMERAS);
     // The city's live feed may raise alarms meanwhile, whose cameras would cover the last row: they are handled.
     await expect.poll(async () => {

@@ -5,11 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { RtpTestCamera, TEST_CAMERAS_CENTRE, freeUdpPortPairs, mediasoupWorkerBin, testCameraEntry } from '../helpers/ffmpeg-cameras.js';
-import { call, connectHost } from '../helpers/host-client.js';
+import { RtpTestCamera, freeUdpPortPairs, mediasoupWorkerBin, testCameraEntry } from '../helpers/ffmpeg-cameras.js';
+import { connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
-import { handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
 
 const workerBin = mediasoupWorkerBin();
 if (workerBin === null) console.log('SKIPPED: the WebRTC wall test needs a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker) and the mediasoup package.');
@@ -70,20 +70,7 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
   });
 
   it('plays an H.264 and a VP8 camera over WebRTC, with round-trip time and jitter on the tile', async () => {
-    await page.goto(`${host.match[1] as string}video`);
-    await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
-    const incident = await call(client, 'incidents.report', {
-      type: 'road-collapse',
-      title: '测试：WebRTC 摄像机旁的路面塌陷',
-      severity: 'major',
-      position: TEST_CAMERAS_CENTRE,
-      districtAdcode: '500103',
-      riskGrade: null,
-    });
-    await call(client, 'shared.focusIncident', { incidentId: incident.id });
-    await page.getByTestId('video-layout-4').click();
-    const grid = page.getByTestId('video-grid');
-    await expect.poll(() => grid.getAttribute('data-incident'), { timeout: 15_000 }).toBe(incident.id);
+    const grid = await focusIncidentAmongTestCameras(page, host.match[1] as string, client, '测试：WebRTC 摄像机旁的路面塌陷', 4);
     for (const cameraId of ['CM900001', 'CM900002']) {
       // An alarm the city's live feed raises would cover the last row, where the second camera is: it is handled.
       await expect.poll(async () => {

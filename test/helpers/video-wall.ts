@@ -1,4 +1,6 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { TEST_CAMERAS_CENTRE } from './ffmpeg-cameras.js';
 import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import { call } from './host-client.js';
 
@@ -30,4 +32,26 @@ export async function handleAlarmsBefore(client: WebSocketBridge, keep: string |
     if (alarm.incidentId === keep) return;
     await call(client, 'alarms.acknowledge', { incidentId: alarm.incidentId });
   }
+}
+
+/**
+ * Opens the video window at `baseUrl`, registers an incident among the test cameras and focuses it, on a layout of
+ * `tiles`; returns the grid once it shows that incident's cameras.
+ */
+export async function focusIncidentAmongTestCameras(page: Page, baseUrl: string, client: WebSocketBridge, title: string, tiles: 4 | 16): Promise<Locator> {
+  await page.goto(`${baseUrl}video`);
+  await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+  const incident = await call(client, 'incidents.report', {
+    type: 'road-collapse',
+    title,
+    severity: 'major',
+    position: TEST_CAMERAS_CENTRE,
+    districtAdcode: '500103',
+    riskGrade: null,
+  });
+  await call(client, 'shared.focusIncident', { incidentId: incident.id });
+  await page.getByTestId(`video-layout-${tiles}`).click();
+  const grid = page.getByTestId('video-grid');
+  await expect.poll(() => grid.getAttribute('data-incident'), { timeout: 15_000 }).toBe(incident.id);
+  return grid;
 }

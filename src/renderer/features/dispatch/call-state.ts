@@ -51,6 +51,25 @@ export interface SipState {
 
 export const initialSipState: SipState = { registration: 'idle', registrationNote: null, user: null, reregistrations: 0, calls: [] };
 
+/** What a new call carries; everything else starts as a call that is ringing. */
+export type NewCall = Pick<CallView, 'id' | 'direction' | 'party' | 'media' | 'priority' | 'incidentId' | 'runId' | 'drill' | 'groupCallId'>;
+
+export function ringingCall(call: NewCall, at: Date): CallView {
+  return {
+    ...call,
+    phase: 'ringing',
+    held: false,
+    muted: false,
+    startedAt: at.toISOString(),
+    answeredAt: null,
+    endedAt: null,
+    outcome: 'ringing',
+    error: null,
+    dtmfReceived: '',
+    quality: null,
+  };
+}
+
 const priorityRank: Record<CallPriority, number> = { emergency: 0, urgent: 1, normal: 2, 'non-urgent': 3 };
 
 /** Incoming calls waiting for an answer: the most urgent first, then the longest waiting. */

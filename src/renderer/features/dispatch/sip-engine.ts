@@ -14,10 +14,11 @@ import {
 } from 'sip.js';
 import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
-import { DISPATCHER_USER_PREFIX, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
+import { DISPATCHER_USER_PREFIX, SipUserSchema, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
 import { createStore, type Store } from '../../state/store.js';
 import {
   initialSipState,
+  ringingCall,
   mediaErrorText,
   outcomeOfResponse,
   parsePriority,
@@ -75,7 +76,6 @@ export class SipEngine {
   private disposed = false;
   private everRegistered = false;
   private lostRegistration = false;
-  private callCounter = 0;
   private readonly answering = new Set<string>();
   private autoAnswer = false;
 
@@ -141,7 +141,7 @@ export class SipEngine {
   call(party: CallParty, options: CallOptions, groupCallId: string | null = null): string {
     const userAgent = this.requireRegistered();
     const account = this.account as SipAccount;
-    const id = this.newCallId();
+    const id = crypto.randomUUID();
     const target = UserAgent.makeURI(sipUri(party.user, account.domain));
     if (!target) throw new Error(`"${party.user}" is not a SIP user`);
     const video = options.media === 'video';
@@ -150,48 +150,15 @@ export class SipEngine {
       sessionDescriptionHandlerOptions: { constraints: { audio: true, video } },
     });
     this.holdOthers(null, groupCallId);
-    this.track(inviter, {
-      id,
-      direction: 'outgoing',
-      party,
-      media: options.media,
-      priority: options.priority,
-      phase: 'ringing',
-      held: false,
-      muted: false,
-      startedAt: new Date().toISOString(),
-      answeredAt: null,
-      endedAt: null,
-      outcome: 'ringing',
-      error: null,
-      incidentId: options.incidentId,
-      runId: options.runId,
-      drill: options.drill,
-      groupCallId,
-      dtmfReceived: '',
-      quality: null,
-    });
-    inviter
-      .invite({
-        requestDelegate: {
-          onReject: (response) => {
-            const { outcome, error } = outcomeOfResponse(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
-            this.updateCall(id, (call) => ({ ...call, outcome, error }));
-          },
-        },
-      })
-      .catch((error: unknown) => {
-        // getUserMedia and offer failures land here: the call never left this console.
-        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
-        this.cleanUp(id);
-      });
+    this.track(inviter, ringingCall({ id, direction: 'outgoing', party, groupCallId, ...options }, new Date()));
+    void this.invite(id, inviter);
     return id;
   }
 
   /** Rings every party at once; all who answer talk together, mixed here. */
   groupCall(parties: readonly CallParty[], options: CallOptions): { groupCallId: string; callIds: string[] } {
     this.requireRegistered();
-    const groupCallId = `G-${this.newCallId()}`;
+    const groupCallId = `G-${crypto.randomUUID()}`;
     const mixer = new ConferenceMixer();
     this.mixers.set(groupCallId, mixer);
     try {
@@ -322,13 +289,13 @@ export class SipEngine {
 
   /** The far end's picture and sound, for a video call's tile. */
   remoteStream(id: string): MediaStream | null {
-    const handler = this.live.get(id)?.session.sessionDescriptionHandler;
-    return handler instanceof Web.SessionDescriptionHandler ? handler.remoteMediaStream : null;
+    const live = this.live.get(id);
+    return live ? (mediaOf(live.session)?.remoteMediaStream ?? null) : null;
   }
 
   localStream(id: string): MediaStream | null {
-    const handler = this.live.get(id)?.session.sessionDescriptionHandler;
-    return handler instanceof Web.SessionDescriptionHandler ? handler.localMediaStream : null;
+    const live = this.live.get(id);
+    return live ? (mediaOf(live.session)?.localMediaStream ?? null) : null;
   }
 
   /** Which members of a group call each member hears (null: no such group call up). */
@@ -414,32 +381,15 @@ export class SipEngine {
   }
 
   private async onInvite(invitation: Invitation): Promise<void> {
-    const id = this.newCallId();
+    const id = crypto.randomUUID();
     const identity = invitation.remoteIdentity;
     const user = identity.uri.user ?? 'unknown';
     const displayName = identity.displayName || null;
     const offersVideo = /m=video [1-9]/.test(invitation.body ?? '');
-    this.track(invitation, {
-      id,
-      direction: 'incoming',
-      party: { user: /^[a-z0-9][a-z0-9._-]{0,63}$/.test(user) ? user : 'unknown', name: displayName?.slice(0, MAX_DISPLAY_NAME) ?? null, crewId: null },
-      media: offersVideo ? 'video' : 'audio',
-      priority: parsePriority(invitation.request.getHeader('Priority')),
-      phase: 'ringing',
-      held: false,
-      muted: false,
-      startedAt: new Date().toISOString(),
-      answeredAt: null,
-      endedAt: null,
-      outcome: 'ringing',
-      error: null,
-      incidentId: null,
-      runId: null,
-      drill: false,
-      groupCallId: null,
-      dtmfReceived: '',
-      quality: null,
-    });
+    const party = { user: SipUserSchema.safeParse(user).success ? user : 'unknown', name: displayName?.slice(0, MAX_DISPLAY_NAME) ?? null, crewId: null };
+    const media = offersVideo ? 'video' : 'audio';
+    const priority = parsePriority(invitation.request.getHeader('Priority'));
+    this.track(invitation, ringingCall({ id, direction: 'incoming', party, media, priority, incidentId: null, runId: null, drill: false, groupCallId: null }, new Date()));
     invitation.delegate = {
       ...invitation.delegate,
       onCancel: (cancel) => {
@@ -478,31 +428,30 @@ export class SipEngine {
       onRefer: (referral: Referral) => void this.onRefer(call.id, referral),
     };
     session.stateChange.addListener((state) => {
-      if (state === SessionState.Established) {
-        const handler = session.sessionDescriptionHandler;
-        if (handler instanceof Web.SessionDescriptionHandler) {
-          audio.srcObject = handler.remoteMediaStream;
-          void audio.play().catch(() => undefined);
-        }
-        this.updateCall(call.id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), error: null }));
-        // A far end that vanishes (phone out of coverage, tab killed) sends no BYE: ICE failing ends the call here.
-        const peer = handler instanceof Web.SessionDescriptionHandler ? handler.peerConnection : undefined;
-        peer?.addEventListener('connectionstatechange', () => {
-          if (peer.connectionState !== 'failed' || session.state !== SessionState.Established) return;
-          this.updateCall(call.id, (current) => ({ ...current, outcome: 'failed', error: '媒体连接中断，通话已结束 / The media connection was lost; the call was ended' }));
-          void session.bye().catch(() => undefined);
-        });
-        const current = this.find(call.id);
-        const mixer = current?.groupCallId ? this.mixers.get(current.groupCallId) : undefined;
-        if (mixer && handler instanceof Web.SessionDescriptionHandler && handler.peerConnection) {
-          mixer.add(call.id, handler.peerConnection, handler.remoteMediaStream, handler.localMediaStream).catch((error: unknown) => {
-            this.updateCall(call.id, (entry) => ({ ...entry, error: `无法加入组呼混音 / Could not join the group mix: ${String(error)}` }));
-          });
-        }
-      }
+      if (state === SessionState.Established) this.onEstablished(call.id, session, audio);
       // sip.js ends a session before it says why (the rejection to the request delegate, a media failure to the
       // invite's promise): settle the end a task later, once the reason is in.
       if (state === SessionState.Terminated) setTimeout(() => this.onTerminated(call.id), 0);
+    });
+  }
+
+  private onEstablished(id: string, session: Session, audio: HTMLAudioElement): void {
+    this.updateCall(id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), error: null }));
+    const media = mediaOf(session);
+    const peer = media?.peerConnection;
+    if (!media || !peer) return;
+    audio.srcObject = media.remoteMediaStream;
+    void audio.play().catch(() => undefined);
+    // A far end that vanishes (phone out of coverage, tab killed) sends no BYE: ICE failing ends the call here.
+    peer.addEventListener('connectionstatechange', () => {
+      if (peer.connectionState !== 'failed' || session.state !== SessionState.Established) return;
+      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: '媒体连接中断，通话已结束 / The media connection was lost; the call was ended' }));
+      void session.bye().catch(() => undefined);
+    });
+    const groupCallId = this.find(id)?.groupCallId;
+    const mixer = groupCallId ? this.mixers.get(groupCallId) : undefined;
+    mixer?.add(id, peer, media.remoteMediaStream, media.localMediaStream).catch((error: unknown) => {
+      this.updateCall(id, (entry) => ({ ...entry, error: `无法加入组呼混音 / Could not join the group mix: ${String(error)}` }));
     });
   }
 
@@ -516,6 +465,23 @@ export class SipEngine {
     this.cleanUp(id);
   }
 
+  /** Sends an outgoing call's INVITE; a refusal or a failure before it left is written on the call with its reason. */
+  private async invite(id: string, inviter: Inviter): Promise<void> {
+    await inviter
+      .invite({
+        requestDelegate: {
+          onReject: (response) => {
+            const { outcome, error } = outcomeOfResponse(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
+            this.updateCall(id, (call) => ({ ...call, outcome, error }));
+          },
+        },
+      })
+      .catch((error: unknown) => {
+        // getUserMedia and offer failures land here: the call never left this console.
+        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
+        this.cleanUp(id);
+      });
+  }
 
   /** The far end asked this end to call someone else (we are the transferee): call them, then leave the old call. */
   private async onRefer(id: string, referral: Referral): Promise<void> {
@@ -530,29 +496,13 @@ export class SipEngine {
     // An attended transfer's Refer-To names the target's contact, not its user; its display name is the user's
     // name or, failing that, its address (user@domain), which is what the directory knows.
     const displayName = referral.referTo.displayName || null;
-    const user = /^([a-z0-9][a-z0-9._-]{0,63})@/.exec(displayName ?? '')?.[1] ?? target;
+    const named = displayName?.split('@')[0] ?? '';
+    const user = displayName?.includes('@') && SipUserSchema.safeParse(named).success ? named : target;
     const party = this.options.identify ? await this.options.identify(user, displayName).catch(() => null) : null;
-    const newId = this.newCallId();
-    this.track(inviter, {
-      ...old,
-      id: newId,
-      direction: 'outgoing',
-      party: party ?? { user, name: displayName, crewId: null },
-      phase: 'ringing',
-      held: false,
-      muted: false,
-      startedAt: new Date().toISOString(),
-      answeredAt: null,
-      endedAt: null,
-      outcome: 'ringing',
-      error: null,
-      dtmfReceived: '',
-      quality: null,
-    });
-    await inviter.invite().catch((error: unknown) => {
-      this.updateCall(newId, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
-      this.cleanUp(newId);
-    });
+    const newId = crypto.randomUUID();
+    // The new call keeps what the old one was about (incident, run, drill, group) and goes out as ours.
+    this.track(inviter, ringingCall({ ...old, id: newId, direction: 'outgoing', party: party ?? { user, name: displayName, crewId: null } }, new Date()));
+    await this.invite(newId, inviter);
     const session = this.live.get(id)?.session;
     if (session?.state === SessionState.Established) {
       this.updateCall(id, (call) => ({ ...call, outcome: 'transferred' }));
@@ -586,10 +536,8 @@ export class SipEngine {
   }
 
   private enableTracks(session: Session, receive: boolean, send: boolean): void {
-    const handler = session.sessionDescriptionHandler;
-    if (!(handler instanceof Web.SessionDescriptionHandler)) return;
-    handler.enableReceiverTracks(receive);
-    handler.enableSenderTracks(send);
+    mediaOf(session)?.enableReceiverTracks(receive);
+    mediaOf(session)?.enableSenderTracks(send);
   }
 
   private cleanUp(id: string): void {
@@ -613,9 +561,9 @@ export class SipEngine {
   /** Round-trip time, jitter, loss and whether sound (and picture) arrive, for the call's row on screen. */
   private async sampleStats(): Promise<void> {
     for (const [id, live] of this.live) {
-      const handler = live.session.sessionDescriptionHandler;
-      if (!(handler instanceof Web.SessionDescriptionHandler) || !handler.peerConnection || live.session.state !== SessionState.Established) continue;
-      const report = await handler.peerConnection.getStats().catch(() => null);
+      const peer = mediaOf(live.session)?.peerConnection;
+      if (!peer || live.session.state !== SessionState.Established) continue;
+      const report = await peer.getStats().catch(() => null);
       if (!report) continue;
       let audioBytesIn = 0;
       let audioBytesOut = 0;
@@ -669,9 +617,10 @@ export class SipEngine {
   private patch(change: Partial<SipState>): void {
     this.state.update((state) => ({ ...state, ...change }));
   }
+}
 
-  private newCallId(): string {
-    this.callCounter += 1;
-    return `${Date.now().toString(36)}-${this.callCounter.toString(36)}-${crypto.getRandomValues(new Uint32Array(1))[0]?.toString(36) ?? '0'}`;
-  }
+/** The browser side of a session's media (sip.js's web handler), once the session has one. */
+function mediaOf(session: Session): Web.SessionDescriptionHandler | null {
+  const handler = session.sessionDescriptionHandler;
+  return handler instanceof Web.SessionDescriptionHandler ? handler : null;
 }
