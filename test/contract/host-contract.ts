@@ -28,6 +28,7 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
   'alarms.acknowledge': { params: () => ({ incidentId: 'INC-none' }) },
   'cameras.search': { params: () => ({ text: '监控', limit: 20 }) },
+  'cameras.catalogue': { params: () => ({}) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },
   'mapViews.save': {

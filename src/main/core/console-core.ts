@@ -231,6 +231,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'cameras.near': ({ position, count, radiusM }) => cameras.near(position, count, radiusM),
     'cameras.streams': ({ cameraId }) => cameras.streams(cameraId),
     'cameras.search': ({ text, limit }) => cameras.search(text, limit),
+    'cameras.catalogue': async () => (await cameras.cameras()).map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz })),
     'webrtc.capabilities': () => backend.sfuCapabilities(),
     'webrtc.open': (request) => backend.sfuOpen(request),
     'webrtc.connect': (request) => backend.sfuConnect(request),

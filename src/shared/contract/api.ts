@@ -63,6 +63,8 @@ export const apiMethods = {
   'webrtc.close': { params: SfuCloseRequestSchema, result: z.null() },
   /** The camera list an operator drags cameras from onto the wall: by name, code or id. */
   'cameras.search': { params: z.object({ text: z.string().max(50), limit: z.number().int().min(1).max(200) }).strict(), result: z.array(CameraSummarySchema) },
+  /** The whole camera catalogue (the city's cameras and the cameras file's), for the map's camera layer. */
+  'cameras.catalogue': { params: NoParams, result: z.array(CameraSummarySchema) },
   /** The operator handled an alarm popped up on the wall: its cameras leave the reserved tiles on every window. */
   'alarms.acknowledge': { params: z.object({ incidentId: z.string().min(1).max(60) }).strict(), result: SharedStateSchema },
   'shared.get': { params: NoParams, result: SharedStateSchema },
