@@ -6,6 +6,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { IncidentPicker } from '../focus/IncidentPicker.js';
+import type { CameraMarker } from './camera-markers.js';
 import type { CatalogueSystem } from './catalogue.js';
 import { loadCityRegisters, loadComponentChunks, type CityRegisters } from './city-data.js';
 import { LayerCatalogue } from './LayerCatalogue.js';
@@ -42,6 +43,9 @@ export function MapView() {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [engine, setEngine] = useState<MapEngine | null>(null);
   const [catalogue, setCatalogue] = useState<readonly CatalogueSystem[]>([]);
+  // The engine's camera list, mirrored so that a panel or a shared selection naming a configured camera is resolved
+  // again when the backend's catalogue arrives.
+  const [cameras, setCameras] = useState<readonly CameraMarker[]>([]);
   const [progress, setProgress] = useState<ChunkProgress>({ loaded: 0, total: 0, components: 0, problems: [] });
   const [hover, setHover] = useState<{ ref: MapObjectRef; x: number; y: number } | null>(null);
   const [idle, setIdle] = useState(false);
@@ -91,6 +95,7 @@ export function MapView() {
     });
     setEngine(created);
     setCatalogue(created.catalogue);
+    setCameras(created.cameras);
     const entries = load.city.manifest.components.chunks;
     setProgress({ loaded: 0, total: entries.length, components: 0, problems: [] });
     void loadComponentChunks(
@@ -111,13 +116,31 @@ export function MapView() {
         () => undefined,
       );
     void fetchSensors();
+    // The camera layer draws the backend's catalogue (the city's cameras and the cameras file's), read again when the
+    // backend reconnects, as the host reads it again then.
+    const fetchCameras = () =>
+      callHost(bridge, 'cameras.catalogue', {}).then(
+        (list) => {
+          if (abort.signal.aborted) return;
+          created.setCatalogueCameras(list);
+          setCameras(created.cameras);
+          setCatalogue(created.catalogue);
+        },
+        // Without a backend the map keeps drawing the city's own cameras; the status bar says the backend is down.
+        () => undefined,
+      );
+    void fetchCameras();
     const unsubscribe = [
       bridge.subscribe('feed.tick', (tick) => {
         created.applyTick(tick);
         // A DOM attribute rather than React state: a tick must not re-render the view, only the map's buffers.
         if (container.current) container.current.dataset.feedSeq = String(tick.seq);
       }),
-      bridge.subscribe('backend.status', (status) => status.state === 'connected' && void fetchSensors()),
+      bridge.subscribe('backend.status', (status) => {
+        if (status.state !== 'connected') return;
+        void fetchSensors();
+        void fetchCameras();
+      }),
     ];
     return () => {
       abort.abort();
@@ -140,7 +163,7 @@ export function MapView() {
   const awaiting = useRef<{ selection: Selection | null } | null>(null);
   useEffect(() => {
     if (!engine || !city) return;
-    const local = mapState.selected ? selectionOf(mapState.selected, { city, chunks: engine.loadedChunks }) : null;
+    const local = mapState.selected ? selectionOf(mapState.selected, { city, chunks: engine.loadedChunks, cameras }) : null;
     if (sameSelection(local, announced.current)) return;
     announced.current = local;
     if (sameSelection(local, sharedSelection)) return;
@@ -150,19 +173,20 @@ export function MapView() {
       // Refused (the host is gone): follow the others again rather than wait for an answer that will not come.
       if (!accepted && awaiting.current === request) awaiting.current = null;
     });
-  }, [engine, city, mapState.selected, sharedSelection, model]);
+  }, [engine, city, cameras, mapState.selected, sharedSelection, model]);
   useEffect(() => {
     if (awaiting.current) {
       if (sameSelection(sharedSelection, awaiting.current.selection)) awaiting.current = null;
       return;
     }
     if (!engine || !city || sameSelection(sharedSelection, announced.current)) return;
-    const ref = sharedSelection ? refOfSelection(sharedSelection, { city, chunks: engine.loadedChunks }) : null;
-    // A component in a chunk not loaded yet is resolved when the chunk arrives (progress changes).
+    const ref = sharedSelection ? refOfSelection(sharedSelection, { city, chunks: engine.loadedChunks, cameras }) : null;
+    // A component in a chunk not loaded yet is resolved when the chunk arrives (progress changes), a configured camera
+    // when the catalogue does (cameras change).
     if (sharedSelection && !ref) return;
     announced.current = sharedSelection;
     model.map.update((state) => ({ ...state, selected: ref }));
-  }, [engine, city, sharedSelection, progress.loaded, model]);
+  }, [engine, city, cameras, sharedSelection, progress.loaded, model]);
 
   const request = mapState.cameraRequest;
   useEffect(() => {
@@ -172,7 +196,7 @@ export function MapView() {
     else engine.fitBounds(request.bbox);
   }, [engine, request]);
 
-  const hovered = engine && load.state === 'ready' && hover ? describeObject(hover.ref, { city: load.city, chunks: engine.loadedChunks, live: engine.live, incidents, language, t }) : null;
+  const hovered = engine && load.state === 'ready' && hover ? describeObject(hover.ref, { city: load.city, chunks: engine.loadedChunks, live: engine.live, incidents, cameras, language, t }) : null;
 
   return (
     <section className="map-view" aria-label={t('role.map')}>

@@ -34,7 +34,7 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
     return () => window.removeEventListener('keydown', close);
   }, [model]);
 
-  const description = describeObject(selected, { city, chunks: engine.loadedChunks, live: engine.live, incidents, language, t });
+  const description = describeObject(selected, { city, chunks: engine.loadedChunks, live: engine.live, incidents, cameras: engine.cameras, language, t });
   const position = engine.positionOf(selected);
   const incident = selected.kind === 'incident' ? incidents.find((candidate) => candidate.id === selected.id) : undefined;
 

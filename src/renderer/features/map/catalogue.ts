@@ -66,6 +66,8 @@ export interface CatalogueInput {
   readonly crews: CrewsFile;
   /** Components per subclass code, counted as the chunks load (absent until then). */
   readonly componentCounts: ReadonlyMap<string, number>;
+  /** Cameras the map draws: the backend's catalogue once known (configured ones too); the city's count until then. */
+  readonly cameraCount?: number;
 }
 
 export const gradeColours: Record<RiskGrade, Rgb> = {
@@ -250,7 +252,7 @@ export function buildCatalogue(city: CatalogueInput): CatalogueSystem[] {
           id: 'cameras',
           zh: '视频监控',
           en: 'Cameras',
-          layers: [leaf('cameras', null, '视频点位', 'Camera positions', [0, 229, 255], manifest.counts.cameras)],
+          layers: [leaf('cameras', null, '视频点位', 'Camera positions', [0, 229, 255], city.cameraCount ?? manifest.counts.cameras)],
         },
       ],
     },

@@ -2,7 +2,7 @@ import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { DataFilterExtension, type DataFilterExtensionProps } from '@deck.gl/extensions';
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import { COMPONENT_SUBCLASSES } from '../../../shared/city/index.js';
-import type { Camera, RiskSite, Sensor, TransferStation, Depot } from '../../../shared/city/index.js';
+import type { RiskSite, Sensor, TransferStation, Depot } from '../../../shared/city/index.js';
 import type { Incident, RiskGrade } from '../../../shared/domain/feed.js';
 import type { Theme } from '../../../shared/domain/settings.js';
 import {
@@ -17,6 +17,7 @@ import {
   type Rgb,
 } from './catalogue.js';
 import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
+import type { CameraMarker } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import type { GridMeasureCounts } from './grid-measures.js';
 import type { LiveCity } from './live-city.js';
@@ -36,7 +37,8 @@ export type MapObjectRef =
   | { kind: 'vehicle'; index: number }
   | { kind: 'crew'; index: number }
   | { kind: 'incident'; id: string }
-  | { kind: 'camera'; index: number }
+  /** By id, not by index: the catalogue's cameras can change while the map is open (a backend reconnects). */
+  | { kind: 'camera'; id: string }
   | { kind: 'transfer-station'; index: number };
 
 /** Everything the deck layers are a function of; data objects are kept stable between calls so deck diffs cheaply. */
@@ -52,6 +54,8 @@ export interface MapLayerInputs {
   readonly geometry: StaticGeometry;
   readonly chunks: readonly LoadedComponentChunk[];
   readonly live: LiveCity;
+  /** The catalogue's cameras (the city's until it is known); the same array until it changes. */
+  readonly cameras: readonly CameraMarker[];
   readonly gridMeasure: GridMeasureCounts | null;
   readonly incidents: readonly Incident[];
   readonly focusedIncidentId: string | null;
@@ -432,9 +436,9 @@ export function buildDeckLayers(inputs: MapLayerInputs): Layer[] {
 
   if (on('cameras')) {
     layers.push(
-      new ScatterplotLayer<Camera>({
+      new ScatterplotLayer<CameraMarker>({
         id: 'cameras',
-        data: city.cameras.cameras,
+        data: inputs.cameras,
         getPosition: (camera) => camera.position,
         getRadius: 4,
         radiusUnits: 'pixels',
@@ -495,7 +499,7 @@ export function buildDeckLayers(inputs: MapLayerInputs): Layer[] {
 }
 
 /** Where a picked object is now (vehicles and crews move), in WGS84; null when it is not (or no longer) there. */
-export function positionOf(ref: MapObjectRef, inputs: Pick<MapLayerInputs, 'city' | 'chunks' | 'live' | 'incidents'>): [number, number] | null {
+export function positionOf(ref: MapObjectRef, inputs: Pick<MapLayerInputs, 'city' | 'chunks' | 'live' | 'incidents' | 'cameras'>): [number, number] | null {
   const { city, live } = inputs;
   const moving = (positions: Float32Array, index: number): [number, number] | null => {
     const lng = positions[index * 2];
@@ -524,7 +528,7 @@ export function positionOf(ref: MapObjectRef, inputs: Pick<MapLayerInputs, 'city
     case 'risk-site':
       return city.riskSites.sites[ref.index]?.position ?? null;
     case 'camera':
-      return city.cameras.cameras[ref.index]?.position ?? null;
+      return inputs.cameras.find((camera) => camera.id === ref.id)?.position ?? null;
     case 'transfer-station':
       return city.fleet.transferStations[ref.index]?.position ?? null;
     case 'vehicle':
@@ -551,8 +555,10 @@ export function refOfPick(layerId: string, index: number, object: unknown): MapO
       return { kind: 'vehicle', index };
     case 'crews':
       return { kind: 'crew', index };
-    case 'cameras':
-      return { kind: 'camera', index };
+    case 'cameras': {
+      const camera = object as CameraMarker | undefined;
+      return camera ? { kind: 'camera', id: camera.id } : null;
+    }
     case 'transfer-stations':
       return { kind: 'transfer-station', index };
     case 'incidents':

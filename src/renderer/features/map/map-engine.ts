@@ -6,11 +6,14 @@ import type { PickingInfo } from '@deck.gl/core';
 import type { Basemap } from '../../../shared/domain/basemap.js';
 import type { Language, Theme } from '../../../shared/domain/settings.js';
 import type { FeedTick, Incident, SensorReading } from '../../../shared/domain/feed.js';
+import type { LngLat } from '../../../shared/domain/geo.js';
+import type { CameraSummary } from '../../../shared/domain/shared-state.js';
 import { COMPONENT_SUBCLASSES, createGridLookup, type GridLookup } from '../../../shared/city/index.js';
 import { CHONGQING_BOUNDS, basemapStyle, cityOverlay } from './basemap-style.js';
 import type { BasemapSource } from '../../../shared/domain/basemap-source.js';
 import { buildCatalogue, systemOfFamily, visibleKeysByFamily, type CatalogueSystem, type Rgb } from './catalogue.js';
 import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
+import { cameraMarkers, type CameraMarker } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import { COMPONENTS_MIN_ZOOM, buildDeckLayers, intersects, buildStaticGeometry, positionOf, refOfPick, type MapObjectRef, type StaticGeometry } from './deck-layers.js';
 import { countGridMeasure, type GridMeasureCounts } from './grid-measures.js';
@@ -58,6 +61,7 @@ export class MapEngine {
   private readonly lookup: GridLookup;
   private readonly sensorCells: Int32Array;
   private readonly chunks: LoadedComponentChunk[] = [];
+  private cameraList: readonly CameraMarker[];
   private systems: CatalogueSystem[];
   private layersState: MapLayersState;
   private theme: Theme;
@@ -79,9 +83,10 @@ export class MapEngine {
     this.theme = options.theme;
     this.layersState = options.layers;
     this.componentsMinZoom = options.componentsMinZoom ?? COMPONENTS_MIN_ZOOM;
-    this.systems = buildCatalogue({ ...city, componentCounts: this.componentCounts });
-    this.live = new LiveCity(city.manifest.center, city.fleet.vehicles.length, city.crews.crews.length, new Map(city.sensors.sensors.map((sensor, index) => [sensor.id, index])));
     this.lookup = createGridLookup(city.grid);
+    this.cameraList = cameraMarkers(city.cameras.cameras, null, (position) => this.districtAt(position));
+    this.systems = this.buildSystems();
+    this.live = new LiveCity(city.manifest.center, city.fleet.vehicles.length, city.crews.crews.length, new Map(city.sensors.sensors.map((sensor, index) => [sensor.id, index])));
     this.sensorCells = Int32Array.from(city.sensors.sensors, (sensor) => this.lookup.cellAt(sensor.position[0], sensor.position[1]));
     const colourOf = (family: 'vehicles' | 'crews') => (key: string): Rgb =>
       this.systems.flatMap((system) => system.groups.flatMap((group) => group.layers)).find((layer) => layer.family === family && layer.key === key)?.colour ?? [200, 200, 200];
@@ -131,6 +136,21 @@ export class MapEngine {
     return this.chunks;
   }
 
+  /** The cameras drawn: the backend's catalogue once `setCatalogueCameras` gave it, the city's own until then. */
+  get cameras(): readonly CameraMarker[] {
+    return this.cameraList;
+  }
+
+  /**
+   * The backend's camera catalogue (read again whenever the backend reconnects, maybe with another cameras file): the
+   * camera layer, its count in the layer catalogue, and picks follow it.
+   */
+  setCatalogueCameras(catalogue: readonly CameraSummary[]): void {
+    this.cameraList = cameraMarkers(this.options.city.cameras.cameras, catalogue, (position) => this.districtAt(position));
+    this.systems = this.buildSystems();
+    this.schedule();
+  }
+
   /** How many components are loaded (and drawn from the components' zoom on). */
   get componentCount(): number {
     return this.chunks.reduce((sum, loaded) => sum + loaded.chunk.header.count, 0);
@@ -176,7 +196,7 @@ export class MapEngine {
     const perSubclass = new Uint32Array(256);
     for (let i = 0; i < subclass.length; i++) perSubclass[subclass[i] as number] = (perSubclass[subclass[i] as number] as number) + 1;
     COMPONENT_SUBCLASSES.forEach((entry, index) => this.componentCounts.set(entry.code, (this.componentCounts.get(entry.code) ?? 0) + (perSubclass[index] ?? 0)));
-    this.systems = buildCatalogue({ ...this.options.city, componentCounts: this.componentCounts });
+    this.systems = this.buildSystems();
     if (this.layersState.gridMeasure === 'damaged-components') this.gridMeasureStale = true;
     // While a city loads, a chunk that would not be drawn now (outside the view, or below the components' zoom) does
     // not cost a redraw: measured on llvmpipe, redrawing for every chunk made the first complete frame twice as late.
@@ -221,7 +241,7 @@ export class MapEngine {
 
   /** Where `ref` is now, for the detail panel's "fly to". */
   positionOf(ref: MapObjectRef): [number, number] | null {
-    return positionOf(ref, { city: this.options.city, chunks: this.chunks, live: this.live, incidents: this.incidents });
+    return positionOf(ref, { city: this.options.city, chunks: this.chunks, live: this.live, incidents: this.incidents, cameras: this.cameraList });
   }
 
   /** Screen position of a point, for tests and for anchoring panels. */
@@ -245,6 +265,17 @@ export class MapEngine {
     this.map.removeControl(this.overlay);
     this.overlay.finalize();
     this.map.remove();
+  }
+
+  private buildSystems(): CatalogueSystem[] {
+    return buildCatalogue({ ...this.options.city, componentCounts: this.componentCounts, cameraCount: this.cameraList.length });
+  }
+
+  /** The district whose grid cell holds `position`; null outside the city's grid. */
+  private districtAt(position: LngLat): string | null {
+    const { gridSidecar } = this.options.city;
+    const cell = this.lookup.cellAt(position[0], position[1]);
+    return cell < 0 ? null : (gridSidecar.districts[gridSidecar.districtIndex[cell] ?? -1] ?? null);
   }
 
   private viewBounds(): [number, number, number, number] {
@@ -296,6 +327,7 @@ export class MapEngine {
         geometry: this.geometry,
         chunks: this.chunks,
         live: this.live,
+        cameras: this.cameraList,
         gridMeasure: this.gridMeasure,
         incidents: this.incidents,
         focusedIncidentId: this.focusedIncidentId,

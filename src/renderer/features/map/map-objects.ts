@@ -2,6 +2,7 @@ import { componentDetail, type ComponentDetail } from '../../../shared/city/inde
 import type { Incident } from '../../../shared/domain/feed.js';
 import type { Language } from '../../../shared/domain/settings.js';
 import type { MessageKey } from '../../i18n/messages.js';
+import type { CameraMarker } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
 import type { LiveCity } from './live-city.js';
@@ -18,6 +19,7 @@ export interface DescribeContext {
   readonly chunks: readonly LoadedComponentChunk[];
   readonly live: LiveCity;
   readonly incidents: readonly Incident[];
+  readonly cameras: readonly CameraMarker[];
   readonly language: Language;
   readonly t: (key: MessageKey) => string;
 }
@@ -146,7 +148,7 @@ export function describeObject(ref: MapObjectRef, context: DescribeContext): Obj
       };
     }
     case 'camera': {
-      const camera = city.cameras.cameras[ref.index];
+      const camera = context.cameras.find((candidate) => candidate.id === ref.id);
       if (!camera) return null;
       return {
         kind: ref.kind,
@@ -154,7 +156,7 @@ export function describeObject(ref: MapObjectRef, context: DescribeContext): Obj
         facts: [
           [t('map.fact.code'), camera.code],
           [t('map.fact.ptz'), camera.ptz ? t('map.fact.yes') : t('map.fact.no')],
-          [t('map.fact.district'), districtName(camera.districtAdcode)],
+          [t('map.fact.district'), camera.districtAdcode === null ? '—' : districtName(camera.districtAdcode)],
         ],
       };
     }

@@ -14,6 +14,7 @@ import {
   SensorsFileSchema,
   StreetsFileSchema,
 } from '../../../shared/city/index.js';
+import { cameraMarkers } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import { interleavePositions } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
@@ -43,7 +44,10 @@ describe('shared selection', () => {
     const chunk = decodeComponentChunk(bytes(entry.path));
     return { entry, chunk, positions: interleavePositions(chunk) };
   });
-  const registers = { city, chunks };
+  // The catalogue as a backend with a cameras file serves it: the city's cameras and one configured camera more.
+  const configured = { id: 'CM900001', code: '50010300081300900001', name: '测试摄像机 1', position: [106.7012, 29.3915] as [number, number], ptz: false };
+  const cameras = cameraMarkers(city.cameras.cameras, [...city.cameras.cameras, configured], () => null);
+  const registers = { city, chunks, cameras };
 
   it('names every kind of picked object by its register id and finds it again in another window', () => {
     const refs: MapObjectRef[] = [
@@ -53,7 +57,8 @@ describe('shared selection', () => {
       { kind: 'risk-site', index: 3 },
       { kind: 'vehicle', index: 9 },
       { kind: 'crew', index: 2 },
-      { kind: 'camera', index: 4 },
+      { kind: 'camera', id: city.cameras.cameras[4]?.id ?? 'none' },
+      { kind: 'camera', id: 'CM900001' },
       { kind: 'transfer-station', index: 1 },
       { kind: 'incident', id: 'INC-20261127-0001' },
     ];
@@ -70,10 +75,12 @@ describe('shared selection', () => {
     const unloaded = manifest.components.chunks[5];
     if (!unloaded) throw new Error('the test city has fewer chunks than expected');
     const chunk = decodeComponentChunk(bytes(unloaded.path));
-    const elsewhere = selectionOf({ kind: 'component', chunk: unloaded.index, index: 0 }, { city, chunks: [{ entry: unloaded, chunk, positions: interleavePositions(chunk) }] });
+    const elsewhere = selectionOf({ kind: 'component', chunk: unloaded.index, index: 0 }, { city, chunks: [{ entry: unloaded, chunk, positions: interleavePositions(chunk) }], cameras });
     expect(elsewhere).not.toBeNull();
     expect(refOfSelection(elsewhere as NonNullable<typeof elsewhere>, registers)).toBeNull();
     expect(refOfSelection({ kind: 'sensor', id: 'SN999999' }, registers)).toBeNull();
+    // A configured camera named by another window before this one has the backend's catalogue.
+    expect(refOfSelection({ kind: 'camera', id: 'CM900001' }, { ...registers, cameras: cameraMarkers(city.cameras.cameras, null, () => null) })).toBeNull();
     expect(sameSelection({ kind: 'sensor', id: 'SN000001' }, { kind: 'sensor', id: 'SN000001' })).toBe(true);
     expect(sameSelection({ kind: 'sensor', id: 'SN000001' }, null)).toBe(false);
   });

@@ -1,11 +1,14 @@
 import { componentDetail, findComponent } from '../../../shared/city/index.js';
 import type { Selection } from '../../../shared/domain/shared-state.js';
+import type { CameraMarker } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
 
 interface Registers {
   readonly city: CityRegisters;
   readonly chunks: readonly LoadedComponentChunk[];
+  /** The cameras the map draws (the backend's catalogue once known). */
+  readonly cameras: readonly CameraMarker[];
 }
 
 /** The window-independent name of a picked object: the id its register gives it. */
@@ -27,7 +30,7 @@ export function selectionOf(ref: MapObjectRef, { city, chunks }: Registers): Sel
     case 'crew':
       return id(city.crews.crews[ref.index]?.id);
     case 'camera':
-      return id(city.cameras.cameras[ref.index]?.id);
+      return { kind: 'camera', id: ref.id };
     case 'transfer-station':
       return id(city.fleet.transferStations[ref.index]?.id);
     case 'incident':
@@ -36,9 +39,9 @@ export function selectionOf(ref: MapObjectRef, { city, chunks }: Registers): Sel
 }
 
 /** This window's reference to a selection made anywhere; null while it cannot be found (a chunk still loading). */
-export function refOfSelection(selection: Selection, { city, chunks }: Registers): MapObjectRef | null {
+export function refOfSelection(selection: Selection, { city, chunks, cameras }: Registers): MapObjectRef | null {
   const at = (index: number) => (index < 0 ? null : index);
-  const indexed = (kind: Exclude<MapObjectRef['kind'], 'component' | 'incident'>, index: number): MapObjectRef | null => {
+  const indexed = (kind: Exclude<MapObjectRef['kind'], 'component' | 'incident' | 'camera'>, index: number): MapObjectRef | null => {
     const found = at(index);
     return found === null ? null : { kind, index: found };
   };
@@ -62,7 +65,9 @@ export function refOfSelection(selection: Selection, { city, chunks }: Registers
     case 'crew':
       return indexed('crew', city.crews.crews.findIndex((crew) => crew.id === selection.id));
     case 'camera':
-      return indexed('camera', city.cameras.cameras.findIndex((camera) => camera.id === selection.id));
+      // A configured camera is known once the catalogue has come: until then it resolves to nothing, as a component
+      // of a chunk still loading does.
+      return cameras.some((camera) => camera.id === selection.id) ? { kind: 'camera', id: selection.id } : null;
     case 'transfer-station':
       return indexed('transfer-station', city.fleet.transferStations.findIndex((station) => station.id === selection.id));
     case 'incident':
