@@ -1,20 +1,19 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import { z } from 'zod';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
+import { TileSchema } from './video-window-state.js';
 import type { Tile } from './wall-slots.js';
 
 /** The drag data type of a camera dragged from the list onto a tile. */
 export const CAMERA_DRAG_TYPE = 'application/x-zhili-camera';
 const LISTED = 50;
-/** What a drop carries (checked: the data may come from another page or program). */
-const DraggedCameraSchema = z.object({ id: z.string().regex(/^CM\d{6}$/), name: z.string().max(100), detail: z.string().max(200) }).strict();
 
 /** The camera a drop onto a tile carries, or null when it carries none. */
 export function droppedCamera(event: DragEvent): Tile | null {
   try {
-    const parsed = DraggedCameraSchema.safeParse(JSON.parse(event.dataTransfer.getData(CAMERA_DRAG_TYPE)));
+    // Checked: the data may come from another page or program.
+    const parsed = TileSchema.safeParse(JSON.parse(event.dataTransfer.getData(CAMERA_DRAG_TYPE)));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { z } from 'zod';
-import { VideoLayoutSizeSchema, videoLayoutSizes, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
+import { videoLayoutSizes, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
 import { MIN_DWELL_SECONDS } from '../../../shared/wall/tour.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
@@ -17,15 +16,12 @@ import { useAlarmCameras, useWallCameras } from './use-wall-cameras.js';
 import { VideoTile } from './VideoTile.js';
 import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, withPlaced, type Tile, type WallSlot } from './wall-slots.js';
 import { CAMERA_DRAG_TYPE, CameraList, droppedCamera } from './CameraList.js';
+import { VideoWindowStateSchema, msToNextTourPage, placementWall, placementsOn, tourPageAt, withPlacement, withVideoChange, type VideoTour } from './video-window-state.js';
 
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
 /** Dwell times a tour offers; the shortest is the tour's minimum (a screen must be readable before it goes). */
 const TOUR_DWELLS_S = [MIN_DWELL_SECONDS, 5, 10, 30] as const;
 
-/** The layout this video window was set to, and under which scene (a later scene's layout replaces it). */
-const VideoWindowStateSchema = z.object({ choice: VideoLayoutSizeSchema, underScene: z.string().nullable() }).strict();
-type VideoWindowState = z.infer<typeof VideoWindowStateSchema>;
-const NO_CHOICE: VideoWindowState | null = null;
 const VideoWindowStateOrNone = VideoWindowStateSchema.nullable();
 
 /**
@@ -40,22 +36,26 @@ export function VideoView() {
   const shared = useStore(model.shared, (state) => state);
   const scene = useActiveScene();
   const incident = useFocusedIncident();
-  const own = useWindowState('video', VideoWindowStateOrNone, NO_CHOICE);
+  const own = useWindowState('video', VideoWindowStateOrNone, null);
   const layout = choiceNow(scene?.scene.video.layoutSize ?? DEFAULT_LAYOUT, scene?.appliedAt ?? null, own.value);
+  // Every change the operator makes here is saved with the window, so a reload shows the same wall.
+  const saveChange = (change: Parameters<typeof withVideoChange>[2]) => own.save(withVideoChange(own.value, { layout, scene: scene?.appliedAt ?? null }, change));
   const shows = videoShows(shared);
   const focused = shows.kind === 'focus' ? incident : null;
   const group = shows.kind === 'group' ? shows.group : null;
   const sfu = useMemo(() => new SfuClient(model.host.bridge), [model]);
-  const { dwellS: tourDwellS, page, run: runTour } = useTour();
+  const savedTour = own.value?.tour ?? null;
+  const tourDwellS = savedTour?.dwellS ?? null;
+  const page = useTourPage(savedTour);
+  const runTour = (dwellS: number | null) => saveChange({ tour: dwellS === null ? null : { dwellS, startedAt: new Date().toISOString() } });
   const cameras = useWallCameras(model, focused, group, tourDwellS === null ? layout : layout * TOUR_MAX_PAGES);
   const tour = cameras === null ? null : tourPage(cameras, layout, tourDwellS === null ? 0 : page);
   const alarm = shared.alarms[0] ?? null;
   const popped = useAlarmCameras(model, alarm, reservedTiles(layout));
-  // Cameras dragged onto tiles hold their place until the wall's source, layout or tour page changes.
-  const placementKey = `${focused?.id ?? JSON.stringify(group)}|${layout}|${tour?.page ?? 0}`;
-  const [placed, setPlaced] = useState<{ key: string; tiles: Record<number, Tile> }>({ key: '', tiles: {} });
-  const placements = placed.key === placementKey ? placed.tiles : {};
-  const place = (index: number, tile: Tile) => setPlaced({ key: placementKey, tiles: { ...placements, [index]: tile } });
+  // Cameras dragged onto tiles hold their place (across reloads too) until the wall's source, layout or tour page changes.
+  const wall = placementWall(focused?.id ?? JSON.stringify(group), layout, tour?.page ?? 0);
+  const placements = placementsOn(own.value?.placed, wall);
+  const place = (index: number, tile: Tile) => saveChange({ placed: withPlacement(own.value?.placed, wall, index, tile) });
   const [listShown, setListShown] = useState(false);
   const slots = tour === null ? null : wallSlots(withPlaced(tour.cameras, layout, placements), layout, popped);
   const single = useSingleTile(model, shared.selection);
@@ -72,7 +72,7 @@ export function VideoView() {
               key={size}
               data-testid={`video-layout-${size}`}
               aria-pressed={size === layout}
-              onClick={() => own.save({ choice: size, underScene: scene?.appliedAt ?? null })}
+              onClick={() => saveChange({ choice: size })}
             >
               {size === 1 ? '1' : `${Math.sqrt(size)}×${Math.sqrt(size)}`}
             </button>
@@ -191,15 +191,29 @@ function WallTile({ slot, sfu, onOpen, onPlace, children }: { slot: WallSlot; sf
   );
 }
 
-/** A tour of the wall's cameras: its dwell (null: no tour) and its page, counting up every dwell from the first. */
-function useTour(): { dwellS: number | null; page: number; run: (dwellS: number | null) => void } {
-  const [tour, setTour] = useState<{ dwellS: number | null; page: number }>({ dwellS: null, page: 0 });
+/**
+ * The page a tour shows now (0 without a tour), counting up every dwell from its start: the page is read off the clock
+ * rather than counted, so a tour restored after a reload is on the page it would have reached.
+ */
+function useTourPage(tour: VideoTour | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  const dwellS = tour?.dwellS ?? null;
+  const startedAt = tour?.startedAt ?? null;
   useEffect(() => {
-    if (tour.dwellS === null) return;
-    const timer = setInterval(() => setTour((current) => ({ ...current, page: current.page + 1 })), tour.dwellS * 1000);
-    return () => clearInterval(timer);
-  }, [tour.dwellS]);
-  return { dwellS: tour.dwellS, page: tour.page, run: (dwellS) => setTour({ dwellS, page: 0 }) };
+    if (dwellS === null || startedAt === null) return;
+    let timer: ReturnType<typeof setTimeout>;
+    // The clock is read at once (a restored tour may be pages on), then at each page's turn.
+    const turnIn = (waitMs: number) => {
+      timer = setTimeout(() => {
+        const at = Date.now();
+        setNow(at);
+        turnIn(msToNextTourPage({ dwellS, startedAt }, at));
+      }, waitMs);
+    };
+    turnIn(0);
+    return () => clearTimeout(timer);
+  }, [dwellS, startedAt]);
+  return tour === null ? 0 : tourPageAt(tour, now);
 }
 
 /**
