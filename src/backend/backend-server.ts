@@ -18,6 +18,9 @@ import { DemoStreams } from './media/demo-hls.js';
 import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
 import { relayHls } from './media/hls-relay.js';
 import { startSfuFor, type Sfu } from './media/sfu.js';
+import { PtzHeads } from './media/ptz/ptz-heads.js';
+import { DEFAULT_DEMO_PTZ_CAMERAS } from '../node/host-config.js';
+import { PtzRequestSchema } from '../shared/media/ptz.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
 import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
@@ -48,6 +51,8 @@ export interface BackendOptions {
   logger: Logger;
   /** The SIP server dispatch registers with; default: none (the entry points choose the local kamailio). */
   sip?: SipServerSetting;
+  /** Demo city cameras with a head that become live virtual PTZ cameras (0: none; see `--demo-ptz-cameras`). */
+  demoPtzCameras?: number;
   tickMs?: number;
   seed?: number;
 }
@@ -78,13 +83,19 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   await sip.start();
 
   const camerasConfig = options.camerasFile === null ? null : readCamerasConfig(options.camerasFile);
-  const cameras = new CameraCatalogue(readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras, camerasConfig);
-  const sfu = await startSfuFor(cameras.rtpFeeds(), camerasConfig?.webrtc, logger.child('sfu'));
+  const cityCameras = readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras;
+  const cameras = new CameraCatalogue(cityCameras, camerasConfig);
+  const demoPtzCameras = options.demoPtzCameras ?? DEFAULT_DEMO_PTZ_CAMERAS;
+  const sfu = await startSfuFor(cameras.rtpFeeds(), camerasConfig?.webrtc, logger.child('sfu'), demoPtzCameras > 0);
   const requireSfu = (): Sfu => {
     if ('unavailable' in sfu) throw new Error(sfu.unavailable);
     return sfu;
   };
-  const stopSfu = () => 'unavailable' in sfu || sfu.stop();
+  const ptz = await PtzHeads.start(cityCameras, camerasConfig, cameras, sfu, demoPtzCameras, logger.child('ptz'));
+  const stopSfu = () => {
+    ptz.dispose();
+    if (!('unavailable' in sfu)) sfu.stop();
+  };
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const http = createServer((request, response) => {
@@ -219,6 +230,13 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('cameras:catalogue', (reply) => answer(reply, () => cameras.list()));
+    socket.on('ptz:command', (request, reply) =>
+      answer(reply, () => {
+        const parsed = PtzRequestSchema.safeParse(request);
+        if (!parsed.success) throw new Error('The PTZ command is not valid.');
+        return ptz.command(parsed.data);
+      }),
+    );
     socket.on('sfu:capabilities', (reply) => answer(reply, () => requireSfu().capabilities()));
     socket.on('sfu:open', (request, reply) =>
       answer(reply, () => {

@@ -27,6 +27,7 @@ await runUntilSignalled('backend', async () => {
     appVersion: APP_VERSION,
     logger,
     sip: config.sip,
+    demoPtzCameras: config.demoPtzCameras,
   });
   console.log(`Zhili backend: ${backend.url}`);
   if (token !== null && config.token === null) console.log(`Zhili backend token (give consoles --backend-token): ${token}`);

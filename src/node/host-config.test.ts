@@ -20,6 +20,7 @@ describe('parseHostConfig', () => {
       basemap: { kind: 'offline' },
       camerasFile: null,
       sip: { kind: 'local', iceServers: [] },
+      demoPtzCameras: 2,
     });
   });
 
@@ -56,6 +57,10 @@ describe('parseHostConfig', () => {
     expect(() => parse(['--backend-url', 'ftp://x'])).toThrow(/not an http\(s\) or ws\(s\) URL/);
     expect(() => parse(['--prot', '1'])).toThrow(/the options are --web, --host, --port/);
     expect(() => parse(['--basemap', 'https://tiles.example/city.pmtiles'])).toThrow(/fix --basemap or ZHILI_BASEMAP/);
+    expect(parse(['--demo-ptz-cameras', '0']).demoPtzCameras).toBe(0);
+    expect(parse([], { ZHILI_DEMO_PTZ_CAMERAS: '4' }).demoPtzCameras).toBe(4);
+    expect(() => parse(['--demo-ptz-cameras', '17'])).toThrow(/give --demo-ptz-cameras \(or ZHILI_DEMO_PTZ_CAMERAS\) 0 to 16/);
+    expect(() => parse(['--demo-ptz-cameras', 'two'])).toThrow(/not a number of demo PTZ cameras/);
   });
 
   it('lets the Electron host ignore Chromium switches', () => {

@@ -35,7 +35,15 @@ export interface HostConfig {
    * `--ice-server` (a STUN/TURN URL, repeatable) for calls across NAT; none by default.
    */
   sip: SipServerSetting;
+  /**
+   * `--demo-ptz-cameras N` (0 to 16, default 2): demo city cameras fitted with a head that the embedded or standalone
+   * backend turns into live virtual PTZ cameras (ffmpeg, played over WebRTC, run only while watched); 0: none.
+   */
+  demoPtzCameras: number;
 }
+
+export const DEFAULT_DEMO_PTZ_CAMERAS = 2;
+const MAX_DEMO_PTZ_CAMERAS = 16;
 
 const options = {
   web: { type: 'boolean' },
@@ -53,6 +61,7 @@ const options = {
   'sip-domain': { type: 'string' },
   'sip-secret': { type: 'string' },
   'ice-server': { type: 'string', multiple: true },
+  'demo-ptz-cameras': { type: 'string' },
   'backend-only': { type: 'boolean' },
 } as const;
 
@@ -71,7 +80,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret and --ice-server.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret, --ice-server and --demo-ptz-cameras.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -106,6 +115,11 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     text('sip-secret', 'ZHILI_SIP_SECRET'),
     Array.isArray(values['ice-server']) ? values['ice-server'].map(String) : (input.env.ZHILI_ICE_SERVERS ?? '').split(/\s+/).filter(Boolean),
   );
+  const demoPtzText = text('demo-ptz-cameras', 'ZHILI_DEMO_PTZ_CAMERAS');
+  const demoPtzCameras = demoPtzText === null ? DEFAULT_DEMO_PTZ_CAMERAS : Number(demoPtzText);
+  if (!Number.isInteger(demoPtzCameras) || demoPtzCameras < 0 || demoPtzCameras > MAX_DEMO_PTZ_CAMERAS) {
+    throw new StartupError(`"${demoPtzText}" is not a number of demo PTZ cameras: give --demo-ptz-cameras (or ZHILI_DEMO_PTZ_CAMERAS) 0 to ${MAX_DEMO_PTZ_CAMERAS}.`);
+  }
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -119,6 +133,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     basemap,
     camerasFile: camerasFile === null ? null : resolve(camerasFile),
     sip,
+    demoPtzCameras,
   };
 }
 

@@ -57,6 +57,7 @@ describe('the cameras file', () => {
     // A feed takes its port and the next: another feed on that next port would receive its RTCP.
     const feedOnRtcpPort = { ...configured, id: 'CM900010', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, port: 40_003, ssrc: 4444 } } };
     expect(() => readCamerasConfig(file('rtcp-port.json', { formatVersion: 1, cameras: [configured, feedOnRtcpPort] }))).toThrow(/must be the same feed/);
+    expect(() => readCamerasConfig(file('ptz-true.json', { formatVersion: 1, cameras: [{ ...configured, ptz: true }] }))).toThrow(/cameras\[0\]\.ptz: ptz is false, or how to drive the head/);
     expect(() => readCamerasConfig(file('broken.json', '{"formatVersion": 1,'))).toThrow(/broken\.json is not JSON/);
     expect(() => readCamerasConfig(join(work, 'missing.json'))).toThrow(/missing\.json cannot be read.*leave --cameras \(ZHILI_CAMERAS\) out/);
   });
@@ -76,6 +77,22 @@ describe('the camera catalogue', () => {
     const oneFeed = new CameraCatalogue([], readCamerasConfig(file('one-feed.json', { formatVersion: 1, cameras: [{ ...configured, streams: { main: configured.streams.sub, sub: configured.streams.sub } }] })));
     expect(oneFeed.list()[0]?.streams).toEqual({ main: { kind: 'webrtc', streamId: 'cm000002-main' }, sub: { kind: 'webrtc', streamId: 'cm000002-main' } });
     expect(oneFeed.rtpFeeds()).toHaveLength(1);
+  });
+
+  it('says a camera has PTZ only once its head is driven, and plays a demo camera given a live source over WebRTC', () => {
+    const onvif = { kind: 'onvif', url: 'http://10.1.2.9/onvif/ptz_service', username: 'admin', password: 'secret', profileToken: 'Profile_1' };
+    const withHead = readCamerasConfig(file('onvif.json', { formatVersion: 1, cameras: [{ ...configured, ptz: onvif }] }));
+    expect(withHead.cameras[0]?.ptz).toEqual(onvif);
+    const local = new CameraCatalogue([cityCamera(1), cityCamera(2)], withHead);
+    // City camera 2 is fitted with a head, and the configured one has ONVIF: neither is driven until marked.
+    expect(local.list().map((camera) => camera.ptz)).toEqual([false, false]);
+    local.markPtz('CM000002');
+    local.playOverWebRtc('CM000001', 'cm000001-ptz');
+    local.markPtz('CM000001');
+    expect(local.list()[0]).toMatchObject({ ptz: true, streams: { main: { kind: 'webrtc', streamId: 'cm000001-ptz' }, sub: { kind: 'webrtc', streamId: 'cm000001-ptz' } } });
+    expect(local.list()[1]?.ptz).toBe(true);
+    // The password stays in the backend.
+    expect(JSON.stringify(local.list())).not.toContain('secret');
   });
 
   it('relays files of a configured HLS stream from beside its playlist, and nothing else', () => {

@@ -71,6 +71,22 @@ export class CameraCatalogue {
     return this.cameras;
   }
 
+  /** A camera now plays one SFU stream for both qualities (a demo camera given a live virtual source). */
+  playOverWebRtc(cameraId: string, streamId: string): void {
+    this.update(cameraId, (camera) => ({ ...camera, streams: { main: { kind: 'webrtc', streamId }, sub: { kind: 'webrtc', streamId } } }));
+  }
+
+  /** The backend drives this camera's PTZ head (consoles show PTZ controls only for such cameras). */
+  markPtz(cameraId: string): void {
+    this.update(cameraId, (camera) => ({ ...camera, ptz: true }));
+  }
+
+  private update(cameraId: string, change: (camera: CatalogueCamera) => CatalogueCamera): void {
+    const index = this.cameras.findIndex((camera) => camera.id === cameraId);
+    const camera = this.cameras[index];
+    if (camera) this.cameras[index] = change(camera);
+  }
+
   rtpFeeds(): readonly RtpFeed[] {
     return this.feeds;
   }
@@ -106,7 +122,8 @@ export class CameraCatalogue {
       code: camera.code,
       name: camera.name,
       position: camera.position,
-      ptz: camera.ptz,
+      // Until PtzHeads says it drives the head.
+      ptz: false,
       siteId: camera.siteId,
       streams: { main: endpoint('main'), sub: endpoint('sub') },
     };
@@ -120,7 +137,8 @@ function demoCamera(camera: Camera): CatalogueCamera {
     code: camera.code,
     name: camera.name,
     position: camera.position,
-    ptz: camera.ptz,
+    // A head fitted is not one the backend drives: PtzHeads marks the ones it does.
+    ptz: false,
     siteId: camera.siteId,
     streams: { main: endpoint(camera.streams.main), sub: endpoint(camera.streams.sub) },
   };

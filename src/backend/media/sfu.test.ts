@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPortPairs, mediasoupWorkerBin } from '../../../test/helpers/ffmpeg-cameras.js';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
-import { startSfuFor, type Sfu } from './sfu.js';
+import { Sfu, startSfuFor } from './sfu.js';
 
 const workerBin = mediasoupWorkerBin();
 if (workerBin === null) console.log('SKIPPED: the SFU tests need a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker).');
@@ -21,7 +21,7 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
   beforeAll(async () => {
     process.env.MEDIASOUP_WORKER_BIN ??= workerBin as string;
     const [port = 0] = await freeUdpPortPairs(1);
-    const started = await startSfuFor([{ streamId: 'cm900001-sub', source: { kind: 'rtp', port, codec: 'H264', payloadType: 102, ssrc: 1111 } }], { listenIp: '127.0.0.1' }, recordingLogger());
+    const started = await startSfuFor([{ streamId: 'cm900001-sub', source: { kind: 'rtp', port, codec: 'H264', payloadType: 102, ssrc: 1111 } }], { listenIp: '127.0.0.1' }, recordingLogger(), false);
     if ('unavailable' in started) throw new Error(started.unavailable);
     sfu = started;
   });
@@ -53,6 +53,37 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
   });
 
   it('says why WebRTC is unavailable where no camera streams over it', async () => {
-    expect(await startSfuFor([], undefined, recordingLogger())).toEqual({ unavailable: 'No camera of this backend streams over WebRTC.' });
+    expect(await startSfuFor([], undefined, recordingLogger(), false)).toEqual({ unavailable: 'No camera of this backend streams over WebRTC.' });
+  });
+
+  it('runs an on-demand feed only while a window plays it, and a little after', async () => {
+    const local = await Sfu.start([], { listenIp: '127.0.0.1', logger: recordingLogger(), onDemandLingerMs: 100 });
+    try {
+      const events: string[] = [];
+      let ports = { rtpPort: 0, rtcpPort: 0 };
+      await local.receiveOnDemand('cm900009-ptz', { kind: 'rtp', codec: 'H264', payloadType: 102, ssrc: 9999 }, (given) => {
+        ports = given;
+        return { start: async () => void events.push('start'), stop: () => void events.push('stop') };
+      });
+      expect(ports.rtpPort).toBeGreaterThan(0);
+      expect(ports.rtcpPort).not.toBe(ports.rtpPort);
+      expect(events).toEqual([]);
+      const first = await local.open('console-a', 'cm900009-ptz', browserCapabilities);
+      const second = await local.open('console-b', 'cm900009-ptz', browserCapabilities);
+      expect(events).toEqual(['start']);
+      local.close('console-a', first.sessionId);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(events).toEqual(['start']);
+      local.close('console-b', second.sessionId);
+      // Back within the linger: it keeps running.
+      const third = await local.open('console-a', 'cm900009-ptz', browserCapabilities);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(events).toEqual(['start']);
+      local.close('console-a', third.sessionId);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(events).toEqual(['start', 'stop']);
+    } finally {
+      local.stop();
+    }
   });
 });

@@ -19,9 +19,20 @@ export interface SfuOptions {
   /** The address browsers are told to reach (for a backend behind NAT); none: the listening address. */
   announcedAddress?: string;
   logger: Logger;
+  /** How long an on-demand feed outlives its last viewer (default 30 s). */
+  onDemandLingerMs?: number;
 }
 
-type Session = { consoleId: string; transport: ms.WebRtcTransport };
+type Session = { consoleId: string; streamId: string; transport: ms.WebRtcTransport };
+
+/** A feed the backend makes itself, run only while a window plays it. */
+export interface OnDemandSource {
+  start(): Promise<void>;
+  stop(): void;
+}
+/** An on-demand feed keeps running this long after its last viewer, so a tour or a re-layout does not restart it. */
+const ON_DEMAND_LINGER_MS = 30_000;
+type OnDemandFeed = { source: OnDemandSource; running: Promise<void> | null; idle: NodeJS.Timeout | null };
 /** mediasoup is optional: loaded when the cameras file has WebRTC cameras, never at the backend's start otherwise. */
 type MediasoupModule = typeof mediasoupModule;
 
@@ -34,6 +45,7 @@ type MediasoupModule = typeof mediasoupModule;
 export class Sfu {
   private readonly producers = new Map<string, ms.Producer>();
   private readonly sessions = new Map<string, Session>();
+  private readonly onDemand = new Map<string, OnDemandFeed>();
 
   private constructor(
     private readonly worker: ms.Worker,
@@ -75,6 +87,7 @@ export class Sfu {
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) {
       throw new Error(`This window cannot decode stream ${streamId} (${producer.rtpParameters.codecs[0]?.mimeType ?? 'unknown codec'}).`);
     }
+    await this.runOnDemand(streamId);
     const transport = await this.router.createWebRtcTransport({
       listenInfos: [
         { protocol: 'udp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
@@ -83,7 +96,7 @@ export class Sfu {
       iceConsentTimeout: 20,
     });
     const sessionId = randomUUID();
-    this.sessions.set(sessionId, { consoleId, transport });
+    this.sessions.set(sessionId, { consoleId, streamId, transport });
     const closeWhen = (why: string) => () => this.closeSession(sessionId, why);
     transport.on('dtlsstatechange', (state) => (state === 'closed' || state === 'failed') && closeWhen(`DTLS ${state}`)());
     transport.on('icestatechange', (state) => state === 'disconnected' && closeWhen('ICE consent lost')());
@@ -126,6 +139,11 @@ export class Sfu {
   }
 
   stop(): void {
+    for (const feed of this.onDemand.values()) {
+      if (feed.idle) clearTimeout(feed.idle);
+      if (feed.running) feed.source.stop();
+    }
+    this.onDemand.clear();
     this.worker.close();
     this.sessions.clear();
     this.producers.clear();
@@ -142,15 +160,64 @@ export class Sfu {
     if (!session) return;
     this.sessions.delete(sessionId);
     session.transport.close();
+    this.lingerOnDemand(session.streamId);
     this.options.logger.info('WebRTC session closed', { sessionId, consoleId: session.consoleId, why });
   }
 
   private async receive({ streamId, source }: RtpFeed): Promise<void> {
     // RTP on the feed's port, RTCP on the next (RTP's own convention, and ffmpeg's default): with RTCP on the same port
     // the first packet to arrive, often RTCP from the encoder's other socket, would fix the wrong sender address.
+    await this.produce(streamId, source, source.port);
+    this.options.logger.info('SFU receives an RTP feed', { streamId, port: source.port, codec: source.codec });
+  }
+
+  /**
+   * A feed from a process of the backend itself (a virtual PTZ camera), on ports the worker picks on loopback; `make`
+   * gets them and returns the source, which runs only while a window plays the stream.
+   */
+  async receiveOnDemand<Source extends OnDemandSource>(
+    streamId: string,
+    source: Omit<RtpFeed['source'], 'port'>,
+    make: (ports: { rtpPort: number; rtcpPort: number }) => Source,
+  ): Promise<Source> {
+    const transport = await this.produce(streamId, source, null);
+    const made = make({ rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort + 1 });
+    this.onDemand.set(streamId, { source: made, running: null, idle: null });
+    return made;
+  }
+
+  private async runOnDemand(streamId: string): Promise<void> {
+    const feed = this.onDemand.get(streamId);
+    if (!feed) return;
+    if (feed.idle) clearTimeout(feed.idle);
+    feed.idle = null;
+    if (feed.running === null) {
+      const running = feed.source.start();
+      feed.running = running;
+      // A start that failed is tried again by the next window.
+      running.catch(() => feed.running === running && (feed.running = null));
+      this.options.logger.info('on-demand feed started', { streamId });
+    }
+    await feed.running;
+  }
+
+  private lingerOnDemand(streamId: string): void {
+    const feed = this.onDemand.get(streamId);
+    if (!feed || feed.running === null || [...this.sessions.values()].some((session) => session.streamId === streamId)) return;
+    if (feed.idle) clearTimeout(feed.idle);
+    feed.idle = setTimeout(() => {
+      feed.idle = null;
+      feed.running = null;
+      feed.source.stop();
+      this.options.logger.info('on-demand feed stopped: nobody plays it', { streamId });
+    }, this.options.onDemandLingerMs ?? ON_DEMAND_LINGER_MS);
+  }
+
+  private async produce(streamId: string, source: Omit<RtpFeed['source'], 'port'>, port: number | null): Promise<ms.PlainTransport> {
+    const ip = port === null ? '127.0.0.1' : this.options.listenIp;
     const transport = await this.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: this.options.listenIp, port: source.port },
-      rtcpListenInfo: { protocol: 'udp', ip: this.options.listenIp, port: source.port + 1 },
+      listenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port }) },
+      rtcpListenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port: port + 1 }) },
       rtcpMux: false,
       comedia: true,
     });
@@ -169,7 +236,7 @@ export class Sfu {
       },
     });
     this.producers.set(streamId, producer);
-    this.options.logger.info('SFU receives an RTP feed', { streamId, port: source.port, codec: source.codec });
+    return transport;
   }
 }
 
@@ -178,8 +245,10 @@ export async function startSfuFor(
   feeds: readonly RtpFeed[],
   webrtc: { listenIp: string; announcedAddress?: string | undefined } | undefined,
   logger: Logger,
+  /** The demo's own WebRTC cameras want it even without RTP feeds configured. */
+  demoWanted: boolean,
 ): Promise<Sfu | { unavailable: string }> {
-  if (feeds.length === 0) return { unavailable: 'No camera of this backend streams over WebRTC.' };
+  if (feeds.length === 0 && !demoWanted) return { unavailable: 'No camera of this backend streams over WebRTC.' };
   try {
     return await Sfu.start(feeds, {
       listenIp: webrtc?.listenIp ?? '127.0.0.1',

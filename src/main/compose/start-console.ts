@@ -54,6 +54,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       appVersion: options.appVersion,
       logger: logger.child('embedded-backend'),
       sip: config.sip,
+      demoPtzCameras: config.demoPtzCameras,
     });
   }
   try {

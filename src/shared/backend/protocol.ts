@@ -27,6 +27,7 @@ import {
   type Incident,
 } from '../domain/feed.js';
 import { CatalogueCameraSchema, type CatalogueCamera } from '../media/cameras.js';
+import { PtzResultSchema, type PtzRequest, type PtzResult } from '../media/ptz.js';
 import {
   RtpCapabilitiesSchema,
   SfuCloseRequestSchema,
@@ -107,6 +108,8 @@ export interface BackendClientToServerEvents {
   /** The camera catalogue: the demo cameras and the configured ones, with where each stream plays from. */
   'cameras:catalogue': (reply: (cameras: BackendReply<CatalogueCamera[]>) => void) => void;
   /** The SFU's router capabilities, which a window's mediasoup-client device loads before it consumes. */
+  /** A PTZ command for a camera whose head the backend drives; it passes it on to the camera. */
+  'ptz:command': (request: PtzRequest, reply: (result: BackendReply<PtzResult>) => void) => void;
   'sfu:capabilities': (reply: (capabilities: BackendReply<RtpCapabilitiesPayload>) => void) => void;
   /** A WebRTC transport and a consumer of one stream for one tile (closed with `sfu:close`, or with the console). */
   'sfu:open': (request: SfuOpenRequest, reply: (session: BackendReply<SfuSession>) => void) => void;
@@ -124,6 +127,7 @@ export const CrewReportRequestSchema = CrewReportSchema.extend({ crewId: CrewIdS
 
 /** Schemas a console uses to check what the backend sends; the backend is another process, so nothing is trusted. */
 export const backendSchemas = {
+  ptzResult: BackendReplySchema(PtzResultSchema),
   hello: BackendReplySchema(BackendHelloSchema),
   crews: BackendReplySchema(z.array(CrewSchema)),
   crew: BackendReplySchema(CrewSchema),

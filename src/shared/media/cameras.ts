@@ -36,6 +36,24 @@ export const StreamSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type StreamSource = z.infer<typeof StreamSourceSchema>;
 
+/**
+ * How the backend drives a camera's PTZ head: ONVIF's PTZ service (what Hikvision, Dahua, Uniview and Axis cameras
+ * and NVRs offer), addressed by its service URL and a media profile, with a WS-Security user. The password stays in
+ * the backend; consoles only learn that the camera has PTZ.
+ */
+export const OnvifPtzSchema = z
+  .object({
+    kind: z.literal('onvif'),
+    /** The PTZ service's address (its XAddr from GetCapabilities/GetServices), e.g. http://10.0.0.5/onvif/ptz_service. */
+    url: z.url({ protocol: /^https?$/ }),
+    username: z.string().min(1).max(64),
+    password: z.string().max(128),
+    /** The media profile whose PTZ configuration moves (GetProfiles' token). */
+    profileToken: z.string().min(1).max(64),
+  })
+  .strict();
+export type OnvifPtz = z.infer<typeof OnvifPtzSchema>;
+
 export const ConfiguredCameraSchema = z
   .object({
     id: CameraIdSchema,
@@ -43,7 +61,10 @@ export const ConfiguredCameraSchema = z
     code: z.string().regex(/^\d{20}$/, 'a camera code is the 20-digit GB/T 28181 device code'),
     name: z.string().trim().min(1).max(100),
     position: LngLatSchema,
-    ptz: z.boolean().default(false),
+    /** Its PTZ head, if it has one the backend can drive (false: a fixed camera). */
+    ptz: z
+      .union([z.literal(false), OnvifPtzSchema], { error: 'ptz is false, or how to drive the head: {"kind": "onvif", "url", "username", "password", "profileToken"}' })
+      .default(false),
     /** The risk site it watches, for camera groups (none: a street camera). */
     siteId: z.string().regex(/^RS\d{6}$/).nullable().default(null),
     streams: z.object({ main: StreamSourceSchema, sub: StreamSourceSchema }).strict(),
@@ -103,6 +124,7 @@ export const CatalogueCameraSchema = z.object({
   code: z.string(),
   name: z.string(),
   position: LngLatSchema,
+  /** Whether the backend takes PTZ commands for it (a head it can drive), not only whether one is fitted. */
   ptz: z.boolean(),
   siteId: z.string().nullable(),
   streams: z.object({ main: StreamEndpointSchema, sub: StreamEndpointSchema }),

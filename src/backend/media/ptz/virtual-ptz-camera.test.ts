@@ -1,0 +1,80 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../../../../test/helpers/test-logger.js';
+import { PTZ_MOVE_LEASE_MS } from '../../../shared/media/ptz.js';
+import { VirtualPtzCamera, ffmpegInstalled, viewCommands } from './virtual-ptz-camera.js';
+import { HOME } from './virtual-ptz-view.js';
+
+if (!ffmpegInstalled()) console.log('SKIPPED: the virtual PTZ camera tests need ffmpeg (apt-get install ffmpeg).');
+
+/** A UDP port that counts the RTP packets ffmpeg sends it (the SFU's place in these tests). */
+async function rtpSink(): Promise<{ port: number; packets: () => number; close: () => void }> {
+  const socket = createSocket('udp4');
+  let packets = 0;
+  socket.on('message', () => packets++);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, packets: () => packets, close: () => socket.close() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('viewCommands', () => {
+  it('sets the zoom, the view and the burnt-in position in one batch', () => {
+    expect(viewCommands(HOME)).toEqual(['scale@zoom w 1440', 'scale@zoom h 810', 'crop@view x 240', 'crop@view y 135', "drawtext@position reinit text='PAN 50  TILT 50  ZOOM 1.0x'"]);
+  });
+});
+
+describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () => {
+  let camera: VirtualPtzCamera | null = null;
+  const sinks: { close: () => void }[] = [];
+  afterEach(() => {
+    camera?.dispose();
+    for (const sink of sinks.splice(0)) sink.close();
+  });
+
+  it('streams RTP, takes moves through ffmpeg, stops by itself when a move is not renewed, and goes home', async () => {
+    const rtp = await rtpSink();
+    sinks.push(rtp);
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, payloadType: 102, ssrc: 4242 }, recordingLogger());
+    await camera.start();
+    await sleep(1000);
+    expect(rtp.packets()).toBeGreaterThan(10);
+
+    const start = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 1 });
+    expect(start).toEqual(HOME);
+    await sleep(1000);
+    const moving = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 1 });
+    expect(moving.pan).toBeGreaterThan(0.6);
+    expect(moving.zoom).toBeGreaterThan(1.2);
+    expect(moving.tilt).toBe(0.5);
+    // Not renewed: the move ends with its lease.
+    await sleep(PTZ_MOVE_LEASE_MS + 500);
+    const leased = await camera.command({ kind: 'stop' });
+    await sleep(500);
+    expect(await camera.command({ kind: 'stop' })).toEqual(leased);
+    expect(leased.pan).toBe(1);
+
+    expect(await camera.command({ kind: 'home' })).toEqual(HOME);
+    const before = rtp.packets();
+    await sleep(500);
+    expect(rtp.packets()).toBeGreaterThan(before);
+  }, 20_000);
+
+  it('keeps its position across a stop and start, and moves while nobody watches', async () => {
+    const rtp = await rtpSink();
+    sinks.push(rtp);
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, payloadType: 102, ssrc: 4242 }, recordingLogger());
+    await camera.start();
+    camera.stop();
+    await camera.command({ kind: 'move', pan: -1, tilt: 1, zoom: 0 });
+    await sleep(600);
+    const turned = await camera.command({ kind: 'stop' });
+    expect(turned.pan).toBeLessThan(0.45);
+    expect(turned.tilt).toBeGreaterThan(0.55);
+    await camera.start();
+    expect(await camera.command({ kind: 'stop' })).toEqual(turned);
+    const before = rtp.packets();
+    await sleep(800);
+    expect(rtp.packets()).toBeGreaterThan(before);
+  }, 20_000);
+});
