@@ -56,7 +56,7 @@ describe.skipIf(!electron)('host contract over Electron IPC', () => {
   beforeAll(async () => {
     app = await _electron.launch({
       executablePath: electron as string,
-      args: [repoRoot, '--data-dir', join(repoRoot, '.tmp', 'electron-contract'), '--city-dir', testCityDir()],
+      args: [repoRoot, '--data-dir', join(repoRoot, '.tmp', 'electron-contract'), '--city-dir', testCityDir(), '--sip-server', 'none', '--demo-ptz-cameras', '0'],
     });
     const first = await app.firstWindow();
     await first.waitForFunction(() => window.zhili !== undefined);

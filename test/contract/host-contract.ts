@@ -28,6 +28,22 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
   'alarms.acknowledge': { params: () => ({ incidentId: 'INC-none' }) },
   'cameras.search': { params: () => ({ text: '监控', limit: 20 }) },
+  // The contract hosts run without demo PTZ cameras (`--demo-ptz-cameras 0`): the backend drives no head.
+  'cameras.ptz': { params: () => ({ cameraId: 'CM000001', command: { kind: 'move', pan: 0.5, tilt: 0, zoom: 0 } }), error: 'unavailable' },
+  'snapshots.save': {
+    params: () => ({
+      cameraId: 'CM000001',
+      cameraCode: '50010300001320000001',
+      cameraName: '解放碑',
+      incidentId: null,
+      capturedAt: '2026-11-27T08:00:00.000Z',
+      width: 2,
+      height: 2,
+      jpegBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0xff, 0xd9]).toString('base64'),
+    }),
+  },
+  'snapshots.list': { params: () => ({ incidentId: null, limit: 10 }) },
+  'snapshots.image': { params: () => ({ id: '00000000-0000-4000-8000-000000000000' }), error: 'not-found' },
   'cameras.catalogue': { params: () => ({}) },
   'shared.get': { params: () => ({}) },
   'shared.focusIncident': { params: () => ({ incidentId: null }) },

@@ -23,7 +23,7 @@ describe('host contract over the web transport', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-contract-'));
-    const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work, '--sip-server', 'none'], env: {}, defaultPort: 0 });
+    const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work, '--sip-server', 'none', '--demo-ptz-cameras', '0'], env: {}, defaultPort: 0 });
     started = await startConsole({ config, host: 'web', appVersion: '0.1.0', cityDir: testCityDir(), videoDir: join(repoRoot, 'resources', 'video', 'demo'), plansDir: join(repoRoot, 'plans') });
     server = await startWebServer({
       core: started.core,

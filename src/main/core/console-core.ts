@@ -34,6 +34,7 @@ import { actorText, wallFollowsRuns } from './wall/run-scene-hook.js';
 import { SceneService } from './wall/scene-service.js';
 import { WindowStateRepository } from './wall/window-state-repository.js';
 import { CallLogRepository } from './calls/call-log-repository.js';
+import { SnapshotRepository } from './snapshots/snapshot-repository.js';
 import { DispatchService } from './calls/dispatch-service.js';
 import { sipUri, type SipServerInfo } from '../../shared/dispatch/sip-account.js';
 
@@ -194,6 +195,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     return found;
   };
 
+  const snapshots = new SnapshotRepository(db, info.consoleId, logger.child('snapshots'));
   const callLog = new CallLogRepository(db, logger.child('calls'));
   const callsLeftOpen = callLog.closeOpen();
   if (callsLeftOpen > 0) logger.warn('calls left open by the last run closed', { count: callsLeftOpen });
@@ -232,6 +234,18 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'cameras.streams': ({ cameraId }) => cameras.streams(cameraId),
     'cameras.search': ({ text, limit }) => cameras.search(text, limit),
     'cameras.catalogue': async () => (await cameras.cameras()).map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz })),
+    'cameras.ptz': (request) => backend.ptz(request),
+    'snapshots.save': (still) => {
+      const saved = snapshots.save(still, settings.read().operatorName, clock.now());
+      hub.emit('snapshots.saved', saved);
+      return saved;
+    },
+    'snapshots.list': ({ incidentId, limit }) => snapshots.list(incidentId, limit),
+    'snapshots.image': ({ id }) => {
+      const jpeg = snapshots.jpeg(id);
+      if (jpeg === null) throw new ApiFailure(apiError('not-found', `There is no snapshot ${id}.`));
+      return { jpegBase64: jpeg.toString('base64') };
+    },
     'webrtc.capabilities': () => backend.sfuCapabilities(),
     'webrtc.open': (request) => backend.sfuOpen(request),
     'webrtc.connect': (request) => backend.sfuConnect(request),

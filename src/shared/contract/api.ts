@@ -30,6 +30,8 @@ import { CallKpisSchema, CallRecordSchema } from '../dispatch/call-record.js';
 import { CallRequestSchema, ResolveTargetParamsSchema, ResolvedTargetSchema } from '../dispatch/call-request.js';
 import { CrewGroupSchema } from '../city/schemas.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, SfuCloseRequestSchema, SfuOpenRequestSchema, SfuSessionSchema, SfuSessionIdSchema } from '../media/webrtc.js';
+import { PtzRequestSchema, PtzResultSchema } from '../media/ptz.js';
+import { SnapshotListSchema, SnapshotSaveSchema, SnapshotSchema } from '../media/snapshots.js';
 import type { ApiResponse } from './errors.js';
 
 const NoParams = z.object({}).strict();
@@ -53,6 +55,13 @@ export const apiMethods = {
   /** The cameras of a scene's camera group, most serious sites first. */
   'cameras.group': { params: z.object({ group: CameraGroupSchema, count: z.number().int().min(1).max(64) }).strict(), result: z.array(GroupCameraSchema) },
   'cameras.streams': { params: z.object({ cameraId: z.string().regex(/^CM\d{6}$/) }).strict(), result: CameraStreamsSchema },
+  /** Moves a camera's PTZ head (the backend passes the command on to the camera). */
+  'cameras.ptz': { params: PtzRequestSchema, result: PtzResultSchema },
+  /** Stores a still taken from a tile, linked to the incident it documents. */
+  'snapshots.save': { params: SnapshotSaveSchema, result: SnapshotSchema },
+  /** An incident's stills (null: the newest of all), newest first. */
+  'snapshots.list': { params: SnapshotListSchema, result: z.array(SnapshotSchema) },
+  'snapshots.image': { params: z.object({ id: z.uuid() }).strict(), result: z.object({ jpegBase64: z.string() }).strict() },
   // ---- video wall: WebRTC cameras, signalled through the host to the backend's SFU ----
   /** The SFU's router capabilities, for the window's mediasoup-client device. */
   'webrtc.capabilities': { params: NoParams, result: RtpCapabilitiesSchema },
@@ -156,6 +165,8 @@ export const apiEvents = {
   'mapViews.changed': z.array(SavedViewSchema),
   /** A call for the window holding the dispatcher seat to place (claim it first). */
   'calls.requested': CallRequestSchema,
+  /** A still was taken on a window of this console. */
+  'snapshots.saved': SnapshotSchema,
   /** A call was logged or moved on; the figures as they are now. */
   'calls.changed': z.object({ record: CallRecordSchema, kpis: CallKpisSchema }).strict(),
 } as const;

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { PtzRequest, PtzResult } from '../../../shared/media/ptz.js';
 import type { z } from 'zod';
 import {
   BACKEND_PROTOCOL_VERSION,
@@ -143,6 +144,10 @@ export class BackendLink {
 
   cameraCatalogue(): Promise<CatalogueCamera[]> {
     return this.request(backendSchemas.catalogue, (reply) => this.connectedSocket().emit('cameras:catalogue', reply));
+  }
+
+  ptz(request: PtzRequest): Promise<PtzResult> {
+    return this.request(backendSchemas.ptzResult, (reply) => this.connectedSocket().emit('ptz:command', request, reply));
   }
 
   sfuCapabilities(): Promise<RtpCapabilitiesPayload> {

@@ -154,4 +154,24 @@ describe('console migrations', () => {
     expect(() => insert.run('call-4', 'incoming', 'normal', 'lost')).toThrow(/CHECK/);
     db.close();
   });
+
+  it('8: adds camera snapshots, JPEG only, with their checks; earlier data survives', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 7);
+    db.prepare("INSERT INTO call_log VALUES ('call-1', 'outgoing', 'audio', '6001', NULL, NULL, 'normal', 'now', NULL, NULL, 'ringing', NULL, NULL, NULL, 0, NULL, '值班员', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 8);
+    expect(schemaVersion(db)).toBe(8);
+    expect(db.prepare('SELECT count(*) AS n FROM call_log').get()).toEqual({ n: 1 });
+    expect(columns(db, 'snapshots')).toEqual([
+      'id', 'camera_id', 'camera_code', 'camera_name', 'incident_id', 'captured_at', 'saved_at', 'operator', 'origin', 'width', 'height', 'jpeg',
+    ]);
+    const insert = db.prepare("INSERT INTO snapshots VALUES (?, 'CM000001', '50010300001320000001', '解放碑', NULL, 'now', 'now', '值班员', 'console-1', ?, 360, ?)");
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+    insert.run('s-1', 640, jpeg);
+    expect(() => insert.run('s-1', 640, jpeg)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => insert.run('s-2', 0, jpeg)).toThrow(/CHECK/);
+    expect(() => insert.run('s-3', 640, Buffer.from('<svg onload=alert(1)>'))).toThrow(/CHECK/);
+    db.close();
+  });
 });
+

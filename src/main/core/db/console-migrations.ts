@@ -217,4 +217,30 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'camera snapshots',
+    up(db) {
+      // The still itself is kept in the database (not a file beside it): written in the same transaction as its row,
+      // so a crash leaves either both or neither.
+      db.exec(`
+        CREATE TABLE snapshots (
+          id TEXT PRIMARY KEY,
+          camera_id TEXT NOT NULL,
+          camera_code TEXT NOT NULL,
+          camera_name TEXT NOT NULL,
+          incident_id TEXT,
+          captured_at TEXT NOT NULL,
+          saved_at TEXT NOT NULL,
+          operator TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          width INTEGER NOT NULL CHECK (width BETWEEN 1 AND 8192),
+          height INTEGER NOT NULL CHECK (height BETWEEN 1 AND 8192),
+          jpeg BLOB NOT NULL CHECK (length(jpeg) BETWEEN 4 AND 4000000 AND hex(substr(jpeg, 1, 3)) = 'FFD8FF')
+        );
+        CREATE INDEX snapshots_incident ON snapshots (incident_id, captured_at) WHERE incident_id IS NOT NULL;
+        CREATE INDEX snapshots_captured ON snapshots (captured_at);
+      `);
+    },
+  },
 ];
