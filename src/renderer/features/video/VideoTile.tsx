@@ -3,21 +3,44 @@ import type { CameraStreams } from '../../../shared/domain/shared-state.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
-import { beijingTime } from '../../ui/time-format.js';
+import { beijingDateTime, beijingTime } from '../../ui/time-format.js';
+import { useFocusedIncident } from '../focus/use-focused-incident.js';
+import { PtzPad } from './PtzPad.js';
+import { captureStill } from './snapshot.js';
 import type { PlayableStream, StreamQuality } from '../../../shared/media/cameras.js';
 import { HlsTilePlayer } from './hls-player.js';
 import type { SfuClient } from './sfu-client.js';
 import type { TilePlayback, TilePlayer } from './tile-player.js';
 import { WebRtcTilePlayer } from './webrtc-player.js';
 
+/** How long the word that a still was saved (or why not) stays on the tile. */
+const STILL_NOTICE_MS = 4000;
+
 /**
  * One camera on the wall: its sub-stream in a grid, its main stream on a tile of its own, playing in a <video> over HLS
  * or WebRTC as the catalogue says, with its name, code and status. The player lives as long as the tile shows this stream; a new camera
  * gets a new player and the old one is disposed.
  */
-export function VideoTile({ cameraId, name, detail, sfu, quality }: { cameraId: string; name: string; detail: string; sfu: SfuClient; quality: StreamQuality }) {
+export function VideoTile({
+  cameraId,
+  name,
+  detail,
+  sfu,
+  quality,
+  incidentId = null,
+}: {
+  cameraId: string;
+  name: string;
+  detail: string;
+  sfu: SfuClient;
+  quality: StreamQuality;
+  /** The incident a still of this tile documents (an alarm's tile: the alarm's; otherwise the focused one). */
+  incidentId?: string | null;
+}) {
   const t = useTranslation();
   const model = useAppModel();
+  const focused = useFocusedIncident();
+  const [still, setStill] = useState<{ at: number; text: string; failed: boolean } | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const [streams, setStreams] = useState<{ cameraId: string; value: CameraStreams | null; problem: string | null } | null>(null);
   const [playback, setPlayback] = useState<TilePlayback | null>(null);
@@ -44,6 +67,24 @@ export function VideoTile({ cameraId, name, detail, sfu, quality }: { cameraId: 
     };
   }, [streamKey, sfu]);
 
+  useEffect(() => {
+    if (still === null) return;
+    const timer = setTimeout(() => setStill(null), STILL_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [still]);
+  const camera = streams?.cameraId === cameraId ? streams.value : null;
+  const takeStill = () => {
+    if (!video.current || camera === null) return;
+    const linked = incidentId ?? focused?.id ?? null;
+    const capturedAt = new Date();
+    captureStill(video.current, `${beijingDateTime(capturedAt)}  ${camera.code}  ${camera.name}`)
+      .then((image) => callHost(model.host.bridge, 'snapshots.save', { cameraId, cameraCode: camera.code, cameraName: camera.name, incidentId: linked, capturedAt: capturedAt.toISOString(), ...image }))
+      .then(
+        (saved) => setStill({ at: Date.now(), text: saved.incidentId ? `${t('video.stillSaved')} · ${saved.incidentId}` : t('video.stillSaved'), failed: false }),
+        (error: Error) => setStill({ at: Date.now(), text: `${t('video.stillFailed')}: ${error.message}`, failed: true }),
+      );
+  };
+
   const status = playback?.status ?? (streams?.problem ? 'offline' : 'connecting');
   const problem = streams?.problem ?? playback?.problem ?? null;
   return (
@@ -51,8 +92,19 @@ export function VideoTile({ cameraId, name, detail, sfu, quality }: { cameraId: 
       <video ref={video} muted playsInline />
       <div className="video-tile-caption">
         <span className="video-tile-name">{name}</span>
-        <span className={`tile-status ${status}`}>{t(`video.status.${status}`)}</span>
+        <span className="video-tile-tools">
+          <button type="button" className="video-still" data-testid="video-still" title={t('video.still')} disabled={status !== 'live' && status !== 'stalled'} onClick={takeStill} onDoubleClick={(event) => event.stopPropagation()}>
+            {t('video.still')}
+          </button>
+          <span className={`tile-status ${status}`}>{t(`video.status.${status}`)}</span>
+        </span>
       </div>
+      {still && (
+        <div className={`video-still-notice${still.failed ? ' failed' : ''}`} role="status" data-testid="video-still-notice" data-failed={still.failed}>
+          {still.text}
+        </div>
+      )}
+      {quality === 'main' && camera?.ptz && <PtzPad cameraId={cameraId} />}
       <div className="video-tile-facts muted">
         {detail}
         {playback?.resolution && ` · ${playback.resolution.width}×${playback.resolution.height}`}

@@ -1,0 +1,116 @@
+import { useEffect, useMemo, useState, type PointerEvent } from 'react';
+import { useTranslation } from '../../i18n/use-translation.js';
+import { useAppModel } from '../../state/app-model.js';
+import { PtzControl, type PtzControlState, type PtzMove } from './ptz-control.js';
+
+type Velocity = Omit<PtzMove, 'kind'>;
+/** Half speed from the pad: a wall operator aims more often than sweeps. */
+const SPEED = 0.5;
+
+const PAD: { key: string; label: string; velocity: Velocity | null }[] = [
+  { key: 'up-left', label: '↖', velocity: { pan: -SPEED, tilt: SPEED, zoom: 0 } },
+  { key: 'up', label: '↑', velocity: { pan: 0, tilt: SPEED, zoom: 0 } },
+  { key: 'up-right', label: '↗', velocity: { pan: SPEED, tilt: SPEED, zoom: 0 } },
+  { key: 'left', label: '←', velocity: { pan: -SPEED, tilt: 0, zoom: 0 } },
+  { key: 'home', label: '⌂', velocity: null },
+  { key: 'right', label: '→', velocity: { pan: SPEED, tilt: 0, zoom: 0 } },
+  { key: 'down-left', label: '↙', velocity: { pan: -SPEED, tilt: -SPEED, zoom: 0 } },
+  { key: 'down', label: '↓', velocity: { pan: 0, tilt: -SPEED, zoom: 0 } },
+  { key: 'down-right', label: '↘', velocity: { pan: SPEED, tilt: -SPEED, zoom: 0 } },
+];
+const ZOOM_IN: Velocity = { pan: 0, tilt: 0, zoom: SPEED };
+const ZOOM_OUT: Velocity = { pan: 0, tilt: 0, zoom: -SPEED };
+/** Keys on a focused tile: arrows turn, + and - zoom, Home goes home (Esc stays the way back to the grid). */
+const KEYS: Record<string, Velocity | 'home'> = {
+  ArrowUp: { pan: 0, tilt: SPEED, zoom: 0 },
+  ArrowDown: { pan: 0, tilt: -SPEED, zoom: 0 },
+  ArrowLeft: { pan: -SPEED, tilt: 0, zoom: 0 },
+  ArrowRight: { pan: SPEED, tilt: 0, zoom: 0 },
+  '+': ZOOM_IN,
+  '=': ZOOM_IN,
+  '-': ZOOM_OUT,
+  Home: 'home',
+};
+
+/**
+ * PTZ controls on a focused tile of a camera whose head the backend drives: press and hold to turn or zoom, let go to
+ * stop; the camera's position (where it reports one) and any refusal are shown.
+ */
+export function PtzPad({ cameraId }: { cameraId: string }) {
+  const t = useTranslation();
+  const model = useAppModel();
+  const [state, setState] = useState<PtzControlState>({ moving: null, position: null, problem: null });
+  const control = useMemo(() => new PtzControl(model.host.bridge, cameraId, setState), [model, cameraId]);
+  useEffect(() => () => control.dispose(), [control]);
+  useEffect(() => {
+    const down = (event: KeyboardEvent) => {
+      const action = KEYS[event.key];
+      if (action === undefined || event.repeat || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+      event.preventDefault();
+      if (action === 'home') control.home();
+      else control.move(action);
+    };
+    const up = (event: KeyboardEvent) => KEYS[event.key] !== undefined && KEYS[event.key] !== 'home' && control.stop();
+    // A window that loses focus never sees the key go up.
+    const blur = () => control.stop();
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    window.addEventListener('blur', blur);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+      window.removeEventListener('blur', blur);
+    };
+  }, [control]);
+
+  const hold = (velocity: Velocity) => ({
+    onPointerDown: (event: PointerEvent<HTMLButtonElement>) => {
+      // Captured, so letting go outside the button still stops the camera.
+      event.currentTarget.setPointerCapture?.(event.pointerId);
+      control.move(velocity);
+    },
+    onPointerUp: () => control.stop(),
+    onPointerCancel: () => control.stop(),
+    onLostPointerCapture: () => control.stop(),
+  });
+  const position = state.position;
+  return (
+    <div className="ptz-pad" data-testid="ptz-pad" data-moving={state.moving ? 'yes' : 'no'} role="group" aria-label={t('video.ptz')}>
+      <div className="ptz-directions">
+        {PAD.map((button) =>
+          button.velocity === null ? (
+            <button type="button" key={button.key} data-testid="ptz-home" title={t('video.ptzHome')} onClick={() => control.home()}>
+              {button.label}
+            </button>
+          ) : (
+            <button type="button" key={button.key} data-testid={`ptz-${button.key}`} aria-pressed={sameVelocity(state.moving, button.velocity)} {...hold(button.velocity)}>
+              {button.label}
+            </button>
+          ),
+        )}
+      </div>
+      <div className="ptz-zoom">
+        <button type="button" data-testid="ptz-zoom-in" title={t('video.ptzZoomIn')} {...hold(ZOOM_IN)}>
+          ＋
+        </button>
+        <button type="button" data-testid="ptz-zoom-out" title={t('video.ptzZoomOut')} {...hold(ZOOM_OUT)}>
+          －
+        </button>
+      </div>
+      {position && (
+        <div className="ptz-position muted" data-testid="ptz-position" data-pan={position.pan.toFixed(3)} data-tilt={position.tilt.toFixed(3)} data-zoom={position.zoom.toFixed(2)}>
+          {t('video.ptzPan')} {Math.round(position.pan * 100)}% · {t('video.ptzTilt')} {Math.round(position.tilt * 100)}% · {position.zoom.toFixed(1)}×
+        </div>
+      )}
+      {state.problem && (
+        <div className="ptz-problem" role="alert" data-testid="ptz-problem">
+          {state.problem}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function sameVelocity(moving: PtzMove | null, velocity: Velocity): boolean {
+  return moving !== null && moving.pan === velocity.pan && moving.tilt === velocity.tilt && moving.zoom === velocity.zoom;
+}

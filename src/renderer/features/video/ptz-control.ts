@@ -1,0 +1,88 @@
+import { PTZ_MOVE_RENEW_MS, type PtzCommand, type PtzPosition } from '../../../shared/media/ptz.js';
+import type { HostBridge } from '../../../shared/contract/api.js';
+import { callHost } from '../../bridge/host.js';
+
+export type PtzMove = Extract<PtzCommand, { kind: 'move' }>;
+export interface PtzControlState {
+  /** The move held now (null: still). */
+  moving: PtzMove | null;
+  /** Where the camera says it looks, after the last command it answered (null: it does not say). */
+  position: PtzPosition | null;
+  /** Why the last command failed (null: it did not). */
+  problem: string | null;
+}
+
+/**
+ * One tile's PTZ control: a held button is a move, sent again every PTZ_MOVE_RENEW_MS so the backend's lease does
+ * not end it, and a stop when it is let go; disposing (the tile closes, the camera changes) stops a move in progress.
+ * Commands go out one at a time in order, so a stop never overtakes the move it ends.
+ */
+export class PtzControl {
+  private renew: ReturnType<typeof setInterval> | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private state: PtzControlState = { moving: null, position: null, problem: null };
+  private disposed = false;
+
+  constructor(
+    private readonly bridge: HostBridge,
+    private readonly cameraId: string,
+    private readonly onChange: (state: PtzControlState) => void,
+  ) {}
+
+  move(move: Omit<PtzMove, 'kind'>): void {
+    const command: PtzMove = { kind: 'move', ...move };
+    if (this.disposed || sameMove(this.state.moving, command)) return;
+    this.clearRenew();
+    this.set({ moving: command });
+    this.send(command);
+    this.renew = setInterval(() => this.send(command), PTZ_MOVE_RENEW_MS);
+  }
+
+  stop(): void {
+    if (this.state.moving === null) return;
+    this.clearRenew();
+    this.set({ moving: null });
+    this.send({ kind: 'stop' });
+  }
+
+  home(): void {
+    this.clearRenew();
+    this.set({ moving: null });
+    this.send({ kind: 'home' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const wasMoving = this.state.moving !== null;
+    this.disposed = true;
+    this.clearRenew();
+    if (wasMoving) this.send({ kind: 'stop' });
+  }
+
+  private clearRenew(): void {
+    if (this.renew !== null) clearInterval(this.renew);
+    this.renew = null;
+  }
+
+  private send(command: PtzCommand): void {
+    this.queue = this.queue.then(() =>
+      callHost(this.bridge, 'cameras.ptz', { cameraId: this.cameraId, command }).then(
+        (result) => this.set({ position: result.position ?? this.state.position, problem: null }),
+        (error: Error) => {
+          // A move that cannot be sent is not held: the operator sees why and presses again.
+          this.clearRenew();
+          this.set({ moving: null, problem: error.message });
+        },
+      ),
+    );
+  }
+
+  private set(patch: Partial<PtzControlState>): void {
+    this.state = { ...this.state, ...patch };
+    if (!this.disposed) this.onChange(this.state);
+  }
+}
+
+function sameMove(a: PtzMove | null, b: PtzMove): boolean {
+  return a !== null && a.pan === b.pan && a.tilt === b.tilt && a.zoom === b.zoom;
+}

@@ -1,0 +1,160 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { FFMPEG_PATH, mediasoupWorkerBin } from '../helpers/ffmpeg-cameras.js';
+import { call, connectHost } from '../helpers/host-client.js';
+import { startProcess } from '../helpers/processes.js';
+import { testCityDir } from '../helpers/test-city.js';
+
+const workerBin = mediasoupWorkerBin();
+const missing = workerBin === null ? 'a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker)' : existsSync(FFMPEG_PATH) ? null : 'ffmpeg';
+if (missing !== null) console.log(`SKIPPED: the PTZ and stills test needs ${missing}.`);
+
+/** A 32x18 grey thumbnail of the single tile's picture now: enough to tell that the view moved. */
+function thumbnail(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="video-grid"] video');
+    if (!video || video.videoWidth === 0) return [];
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 18;
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    context.drawImage(video, 0, 0, 32, 18);
+    const pixels = context.getImageData(0, 0, 32, 18).data;
+    const grey: number[] = [];
+    for (let index = 0; index < pixels.length; index += 4) grey.push(((pixels[index] as number) + (pixels[index + 1] as number) + (pixels[index + 2] as number)) / 3);
+    return grey;
+  });
+}
+
+const meanDifference = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + Math.abs(value - (b[index] ?? 0)), 0) / Math.max(1, a.length);
+
+/** The demo's virtual PTZ cameras with no configuration: turned from the wall, and stills taken and linked. */
+describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
+  let work: string;
+  let host: Awaited<ReturnType<typeof startProcess>>;
+  let client: WebSocketBridge;
+  let browser: Browser;
+  let page: Page;
+  let ptzCamera: { id: string; code: string; position: [number, number] };
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zhili-video-ptz-e2e-'));
+    // The embedded default: no cameras file, the demo PTZ cameras on (2, the default).
+    host = await startProcess(
+      'out/main/web-host.mjs',
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--sip-server', 'none'],
+      /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
+      { env: { MEDIASOUP_WORKER_BIN: workerBin as string } },
+    );
+    client = await connectHost(host.match[1] as string);
+    // expect.poll belongs to tests: the backend's connection is waited for by hand.
+    for (const deadline = Date.now() + 20_000; (await call(client, 'backend.status', {})).state !== 'connected'; ) {
+      if (Date.now() > deadline) throw new Error('the embedded backend did not connect');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const withHeads = (await call(client, 'cameras.catalogue', {})).filter((camera) => camera.ptz);
+    expect(withHeads).toHaveLength(2);
+    const first = withHeads[0] as (typeof withHeads)[number];
+    ptzCamera = { id: first.id, code: first.code, position: first.position };
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  });
+
+  afterAll(async () => {
+    client?.dispose();
+    await browser?.close();
+    await host?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('plays a demo PTZ camera over WebRTC on a focused tile, turns it while a button is held, stops when it is let go, zooms from the keyboard and goes home', async () => {
+    await page.goto(`${host.match[1] as string}video`);
+    await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    // A camera picked on a map plays on the wall, on a tile of its own (the main stream, with PTZ).
+    await call(client, 'shared.select', { selection: { kind: 'camera', id: ptzCamera.id } });
+    const grid = page.getByTestId('video-grid');
+    await expect.poll(() => grid.getAttribute('data-single'), { timeout: 15_000 }).toBe(ptzCamera.id);
+    const tile = grid.locator('[data-status]');
+    await expect.poll(() => tile.getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
+    await expect.poll(async () => (await thumbnail(page)).length, { timeout: 10_000 }).toBe(32 * 18);
+    const pad = page.getByTestId('ptz-pad');
+    await expect.poll(() => pad.isVisible()).toBe(true);
+
+    // Two thumbnails a moment apart differ only by the scene's own motion; a turn moves the whole picture.
+    const still1 = await thumbnail(page);
+    await page.waitForTimeout(700);
+    const still2 = await thumbnail(page);
+    const ownMotion = meanDifference(still1, still2);
+
+    const right = page.getByTestId('ptz-right');
+    const box = await right.boundingBox();
+    if (!box) throw new Error('no PTZ button');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await expect.poll(() => pad.getAttribute('data-moving')).toBe('yes');
+    await page.waitForTimeout(2500);
+    await page.mouse.up();
+    await expect.poll(() => pad.getAttribute('data-moving')).toBe('no');
+    const position = page.getByTestId('ptz-position');
+    await expect.poll(async () => Number(await position.getAttribute('data-pan')), { timeout: 5000 }).toBeGreaterThan(0.6);
+    await page.waitForTimeout(800);
+    const turned = await thumbnail(page);
+    expect(meanDifference(still2, turned)).toBeGreaterThan(ownMotion + 10);
+
+    // Let go: it stays where it stopped (asked twice, a second apart).
+    const stopped = await call(client, 'cameras.ptz', { cameraId: ptzCamera.id, command: { kind: 'stop' } });
+    await page.waitForTimeout(1000);
+    expect(await call(client, 'cameras.ptz', { cameraId: ptzCamera.id, command: { kind: 'stop' } })).toEqual(stopped);
+    expect(stopped.position?.pan).toBeGreaterThan(0.6);
+    expect(stopped.position?.tilt).toBe(0.5);
+
+    // '+' held on the keyboard zooms in.
+    await page.keyboard.down('+');
+    await page.waitForTimeout(1500);
+    await page.keyboard.up('+');
+    await expect.poll(async () => Number(await position.getAttribute('data-zoom')), { timeout: 5000 }).toBeGreaterThan(1.1);
+
+    await page.getByTestId('ptz-home').click();
+    await expect.poll(async () => [await position.getAttribute('data-pan'), await position.getAttribute('data-zoom')], { timeout: 5000 }).toEqual(['0.500', '1.00']);
+  }, 120_000);
+
+  it('takes a still of the tile with its time and camera code, linked to the focused incident, and keeps it', async () => {
+    const incident = await call(client, 'incidents.report', {
+      type: 'road-collapse',
+      title: '测试：云台摄像机旁的路面塌陷',
+      severity: 'major',
+      position: ptzCamera.position,
+      districtAdcode: '500103',
+      riskGrade: null,
+    });
+    await call(client, 'shared.focusIncident', { incidentId: incident.id });
+    const tile = page.getByTestId('video-grid').locator('[data-status]');
+    await expect.poll(() => tile.getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
+    await page.getByTestId('video-still').click();
+    const notice = page.getByTestId('video-still-notice');
+    await expect.poll(() => notice.getAttribute('data-failed'), { timeout: 10_000 }).toBe('false');
+    expect(await notice.textContent()).toContain(incident.id);
+
+    const stills = await call(client, 'snapshots.list', { incidentId: incident.id, limit: 10 });
+    expect(stills).toHaveLength(1);
+    const saved = stills[0] as (typeof stills)[number];
+    expect(saved).toMatchObject({ cameraId: ptzCamera.id, cameraCode: ptzCamera.code, incidentId: incident.id, operator: '值班员', width: 960, height: 540 });
+    const { jpegBase64 } = await call(client, 'snapshots.image', { id: saved.id });
+    // A real JPEG of the tile's size, decoded by the browser.
+    const decoded = await page.evaluate(async (data) => {
+      const image = new Image();
+      image.src = `data:image/jpeg;base64,${data}`;
+      await image.decode();
+      return [image.naturalWidth, image.naturalHeight];
+    }, jpegBase64);
+    expect(decoded).toEqual([960, 540]);
+    // The still is listed under the wall for the focused incident.
+    const strip = page.getByTestId('video-stills');
+    await expect.poll(() => strip.locator('[data-snapshot]').count(), { timeout: 10_000 }).toBe(1);
+  }, 60_000);
+});
