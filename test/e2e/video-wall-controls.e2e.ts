@@ -11,7 +11,10 @@ import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
 import { playingCameras } from '../helpers/video-wall.js';
 
-/** The operator's controls of the video wall on the demo cameras: a tour, one tile on its own, a camera chosen on a map. */
+/**
+ * The operator's controls of the video wall on the demo cameras: a tour, one tile on its own, a camera chosen on a map,
+ * and what of them a reloaded window keeps.
+ */
 describe('the video wall’s controls', () => {
   let work: string;
   let host: Awaited<ReturnType<typeof startProcess>>;
@@ -101,5 +104,37 @@ describe('the video wall’s controls', () => {
     await expect.poll(async () => await playingCameras(page), { timeout: 20_000 }).toEqual([camera.id]);
     await page.getByTestId('video-back').click();
     await expect.poll(async () => (await gridCameras()).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps a camera dragged onto a tile, and a running tour, when the window is reloaded', async () => {
+    const reload = async () => {
+      await page.reload();
+      await waitUntil(() => page.getByTestId('backend-state').getAttribute('data-state'), (state) => state === 'connected', 'the backend link after the reload');
+    };
+    const wall = await gridCameras();
+    const camera = (await call(client, 'cameras.search', { text: '', limit: 50 })).find((candidate) => !wall.includes(candidate.id));
+    if (!camera) throw new Error('no camera off the wall');
+    await page.getByTestId('camera-list-toggle').click();
+    await page.getByTestId('camera-search').fill(camera.id);
+    await page.locator(`[data-list-camera="${camera.id}"]`).dragTo(page.getByTestId('video-grid').locator('li[data-camera]').nth(1));
+    await expect.poll(async () => (await gridCameras())[1], { timeout: 5_000 }).toBe(camera.id);
+
+    await reload();
+    // The same wall (source and layout) comes back with the dragged camera in its tile, playing.
+    await expect.poll(async () => (await gridCameras())[1], { timeout: 15_000 }).toBe(camera.id);
+    expect((await gridCameras())[0]).toBe(wall[0]);
+    await expect.poll(async () => (await playingCameras(page)).includes(camera.id), { timeout: 20_000 }).toBe(true);
+
+    await page.getByTestId('video-tour').selectOption('3');
+    const pageMark = page.getByTestId('video-tour-page');
+    await expect.poll(() => pageMark.getAttribute('data-page'), { timeout: 5_000 }).toBe('0');
+    await reload();
+    // The tour goes on after the reload: still chosen, and still turning its pages.
+    await expect.poll(() => page.getByTestId('video-tour').inputValue(), { timeout: 15_000 }).toBe('3');
+    const shownAfterReload = await pageMark.getAttribute('data-page');
+    expect(shownAfterReload).not.toBeNull();
+    await expect.poll(() => pageMark.getAttribute('data-page'), { timeout: 10_000 }).not.toBe(shownAfterReload);
+    await page.getByTestId('video-tour').selectOption('');
+    expect(await pageMark.count()).toBe(0);
   });
 });

@@ -58,7 +58,8 @@ export function VideoView() {
   const place = (index: number, tile: Tile) => saveChange({ placed: withPlacement(own.value?.placed, wall, index, tile) });
   const [listShown, setListShown] = useState(false);
   const slots = tour === null ? null : wallSlots(withPlaced(tour.cameras, layout, placements), layout, popped);
-  const single = useSingleTile(model, shared.selection);
+  // The scene is null only until this window has heard from its host (see SharedState).
+  const single = useSingleTile(model, shared.scene === null ? undefined : shared.selection);
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
   return (
@@ -220,12 +221,23 @@ function useTourPage(tour: VideoTour | null): number {
  * One camera on the whole wall, playing its main stream: a tile double-clicked here, or a camera selected on a map
  * window (a map click plays it on the wall). `Esc` or the back button returns to the grid.
  */
-function useSingleTile(model: ReturnType<typeof useAppModel>, selection: { kind: string; id: string } | null): { tile: Tile | null; open: (tile: Tile) => void; close: () => void } {
+function useSingleTile(
+  model: ReturnType<typeof useAppModel>,
+  /** The shared selection; undefined until the window has heard its host's shared state. */
+  selection: { kind: string; id: string } | null | undefined,
+): { tile: Tile | null; open: (tile: Tile) => void; close: () => void } {
   const [tile, setTile] = useState<Tile | null>(null);
-  const seen = useRef(selection?.kind === 'camera' ? selection.id : null);
-  const selectedCamera = selection?.kind === 'camera' ? selection.id : null;
+  // The camera selected when this window first heard its host (undefined: not yet), then the last one it played.
+  const seen = useRef<string | null | undefined>(undefined);
+  const selectedCamera = selection === undefined ? undefined : selection?.kind === 'camera' ? selection.id : null;
   useEffect(() => {
-    // A selection made before this window opened is not a request to this window.
+    if (selectedCamera === undefined) return;
+    // A selection made before this window opened (or reloaded) is not a request to this window: the first state it
+    // hears from its host only tells it what is selected already.
+    if (seen.current === undefined) {
+      seen.current = selectedCamera;
+      return;
+    }
     if (selectedCamera === null || selectedCamera === seen.current) return;
     seen.current = selectedCamera;
     let cancelled = false;
