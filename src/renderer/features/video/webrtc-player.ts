@@ -5,7 +5,8 @@ import { TilePlayer, type TilePlayback } from './tile-player.js';
 /** getStats is asked this often while frames flow (it walks every stat of the connection). */
 const STATS_EVERY_MS = 2000;
 
-type Receiving = { sessionId: string; transport: types.Transport; consumer: types.Consumer };
+/** What one start holds at the SFU; the consumer once `consume` has answered. */
+type Receiving = { sessionId: string; transport: types.Transport; consumer: types.Consumer | null };
 
 /**
  * One tile's WebRTC player: a receiving transport to the backend's SFU with one consumer of the camera's stream,
@@ -43,7 +44,7 @@ export class WebRtcTilePlayer extends TilePlayer {
     this.lastStats = null;
     this.video.srcObject = null;
     if (!receiving) return;
-    receiving.consumer.close();
+    receiving.consumer?.close();
     receiving.transport.close();
     // The SFU also closes it by itself once the browser's DTLS goes away; this only says so sooner.
     this.sfu.close(receiving.sessionId).catch(() => undefined);
@@ -51,10 +52,11 @@ export class WebRtcTilePlayer extends TilePlayer {
 
   protected override measures(): Partial<TilePlayback> {
     const now = Date.now();
-    if (this.receiving && now - this.statsAskedAt >= STATS_EVERY_MS) {
+    const consumer = this.receiving?.consumer;
+    if (consumer && now - this.statsAskedAt >= STATS_EVERY_MS) {
       this.statsAskedAt = now;
       const generation = this.generation;
-      this.receiving.consumer.getStats().then(
+      consumer.getStats().then(
         (report) => generation === this.generation && this.update(this.fromStats(report, now)),
         () => undefined,
       );
@@ -71,6 +73,10 @@ export class WebRtcTilePlayer extends TilePlayer {
     }
     // The host checked these against the protocol's schemas; mediasoup-client validates them in full.
     const transport = device.createRecvTransport(session.transport as types.TransportOptions);
+    // Held from here, not once the consumer is there: a tile disposed (or started over) while `consume` is still
+    // pending must close this transport and session too, or its connection outlives the tile.
+    const receiving: Receiving = { sessionId: session.sessionId, transport, consumer: null };
+    this.receiving = receiving;
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.sfu.connect(session.sessionId, dtlsParameters).then(callback, errback);
     });
@@ -85,7 +91,13 @@ export class WebRtcTilePlayer extends TilePlayer {
       kind: session.consumer.kind,
       rtpParameters: session.consumer.rtpParameters as types.RtpParameters,
     });
-    this.receiving = { sessionId: session.sessionId, transport, consumer };
+    // Stopped while consuming: `stop` closed the transport and session already; the late consumer goes with them and
+    // is never played on this tile's <video>.
+    if (generation !== this.generation) {
+      consumer.close();
+      return;
+    }
+    receiving.consumer = consumer;
     this.video.srcObject = new MediaStream([consumer.track]);
     await this.video.play().catch(() => undefined);
   }
