@@ -156,5 +156,12 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     // The still is listed under the wall for the focused incident.
     const strip = page.getByTestId('video-stills');
     await expect.poll(() => strip.locator('[data-snapshot]').count(), { timeout: 10_000 }).toBe(1);
+    // Opened full size with its camera and who took it; a click closes it.
+    await strip.locator(`[data-snapshot="${saved.id}"] button`).click();
+    const viewer = page.getByTestId('video-still-viewer');
+    await expect.poll(() => viewer.textContent()).toContain(`${ptzCamera.code}`);
+    await expect.poll(() => viewer.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(960);
+    await viewer.click();
+    await expect.poll(() => viewer.count()).toBe(0);
   }, 60_000);
 });

@@ -57,7 +57,11 @@ export class VirtualPtzCamera {
   async start(): Promise<void> {
     this.stopped = false;
     const zmqPort = await freeTcpPort();
-    const child = spawn(FFMPEG_BIN, ffmpegArgs(this.code, this.target, zmqPort, this.position), { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The burnt-in clock is command-centre time, Beijing's, whatever the machine's zone.
+    const child = spawn(FFMPEG_BIN, ffmpegArgs(this.code, this.target, zmqPort, this.position), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, TZ: 'Asia/Shanghai' },
+    });
     this.child = child;
     let errors = '';
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
@@ -172,8 +176,9 @@ export function ffmpegArgs(code: string, target: RtpTarget, zmqPort: number, pos
     `zmq=bind_address=tcp\\\\://127.0.0.1\\\\:${zmqPort}`,
     `scale@zoom=w=${view.scaledWidth}:h=${view.scaledHeight}:flags=fast_bilinear`,
     `crop@view=w=${VIEW.width}:h=${VIEW.height}:x=${view.x}:y=${view.y}`,
-    `drawtext=text='${code} %{localtime\\:%Y-%m-%d %T}':fontsize=22:fontcolor=white:box=1:boxcolor=black@0.6:x=8:y=8`,
-    `drawtext@position=text='${positionLabel(position)}':fontsize=22:fontcolor=yellow:box=1:boxcolor=black@0.6:x=8:y=h-th-12`,
+    // Inside the bands a tile covers with its caption and facts.
+    `drawtext=text='${code} %{localtime\\:%Y-%m-%d %T}':fontsize=22:fontcolor=white:box=1:boxcolor=black@0.6:x=12:y=h/14`,
+    `drawtext@position=text='${positionLabel(position)}':fontsize=22:fontcolor=yellow:box=1:boxcolor=black@0.6:x=12:y=h-th-h/12`,
   ];
   return [
     '-hide_banner',

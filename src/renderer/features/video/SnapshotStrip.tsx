@@ -9,7 +9,7 @@ import { beijingDateTime, beijingTime } from '../../ui/time-format.js';
 const SHOWN = 12;
 
 /**
- * The stills taken of an incident, under the wall: newest first, each opened full size with its camera, time and who
+ * The stills taken of an incident, under the wall (once there is one): newest first, each opened full size with its camera, time and who
  * took it. Follows stills taken on any window of this console.
  */
 export function SnapshotStrip({ incidentId }: { incidentId: string }) {
@@ -34,12 +34,13 @@ export function SnapshotStrip({ incidentId }: { incidentId: string }) {
   }, [model, incidentId]);
 
   const list = stills?.incidentId === incidentId ? stills.list : [];
+  // The wall's room goes to the tiles until there is a still to show.
+  if (list.length === 0) return null;
   return (
     <section className="video-stills" data-testid="video-stills" aria-label={t('video.stills')}>
       <h3>
         {t('video.stills')} ({list.length})
       </h3>
-      {list.length === 0 && <p className="muted">{t('video.stillsNone')}</p>}
       <ol>
         {list.map((still) => (
           <li key={still.id} data-snapshot={still.id}>

@@ -13,6 +13,7 @@ import { videoShows } from '../wall/video-source.js';
 import { choiceNow } from '../wall/window-state-codec.js';
 import { SfuClient } from './sfu-client.js';
 import { useAlarmCameras, useWallCameras } from './use-wall-cameras.js';
+import { SnapshotStrip } from './SnapshotStrip.js';
 import { VideoTile } from './VideoTile.js';
 import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, withPlaced, type Tile, type WallSlot } from './wall-slots.js';
 import { CAMERA_DRAG_TYPE, CameraList, droppedCamera } from './CameraList.js';
@@ -154,6 +155,7 @@ export function VideoView() {
       )}
       {listShown && <CameraList />}
       </div>
+      {incident && <SnapshotStrip incidentId={incident.id} />}
     </section>
   );
 }
@@ -187,7 +189,14 @@ function WallTile({ slot, sfu, onOpen, onPlace, children }: { slot: WallSlot; sf
       onDoubleClick={() => onOpen(slot.tile)}
       {...drop}
     >
-      <VideoTile cameraId={slot.tile.id} name={slot.tile.name} detail={slot.tile.detail} sfu={sfu} quality="sub" />
+      <VideoTile
+        cameraId={slot.tile.id}
+        name={slot.tile.name}
+        detail={slot.tile.detail}
+        sfu={sfu}
+        quality="sub"
+        incidentId={slot.kind === 'alarm' ? slot.incidentId : null}
+      />
     </li>
   );
 }
