@@ -191,5 +191,6 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
     } finally {
       await mapPage.close();
     }
-  });
+    // A map drawn on llvmpipe beside a playing wall, flown twice: over a minute on a loaded two-core machine.
+  }, 240_000);
 });
