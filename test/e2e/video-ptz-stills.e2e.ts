@@ -163,5 +163,15 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     await expect.poll(() => viewer.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(960);
     await viewer.click();
     await expect.poll(() => viewer.count()).toBe(0);
-  }, 60_000);
+
+    // The incident picked on a map window lists its stills in its detail panel.
+    const map = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await map.goto(`${host.match[1] as string}map`);
+    await expect.poll(() => map.getByTestId('backend-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+    await call(client, 'shared.select', { selection: { kind: 'incident', id: incident.id } });
+    const detail = map.getByTestId('object-detail');
+    await expect.poll(() => detail.getAttribute('data-kind'), { timeout: 60_000 }).toBe('incident');
+    await expect.poll(() => detail.locator(`[data-snapshot="${saved.id}"] img`).count(), { timeout: 15_000 }).toBe(1);
+    await map.close();
+  }, 150_000);
 });

@@ -13,6 +13,7 @@ import type { CityRegisters } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
 import type { MapEngine } from './map-engine.js';
 import { describeObject } from './map-objects.js';
+import { SnapshotStrip } from '../video/SnapshotStrip.js';
 
 const SENSOR_REFRESH_MS = 5000;
 
@@ -72,6 +73,7 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
       {selected.kind === 'crew' && city.crews.crews[selected.index] && <CrewCallButtons crew={city.crews.crews[selected.index] as CrewOnMap} />}
       {incident && <IncidentPlanLaunchers incident={incident} testIdPrefix="map-launch" />}
       {incident && <NearestCrews city={city} engine={engine} incident={incident} />}
+      {incident && <SnapshotStrip incidentId={incident.id} />}
     </div>
   );
 }
