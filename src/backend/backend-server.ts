@@ -19,6 +19,7 @@ import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js'
 import { relayHls } from './media/hls-relay.js';
 import { startSfuFor, type Sfu } from './media/sfu.js';
 import { PtzHeads } from './media/ptz/ptz-heads.js';
+import { ffmpegInstalled } from './media/ptz/virtual-ptz-camera.js';
 import { DEFAULT_DEMO_PTZ_CAMERAS } from '../node/host-config.js';
 import { PtzRequestSchema } from '../shared/media/ptz.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
@@ -86,7 +87,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const cityCameras = readCityFile(options.cityDir, 'cameras.json', CityCamerasFileSchema).cameras;
   const cameras = new CameraCatalogue(cityCameras, camerasConfig);
   const demoPtzCameras = options.demoPtzCameras ?? DEFAULT_DEMO_PTZ_CAMERAS;
-  const sfu = await startSfuFor(cameras.rtpFeeds(), camerasConfig?.webrtc, logger.child('sfu'), demoPtzCameras > 0);
+  const sfu = await startSfuFor(cameras.rtpFeeds(), camerasConfig?.webrtc, logger.child('sfu'), demoPtzCameras > 0 && ffmpegInstalled());
   const requireSfu = (): Sfu => {
     if ('unavailable' in sfu) throw new Error(sfu.unavailable);
     return sfu;

@@ -33,8 +33,6 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'snapshots.save': {
     params: () => ({
       cameraId: 'CM000001',
-      cameraCode: '50010300001320000001',
-      cameraName: '解放碑',
       incidentId: null,
       capturedAt: '2026-11-27T08:00:00.000Z',
       width: 2,

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -229,35 +228,7 @@ export class RtpTestCamera {
   }
 }
 
-/**
- * Pairs of UDP ports free now on loopback, each as its first port (RTP) with the next one free too (RTCP): for the
- * SFU's RTP feeds and the encoders' own ends.
- */
-export async function freeUdpPortPairs(count: number): Promise<number[]> {
-  const bind = async (port: number) => {
-    const socket = createSocket('udp4');
-    socket.bind(port, '127.0.0.1');
-    const bound = await Promise.race([once(socket, 'listening').then(() => true), once(socket, 'error').then(() => false)]);
-    return { socket, bound };
-  };
-  const held: ReturnType<typeof createSocket>[] = [];
-  const pairs: number[] = [];
-  while (pairs.length < count) {
-    const first = await bind(0);
-    held.push(first.socket);
-    const port = first.socket.address().port;
-    if (port >= 65535) continue;
-    const second = await bind(port + 1);
-    if (second.bound) {
-      held.push(second.socket);
-      pairs.push(port);
-    } else {
-      second.socket.close();
-    }
-  }
-  for (const socket of held) socket.close();
-  return pairs;
-}
+export { freeUdpPortPairs } from '../../src/backend/media/free-ports.js';
 
 /**
  * The mediasoup worker the WebRTC tests use: MEDIASOUP_WORKER_BIN, or the one built for Debian beside the checkout

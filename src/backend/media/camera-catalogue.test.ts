@@ -57,6 +57,8 @@ describe('the cameras file', () => {
     // A feed takes its port and the next: another feed on that next port would receive its RTCP.
     const feedOnRtcpPort = { ...configured, id: 'CM900010', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, port: 40_003, ssrc: 4444 } } };
     expect(() => readCamerasConfig(file('rtcp-port.json', { formatVersion: 1, cameras: [configured, feedOnRtcpPort] }))).toThrow(/must be the same feed/);
+    const onvifWithUser = { kind: 'onvif', url: 'http://admin:secret@10.1.2.9/onvif/ptz_service', username: 'admin', password: 'secret', profileToken: 'P' };
+    expect(() => readCamerasConfig(file('ptz-user.json', { formatVersion: 1, cameras: [{ ...configured, ptz: onvifWithUser }] }))).toThrow(/ptz\.url: the PTZ service URL carries no user/);
     expect(() => readCamerasConfig(file('ptz-true.json', { formatVersion: 1, cameras: [{ ...configured, ptz: true }] }))).toThrow(/cameras\[0\]\.ptz: ptz is false, or how to drive the head/);
     expect(() => readCamerasConfig(file('broken.json', '{"formatVersion": 1,'))).toThrow(/broken\.json is not JSON/);
     expect(() => readCamerasConfig(join(work, 'missing.json'))).toThrow(/missing\.json cannot be read.*leave --cameras \(ZHILI_CAMERAS\) out/);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPortPairs, mediasoupWorkerBin } from '../../../test/helpers/ffmpeg-cameras.js';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { Sfu, startSfuFor } from './sfu.js';
+import { VirtualPtzCamera, ffmpegInstalled } from './ptz/virtual-ptz-camera.js';
 
 const workerBin = mediasoupWorkerBin();
 if (workerBin === null) console.log('SKIPPED: the SFU tests need a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker).');
@@ -61,7 +62,7 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
     try {
       const events: string[] = [];
       let ports = { rtpPort: 0, rtcpPort: 0 };
-      await local.receiveOnDemand('cm900009-ptz', { kind: 'rtp', codec: 'H264', payloadType: 102, ssrc: 9999 }, (given) => {
+      await local.receiveOnDemand('cm900009-ptz', { kind: 'rtp', codec: 'H264', payloadType: 102, ssrc: 9999 }, 40_900, (given) => {
         ports = given;
         return { start: async () => void events.push('start'), stop: () => void events.push('stop') };
       });
@@ -86,4 +87,28 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
       local.stop();
     }
   });
+
+  it.skipIf(!ffmpegInstalled())('takes a virtual PTZ camera\'s RTP again after its ffmpeg is stopped and started (a new process, the same sender ports)', async () => {
+    const local = await Sfu.start([], { listenIp: '127.0.0.1', logger: recordingLogger() });
+    const [senderPort = 0] = await freeUdpPortPairs(1);
+    const camera = await local.receiveOnDemand('cm900010-ptz', { kind: 'rtp', codec: 'H264', payloadType: 102, ssrc: 7777 }, senderPort, (ports) =>
+      new VirtualPtzCamera('CM900010', '50010300001320900010', { ...ports, localRtpPort: senderPort, payloadType: 102, ssrc: 7777 }, recordingLogger()),
+    );
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await camera.start();
+      await sleep(1500);
+      const firstRun = await local.receivedBytes('cm900010-ptz');
+      expect(firstRun).toBeGreaterThan(10_000);
+      camera.stop();
+      await sleep(500);
+      await camera.start();
+      await sleep(1500);
+      expect(await local.receivedBytes('cm900010-ptz')).toBeGreaterThan(firstRun + 10_000);
+    } finally {
+      camera.dispose();
+      local.stop();
+    }
+  }, 20_000);
 });
+

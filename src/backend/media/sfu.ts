@@ -46,6 +46,8 @@ export class Sfu {
   private readonly producers = new Map<string, ms.Producer>();
   private readonly sessions = new Map<string, Session>();
   private readonly onDemand = new Map<string, OnDemandFeed>();
+  /** Counts each console's disconnections: an open that waited across one is refused. */
+  private readonly consoleEpochs = new Map<string, number>();
 
   private constructor(
     private readonly worker: ms.Worker,
@@ -79,22 +81,36 @@ export class Sfu {
   async open(consoleId: string, streamId: string, rtpCapabilities: RtpCapabilitiesPayload): Promise<SfuSession> {
     const producer = this.producers.get(streamId);
     if (!producer) throw new Error(`The SFU has no stream ${streamId}.`);
-    if ([...this.sessions.values()].filter((session) => session.consoleId === consoleId).length >= MAX_SESSIONS_PER_CONSOLE) {
-      throw new Error(`This console already plays ${MAX_SESSIONS_PER_CONSOLE} WebRTC streams; close some tiles first.`);
-    }
+    const epoch = this.consoleEpochs.get(consoleId) ?? 0;
     // Checked for its shape by the protocol schema; mediasoup validates the rest itself (and throws on nonsense).
     const capabilities = rtpCapabilities as ms.RtpCapabilities;
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) {
       throw new Error(`This window cannot decode stream ${streamId} (${producer.rtpParameters.codecs[0]?.mimeType ?? 'unknown codec'}).`);
     }
     await this.runOnDemand(streamId);
-    const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
-        { protocol: 'tcp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
-      ],
-      iceConsentTimeout: 20,
-    });
+    // Checked after the wait for an on-demand feed: a console gone meanwhile gets nothing (its sessions were closed
+    // before this one existed), and opens that waited together still meet the limit.
+    const refusal =
+      (this.consoleEpochs.get(consoleId) ?? 0) !== epoch
+        ? 'The console disconnected while the stream started.'
+        : [...this.sessions.values()].filter((session) => session.consoleId === consoleId).length >= MAX_SESSIONS_PER_CONSOLE
+          ? `This console already plays ${MAX_SESSIONS_PER_CONSOLE} WebRTC streams; close some tiles first.`
+          : null;
+    let transport: ms.WebRtcTransport;
+    try {
+      if (refusal !== null) throw new Error(refusal);
+      transport = await this.router.createWebRtcTransport({
+        listenInfos: [
+          { protocol: 'udp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
+          { protocol: 'tcp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
+        ],
+        iceConsentTimeout: 20,
+      });
+    } catch (error) {
+      // No session came of it: an on-demand feed started for it winds down as after its last viewer.
+      this.lingerOnDemand(streamId);
+      throw error;
+    }
     const sessionId = randomUUID();
     this.sessions.set(sessionId, { consoleId, streamId, transport });
     const closeWhen = (why: string) => () => this.closeSession(sessionId, why);
@@ -130,7 +146,15 @@ export class Sfu {
 
   /** A console went away: its windows' sessions go with it. */
   closeConsole(consoleId: string): void {
+    this.consoleEpochs.set(consoleId, (this.consoleEpochs.get(consoleId) ?? 0) + 1);
     for (const [sessionId, session] of this.sessions) if (session.consoleId === consoleId) this.closeSession(sessionId, 'console disconnected');
+  }
+
+  /** Bytes a feed has brought in so far (0 for none yet): whether a source is really sending. */
+  async receivedBytes(streamId: string): Promise<number> {
+    const producer = this.producers.get(streamId);
+    if (!producer) throw new Error(`The SFU has no stream ${streamId}.`);
+    return (await producer.getStats()).reduce((sum, stats) => sum + stats.byteCount, 0);
   }
 
   /** Open sessions (tests check that closed tiles leave none behind). */
@@ -172,15 +196,19 @@ export class Sfu {
   }
 
   /**
-   * A feed from a process of the backend itself (a virtual PTZ camera), on ports the worker picks on loopback; `make`
-   * gets them and returns the source, which runs only while a window plays the stream.
+   * A feed from a process of the backend itself (a virtual PTZ camera) that sends from `senderRtpPort` (RTCP from the
+   * next) on loopback, to ports the worker picks; `make` gets those and returns the source, which runs only while a
+   * window plays the stream. The sender is fixed, not learnt from the first packet, so a restarted process is taken
+   * again.
    */
   async receiveOnDemand<Source extends OnDemandSource>(
     streamId: string,
     source: Omit<RtpFeed['source'], 'port'>,
+    senderRtpPort: number,
     make: (ports: { rtpPort: number; rtcpPort: number }) => Source,
   ): Promise<Source> {
     const transport = await this.produce(streamId, source, null);
+    await transport.connect({ ip: '127.0.0.1', port: senderRtpPort, rtcpPort: senderRtpPort + 1 });
     const made = make({ rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort + 1 });
     this.onDemand.set(streamId, { source: made, running: null, idle: null });
     return made;
@@ -195,7 +223,12 @@ export class Sfu {
       const running = feed.source.start();
       feed.running = running;
       // A start that failed is tried again by the next window.
-      running.catch(() => feed.running === running && (feed.running = null));
+      running.catch(() => {
+        if (feed.running !== running) return;
+        feed.running = null;
+        // Whatever a failed start left (a process that never took commands) goes with it.
+        feed.source.stop();
+      });
       this.options.logger.info('on-demand feed started', { streamId });
     }
     await feed.running;
@@ -219,7 +252,8 @@ export class Sfu {
       listenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port }) },
       rtcpListenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port: port + 1 }) },
       rtcpMux: false,
-      comedia: true,
+      // A configured feed's sender is learnt from its first packet; a local one is connected to its fixed ports.
+      comedia: port !== null,
     });
     const producer = await transport.produce({
       kind: 'video',
@@ -257,7 +291,9 @@ export async function startSfuFor(
     });
   } catch (error) {
     const reason = `The WebRTC server (mediasoup) could not start: ${(error as Error).message}`;
-    logger.error('WebRTC cameras are unavailable', { reason });
+    // Configured WebRTC cameras are a deployment's own and go dark without it; the demo's fall back to clips.
+    if (feeds.length > 0) logger.error('WebRTC cameras are unavailable', { reason });
+    else logger.warn('WebRTC is unavailable: the demo PTZ cameras play clips', { reason });
     return { unavailable: reason };
   }
 }

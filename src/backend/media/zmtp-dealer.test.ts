@@ -24,4 +24,30 @@ describe('ZMTP frames', () => {
     await expect(ZmtpDealer.connect('127.0.0.1', address.port, 1000)).rejects.toThrow(/not a ZMTP 3 peer/);
     server.close();
   });
+
+  it('gives up on a request that gets no reply, and fails what was waiting with it', async () => {
+    // A NULL-mechanism peer that completes the handshake and then answers nothing (as ffmpeg's REP does after a
+    // request it could not parse).
+    const server = createServer((socket) => {
+      const greeting = Buffer.alloc(64);
+      greeting[0] = 0xff;
+      greeting[9] = 0x7f;
+      greeting[10] = 3;
+      greeting.write('NULL', 12, 'latin1');
+      const ready = Buffer.from([5, ...Buffer.from('READY'), 11, ...Buffer.from('Socket-Type'), 0, 0, 0, 3, ...Buffer.from('REP')]);
+      socket.write(Buffer.concat([greeting, frame(ready, { command: true })]));
+      socket.on('data', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const dealer = await ZmtpDealer.connect('127.0.0.1', address.port, 1000);
+    const first = dealer.request('crop@view x 10', 200);
+    const second = dealer.request('crop@view y 10', 5000);
+    await expect(first).rejects.toThrow('no reply to "crop@view x 10" within 200 ms');
+    await expect(second).rejects.toThrow(/no reply/);
+    await expect(dealer.request('crop@view x 20')).rejects.toThrow(/no reply/);
+    server.close();
+  });
 });
+

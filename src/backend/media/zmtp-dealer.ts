@@ -48,11 +48,28 @@ export class ZmtpDealer {
   private onReady: () => void = () => undefined;
   private onFailure: (error: Error) => void = () => undefined;
 
-  /** Sends one request; resolves with its reply (replies come back in the order the requests went out). */
-  request(message: string): Promise<string> {
+  /**
+   * Sends one request; resolves with its reply (replies come back in the order the requests went out). A reply that
+   * does not come within `timeoutMs` ends the connection: a REP socket that dropped a request (ffmpeg's does, for one it
+   * cannot parse) answers nothing after it.
+   */
+  request(message: string, timeoutMs = 2000): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      const timer = setTimeout(() => {
+        this.fail(new Error(`no reply to "${message}" within ${timeoutMs} ms`));
+        this.socket.destroy();
+      }, timeoutMs);
+      this.waiting.push({
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
       this.socket.write(Buffer.concat([frame(Buffer.alloc(0), { more: true }), frame(Buffer.from(message, 'utf8'))]));
     });
   }

@@ -235,8 +235,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'cameras.search': ({ text, limit }) => cameras.search(text, limit),
     'cameras.catalogue': async () => (await cameras.cameras()).map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz })),
     'cameras.ptz': (request) => backend.ptz(request),
-    'snapshots.save': (still) => {
-      const saved = snapshots.save(still, settings.read().operatorName, clock.now());
+    'snapshots.save': async (still) => {
+      // The window names the camera and the incident; what they are is the catalogue's and the backend's word.
+      const camera = await cameras.streams(still.cameraId);
+      if (still.incidentId !== null) await incident(still.incidentId);
+      const saved = snapshots.save(still, camera, settings.read().operatorName, clock.now());
       hub.emit('snapshots.saved', saved);
       return saved;
     },

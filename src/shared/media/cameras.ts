@@ -44,8 +44,11 @@ export type StreamSource = z.infer<typeof StreamSourceSchema>;
 export const OnvifPtzSchema = z
   .object({
     kind: z.literal('onvif'),
-    /** The PTZ service's address (its XAddr from GetCapabilities/GetServices), e.g. http://10.0.0.5/onvif/ptz_service. */
-    url: z.url({ protocol: /^https?$/ }),
+    /**
+     * The PTZ service's address (its XAddr from GetCapabilities/GetServices), e.g. http://10.0.0.5/onvif/ptz_service;
+     * the user goes in its own fields (an address may show up in an error a window sees).
+     */
+    url: z.url({ protocol: /^https?$/ }).refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'the PTZ service URL carries no user or password: give them as username and password'),
     username: z.string().min(1).max(64),
     password: z.string().max(128),
     /** The media profile whose PTZ configuration moves (GetProfiles' token). */

@@ -9,10 +9,8 @@ export const SNAPSHOT_MAX_BYTES = 700_000;
 
 export const SnapshotSaveSchema = z
   .object({
+    /** The camera; its code and name are the catalogue's, recorded with the still (a camera renamed later keeps them). */
     cameraId: CameraIdSchema,
-    /** The camera's GB/T 28181 code and name when it was taken (a camera renamed later keeps its old stills right). */
-    cameraCode: z.string().min(1).max(40),
-    cameraName: z.string().min(1).max(100),
     /** The incident it documents (the focused one, or the alarm's); null: taken without one. */
     incidentId: z.string().min(1).max(60).nullable(),
     /** When the frame was on screen (the window's clock), ISO 8601. */

@@ -5,6 +5,7 @@ import type { Logger } from '../../../node/logger.js';
 import type { CameraCatalogue } from '../camera-catalogue.js';
 import type { Sfu } from '../sfu.js';
 import { OnvifPtzHead } from './onvif-ptz.js';
+import { freeUdpPortPairs } from '../free-ports.js';
 import { VirtualPtzCamera, ffmpegInstalled } from './virtual-ptz-camera.js';
 
 /** The RTP the virtual cameras send (one SSRC each, counting up from here). */
@@ -37,17 +38,20 @@ export class PtzHeads {
     for (const camera of config?.cameras ?? []) if (camera.ptz !== false) heads.set(camera.id, new OnvifPtzHead(camera.id, camera.ptz));
     const configured = new Set((config?.cameras ?? []).map((camera) => camera.id));
     const candidates = cityCameras.filter((camera) => camera.ptz && !configured.has(camera.id)).slice(0, demoCount);
-    const missing = 'unavailable' in sfu ? sfu.unavailable : ffmpegInstalled() ? null : 'ffmpeg is not installed';
+    const missing = !ffmpegInstalled() ? 'ffmpeg is not installed' : 'unavailable' in sfu ? sfu.unavailable : null;
     if (candidates.length > 0 && missing !== null) {
       logger.warn('the demo PTZ cameras play fixed clips', { why: missing });
     } else if (!('unavailable' in sfu)) {
+      const senderPorts = await freeUdpPortPairs(candidates.length);
       for (const [index, camera] of candidates.entries()) {
+        const localRtpPort = senderPorts[index] as number;
         const streamId = `${camera.id.toLowerCase()}-ptz`;
         const ssrc = VIRTUAL_SSRC_BASE + index;
         const virtual = await sfu.receiveOnDemand(
           streamId,
           { kind: 'rtp', codec: 'H264', payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc },
-          (ports) => new VirtualPtzCamera(camera.id, camera.code, { ...ports, payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc }, logger.child('ptz')),
+          localRtpPort,
+          (ports) => new VirtualPtzCamera(camera.id, camera.code, { ...ports, localRtpPort, payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc }, logger.child('ptz')),
         );
         heads.set(camera.id, virtual);
         catalogue.playOverWebRtc(camera.id, streamId);

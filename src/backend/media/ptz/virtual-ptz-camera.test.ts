@@ -2,20 +2,26 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { PTZ_MOVE_LEASE_MS } from '../../../shared/media/ptz.js';
+import { freeUdpPortPairs } from '../free-ports.js';
 import { VirtualPtzCamera, ffmpegInstalled, viewCommands } from './virtual-ptz-camera.js';
 import { HOME } from './virtual-ptz-view.js';
 
 if (!ffmpegInstalled()) console.log('SKIPPED: the virtual PTZ camera tests need ffmpeg (apt-get install ffmpeg).');
 
 /** A UDP port that counts the RTP packets ffmpeg sends it (the SFU's place in these tests). */
-async function rtpSink(): Promise<{ port: number; packets: () => number; close: () => void }> {
+async function rtpSink(): Promise<{ port: number; packets: () => number; senders: () => Set<number>; close: () => void }> {
   const socket = createSocket('udp4');
   let packets = 0;
-  socket.on('message', () => packets++);
+  const senders = new Set<number>();
+  socket.on('message', (_message, sender) => {
+    packets++;
+    senders.add(sender.port);
+  });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return { port: socket.address().port, packets: () => packets, close: () => socket.close() };
+  return { port: socket.address().port, packets: () => packets, senders: () => senders, close: () => socket.close() };
 }
 
+const senderPort = async () => (await freeUdpPortPairs(1))[0] as number;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('viewCommands', () => {
@@ -35,7 +41,7 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
   it('streams RTP, takes moves through ffmpeg, stops by itself when a move is not renewed, and goes home', async () => {
     const rtp = await rtpSink();
     sinks.push(rtp);
-    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, payloadType: 102, ssrc: 4242 }, recordingLogger());
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, recordingLogger());
     await camera.start();
     await sleep(1000);
     expect(rtp.packets()).toBeGreaterThan(10);
@@ -63,7 +69,7 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
   it('keeps its position across a stop and start, and moves while nobody watches', async () => {
     const rtp = await rtpSink();
     sinks.push(rtp);
-    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, payloadType: 102, ssrc: 4242 }, recordingLogger());
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, recordingLogger());
     await camera.start();
     camera.stop();
     await camera.command({ kind: 'move', pan: -1, tilt: 1, zoom: 0 });
@@ -76,5 +82,27 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     const before = rtp.packets();
     await sleep(800);
     expect(rtp.packets()).toBeGreaterThan(before);
+  }, 20_000);
+
+  it('runs one ffmpeg however often it is started, always from the same sender port, and none after it is stopped', async () => {
+    const rtp = await rtpSink();
+    sinks.push(rtp);
+    const port = await senderPort();
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: port, payloadType: 102, ssrc: 4242 }, recordingLogger());
+    await Promise.allSettled([camera.start(), camera.start()]);
+    await camera.start();
+    await sleep(800);
+    expect(rtp.senders()).toEqual(new Set([port]));
+    // At 15 frames a second one ffmpeg sends a few dozen packets in a second; two would send twice as many from one port.
+    const before = rtp.packets();
+    await sleep(1000);
+    const perSecond = rtp.packets() - before;
+    camera.stop();
+    await sleep(500);
+    const after = rtp.packets();
+    await sleep(700);
+    expect(rtp.packets()).toBe(after);
+    expect(perSecond).toBeGreaterThan(0);
+    expect(perSecond).toBeLessThan(400);
   }, 20_000);
 });

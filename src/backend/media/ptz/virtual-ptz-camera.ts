@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { PTZ_MOVE_LEASE_MS, type PtzCommand, type PtzPosition } from '../../../shared/media/ptz.js';
 import type { Logger } from '../../../node/logger.js';
+import { freeTcpPort } from '../free-ports.js';
 import { ZmtpDealer } from '../zmtp-dealer.js';
 import { HOME, SCENE, VIEW, advance, positionLabel, viewWindow, type PtzVelocity } from './virtual-ptz-view.js';
 
@@ -12,10 +12,12 @@ export function ffmpegInstalled(): boolean {
   return existsSync(FFMPEG_BIN);
 }
 
-/** Where the camera sends its RTP (the SFU's PlainTransport for it) and how. */
+/** Where the camera sends its RTP (the SFU's PlainTransport for it), from which ports, and how. */
 export interface RtpTarget {
   rtpPort: number;
   rtcpPort: number;
+  /** ffmpeg sends from this port (RTCP from the next): the SFU knows the feed by it, the same after every restart. */
+  localRtpPort: number;
   payloadType: number;
   ssrc: number;
 }
@@ -29,7 +31,8 @@ const RESTART_BACKOFF_MS = [1000, 2000, 5000, 10_000] as const;
  * A PTZ camera of the demo city that really turns: ffmpeg renders a wide live scene (testsrc2 with a grid, the
  * camera's code and the clock), cuts the camera's view from it and sends it as H.264 RTP to the SFU; PTZ commands move
  * the view through ffmpeg's `zmq` filter (scale for the zoom, crop for pan and tilt, the position burnt in). A move runs
- * for its lease and stops by itself unless renewed. ffmpeg is restarted if it dies; the position survives it.
+ * for its lease and stops by itself unless renewed. A running ffmpeg that dies (or stops answering commands) is
+ * restarted; the position survives it, and a camera nobody watches still turns (its next start shows where).
  */
 export class VirtualPtzCamera {
   private child: ChildProcess | null = null;
@@ -39,10 +42,11 @@ export class VirtualPtzCamera {
   private moveUntil = 0;
   private ticker: NodeJS.Timeout | null = null;
   private lastStep = 0;
-  /** A view update is on its way to ffmpeg; a newer one waits for it rather than piling up. */
-  private sending = false;
-  private pendingSend = false;
-  private stopped = false;
+  /** The batch of view changes on its way to ffmpeg; a change made meanwhile is sent right after it, in the same loop. */
+  private sendLoop: Promise<void> | null = null;
+  private changed = false;
+  /** Counts starts and stops: whatever an older start was waiting for is dropped once it has moved on. */
+  private generation = 0;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
 
@@ -53,10 +57,14 @@ export class VirtualPtzCamera {
     private readonly logger: Logger,
   ) {}
 
-  /** Starts ffmpeg (the SFU does, when a window first plays the camera); resolves once it takes PTZ commands. */
+  /**
+   * Starts ffmpeg (the SFU does, when a window first plays the camera), ending any earlier one; resolves once it takes
+   * PTZ commands. A start that fails leaves nothing running.
+   */
   async start(): Promise<void> {
-    this.stopped = false;
+    const generation = this.end();
     const zmqPort = await freeTcpPort();
+    if (generation !== this.generation) return;
     // The burnt-in clock is command-centre time, Beijing's, whatever the machine's zone.
     const child = spawn(FFMPEG_BIN, ffmpegArgs(this.code, this.target, zmqPort, this.position), {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -64,29 +72,42 @@ export class VirtualPtzCamera {
     });
     this.child = child;
     let errors = '';
+    let started = false;
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
     child.on('exit', (code, signal) => {
-      // A process stopped and replaced by a newer start is not this camera's concern any more.
+      // A process stopped or replaced by a newer start is not this camera's concern any more.
       if (this.child !== child) return;
+      this.child = null;
       this.control?.close();
       this.control = null;
-      this.child = null;
-      if (this.stopped) return;
+      if (!started) return;
       const wait = RESTART_BACKOFF_MS[Math.min(this.restarts++, RESTART_BACKOFF_MS.length - 1)];
       this.logger.warn('the virtual PTZ camera stopped; restarting it', { cameraId: this.cameraId, code, signal, errors: errors.trim(), restartInMs: wait });
-      this.restartTimer = setTimeout(() => void this.start().catch((error: unknown) => this.logger.error('the virtual PTZ camera cannot restart', { cameraId: this.cameraId, error })), wait);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.start().catch((error: unknown) => this.logger.error('the virtual PTZ camera cannot restart', { cameraId: this.cameraId, error: (error as Error).message }));
+      }, wait);
     });
-    const control = await connectWhenListening(zmqPort, child);
+    let control: ZmtpDealer;
+    try {
+      control = await connectWhenListening(zmqPort, child);
+    } catch (error) {
+      if (this.child === child) this.end();
+      throw new Error(`${(error as Error).message}${errors.trim() ? `: ${errors.trim()}` : ''}`, { cause: error });
+    }
     if (this.child !== child) {
       control.close();
       return;
     }
+    started = true;
     this.control = control;
     this.restarts = 0;
+    // Moves made while it started: the picture catches up with the position.
+    await this.send();
   }
 
   /**
-   * Applies a command; resolves with the position once ffmpeg has it (a move: where it starts from). A camera nobody
+   * Applies a command; resolves with the position once ffmpeg shows it (a move: where it starts from). A camera nobody
    * watches (ffmpeg not running) still moves: its next start shows where it turned to.
    */
   async command(command: PtzCommand): Promise<PtzPosition> {
@@ -99,24 +120,33 @@ export class VirtualPtzCamera {
       this.halt();
       if (command.kind === 'home') this.position = HOME;
     }
+    const position = this.position;
     await this.send();
-    return this.position;
+    return position;
   }
 
-  /** Ends ffmpeg (nobody watches, or the backend stops); the position is kept for the next start. */
+  /** Ends ffmpeg (nobody watches); the position is kept for the next start. */
   stop(): void {
-    this.stopped = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.control?.close();
-    this.control = null;
-    this.child?.kill('SIGTERM');
-    this.child = null;
+    this.end();
   }
 
   /** The backend stops: no move may outlive it. */
   dispose(): void {
     this.halt();
-    this.stop();
+    this.end();
+  }
+
+  /** Ends the running ffmpeg and any restart waiting; returns the new generation. */
+  private end(): number {
+    this.generation++;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.control?.close();
+    this.control = null;
+    const child = this.child;
+    this.child = null;
+    child?.kill('SIGTERM');
+    return this.generation;
   }
 
   private halt(): void {
@@ -128,30 +158,40 @@ export class VirtualPtzCamera {
   /** Moves the position on by the time since the last step, ending the move when its lease has run out. */
   private step(): void {
     const now = Date.now();
+    const moving = this.ticker !== null;
     const until = Math.min(now, this.moveUntil);
-    if (this.ticker && until > this.lastStep) this.position = advance(this.position, this.velocity, (until - this.lastStep) / 1000);
+    if (moving && until > this.lastStep) this.position = advance(this.position, this.velocity, (until - this.lastStep) / 1000);
     this.lastStep = now;
-    if (this.ticker && now >= this.moveUntil) this.halt();
-    if (this.ticker) this.send().catch((error: unknown) => this.logger.warn('a PTZ step did not reach ffmpeg', { cameraId: this.cameraId, error: (error as Error).message }));
+    if (!moving) return;
+    if (now >= this.moveUntil) this.halt();
+    this.send().catch((error: unknown) => this.logger.warn('a PTZ step did not reach ffmpeg', { cameraId: this.cameraId, error: (error as Error).message }));
   }
 
-  private async send(): Promise<void> {
-    if (this.sending) {
-      this.pendingSend = true;
-      return;
-    }
-    this.sending = true;
-    try {
-      do {
-        this.pendingSend = false;
-        const control = this.control;
-        if (!control) return;
-        const replies = await Promise.all(viewCommands(this.position).map((message) => control.request(message)));
-        const failed = replies.find((reply) => !reply.startsWith('0 '));
-        if (failed) throw new Error(`ffmpeg refused a PTZ view change: ${failed}`);
-      } while (this.pendingSend);
-    } finally {
-      this.sending = false;
+  /**
+   * Sends the view as it is now; resolves once ffmpeg has a view at least as new as the caller's change. Changes made
+   * while a batch is out go in the next batch of the same loop, so batches never pile up.
+   */
+  private send(): Promise<void> {
+    this.changed = true;
+    this.sendLoop ??= this.sendChanges().finally(() => (this.sendLoop = null));
+    return this.sendLoop;
+  }
+
+  private async sendChanges(): Promise<void> {
+    while (this.changed) {
+      this.changed = false;
+      const control = this.control;
+      if (!control) return;
+      let replies: string[];
+      try {
+        replies = await Promise.all(viewCommands(this.position).map((message) => control.request(message)));
+      } catch (error) {
+        // ffmpeg took a command and never answered: its zmq socket is stuck for good, so it is restarted.
+        if (this.control === control) this.child?.kill('SIGKILL');
+        throw error;
+      }
+      const failed = replies.find((reply) => !reply.startsWith('0 '));
+      if (failed) throw new Error(`ffmpeg refused a PTZ view change: ${failed}`);
     }
   }
 }
@@ -216,17 +256,8 @@ export function ffmpegArgs(code: string, target: RtpTarget, zmqPort: number, pos
     String(target.payloadType),
     '-ssrc',
     String(target.ssrc),
-    `rtp://127.0.0.1:${target.rtpPort}?rtcpport=${target.rtcpPort}&pkt_size=1200`,
+    `rtp://127.0.0.1:${target.rtpPort}?rtcpport=${target.rtcpPort}&localrtpport=${target.localRtpPort}&localrtcpport=${target.localRtpPort + 1}&pkt_size=1200`,
   ];
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free TCP port');
-  return address.port;
 }
 
 /** ffmpeg binds its zmq socket once its filter graph is up: retried for a few seconds. */

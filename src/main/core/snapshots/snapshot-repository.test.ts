@@ -5,13 +5,12 @@ import { SnapshotSaveSchema, type SnapshotSave } from '../../../shared/media/sna
 import { consoleMigrations } from '../db/console-migrations.js';
 import { SnapshotRepository } from './snapshot-repository.js';
 
+const CAMERA = { code: '50010300001320000001', name: '解放碑步行街' };
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
 
 function still(patch: Partial<SnapshotSave> = {}): SnapshotSave {
   return SnapshotSaveSchema.parse({
     cameraId: 'CM000001',
-    cameraCode: '50010300001320000001',
-    cameraName: '解放碑步行街',
     incidentId: 'INC-20261127-0001',
     capturedAt: '2026-11-27T08:00:00.000Z',
     width: 960,
@@ -27,7 +26,7 @@ describe('SnapshotRepository', () => {
   const snapshots = new SnapshotRepository(db, 'console-1', logger);
 
   it('stores a still with its camera, incident, operator and origin, and gives its bytes back', () => {
-    const saved = snapshots.save(still(), '值班员', new Date('2026-11-27T08:00:01.000Z'));
+    const saved = snapshots.save(still(), CAMERA, '值班员', new Date('2026-11-27T08:00:01.000Z'));
     expect(saved).toMatchObject({ cameraCode: '50010300001320000001', incidentId: 'INC-20261127-0001', operator: '值班员', origin: 'console-1', bytes: JPEG.length });
     expect(saved.savedAt).toBe('2026-11-27T08:00:01.000Z');
     expect(snapshots.jpeg(saved.id)).toEqual(JPEG);
@@ -35,8 +34,9 @@ describe('SnapshotRepository', () => {
   });
 
   it('lists an incident\'s stills newest first, and the newest of all', () => {
-    snapshots.save(still({ capturedAt: '2026-11-27T08:05:00.000Z' }), '值班员', new Date());
-    snapshots.save(still({ incidentId: null, capturedAt: '2026-11-27T08:10:00.000Z' }), '值班员', new Date());
+    // Given in Beijing time, stored in UTC: it sorts among the others by when it was.
+    snapshots.save(still({ capturedAt: '2026-11-27T16:05:00.000+08:00' }), CAMERA, '值班员', new Date());
+    snapshots.save(still({ incidentId: null, capturedAt: '2026-11-27T08:10:00.000Z' }), CAMERA, '值班员', new Date());
     expect(snapshots.list('INC-20261127-0001', 10).map((snapshot) => snapshot.capturedAt)).toEqual(['2026-11-27T08:05:00.000Z', '2026-11-27T08:00:00.000Z']);
     expect(snapshots.list('INC-20261127-0001', 1)).toHaveLength(1);
     expect(snapshots.list(null, 10)[0]?.incidentId).toBeNull();
@@ -45,7 +45,7 @@ describe('SnapshotRepository', () => {
 
   it('refuses bytes that are not a JPEG, storing nothing', () => {
     const before = snapshots.list(null, 100).length;
-    expect(() => snapshots.save(still({ jpegBase64: Buffer.from('<svg/>').toString('base64') }), '值班员', new Date())).toThrow('The snapshot is not a JPEG image.');
+    expect(() => snapshots.save(still({ jpegBase64: Buffer.from('<svg/>').toString('base64') }), CAMERA, '值班员', new Date())).toThrow('The snapshot is not a JPEG image.');
     expect(snapshots.list(null, 100)).toHaveLength(before);
     expect(SnapshotSaveSchema.safeParse({ ...still(), jpegBase64: 'not base64!' }).success).toBe(false);
   });

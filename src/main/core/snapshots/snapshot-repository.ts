@@ -50,18 +50,21 @@ export class SnapshotRepository {
     this.selectJpeg = db.prepare<[string], { jpeg: Buffer }>('SELECT jpeg FROM snapshots WHERE id = ?');
   }
 
-  /** Stores a still; refuses anything that is not a JPEG (the bytes come from an untrusted window). */
-  save(still: SnapshotSave, operator: string, at: Date): Snapshot {
+  /**
+   * Stores a still of `camera` (its code and name as the catalogue has them now); refuses anything that is not a JPEG
+   * (the bytes come from an untrusted window). Times are stored in UTC, so they sort as text.
+   */
+  save(still: SnapshotSave, camera: { code: string; name: string }, operator: string, at: Date): Snapshot {
     const jpeg = Buffer.from(still.jpegBase64, 'base64');
     if (!isJpeg(jpeg)) throw new Error('The snapshot is not a JPEG image.');
     const id = randomUUID();
     this.insert.run({
       id,
       camera_id: still.cameraId,
-      camera_code: still.cameraCode,
-      camera_name: still.cameraName,
+      camera_code: camera.code,
+      camera_name: camera.name,
       incident_id: still.incidentId,
-      captured_at: still.capturedAt,
+      captured_at: new Date(still.capturedAt).toISOString(),
       saved_at: at.toISOString(),
       operator,
       origin: this.origin,

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { PtzControl, type PtzControlState, type PtzMove } from './ptz-control.js';
@@ -40,19 +40,21 @@ export function PtzPad({ cameraId }: { cameraId: string }) {
   const t = useTranslation();
   const model = useAppModel();
   const [state, setState] = useState<PtzControlState>({ moving: null, position: null, problem: null });
-  const control = useMemo(() => new PtzControl(model.host.bridge, cameraId, setState), [model, cameraId]);
-  useEffect(() => () => control.dispose(), [control]);
+  // Made in an effect, not a memo: its disposal is the effect's cleanup, which StrictMode also runs once at mount.
+  const control = useRef<PtzControl | null>(null);
   useEffect(() => {
+    const made = new PtzControl(model.host.bridge, cameraId, setState);
+    control.current = made;
     const down = (event: KeyboardEvent) => {
       const action = KEYS[event.key];
-      if (action === undefined || event.repeat || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+      if (action === undefined || event.repeat || isTyping(event.target)) return;
       event.preventDefault();
-      if (action === 'home') control.home();
-      else control.move(action);
+      if (action === 'home') made.home();
+      else made.move(action);
     };
-    const up = (event: KeyboardEvent) => KEYS[event.key] !== undefined && KEYS[event.key] !== 'home' && control.stop();
+    const up = (event: KeyboardEvent) => KEYS[event.key] !== undefined && KEYS[event.key] !== 'home' && made.stop();
     // A window that loses focus never sees the key go up.
-    const blur = () => control.stop();
+    const blur = () => made.stop();
     window.addEventListener('keydown', down);
     window.addEventListener('keyup', up);
     window.addEventListener('blur', blur);
@@ -60,42 +62,34 @@ export function PtzPad({ cameraId }: { cameraId: string }) {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
       window.removeEventListener('blur', blur);
+      made.dispose();
+      if (control.current === made) control.current = null;
     };
-  }, [control]);
+  }, [model, cameraId]);
 
-  const hold = (velocity: Velocity) => ({
-    onPointerDown: (event: PointerEvent<HTMLButtonElement>) => {
-      // Captured, so letting go outside the button still stops the camera.
-      event.currentTarget.setPointerCapture?.(event.pointerId);
-      control.move(velocity);
-    },
-    onPointerUp: () => control.stop(),
-    onPointerCancel: () => control.stop(),
-    onLostPointerCapture: () => control.stop(),
-  });
   const position = state.position;
   return (
     <div className="ptz-pad" data-testid="ptz-pad" data-moving={state.moving ? 'yes' : 'no'} role="group" aria-label={t('video.ptz')}>
       <div className="ptz-directions">
         {PAD.map((button) =>
           button.velocity === null ? (
-            <button type="button" key={button.key} data-testid="ptz-home" title={t('video.ptzHome')} onClick={() => control.home()}>
+            <button type="button" key={button.key} data-testid="ptz-home" title={t('video.ptzHome')} onClick={() => control.current?.home()}>
               {button.label}
             </button>
           ) : (
-            <button type="button" key={button.key} data-testid={`ptz-${button.key}`} aria-pressed={sameVelocity(state.moving, button.velocity)} {...hold(button.velocity)}>
+            <HoldButton key={button.key} control={control} velocity={button.velocity} testId={`ptz-${button.key}`} pressed={sameVelocity(state.moving, button.velocity)}>
               {button.label}
-            </button>
+            </HoldButton>
           ),
         )}
       </div>
       <div className="ptz-zoom">
-        <button type="button" data-testid="ptz-zoom-in" title={t('video.ptzZoomIn')} {...hold(ZOOM_IN)}>
+        <HoldButton control={control} velocity={ZOOM_IN} testId="ptz-zoom-in" title={t('video.ptzZoomIn')} pressed={sameVelocity(state.moving, ZOOM_IN)}>
           ＋
-        </button>
-        <button type="button" data-testid="ptz-zoom-out" title={t('video.ptzZoomOut')} {...hold(ZOOM_OUT)}>
+        </HoldButton>
+        <HoldButton control={control} velocity={ZOOM_OUT} testId="ptz-zoom-out" title={t('video.ptzZoomOut')} pressed={sameVelocity(state.moving, ZOOM_OUT)}>
           －
-        </button>
+        </HoldButton>
       </div>
       {position && (
         <div className="ptz-position muted" data-testid="ptz-position" data-pan={position.pan.toFixed(3)} data-tilt={position.tilt.toFixed(3)} data-zoom={position.zoom.toFixed(2)}>
@@ -109,6 +103,47 @@ export function PtzPad({ cameraId }: { cameraId: string }) {
       )}
     </div>
   );
+}
+
+/** A button that moves the camera while it is held down and stops it when let go (also outside the button). */
+function HoldButton({
+  control,
+  velocity,
+  testId,
+  title,
+  pressed,
+  children,
+}: {
+  control: RefObject<PtzControl | null>;
+  velocity: Velocity;
+  testId: string;
+  title?: string;
+  pressed: boolean;
+  children: string;
+}) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      title={title}
+      aria-pressed={pressed}
+      onPointerDown={(event: PointerEvent<HTMLButtonElement>) => {
+        // Captured, so letting go outside the button still stops the camera.
+        event.currentTarget.setPointerCapture?.(event.pointerId);
+        control.current?.move(velocity);
+      }}
+      onPointerUp={() => control.current?.stop()}
+      onPointerCancel={() => control.current?.stop()}
+      onLostPointerCapture={() => control.current?.stop()}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** Keys typed into a field are the field's, not the camera's. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 }
 
 function sameVelocity(moving: PtzMove | null, velocity: Velocity): boolean {

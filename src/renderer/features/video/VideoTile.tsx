@@ -78,7 +78,7 @@ export function VideoTile({
     const linked = incidentId ?? focused?.id ?? null;
     const capturedAt = new Date();
     captureStill(video.current, `${beijingDateTime(capturedAt)}  ${camera.code}  ${camera.name}`)
-      .then((image) => callHost(model.host.bridge, 'snapshots.save', { cameraId, cameraCode: camera.code, cameraName: camera.name, incidentId: linked, capturedAt: capturedAt.toISOString(), ...image }))
+      .then((image) => callHost(model.host.bridge, 'snapshots.save', { cameraId, incidentId: linked, capturedAt: capturedAt.toISOString(), ...image }))
       .then(
         (saved) => setStill({ at: Date.now(), text: saved.incidentId ? `${t('video.stillSaved')} · ${saved.incidentId}` : t('video.stillSaved'), failed: false }),
         (error: Error) => setStill({ at: Date.now(), text: `${t('video.stillFailed')}: ${error.message}`, failed: true }),

@@ -70,4 +70,43 @@ describe('PtzControl', () => {
     expect(host.sent.at(-1)).toEqual({ kind: 'home' });
     expect(states.at(-1)?.problem).toBeNull();
   });
+
+  it('keeps at most one command waiting behind a slow camera, so a stop follows the move at once, and an old failure does not end a newer move', async () => {
+    const answers: ((failure: string | null) => void)[] = [];
+    const sent: PtzRequest['command'][] = [];
+    const slowBridge = {
+      call: (_method: ApiMethodName, params: unknown) =>
+        new Promise((resolve) => {
+          sent.push((params as PtzRequest).command);
+          answers.push((failure) =>
+            resolve(failure ? { ok: false, error: { code: 'unavailable', message: failure } } : { ok: true, value: { position: null } }),
+          );
+        }),
+      subscribe: () => () => undefined,
+    } as unknown as HostBridge;
+    const states: PtzControlState[] = [];
+    const control = new PtzControl(slowBridge, 'CM000001', (state) => states.push(state));
+    control.move({ pan: 1, tilt: 0, zoom: 0 });
+    await vi.advanceTimersByTimeAsync(PTZ_MOVE_RENEW_MS * 5);
+    // The first move is still out: the renewals wait as one.
+    expect(sent).toHaveLength(1);
+    control.stop();
+    answers.shift()?.(null);
+    await flush();
+    expect(sent).toEqual([{ kind: 'move', pan: 1, tilt: 0, zoom: 0 }, { kind: 'stop' }]);
+    answers.shift()?.(null);
+    await flush();
+
+    control.move({ pan: -1, tilt: 0, zoom: 0 });
+    await flush();
+    control.move({ pan: 0, tilt: 1, zoom: 0 });
+    // The first of these fails late: the move held now is not let go for it.
+    answers.shift()?.('timed out');
+    await flush();
+    expect(states.at(-1)).toMatchObject({ moving: { pan: 0, tilt: 1 }, problem: null });
+    answers.shift()?.(null);
+    await flush();
+    control.dispose();
+  });
 });
+

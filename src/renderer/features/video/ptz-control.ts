@@ -15,11 +15,15 @@ export interface PtzControlState {
 /**
  * One tile's PTZ control: a held button is a move, sent again every PTZ_MOVE_RENEW_MS so the backend's lease does
  * not end it, and a stop when it is let go; disposing (the tile closes, the camera changes) stops a move in progress.
- * Commands go out one at a time in order, so a stop never overtakes the move it ends.
+ * One command is out at a time and at most one waits, the newest (a stop replaces a waiting renewal), so a slow
+ * camera never builds a backlog that turns it on after the operator has let go, and a stop never overtakes its move.
  */
 export class PtzControl {
   private renew: ReturnType<typeof setInterval> | null = null;
-  private queue: Promise<void> = Promise.resolve();
+  private inFlight = false;
+  private waiting: { command: PtzCommand; generation: number } | null = null;
+  /** Counts the operator's actions (a new move, a stop, home): the answer to an older one does not undo a newer one. */
+  private generation = 0;
   private state: PtzControlState = { moving: null, position: null, problem: null };
   private disposed = false;
 
@@ -33,6 +37,7 @@ export class PtzControl {
     const command: PtzMove = { kind: 'move', ...move };
     if (this.disposed || sameMove(this.state.moving, command)) return;
     this.clearRenew();
+    this.generation++;
     this.set({ moving: command });
     this.send(command);
     this.renew = setInterval(() => this.send(command), PTZ_MOVE_RENEW_MS);
@@ -41,12 +46,14 @@ export class PtzControl {
   stop(): void {
     if (this.state.moving === null) return;
     this.clearRenew();
+    this.generation++;
     this.set({ moving: null });
     this.send({ kind: 'stop' });
   }
 
   home(): void {
     this.clearRenew();
+    this.generation++;
     this.set({ moving: null });
     this.send({ kind: 'home' });
   }
@@ -65,16 +72,28 @@ export class PtzControl {
   }
 
   private send(command: PtzCommand): void {
-    this.queue = this.queue.then(() =>
-      callHost(this.bridge, 'cameras.ptz', { cameraId: this.cameraId, command }).then(
-        (result) => this.set({ position: result.position ?? this.state.position, problem: null }),
-        (error: Error) => {
-          // A move that cannot be sent is not held: the operator sees why and presses again.
-          this.clearRenew();
-          this.set({ moving: null, problem: error.message });
-        },
-      ),
-    );
+    const entry = { command, generation: this.generation };
+    if (this.inFlight) this.waiting = entry;
+    else void this.dispatch(entry);
+  }
+
+  private async dispatch(entry: { command: PtzCommand; generation: number }): Promise<void> {
+    this.inFlight = true;
+    try {
+      const result = await callHost(this.bridge, 'cameras.ptz', { cameraId: this.cameraId, command: entry.command });
+      this.set({ position: result.position ?? this.state.position, ...(entry.generation === this.generation ? { problem: null } : {}) });
+    } catch (error) {
+      // A move that cannot be sent is not held: the operator sees why and presses again.
+      if (entry.generation === this.generation) {
+        this.clearRenew();
+        this.set({ moving: null, problem: (error as Error).message });
+      }
+    } finally {
+      this.inFlight = false;
+      const next = this.waiting;
+      this.waiting = null;
+      if (next) void this.dispatch(next);
+    }
   }
 
   private set(patch: Partial<PtzControlState>): void {

@@ -1,16 +1,29 @@
 import { SNAPSHOT_MAX_BYTES } from '../../../shared/media/snapshots.js';
 
-/** JPEG qualities tried in turn until the still fits what one host message carries. */
+/** JPEG qualities tried in turn, at full size then at half, until the still fits what one host message carries. */
 const QUALITIES = [0.9, 0.8, 0.65, 0.5] as const;
+const SCALES = [1, 0.5] as const;
 
 /**
  * The frame a <video> shows now, as a JPEG with `caption` (time, camera code and name) burnt into a bar along its
  * foot, so the still says where and when it was taken wherever it is copied to.
  */
 export async function captureStill(video: HTMLVideoElement, caption: string): Promise<{ jpegBase64: string; width: number; height: number }> {
-  const width = video.videoWidth;
-  const height = video.videoHeight;
-  if (width === 0 || height === 0) throw new Error('画面尚未出现，无法截图 / No picture yet to take a still of.');
+  if (video.videoWidth === 0 || video.videoHeight === 0) throw new Error('画面尚未出现，无法截图 / No picture yet to take a still of.');
+  for (const scale of SCALES) {
+    const width = Math.round(video.videoWidth * scale);
+    const height = Math.round(video.videoHeight * scale);
+    const canvas = drawFrame(video, caption, width, height);
+    for (const quality of QUALITIES) {
+      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
+      if (blob === null) throw new Error('This window could not encode the still.');
+      if (blob.size <= SNAPSHOT_MAX_BYTES) return { jpegBase64: base64(new Uint8Array(await blob.arrayBuffer())), width, height };
+    }
+  }
+  throw new Error(`The still is larger than ${SNAPSHOT_MAX_BYTES} bytes even at half size and low quality.`);
+}
+
+function drawFrame(video: HTMLVideoElement, caption: string, width: number, height: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -25,12 +38,7 @@ export async function captureStill(video: HTMLVideoElement, caption: string): Pr
   context.font = `${fontPx}px "Noto Sans CJK SC", "Noto Sans SC", sans-serif`;
   context.textBaseline = 'middle';
   context.fillText(caption, Math.round(fontPx / 2), height - bar / 2, width - fontPx);
-  for (const quality of QUALITIES) {
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
-    if (blob === null) throw new Error('This window could not encode the still.');
-    if (blob.size <= SNAPSHOT_MAX_BYTES) return { jpegBase64: base64(new Uint8Array(await blob.arrayBuffer())), width, height };
-  }
-  throw new Error(`The still is larger than ${SNAPSHOT_MAX_BYTES} bytes even at low quality.`);
+  return canvas;
 }
 
 function base64(bytes: Uint8Array): string {
