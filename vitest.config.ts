@@ -7,7 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig({
   define: { __ZHILI_VERSION__: JSON.stringify(pkg.version) },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/plans/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/plans/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 
 // The dispatch bench places 100 calls through kamailio between two Chromium pages (~3 minutes).
 // The map bench drives headless Chromium (llvmpipe WebGL) over cities of 1 and 10 million components: ~10 minutes here.
-// The video bench plays 16 live ffmpeg cameras over HLS and WebRTC in headless Chromium (~8 minutes; needs `npm run build`).
+// The video bench plays 16 live ffmpeg cameras over HLS and WebRTC in headless Chromium, then holds 16 HLS tiles for 10
+// minutes to read their memory each minute (~13 minutes in all; needs `npm run build`).
 const benches = ['bench/plans.bench.ts', 'bench/dispatch.bench.ts', 'bench/map.bench.ts', 'bench/video.bench.ts'];
 for (const bench of benches) {
   const result = spawnSync('npx', ['tsx', '--expose-gc', bench], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--expose-gc' } });
