@@ -11,6 +11,10 @@ export const LIVE_TILE_CONFIG: Partial<HlsConfig> = {
   liveMaxLatencyDuration: 4,
   maxBufferLength: 3,
   maxMaxBufferLength: 6,
+  // hls.js keeps everything played unless told (its default is Infinity: the known wall failure, players growing
+  // without end); with 0 it flushes what lies more than one to two target durations behind the playhead (it never
+  // flushes closer). The video bench reads each <video>'s buffer every minute: ~1.5-1.8 s behind the playhead and
+  // ~2 s ahead with our 1 s segments, flat over 10 minutes.
   backBufferLength: 0,
   startFragPrefetch: true,
   enableWorker: false,
