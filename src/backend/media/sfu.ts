@@ -291,9 +291,9 @@ export async function startSfuFor(
     });
   } catch (error) {
     const reason = `The WebRTC server (mediasoup) could not start: ${(error as Error).message}`;
-    // Configured WebRTC cameras are a deployment's own and go dark without it; the demo's fall back to clips.
+    // Configured WebRTC cameras are a deployment's own and go dark without it; the demo's fall back to clips, which
+    // the demo's PTZ cameras report themselves.
     if (feeds.length > 0) logger.error('WebRTC cameras are unavailable', { reason });
-    else logger.warn('WebRTC is unavailable: the demo PTZ cameras play clips', { reason });
     return { unavailable: reason };
   }
 }

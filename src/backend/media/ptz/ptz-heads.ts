@@ -40,7 +40,8 @@ export class PtzHeads {
     const candidates = cityCameras.filter((camera) => camera.ptz && !configured.has(camera.id)).slice(0, demoCount);
     const missing = !ffmpegInstalled() ? 'ffmpeg is not installed' : 'unavailable' in sfu ? sfu.unavailable : null;
     if (candidates.length > 0 && missing !== null) {
-      logger.warn('the demo PTZ cameras play fixed clips', { why: missing });
+      // A demo nicety missing where ffmpeg or mediasoup is not installed: noted in the log, not warned about at every start.
+      logger.info('the demo PTZ cameras play fixed clips', { why: missing });
     } else if (!('unavailable' in sfu)) {
       const senderPorts = await freeUdpPortPairs(candidates.length);
       for (const [index, camera] of candidates.entries()) {
