@@ -19,7 +19,7 @@ import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js'
 import { relayHls } from './media/hls-relay.js';
 import { startSfuFor, type Sfu } from './media/sfu.js';
 import { PtzHeads } from './media/ptz/ptz-heads.js';
-import { ffmpegInstalled } from './media/ptz/virtual-ptz-camera.js';
+import { ffmpegInstalled } from './media/live-encoding.js';
 import { DEFAULT_DEMO_PTZ_CAMERAS } from '../node/host-config.js';
 import { PtzRequestSchema } from '../shared/media/ptz.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';

@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ConfiguredCameraSchema, StreamSource } from '../../src/shared/media/cameras.js';
+import { FFMPEG_BIN as FFMPEG_PATH, liveEncoderArgs, liveTestPictureInput } from '../../src/backend/media/live-encoding.js';
 import { repoRoot } from './processes.js';
 
-export const FFMPEG_PATH = process.env.ZHILI_FFMPEG ?? '/usr/bin/ffmpeg';
+export { FFMPEG_BIN as FFMPEG_PATH } from '../../src/backend/media/live-encoding.js';
 
 /** The picture of a test camera: small, so that sixteen of them and their decoding fit a two-core machine. */
 export interface LivePicture {
@@ -21,36 +22,13 @@ export interface LivePicture {
   codec?: 'H264' | 'VP8';
 }
 
-/**
- * ffmpeg arguments for a live camera picture: testsrc2 with the camera's label and the wall clock burnt in, encoded for
- * live (H.264 constrained baseline with zerolatency, or VP8 realtime; a keyframe every second, no scene-cut keyframes).
- */
+/** ffmpeg arguments for a live camera picture: testsrc2 with the camera's label and the wall clock burnt in, encoded for live. */
 export function livePictureArgs({ label, width = 320, height = 180, fps = 15, codec = 'H264' }: LivePicture): string[] {
-  const encoder =
-    codec === 'H264'
-      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-sc_threshold', '0']
-      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-error-resilient', '1'];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-re',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${width}x${height}:rate=${fps}`,
+    ...liveTestPictureInput(width, height, fps),
     '-vf',
     `drawtext=text='${label} %{localtime\\:%T}':fontsize=${Math.round(height / 10)}:fontcolor=white:box=1:boxcolor=black@0.6:x=6:y=6`,
-    ...encoder,
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    String(fps),
-    '-keyint_min',
-    String(fps),
-    '-b:v',
-    '150k',
+    ...liveEncoderArgs(codec, fps, '150k'),
   ];
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPortPairs, mediasoupWorkerBin } from '../../../test/helpers/ffmpeg-cameras.js';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { Sfu, startSfuFor } from './sfu.js';
-import { VirtualPtzCamera, ffmpegInstalled } from './ptz/virtual-ptz-camera.js';
+import { ffmpegInstalled } from './live-encoding.js';
+import { VirtualPtzCamera } from './ptz/virtual-ptz-camera.js';
 
 const workerBin = mediasoupWorkerBin();
 if (workerBin === null) console.log('SKIPPED: the SFU tests need a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker).');

@@ -6,7 +6,8 @@ import type { CameraCatalogue } from '../camera-catalogue.js';
 import type { Sfu } from '../sfu.js';
 import { OnvifPtzHead } from './onvif-ptz.js';
 import { freeUdpPortPairs } from '../free-ports.js';
-import { VirtualPtzCamera, ffmpegInstalled } from './virtual-ptz-camera.js';
+import { ffmpegInstalled } from '../live-encoding.js';
+import { VirtualPtzCamera } from './virtual-ptz-camera.js';
 
 /** The RTP the virtual cameras send (one SSRC each, counting up from here). */
 const VIRTUAL_PAYLOAD_TYPE = 102;

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { PTZ_MOVE_LEASE_MS } from '../../../shared/media/ptz.js';
 import { freeUdpPortPairs } from '../free-ports.js';
-import { VirtualPtzCamera, ffmpegInstalled, viewCommands } from './virtual-ptz-camera.js';
+import { ffmpegInstalled } from '../live-encoding.js';
+import { VirtualPtzCamera, viewCommands } from './virtual-ptz-camera.js';
 import { HOME } from './virtual-ptz-view.js';
 
 if (!ffmpegInstalled()) console.log('SKIPPED: the virtual PTZ camera tests need ffmpeg (apt-get install ffmpeg).');

@@ -1,16 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { PTZ_MOVE_LEASE_MS, type PtzCommand, type PtzPosition } from '../../../shared/media/ptz.js';
 import type { Logger } from '../../../node/logger.js';
 import { freeTcpPort } from '../free-ports.js';
+import { FFMPEG_BIN, liveEncoderArgs, liveTestPictureInput } from '../live-encoding.js';
 import { ZmtpDealer } from '../zmtp-dealer.js';
 import { HOME, SCENE, VIEW, advance, positionLabel, viewWindow, type PtzVelocity } from './virtual-ptz-view.js';
-
-export const FFMPEG_BIN = process.env.ZHILI_FFMPEG ?? '/usr/bin/ffmpeg';
-
-export function ffmpegInstalled(): boolean {
-  return existsSync(FFMPEG_BIN);
-}
 
 /** Where the camera sends its RTP (the SFU's PlainTransport for it), from which ports, and how. */
 export interface RtpTarget {
@@ -221,35 +215,10 @@ export function ffmpegArgs(code: string, target: RtpTarget, zmqPort: number, pos
     `drawtext@position=text='${positionLabel(position)}':fontsize=22:fontcolor=yellow:box=1:boxcolor=black@0.6:x=12:y=h-th-h/12`,
   ];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-re',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${SCENE.width}x${SCENE.height}:rate=${FPS}`,
+    ...liveTestPictureInput(SCENE.width, SCENE.height, FPS),
     '-vf',
     filters.join(','),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-profile:v',
-    'baseline',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    String(FPS),
-    '-keyint_min',
-    String(FPS),
-    '-sc_threshold',
-    '0',
-    '-b:v',
-    '800k',
+    ...liveEncoderArgs('H264', FPS, '800k'),
     '-f',
     'rtp',
     '-payload_type',

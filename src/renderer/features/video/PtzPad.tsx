@@ -1,31 +1,35 @@
 import { useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
-import { PtzControl, type PtzControlState, type PtzMove } from './ptz-control.js';
+import { PtzControl, isMoving, type PtzControlState, type PtzVelocity } from './ptz-control.js';
 
-type Velocity = Omit<PtzMove, 'kind'>;
 /** Half speed from the pad: a wall operator aims more often than sweeps. */
 const SPEED = 0.5;
+const turn = (pan: number, tilt: number): PtzVelocity => ({ pan: pan * SPEED, tilt: tilt * SPEED, zoom: 0 });
+const UP = turn(0, 1);
+const DOWN = turn(0, -1);
+const LEFT = turn(-1, 0);
+const RIGHT = turn(1, 0);
+const ZOOM_IN: PtzVelocity = { pan: 0, tilt: 0, zoom: SPEED };
+const ZOOM_OUT: PtzVelocity = { pan: 0, tilt: 0, zoom: -SPEED };
 
-const PAD: { key: string; label: string; velocity: Velocity | null }[] = [
-  { key: 'up-left', label: '↖', velocity: { pan: -SPEED, tilt: SPEED, zoom: 0 } },
-  { key: 'up', label: '↑', velocity: { pan: 0, tilt: SPEED, zoom: 0 } },
-  { key: 'up-right', label: '↗', velocity: { pan: SPEED, tilt: SPEED, zoom: 0 } },
-  { key: 'left', label: '←', velocity: { pan: -SPEED, tilt: 0, zoom: 0 } },
+const PAD: { key: string; label: string; velocity: PtzVelocity | null }[] = [
+  { key: 'up-left', label: '↖', velocity: turn(-1, 1) },
+  { key: 'up', label: '↑', velocity: UP },
+  { key: 'up-right', label: '↗', velocity: turn(1, 1) },
+  { key: 'left', label: '←', velocity: LEFT },
   { key: 'home', label: '⌂', velocity: null },
-  { key: 'right', label: '→', velocity: { pan: SPEED, tilt: 0, zoom: 0 } },
-  { key: 'down-left', label: '↙', velocity: { pan: -SPEED, tilt: -SPEED, zoom: 0 } },
-  { key: 'down', label: '↓', velocity: { pan: 0, tilt: -SPEED, zoom: 0 } },
-  { key: 'down-right', label: '↘', velocity: { pan: SPEED, tilt: -SPEED, zoom: 0 } },
+  { key: 'right', label: '→', velocity: RIGHT },
+  { key: 'down-left', label: '↙', velocity: turn(-1, -1) },
+  { key: 'down', label: '↓', velocity: DOWN },
+  { key: 'down-right', label: '↘', velocity: turn(1, -1) },
 ];
-const ZOOM_IN: Velocity = { pan: 0, tilt: 0, zoom: SPEED };
-const ZOOM_OUT: Velocity = { pan: 0, tilt: 0, zoom: -SPEED };
 /** Keys on a focused tile: arrows turn, + and - zoom, Home goes home (Esc stays the way back to the grid). */
-const KEYS: Record<string, Velocity | 'home'> = {
-  ArrowUp: { pan: 0, tilt: SPEED, zoom: 0 },
-  ArrowDown: { pan: 0, tilt: -SPEED, zoom: 0 },
-  ArrowLeft: { pan: -SPEED, tilt: 0, zoom: 0 },
-  ArrowRight: { pan: SPEED, tilt: 0, zoom: 0 },
+const KEYS: Record<string, PtzVelocity | 'home'> = {
+  ArrowUp: UP,
+  ArrowDown: DOWN,
+  ArrowLeft: LEFT,
+  ArrowRight: RIGHT,
   '+': ZOOM_IN,
   '=': ZOOM_IN,
   '-': ZOOM_OUT,
@@ -77,17 +81,17 @@ export function PtzPad({ cameraId }: { cameraId: string }) {
               {button.label}
             </button>
           ) : (
-            <HoldButton key={button.key} control={control} velocity={button.velocity} testId={`ptz-${button.key}`} pressed={sameVelocity(state.moving, button.velocity)}>
+            <HoldButton key={button.key} control={control} velocity={button.velocity} testId={`ptz-${button.key}`} pressed={isMoving(state.moving, button.velocity)}>
               {button.label}
             </HoldButton>
           ),
         )}
       </div>
       <div className="ptz-zoom">
-        <HoldButton control={control} velocity={ZOOM_IN} testId="ptz-zoom-in" title={t('video.ptzZoomIn')} pressed={sameVelocity(state.moving, ZOOM_IN)}>
+        <HoldButton control={control} velocity={ZOOM_IN} testId="ptz-zoom-in" title={t('video.ptzZoomIn')} pressed={isMoving(state.moving, ZOOM_IN)}>
           ＋
         </HoldButton>
-        <HoldButton control={control} velocity={ZOOM_OUT} testId="ptz-zoom-out" title={t('video.ptzZoomOut')} pressed={sameVelocity(state.moving, ZOOM_OUT)}>
+        <HoldButton control={control} velocity={ZOOM_OUT} testId="ptz-zoom-out" title={t('video.ptzZoomOut')} pressed={isMoving(state.moving, ZOOM_OUT)}>
           －
         </HoldButton>
       </div>
@@ -115,7 +119,7 @@ function HoldButton({
   children,
 }: {
   control: RefObject<PtzControl | null>;
-  velocity: Velocity;
+  velocity: PtzVelocity;
   testId: string;
   title?: string;
   pressed: boolean;
@@ -144,8 +148,4 @@ function HoldButton({
 /** Keys typed into a field are the field's, not the camera's. */
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
-}
-
-function sameVelocity(moving: PtzMove | null, velocity: Velocity): boolean {
-  return moving !== null && moving.pan === velocity.pan && moving.tilt === velocity.tilt && moving.zoom === velocity.zoom;
 }

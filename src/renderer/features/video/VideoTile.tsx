@@ -40,7 +40,7 @@ export function VideoTile({
   const t = useTranslation();
   const model = useAppModel();
   const focused = useFocusedIncident();
-  const [still, setStill] = useState<{ at: number; text: string; failed: boolean } | null>(null);
+  const [still, setStill] = useState<{ text: string; failed: boolean } | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const [streams, setStreams] = useState<{ cameraId: string; value: CameraStreams | null; problem: string | null } | null>(null);
   const [playback, setPlayback] = useState<TilePlayback | null>(null);
@@ -80,8 +80,8 @@ export function VideoTile({
     captureStill(video.current, `${beijingDateTime(capturedAt)}  ${camera.code}  ${camera.name}`)
       .then((image) => callHost(model.host.bridge, 'snapshots.save', { cameraId, incidentId: linked, capturedAt: capturedAt.toISOString(), ...image }))
       .then(
-        (saved) => setStill({ at: Date.now(), text: saved.incidentId ? `${t('video.stillSaved')} · ${saved.incidentId}` : t('video.stillSaved'), failed: false }),
-        (error: Error) => setStill({ at: Date.now(), text: `${t('video.stillFailed')}: ${error.message}`, failed: true }),
+        (saved) => setStill({ text: saved.incidentId ? `${t('video.stillSaved')} · ${saved.incidentId}` : t('video.stillSaved'), failed: false }),
+        (error: Error) => setStill({ text: `${t('video.stillFailed')}: ${error.message}`, failed: true }),
       );
   };
 

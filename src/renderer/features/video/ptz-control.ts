@@ -3,6 +3,7 @@ import type { HostBridge } from '../../../shared/contract/api.js';
 import { callHost } from '../../bridge/host.js';
 
 export type PtzMove = Extract<PtzCommand, { kind: 'move' }>;
+export type PtzVelocity = Omit<PtzMove, 'kind'>;
 export interface PtzControlState {
   /** The move held now (null: still). */
   moving: PtzMove | null;
@@ -33,9 +34,9 @@ export class PtzControl {
     private readonly onChange: (state: PtzControlState) => void,
   ) {}
 
-  move(move: Omit<PtzMove, 'kind'>): void {
-    const command: PtzMove = { kind: 'move', ...move };
-    if (this.disposed || sameMove(this.state.moving, command)) return;
+  move(velocity: PtzVelocity): void {
+    const command: PtzMove = { kind: 'move', ...velocity };
+    if (this.disposed || isMoving(this.state.moving, velocity)) return;
     this.clearRenew();
     this.generation++;
     this.set({ moving: command });
@@ -102,6 +103,7 @@ export class PtzControl {
   }
 }
 
-function sameMove(a: PtzMove | null, b: PtzMove): boolean {
-  return a !== null && a.pan === b.pan && a.tilt === b.tilt && a.zoom === b.zoom;
+/** Whether the move held now (null: none) is at `velocity`. */
+export function isMoving(moving: PtzMove | null, velocity: PtzVelocity): boolean {
+  return moving !== null && moving.pan === velocity.pan && moving.tilt === velocity.tilt && moving.zoom === velocity.zoom;
 }
