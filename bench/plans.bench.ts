@@ -22,7 +22,7 @@ import { RunService, systemClock } from '../src/main/core/plans/run-service.js';
 import { Outbox } from '../src/main/core/sync/outbox.js';
 import { SyncService } from '../src/main/core/sync/sync-service.js';
 import type { Actor } from '../src/shared/plans/run-model.js';
-import type { SyncRecord } from '../src/shared/sync/sync-records.js';
+import { runEventKey, type SyncRecord } from '../src/shared/sync/sync-records.js';
 import { createFileLogger } from '../src/node/logger.js';
 import { migrate, openDatabase } from '../src/node/sqlite.js';
 import { bridgeTestPlanYaml } from '../test/fixtures/plans/bridge-test-plan.js';
@@ -107,21 +107,20 @@ async function outboxReplay(): Promise<void> {
   const request = { seed: DEFAULT_SEED, componentCount: TEST_CITY_COMPONENTS };
   if (!(await currentCity(testCityDir(), request))) await buildCity({ ...request, outDir: testCityDir() });
   const consoleA = openConsole('replay');
-  consoleA.runs.start({ planId: 'bridge-test', mode: 'live', incident: null, by: operator });
-  // 10,000 queued operations: run events written while the backend was away.
-  const records: SyncRecord[] = [];
+  const started = consoleA.runs.start({ planId: 'bridge-test', mode: 'live', incident: null, by: operator }).state;
+  // 10,000 queued operations: run events written while the backend was away, after the run and its plan version.
   consoleA.db.transaction(() => {
     for (let i = 0; i < 10_000; i += 1) {
-      const record: SyncRecord = {
+      const seq = started.eventCount + i + 1;
+      consoleA.outbox.add({
         kind: 'run-event',
-        key: `run-event:RUN-BENCH#${i + 1}`,
+        key: runEventKey(started.runId, seq),
         origin: 'replay',
-        body: { runId: 'RUN-BENCH', seq: i + 1, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } },
-      };
-      records.push(record);
-      consoleA.outbox.add(record);
+        body: { runId: started.runId, seq, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } },
+      });
     }
   })();
+  const records: SyncRecord[] = consoleA.outbox.pending(1_000_000);
   const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), camerasFile: null, token: null, appVersion: 'bench', logger, tickMs: 60_000 });
   const hub = new EventHub();
   const link = new BackendLink({ url: backend.url, embedded: true, consoleId: 'replay', appVersion: 'bench', hub, logger });
@@ -139,7 +138,7 @@ async function outboxReplay(): Promise<void> {
   migrate(direct, backendMigrations, logger);
   const store = new SyncStore(direct, logger);
   const t1 = performance.now();
-  for (let i = 0; i < records.length; i += 200) store.push(records.slice(i, i + 200));
+  for (let i = 0; i < records.length; i += 200) store.push(records.slice(i, i + 200), 'replay');
   const directMs = performance.now() - t1;
   direct.close();
   consoleA.runs.dispose();

@@ -68,6 +68,8 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   'runs.list': { params: () => ({}) },
   'runs.get': { params: ({ runId }) => ({ runId }) },
   'runs.command': { params: ({ runId }) => ({ runId, command: { type: 'abort', reason: 'contract test' } }) },
+  // The run is this console's own: there is nothing to take over.
+  'runs.takeOver': { params: ({ runId }) => ({ runId, reason: 'contract test' }), error: 'conflict' },
   'sync.status': { params: () => ({}) },
   'proposals.list': { params: () => ({}) },
   'proposals.dismiss': { params: () => ({ incidentId: 'INC-none', planId: 'bridge-structural-alarm' }) },

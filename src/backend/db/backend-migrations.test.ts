@@ -4,7 +4,6 @@ import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { migrate, schemaVersion } from '../../node/sqlite.js';
 import { backendMigrations } from './backend-migrations.js';
 import { IncidentRepository } from './incident-repository.js';
-import { SyncStore } from './sync-store.js';
 import type { Incident } from '../../shared/domain/feed.js';
 
 const incident: Incident = {
@@ -51,28 +50,44 @@ describe('backend migrations', () => {
     db.close();
   });
 
-  it('2: adds the append-only sync log; a key is stored once and a different body under it is a conflict', () => {
+  it('2: adds the append-only sync log and its conflicts', () => {
     const db = new Database(':memory:');
     migrate(db, backendMigrations, recordingLogger(), 1);
     repositoryRoundTrip(db);
     migrate(db, backendMigrations, recordingLogger(), 2);
     expect(schemaVersion(db)).toBe(2);
-    const store = new SyncStore(db, recordingLogger());
-    const record = (origin: string, title: string) => ({
-      kind: 'run' as const,
-      key: 'run:r',
-      origin,
-      body: { runId: 'r', planId: title, planVersion: 1, mode: 'live' as const, drillId: null, startedAt: '2026-11-27T02:00:00Z' },
-    });
-    expect(store.push([record('a', 'p')])).toMatchObject({ stored: ['run:r'], conflicts: [], logged: [{ seq: 1 }] });
-    // The same record again (a resend after a lost acknowledgement) is acknowledged and not stored twice.
-    expect(store.push([record('a', 'p')])).toMatchObject({ stored: ['run:r'], conflicts: [], logged: [] });
-    expect(store.push([record('b', 'other')])).toMatchObject({ stored: [], conflicts: [{ key: 'run:r', keptFrom: 'a', refusedFrom: 'b' }] });
-    expect(store.pull(0, 10)).toEqual([{ seq: 1, record: record('a', 'p') }]);
-    expect(store.pull(1, 10)).toEqual([]);
+    const insert = db.prepare('INSERT INTO sync_log (key, kind, origin_console, body_json, received_at) VALUES (?, ?, ?, ?, ?)');
+    expect(insert.run('run:r', 'run', 'a', '{}', 'now').lastInsertRowid).toBe(1);
+    // A key is stored once.
+    expect(() => insert.run('run:r', 'run', 'b', '{}', 'now')).toThrow(/UNIQUE/);
+    expect(() => db.prepare('UPDATE sync_log SET body_json = 1').run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM sync_log').run()).toThrow(/append-only/);
+    db.prepare("INSERT INTO sync_conflicts (key, kept_from, refused_from, refused_body_json, at) VALUES ('run:r', 'a', 'b', '{}', 'now')").run();
     // Incidents from version 1 are still there.
     expect(new IncidentRepository(db, recordingLogger()).recent()).toHaveLength(1);
+    db.close();
+  });
+
+  it('3: records who drives each logged run, its last event and whether it finished, from the log already kept', () => {
+    const db = new Database(':memory:');
+    migrate(db, backendMigrations, recordingLogger(), 2);
+    const insert = db.prepare('INSERT INTO sync_log (key, kind, origin_console, body_json, received_at) VALUES (?, ?, ?, ?, ?)');
+    const log = (key: string, kind: string, origin: string, body: object) => insert.run(key, kind, origin, JSON.stringify({ kind, key, origin, body }), 'now');
+    log('run:r1', 'run', 'a', { runId: 'r1' });
+    log('run-event:r1#1', 'run-event', 'a', { runId: 'r1', seq: 1, event: { type: 'run-started' } });
+    log('run-event:r1#2', 'run-event', 'a', { runId: 'r1', seq: 2, event: { type: 'run-finished' } });
+    log('run:r2', 'run', 'b', { runId: 'r2' });
+    log('run-event:r2#1', 'run-event', 'b', { runId: 'r2', seq: 1, event: { type: 'run-started' } });
+    // An event of a run nobody logged (a record older versions let in) is left out.
+    log('run-event:ghost#1', 'run-event', 'c', { runId: 'ghost', seq: 1, event: { type: 'run-started' } });
+    migrate(db, backendMigrations, recordingLogger(), 3);
+    expect(schemaVersion(db)).toBe(3);
+    expect(db.prepare('SELECT run_id, owner_console, last_event_seq, finished FROM sync_runs ORDER BY run_id').all()).toEqual([
+      { run_id: 'r1', owner_console: 'a', last_event_seq: 2, finished: 1 },
+      { run_id: 'r2', owner_console: 'b', last_event_seq: 1, finished: 0 },
+    ]);
+    expect(() => db.prepare("INSERT INTO sync_runs VALUES ('r1', 'x', 0, 0)").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO sync_runs VALUES ('r3', 'x', 0, 2)").run()).toThrow(/CHECK/);
     db.close();
   });
 });

@@ -46,4 +46,27 @@ export const backendMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'who drives each synced run',
+    up(db) {
+      // The backend checks every run event against its run before storing it: the run exists, the pushing console
+      // drives it, the event is the next one and the run has not finished. Filled from the log already kept.
+      db.exec(`
+        CREATE TABLE sync_runs (
+          run_id TEXT PRIMARY KEY,
+          owner_console TEXT NOT NULL,
+          last_event_seq INTEGER NOT NULL,
+          finished INTEGER NOT NULL CHECK (finished IN (0, 1))
+        );
+        INSERT OR IGNORE INTO sync_runs (run_id, owner_console, last_event_seq, finished)
+          SELECT json_extract(body_json, '$.body.runId'), origin_console, 0, 0 FROM sync_log WHERE kind = 'run' ORDER BY seq;
+        UPDATE sync_runs SET
+          last_event_seq = (SELECT COALESCE(MAX(json_extract(body_json, '$.body.seq')), 0) FROM sync_log
+                            WHERE kind = 'run-event' AND json_extract(body_json, '$.body.runId') = sync_runs.run_id),
+          finished = EXISTS (SELECT 1 FROM sync_log WHERE kind = 'run-event' AND json_extract(body_json, '$.body.runId') = sync_runs.run_id
+                             AND json_extract(body_json, '$.body.event.type') = 'run-finished');
+      `);
+    },
+  },
 ];

@@ -367,6 +367,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return view;
     },
     'runs.command': ({ runId, command }, origin) => runs.command(runId, command, actorOf(origin)),
+    'runs.takeOver': ({ runId, reason }, origin) => runs.takeOver(runId, reason, actorOf(origin), (record) => backend.push([record])),
     'sync.status': () => sync.status(),
     'proposals.list': () => proposals.list(),
     'proposals.dismiss': ({ incidentId, planId }, origin) => {

@@ -132,6 +132,12 @@ export class AppModel {
     if (view) this.plans.update((state) => withRunView(state, view));
   }
 
+  /** Take over driving another console's active run (its console went away); the reason goes into its history. */
+  async takeOverRun(runId: string, reason: string): Promise<void> {
+    const view = await this.guard(callHost(this.host.bridge, 'runs.takeOver', { runId, reason }));
+    if (view) this.plans.update((state) => withRunView(state, view));
+  }
+
   /** Focus an incident on every window of the console. */
   async focusIncident(incidentId: string | null): Promise<void> {
     const shared = await this.guard(callHost(this.host.bridge, 'shared.focusIncident', { incidentId }));

@@ -5,7 +5,9 @@ import {
   LoggedRecordSchema,
   PushResultSchema,
   SyncConflictSchema,
+  SyncPageSchema,
   type LoggedRecord,
+  type SyncPage,
   type PushResult,
   type SyncConflict,
   type SyncRecord,
@@ -45,7 +47,7 @@ import {
  * The socket.io protocol between a console and the command-centre backend. Bump the version on any incompatible
  * change; the backend refuses a console that speaks another version with a message saying which to install.
  */
-export const BACKEND_PROTOCOL_VERSION = 2;
+export const BACKEND_PROTOCOL_VERSION = 3;
 
 export const BackendHandshakeSchema = z.object({
   protocol: z.number().int(),
@@ -103,8 +105,8 @@ export interface BackendClientToServerEvents {
   'incidents:register': (report: IncidentReport, reply: (incident: BackendReply<Incident>) => void) => void;
   /** Stores records (idempotently, by key); replies with what is stored and what conflicted. */
   'sync:push': (records: SyncRecord[], reply: (result: BackendReply<PushResult>) => void) => void;
-  /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit`. */
-  'sync:pull': (request: { after: number; limit: number }, reply: (records: BackendReply<LoggedRecord[]>) => void) => void;
+  /** Everything logged after `after` (a console catching up after being offline), oldest first, at most `limit` rows. */
+  'sync:pull': (request: { after: number; limit: number }, reply: (page: BackendReply<SyncPage>) => void) => void;
   /** The camera catalogue: the demo cameras and the configured ones, with where each stream plays from. */
   'cameras:catalogue': (reply: (cameras: BackendReply<CatalogueCamera[]>) => void) => void;
   /** The SFU's router capabilities, which a window's mediasoup-client device loads before it consumes. */
@@ -146,7 +148,7 @@ export const backendSchemas = {
   feedTick: FeedTickSchema,
   incidentList: z.array(IncidentSchema),
   pushResult: BackendReplySchema(PushResultSchema),
-  pulled: BackendReplySchema(z.array(LoggedRecordSchema)),
+  pulled: BackendReplySchema(SyncPageSchema),
   loggedRecords: z.array(LoggedRecordSchema),
   conflict: SyncConflictSchema,
   catalogue: BackendReplySchema(z.array(CatalogueCameraSchema)),

@@ -102,6 +102,8 @@ export const apiMethods = {
   'runs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunViewSchema },
   'runs.start': { params: StartRunParamsSchema, result: RunViewSchema },
   'runs.command': { params: RunCommandParamsSchema, result: RunViewSchema },
+  /** This console takes over driving another console's active run (its driver went away), with the reason. */
+  'runs.takeOver': { params: z.object({ runId: z.string().min(1).max(100), reason: z.string().trim().min(1).max(2000) }).strict(), result: RunViewSchema },
   'sync.status': { params: NoParams, result: SyncStatusSchema },
   'proposals.list': { params: NoParams, result: z.array(ProposalSchema) },
   'proposals.dismiss': { params: z.object({ incidentId: z.string().min(1), planId: z.string().min(1) }).strict(), result: z.array(ProposalSchema) },

@@ -122,6 +122,7 @@ export function evolve(state: RunState | null, runId: string, index: PlanIndex, 
       break;
     case 'action-requested':
     case 'drill-injected':
+    case 'run-handed-over':
       break;
   }
   return next;

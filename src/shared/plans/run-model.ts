@@ -55,6 +55,18 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step-skipped'), at: z.string(), by: ActorSchema, stepId: z.string(), reason: z.string().min(1).max(2000) }),
   z.object({ type: z.literal('branch-ended'), at: z.string(), stepId: z.string(), branch: z.number().int() }),
   /** A scripted drill event was staged (item `index` of the plan's drill script). */
+  /**
+   * Another console takes over driving the run (its driver went away): explicit, by an operator, with a reason. Only
+   * the console named in `to` appends after it.
+   */
+  z.object({
+    type: z.literal('run-handed-over'),
+    at: z.string(),
+    by: ActorSchema,
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+    reason: z.string().min(1).max(2000),
+  }),
   z.object({ type: z.literal('drill-injected'), at: z.string(), index: z.number().int().min(0), incidentId: z.string() }),
   z.object({ type: z.literal('run-finished'), at: z.string(), by: ActorSchema, outcome: z.enum(['completed', 'aborted']), reason: z.string().nullable() }),
 ]);

@@ -13,7 +13,7 @@ import type { BackendConnectionState, BackendStatus } from '../../../shared/doma
 import type { Crew, CrewQuery, CrewReport } from '../../../shared/domain/directory.js';
 import type { SipAccount, SipServerInfo } from '../../../shared/dispatch/sip-account.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
-import type { LoggedRecord, PushResult, SyncConflict, SyncRecord } from '../../../shared/sync/sync-records.js';
+import type { LoggedRecord, PushResult, SyncConflict, SyncPage, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
 import type { Logger } from '../../../node/logger.js';
@@ -60,6 +60,9 @@ export class BackendLink {
       serverVersion: null,
     };
     this.socket = io(options.url, {
+      // Its own connection: socket.io-client would otherwise hand a second link to the same URL (a link made again
+      // after dispose, or another console in the same process) the first one's socket and its listeners.
+      forceNew: true,
       transports: ['websocket'],
       reconnectionDelay: 250,
       reconnectionDelayMax: 2000,
@@ -170,7 +173,7 @@ export class BackendLink {
     return this.request(backendSchemas.pushResult, (reply) => this.connectedSocket().emit('sync:push', records, reply));
   }
 
-  pull(after: number, limit: number): Promise<LoggedRecord[]> {
+  pull(after: number, limit: number): Promise<SyncPage> {
     return this.request(backendSchemas.pulled, (reply) => this.connectedSocket().emit('sync:pull', { after, limit }, reply));
   }
 

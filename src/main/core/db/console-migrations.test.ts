@@ -173,5 +173,38 @@ describe('console migrations', () => {
     expect(() => insert.run('s-3', 640, Buffer.from('<svg onload=alert(1)>'))).toThrow(/CHECK/);
     db.close();
   });
-});
 
+  it('9: lets the outbox settle a record as refused, with its reason, and keeps received records set aside', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 8);
+    const add = db.prepare('INSERT INTO outbox (key, body_json, created_at) VALUES (?, ?, ?)');
+    add.run('run:a', '{}', 'now');
+    add.run('run:b', '{}', 'now');
+    db.prepare("UPDATE outbox SET settled_at = 'now', outcome = 'stored' WHERE key = 'run:a'").run();
+    migrate(db, consoleMigrations, recordingLogger(), 9);
+    expect(schemaVersion(db)).toBe(9);
+    // What was there survives, in order and with its outcome; new rows number on after it.
+    expect(db.prepare('SELECT seq, key, outcome FROM outbox ORDER BY seq').all()).toEqual([
+      { seq: 1, key: 'run:a', outcome: 'stored' },
+      { seq: 2, key: 'run:b', outcome: null },
+    ]);
+    expect(add.run('run:c', '{}', 'now').lastInsertRowid).toBe(3);
+    expect(() => add.run('run:c', '{}', 'now')).toThrow(/UNIQUE/);
+    const settle = db.prepare('UPDATE outbox SET settled_at = ?, outcome = ?, refusal_reason = ?, refusal_detail = ? WHERE key = ?');
+    settle.run('now', 'refused', 'unknown-run', 'r', 'run:b');
+    // A refusal needs its reason, and only a refusal has one.
+    expect(() => settle.run('now', 'refused', null, null, 'run:c')).toThrow(/CHECK/);
+    expect(() => settle.run('now', 'stored', 'unknown-run', 'r', 'run:c')).toThrow(/CHECK/);
+    expect(() => settle.run('now', 'lost', null, null, 'run:c')).toThrow(/CHECK/);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").all()).toEqual([
+      { name: 'outbox_pending' },
+      { name: 'outbox_refused' },
+      { name: 'sqlite_autoindex_outbox_1' },
+    ]);
+    expect(columns(db, 'sync_set_aside')).toEqual(['seq', 'key', 'origin_console', 'reason', 'detail', 'body_json', 'at']);
+    const setAside = db.prepare("INSERT INTO sync_set_aside VALUES (?, 'run-event:x#1', 'console-b', 'unknown-run', 'x', '{}', 'now')");
+    setAside.run(7);
+    expect(() => setAside.run(7)).toThrow(/UNIQUE|PRIMARY/);
+    db.close();
+  });
+});

@@ -243,4 +243,43 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'refused outbox records and received records set aside',
+    up(db) {
+      // A record the backend refuses leaves the queue (so it cannot block what follows) with its reason; SQLite
+      // cannot widen a CHECK in place, so the outbox is copied into a table that allows the new outcome.
+      db.exec(`
+        CREATE TABLE outbox_v9 (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          key TEXT NOT NULL UNIQUE,
+          body_json TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          -- Set once the backend has answered for the record: it stored it, found it a conflict, or refused it.
+          settled_at TEXT,
+          outcome TEXT CHECK (outcome IN ('stored', 'conflict', 'refused')),
+          refusal_reason TEXT,
+          refusal_detail TEXT,
+          CHECK ((settled_at IS NULL) = (outcome IS NULL)),
+          CHECK ((outcome = 'refused') = (refusal_reason IS NOT NULL))
+        );
+        INSERT INTO outbox_v9 (seq, key, body_json, created_at, settled_at, outcome)
+          SELECT seq, key, body_json, created_at, settled_at, outcome FROM outbox ORDER BY seq;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v9 RENAME TO outbox;
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE settled_at IS NULL;
+        CREATE INDEX outbox_refused ON outbox (settled_at) WHERE outcome = 'refused';
+        -- Records of other consoles this console could not apply, kept whole with why; the cursor moves past them.
+        CREATE TABLE sync_set_aside (
+          seq INTEGER PRIMARY KEY,
+          key TEXT NOT NULL,
+          origin_console TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          detail TEXT NOT NULL,
+          body_json TEXT NOT NULL,
+          at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -6,7 +6,7 @@ import { RunEventSchema, type Actor, type RunCommand, type RunEvent, type RunInc
 import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/plan-views.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
-import { runEventKey, runKey } from '../../../shared/sync/sync-records.js';
+import { runEventKey, runKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { Outbox } from '../sync/outbox.js';
 import type { PlanLibraryService } from './plan-library.js';
 
@@ -160,6 +160,8 @@ export class RunService {
   }
 
   private advanceClock(runId: string): void {
+    // A run handed over to another console meanwhile is driven there; its timers here stop.
+    if (this.originOf(runId) !== this.consoleId) return;
     const { state, index } = this.load(runId);
     const events = tick(index, state, this.clock.now().toISOString());
     if (events.length > 0) {
@@ -221,7 +223,39 @@ export class RunService {
   /** Another console's run changed (its records arrived through the backend): show the new state. */
   remoteChanged(runId: string): void {
     this.cache.delete(runId);
+    if (this.originOf(runId) !== this.consoleId) this.disarm(runId);
     this.onChange(this.view(runId), null);
+  }
+
+  /**
+   * This console takes over driving another console's active run (its driver went away). The hand-over is an event
+   * of the run, with who and why; it takes effect only once the backend has stored it (which it does only when this
+   * console holds every event of the run so far), so two consoles can never both drive one run.
+   */
+  async takeOver(runId: string, reason: string, by: Actor, store: (record: SyncRecord) => Promise<PushResult>): Promise<RunView> {
+    const from = this.originOf(runId);
+    if (from === this.consoleId) throw new ApiFailure(apiError('conflict', 'This console already drives the run.'));
+    const { state } = this.load(runId);
+    if (state.status !== 'active') throw new ApiFailure(apiError('conflict', 'The run has finished; there is nothing to take over.'));
+    const seq = state.eventCount + 1;
+    const event: RunEvent = { type: 'run-handed-over', at: this.clock.now().toISOString(), by, from, to: this.consoleId, reason };
+    const record: SyncRecord = { kind: 'run-event', key: runEventKey(runId, seq), origin: this.consoleId, body: { runId, seq, event } };
+    const result = await store(record);
+    const refusal = result.refused.find((refused) => refused.key === record.key);
+    if (refusal || !result.stored.includes(record.key)) {
+      const why = refusal?.reason === 'event-out-of-order' ? 'the run moved on at the backend; wait for this console to catch up and try again' : (refusal?.reason ?? 'conflict');
+      throw new ApiFailure(apiError('conflict', `The backend did not accept the hand-over (${why}).`));
+    }
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)').run(runId, seq, event.at, event.type, JSON.stringify(event), this.consoleId);
+      this.db.prepare('UPDATE runs SET origin_console = ?, updated_at = ? WHERE run_id = ?').run(this.consoleId, event.at, runId);
+      // Already stored at the backend: kept in the outbox as sent, so the record's key stays accounted for.
+      this.outbox.add(record);
+      this.outbox.settled('stored', [record.key]);
+    })();
+    this.cache.delete(runId);
+    this.logger.info('run taken over', { runId, from, reason, by });
+    return this.afterChange(runId);
   }
 
   private originOf(runId: string): string {
@@ -246,10 +280,14 @@ export class RunService {
     return view;
   }
 
-  private arm(runId: string): void {
+  private disarm(runId: string): void {
     const previous = this.timers.get(runId);
     if (previous !== undefined) this.clock.clearTimeout(previous);
     this.timers.delete(runId);
+  }
+
+  private arm(runId: string): void {
+    this.disarm(runId);
     const { state } = this.load(runId);
     const due = nextDueAt(state);
     if (due === null) return;

@@ -1,106 +1,233 @@
-import { SyncRecordSchema, type LoggedRecord, type SyncConflict, type SyncRecord, type SyncStatus } from '../../../shared/sync/sync-records.js';
+import {
+  MAX_SYNC_BATCH_BYTES,
+  MAX_SYNC_RECORD_BYTES,
+  SyncRecordSchema,
+  recordBytes,
+  type LoggedRecord,
+  type PushResult,
+  type SetAsideRecord,
+  type SyncConflict,
+  type SyncPage,
+  type SyncRecord,
+  type SyncRefusalReason,
+  type SyncStatus,
+} from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
-import type { BackendLink } from '../backend-link/backend-link.js';
 import type { Outbox } from './outbox.js';
 
-const BATCH = 200;
+const BATCH_RECORDS = 200;
+const PAGE = 500;
+/** Live records held while a gap before them is fetched; past this, the catch-up brings them instead. */
+const BUFFER_LIMIT = 5000;
+/** Catch-up rounds one trigger may take (each one a full pull to the end of the log). */
+const MAX_CATCH_UP_ROUNDS = 10;
+/** How many set-aside records the status carries (the footer shows the latest; the count covers all). */
+const STATUS_SET_ASIDE = 20;
+/** A failed push or pull is tried again after a delay that doubles from the first to the last, with jitter. */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** What the sync service needs of the backend connection. */
+export interface SyncLink {
+  isConnected(): boolean;
+  push(records: SyncRecord[]): Promise<PushResult>;
+  pull(after: number, limit: number): Promise<SyncPage>;
+  onSync(listener: { connected(): void; records(records: LoggedRecord[]): void; conflict(conflict: SyncConflict): void }): () => void;
+}
 
 export interface SyncTargets {
   /** Plan versions from other consoles were stored. */
   plansChanged(): void;
-  /** A run of another console was created or moved on. */
+  /** A run of another console was created or moved on (or handed over). */
   runChanged(runId: string): void;
   statusChanged(status: SyncStatus): void;
 }
 
+/** A received record this console cannot apply: it is set aside with this reason, and sync goes on. */
+class NotApplicable extends Error {
+  constructor(
+    readonly reason: SyncRefusalReason,
+    readonly detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+
 /**
- * Moves records between this console and the backend. Out: the outbox, in order, until the backend has every
- * record (resent after a lost connection; the backend keeps each key once). In: other consoles' records as they
- * arrive, and on every (re)connect everything logged since this console's cursor, so nothing missed while offline
- * is lost. Records from other consoles are stored as theirs and never re-enter this console's outbox.
+ * Moves records between this console and the backend, each exactly once.
+ *
+ * Out: the outbox, in order, in batches under the backend's size cap, until the backend has answered for every record
+ * (resent after a lost connection; the backend keeps each key once). A record the backend refuses, or one too large to
+ * send, is settled as refused with its reason, so it never holds up the records behind it.
+ *
+ * In: the backend numbers its log, and this console's cursor is the number it has applied through, moved only over
+ * records it holds in order. Live records that arrive past a gap wait in a buffer while a pull (everything after the
+ * cursor, page by page) fills it; both are deduplicated by number. A record this console cannot apply is set aside
+ * with its reason (shown in the footer) and the cursor goes on. Records from other consoles are stored as theirs and
+ * never re-enter this console's outbox.
  */
 export class SyncService {
   private flushing = false;
-  private again = false;
+  private flushAgain = false;
   private pulling: Promise<void> | null = null;
+  private pullAgain = false;
+  /** Something was set aside while applying: the footer's figures changed. */
+  private statusStale = false;
   private lastPushedAt: string | null = null;
+  private cursorValue: number;
+  private readonly buffered = new Map<number, LoggedRecord>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelayMs = 0;
   private readonly disposers: (() => void)[] = [];
-  private readonly advanceCursor;
+  private readonly statements;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly outbox: Outbox,
-    private readonly backend: BackendLink,
+    private readonly backend: SyncLink,
     private readonly consoleId: string,
     private readonly targets: SyncTargets,
     private readonly logger: Logger,
   ) {
-    this.advanceCursor = db.prepare<[number]>('UPDATE sync_cursor SET pulled_through = MAX(pulled_through, ?) WHERE singleton = 1');
+    this.statements = {
+      cursor: db.prepare<[], { pulled_through: number }>('SELECT pulled_through FROM sync_cursor WHERE singleton = 1'),
+      setCursor: db.prepare<[number]>('UPDATE sync_cursor SET pulled_through = ? WHERE singleton = 1'),
+      setAside: db.prepare('INSERT OR IGNORE INTO sync_set_aside (seq, key, origin_console, reason, detail, body_json, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      setAsideCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM sync_set_aside'),
+      setAsideLatest: db.prepare<[number], { key: string; origin_console: string; reason: SyncRefusalReason; detail: string; at: string }>(
+        'SELECT key, origin_console, reason, detail, at FROM sync_set_aside ORDER BY at DESC, seq DESC LIMIT ?',
+      ),
+      conflicts: db.prepare<[], { key: string; kept_from: string; refused_from: string; at: string }>('SELECT key, kept_from, refused_from, at FROM sync_conflicts ORDER BY at'),
+      insertConflict: db.prepare('INSERT OR IGNORE INTO sync_conflicts (key, kept_from, refused_from, at) VALUES (?, ?, ?, ?)'),
+      planVersion: db.prepare<[string, number], { source_sha256: string }>('SELECT source_sha256 FROM plan_versions WHERE plan_id = ? AND version = ?'),
+      insertPlanVersion: db.prepare(
+        `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertRun: db.prepare(
+        `INSERT OR IGNORE INTO runs (run_id, plan_id, plan_version, mode, drill_id, status, started_at, updated_at, origin_console)
+         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+      ),
+      runExists: db.prepare<[string], { run_id: string }>('SELECT run_id FROM runs WHERE run_id = ?'),
+      eventCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?'),
+      eventAt: db.prepare<[string, number], { body_json: string }>('SELECT body_json FROM run_events WHERE run_id = ? AND seq = ?'),
+      insertEvent: db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)'),
+      finishRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?'),
+      handOverRun: db.prepare('UPDATE runs SET origin_console = ?, updated_at = ? WHERE run_id = ?'),
+    };
+    this.cursorValue = this.statements.cursor.get()?.pulled_through ?? 0;
     this.disposers.push(
       outbox.onAdded(() => {
         this.publishStatus();
         void this.flush();
       }),
       backend.onSync({
-        connected: () => void this.catchUp().then(() => this.flush()),
-        records: (records) => this.applyAll(records),
+        connected: () => {
+          // Whatever was buffered before the link dropped is fetched again by the catch-up.
+          this.buffered.clear();
+          void this.catchUp().then(() => this.flush());
+        },
+        records: (records) => this.receive(records),
         conflict: (conflict) => this.recordConflict(conflict),
       }),
     );
   }
 
   status(): SyncStatus {
-    const conflicts = this.db
-      .prepare<[], { key: string; kept_from: string; refused_from: string; at: string }>('SELECT key, kept_from, refused_from, at FROM sync_conflicts ORDER BY at')
+    const conflicts = this.statements.conflicts
       .all()
       .map((row) => ({ key: row.key, keptFrom: row.kept_from, refusedFrom: row.refused_from, at: row.at }));
-    return { pending: this.outbox.pendingCount(), lastPushedAt: this.lastPushedAt, conflicts };
+    const received: SetAsideRecord[] = this.statements.setAsideLatest.all(STATUS_SET_ASIDE).map((row) => ({
+      key: row.key,
+      direction: 'in',
+      origin: row.origin_console,
+      reason: row.reason,
+      detail: row.detail,
+      at: row.at,
+    }));
+    const setAside = [...received, ...this.outbox.latestRefused(STATUS_SET_ASIDE)].sort((a, b) => b.at.localeCompare(a.at)).slice(0, STATUS_SET_ASIDE);
+    return {
+      pending: this.outbox.pendingCount(),
+      lastPushedAt: this.lastPushedAt,
+      conflicts,
+      setAsideCount: (this.statements.setAsideCount.get()?.n ?? 0) + this.outbox.refusedCount(),
+      setAside,
+      cursor: this.cursorValue,
+    };
   }
 
   /** Sends the outbox in order, one batch in flight; a call while sending makes it go round once more. */
   async flush(): Promise<void> {
     if (this.flushing) {
-      this.again = true;
+      this.flushAgain = true;
       return;
     }
     this.flushing = true;
     try {
       do {
-        this.again = false;
+        this.flushAgain = false;
         for (;;) {
           if (!this.backend.isConnected()) return;
-          const batch = this.outbox.pending(BATCH);
+          const batch = this.outbox.pending(BATCH_RECORDS, MAX_SYNC_BATCH_BYTES);
           if (batch.length === 0) break;
+          const tooLarge = batch.filter((record) => recordBytes(record) > MAX_SYNC_RECORD_BYTES);
+          if (tooLarge.length > 0) {
+            this.refuse(tooLarge.map((record) => ({ key: record.key, reason: 'too-large', detail: `${recordBytes(record)} bytes, at most ${MAX_SYNC_RECORD_BYTES}` })));
+            continue;
+          }
           const result = await this.backend.push(batch);
           this.outbox.settled('stored', result.stored);
           this.outbox.settled('conflict', result.conflicts.map((conflict) => conflict.key));
+          const sent = new Set(batch.map((record) => record.key));
+          this.refuse(result.refused.filter((refusal) => sent.has(refusal.key)));
           this.lastPushedAt = new Date().toISOString();
           for (const conflict of result.conflicts) this.recordConflict(conflict, false);
           this.publishStatus();
           // A batch the backend answered for none of would loop for ever; wait for the next trigger instead.
-          if (result.stored.length + result.conflicts.length === 0) break;
+          if (result.stored.length + result.conflicts.length + result.refused.length === 0) break;
         }
-      } while (this.again);
+      } while (this.flushAgain);
+      this.retryDelayMs = 0;
     } catch (error) {
-      this.logger.warn('sync push failed; the outbox keeps the records for the next connection', { error });
+      this.logger.warn('sync push failed; the outbox keeps the records and tries again', { error });
+      this.retryLater();
     } finally {
       this.flushing = false;
     }
   }
 
-  /** Fetches everything logged since this console's cursor (what it missed while offline). */
+  /**
+   * Fetches everything logged after the cursor, page by page, to the end of the log; runs again while live records
+   * wait behind a gap. One catch-up at a time: a call during one asks for another round.
+   */
   catchUp(): Promise<void> {
-    this.pulling ??= (async () => {
+    if (this.pulling) {
+      this.pullAgain = true;
+      return this.pulling;
+    }
+    // Checked here, not only in the loop: an async body that returned before its first await would clear `pulling`
+    // before the promise is assigned to it, and every later catch-up would wait on a promise already settled.
+    if (!this.backend.isConnected()) return Promise.resolve();
+    this.pulling = (async () => {
       try {
-        for (;;) {
-          const after = this.cursor();
-          const records = await this.backend.pull(after, 500);
-          if (records.length === 0) return;
-          this.applyAll(records);
-        }
+        let rounds = 0;
+        do {
+          this.pullAgain = false;
+          for (;;) {
+            if (!this.backend.isConnected()) return;
+            const page = await this.backend.pull(this.cursorValue, PAGE);
+            this.applyInOrder(
+              page.records.filter((logged) => logged.seq > this.cursorValue),
+              page.through,
+            );
+            this.drain();
+            if (!page.more) break;
+          }
+        } while ((this.pullAgain || this.buffered.size > 0) && ++rounds < MAX_CATCH_UP_ROUNDS);
       } catch (error) {
-        this.logger.warn('sync catch-up failed; it runs again on the next connection', { error });
+        this.logger.warn('sync catch-up failed; it tries again', { error });
+        this.retryLater();
       } finally {
         this.pulling = null;
       }
@@ -110,21 +237,67 @@ export class SyncService {
 
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
+    this.buffered.clear();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
-  private applyAll(records: LoggedRecord[]): void {
+  /**
+   * After a failed push or pull (a timeout under load, a backend restarting) both run again later, so records never
+   * wait for an unrelated trigger; the delay doubles while failures go on and carries jitter so that consoles
+   * reconnecting together do not retry in step.
+   */
+  private retryLater(): void {
+    if (this.retryTimer || this.disposers.length === 0) return;
+    this.retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryDelayMs * 2));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        void this.catchUp().then(() => this.flush());
+      },
+      this.retryDelayMs * (0.5 + Math.random() / 2),
+    );
+  }
+
+  /** Live records, in the backend's order; those past a gap wait for the catch-up that fills it. */
+  private receive(records: LoggedRecord[]): void {
+    let overflowed = false;
+    for (const logged of records) {
+      if (logged.seq <= this.cursorValue) continue;
+      if (this.buffered.size < BUFFER_LIMIT) this.buffered.set(logged.seq, logged);
+      else overflowed = true;
+    }
+    this.drain();
+    if (this.buffered.size > 0 || overflowed) void this.catchUp();
+  }
+
+  /** Applies the buffered records that follow the cursor without a gap. */
+  private drain(): void {
+    for (const seq of this.buffered.keys()) if (seq <= this.cursorValue) this.buffered.delete(seq);
+    const ready: LoggedRecord[] = [];
+    for (let next = this.cursorValue + 1; this.buffered.has(next); next++) {
+      ready.push(this.buffered.get(next) as LoggedRecord);
+      this.buffered.delete(next);
+    }
+    const last = ready.at(-1);
+    if (last) this.applyInOrder(ready, last.seq);
+  }
+
+  /** Applies `records` (in sequence order, all past the cursor) and moves the cursor to `through`, in one transaction. */
+  private applyInOrder(records: readonly LoggedRecord[], through: number): void {
+    if (through <= this.cursorValue && records.length === 0) return;
     const runs = new Set<string>();
     let plans = false;
+    this.statusStale = false;
     this.db.transaction(() => {
-      for (const { seq, record } of records) {
-        const parsed = SyncRecordSchema.safeParse(record);
-        if (parsed.success && parsed.data.origin !== this.consoleId) {
-          const applied = this.apply(parsed.data);
-          if (applied === 'plan') plans = true;
-          else if (applied) runs.add(applied);
-        }
-        this.advanceCursor.run(seq);
+      for (const logged of records) {
+        const outcome = this.applyOne(logged);
+        if (outcome === 'plan') plans = true;
+        else if (outcome !== null && outcome !== 'set-aside') runs.add(outcome);
       }
+      const cursor = Math.max(this.cursorValue, through);
+      this.statements.setCursor.run(cursor);
+      this.cursorValue = cursor;
     })();
     if (plans) this.targets.plansChanged();
     for (const runId of runs) {
@@ -134,67 +307,93 @@ export class SyncService {
         this.logger.warn('could not show a remote run', { runId, error });
       }
     }
+    if (this.statusStale) this.publishStatus();
+  }
+
+  /** One received record, in its own savepoint: applied, skipped (ours, or seen before), or set aside. */
+  private applyOne(logged: LoggedRecord): 'plan' | 'set-aside' | string | null {
+    const parsed = SyncRecordSchema.safeParse(logged.record);
+    if (!parsed.success) return this.setAside(logged, 'invalid-record', parsed.error.issues[0]?.message ?? 'not a sync record');
+    const record = parsed.data;
+    // Our own records are already here: written locally before they went out.
+    if (record.origin === this.consoleId) return null;
+    try {
+      return this.db.transaction(() => this.apply(record))();
+    } catch (error) {
+      if (error instanceof NotApplicable) {
+        this.setAside(logged, error.reason, error.detail);
+        if (record.kind !== 'run-event' || record.body.event.type !== 'run-handed-over' || error.reason !== 'conflicting-event') return 'set-aside';
+        // The run was handed over while this console had events of its own not yet synced: those stay here, set
+        // against the new driver's, but the new driver is the one this console follows (and stops driving) from now on.
+        this.statements.handOverRun.run(record.body.event.to, record.body.event.at, record.body.runId);
+        return record.body.runId;
+      }
+      this.logger.error('could not apply a synced record; it is set aside', { key: record.key, seq: logged.seq, error });
+      return this.setAside(logged, 'apply-failed', error instanceof Error ? error.message : String(error));
+    }
   }
 
   /** Stores one record of another console; returns what it touched. Idempotent: a record seen before changes nothing. */
   private apply(record: SyncRecord): 'plan' | string | null {
+    const now = new Date().toISOString();
     switch (record.kind) {
       case 'plan-version': {
         const { plan, sha256, sourceFile } = record.body;
-        const existing = this.db
-          .prepare<[string, number], { source_sha256: string; origin_console: string }>('SELECT source_sha256, origin_console FROM plan_versions WHERE plan_id = ? AND version = ?')
-          .get(plan.id, plan.version);
+        const existing = this.statements.planVersion.get(plan.id, plan.version);
         if (!existing) {
-          this.db
-            .prepare(
-              `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(plan.id, plan.version, plan.title.zh, plan.title.en, sourceFile, sha256, JSON.stringify(plan), record.origin, new Date().toISOString());
+          this.statements.insertPlanVersion.run(plan.id, plan.version, plan.title.zh, plan.title.en, sourceFile, sha256, JSON.stringify(plan), record.origin, now);
           return 'plan';
         }
         if (existing.source_sha256 !== sha256) {
           // Our own edit under the same version: keep ours here and show the conflict (the backend reports it too).
-          this.recordConflict({ key: record.key, keptFrom: record.origin, refusedFrom: this.consoleId, at: new Date().toISOString() }, false);
+          this.recordConflict({ key: record.key, keptFrom: record.origin, refusedFrom: this.consoleId, at: now }, false);
         }
         return null;
       }
       case 'run': {
         const { runId, planId, planVersion, mode, drillId, startedAt } = record.body;
-        this.db
-          .prepare(
-            `INSERT OR IGNORE INTO runs (run_id, plan_id, plan_version, mode, drill_id, status, started_at, updated_at, origin_console)
-             VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-          )
-          .run(runId, planId, planVersion, mode, drillId, startedAt, startedAt, record.origin);
+        if (!this.statements.planVersion.get(planId, planVersion)) throw new NotApplicable('unknown-plan-version', `${planId}@${planVersion}`);
+        this.statements.insertRun.run(runId, planId, planVersion, mode, drillId, startedAt, startedAt, record.origin);
         return runId;
       }
       case 'run-event': {
         const { runId, seq, event } = record.body;
-        const count = this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?').get(runId)?.n ?? 0;
-        if (seq <= count) return null;
-        if (seq !== count + 1) {
-          this.logger.warn('remote run event out of order; waiting for the catch-up to fill the gap', { runId, seq, count });
-          return null;
+        if (!this.statements.runExists.get(runId)) throw new NotApplicable('unknown-run', runId);
+        if (event.type === 'run-handed-over') this.statements.handOverRun.run(event.to, event.at, runId);
+        const count = this.statements.eventCount.get(runId)?.n ?? 0;
+        if (seq <= count) {
+          const held = this.statements.eventAt.get(runId, seq);
+          if (held && JSON.stringify(JSON.parse(held.body_json)) === JSON.stringify(event)) return null;
+          throw new NotApplicable('conflicting-event', `event ${seq} of ${runId} differs from the one this console holds`);
         }
-        this.db
-          .prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(runId, seq, event.at, event.type, JSON.stringify(event), record.origin);
-        if (event.type === 'run-finished') this.db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?').run(event.outcome, event.at, runId);
+        if (seq !== count + 1) throw new NotApplicable('event-out-of-order', `event ${seq} of ${runId}, this console holds ${count}`);
+        this.statements.insertEvent.run(runId, seq, event.at, event.type, JSON.stringify(event), record.origin);
+        if (event.type === 'run-finished') this.statements.finishRun.run(event.outcome, event.at, runId);
         return runId;
       }
     }
   }
 
-  private recordConflict(conflict: SyncConflict, publish = true): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO sync_conflicts (key, kept_from, refused_from, at) VALUES (?, ?, ?, ?)')
-      .run(conflict.key, conflict.keptFrom, conflict.refusedFrom, conflict.at);
-    if (publish) this.publishStatus();
+  private setAside(logged: LoggedRecord, reason: SyncRefusalReason, detail: string): 'set-aside' {
+    const record = logged.record as Partial<SyncRecord>;
+    const key = typeof record.key === 'string' ? record.key : `#${logged.seq}`;
+    const origin = typeof record.origin === 'string' ? record.origin : '';
+    this.statements.setAside.run(logged.seq, key, origin, reason, detail.slice(0, 500), JSON.stringify(logged.record), new Date().toISOString());
+    this.logger.warn('set aside a synced record this console cannot apply', { seq: logged.seq, key, origin, reason, detail });
+    this.statusStale = true;
+    return 'set-aside';
   }
 
-  private cursor(): number {
-    return this.db.prepare<[], { pulled_through: number }>('SELECT pulled_through FROM sync_cursor WHERE singleton = 1').get()?.pulled_through ?? 0;
+  private refuse(refusals: { key: string; reason: SyncRefusalReason; detail: string }[]): void {
+    if (refusals.length === 0) return;
+    this.outbox.refused(refusals);
+    for (const refusal of refusals) this.logger.warn('a record of this console was refused; it is kept aside', refusal);
+    this.publishStatus();
+  }
+
+  private recordConflict(conflict: SyncConflict, publish = true): void {
+    this.statements.insertConflict.run(conflict.key, conflict.keptFrom, conflict.refusedFrom, conflict.at);
+    if (publish) this.publishStatus();
   }
 
   private publishStatus(): void {

@@ -37,6 +37,23 @@ export function ConnectionIndicator() {
           {t('sync.conflicts')}: {sync.conflicts.length}
         </span>
       )}
+      {sync && sync.setAsideCount > 0 && (
+        <details className="connection-item state-disconnected sync-set-aside" data-testid="sync-set-aside" data-count={sync.setAsideCount}>
+          <summary>
+            <span className="dot" aria-hidden="true" />
+            {t('sync.setAside')}: {sync.setAsideCount}
+          </summary>
+          <div className="sync-set-aside-list" role="list" aria-label={t('sync.setAsideTitle')}>
+            <strong>{t('sync.setAsideTitle')}</strong>
+            {sync.setAside.map((record) => (
+              <div role="listitem" key={`${record.direction}:${record.key}:${record.at}`} data-reason={record.reason}>
+                <code>{record.key}</code> · {t(`sync.direction.${record.direction}`)} · {t(`sync.reason.${record.reason}`)}
+                {record.detail ? ` (${record.detail})` : ''}
+              </div>
+            ))}
+          </div>
+        </details>
+      )}
     </div>
   );
 }

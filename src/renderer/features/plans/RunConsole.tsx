@@ -150,6 +150,8 @@ export function RunConsole({ view }: { view: RunView }) {
         return `${text(plan.title)} v${event.planVersion}${event.incident ? ` · ${event.incident.title}` : ''}`;
       case 'branch-ended':
         return `${event.stepId} #${event.branch + 1}`;
+      case 'run-handed-over':
+        return `${event.from.slice(0, 8)} → ${event.to.slice(0, 8)}: ${event.reason}`;
       case 'drill-injected': {
         const note = plan.drill?.script[event.index]?.note;
         return `#${event.index + 1}${note ? ` ${text(note)}` : ''} → ${event.incidentId}`;
@@ -185,6 +187,15 @@ export function RunConsole({ view }: { view: RunView }) {
       {!drivenHere && (
         <div className="manual-note" data-testid="follow-only">
           {t('run.followOnly')} ({view.origin.slice(0, 8)})
+          {state.status === 'active' && (
+            <button
+              type="button"
+              data-testid="take-over"
+              onClick={() => setPrompt({ question: t('run.takeOverReason'), onAnswer: (reason) => void model.takeOverRun(runId, reason) })}
+            >
+              {t('run.takeOver')}
+            </button>
+          )}
         </div>
       )}
       <div className="run-body">

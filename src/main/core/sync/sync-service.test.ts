@@ -1,0 +1,330 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { startBackend, type RunningBackend } from '../../../backend/backend-server.js';
+import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-plan.js';
+import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
+import { testCityDir } from '../../../../test/helpers/test-city.js';
+import { BACKEND_PROTOCOL_VERSION } from '../../../shared/backend/protocol.js';
+import type { Actor, RunCommand } from '../../../shared/plans/run-model.js';
+import { runEventKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
+import { openDatabase } from '../../../node/sqlite.js';
+import { EventHub } from '../api/event-hub.js';
+import { BackendLink } from '../backend-link/backend-link.js';
+import { consoleMigrations } from '../db/console-migrations.js';
+import { PlanLibraryService } from '../plans/plan-library.js';
+import { RunService } from '../plans/run-service.js';
+import { Outbox } from './outbox.js';
+import { SyncService } from './sync-service.js';
+
+const operator: Actor = { kind: 'operator', name: '张伟', window: 'plans/test' };
+
+let work: string;
+let logs: RecordedLog[];
+let backend: RunningBackend | null = null;
+let backendPort = 0;
+const consoles: TestConsole[] = [];
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'zhili-sync-'));
+  mkdirSync(join(work, 'plans'));
+  writeFileSync(join(work, 'plans', 'bridge-test.yaml'), bridgeTestPlanYaml);
+  logs = [];
+});
+
+afterEach(async () => {
+  for (const entry of consoles.splice(0)) entry.close();
+  await backend?.close();
+  backend = null;
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function startTestBackend(): Promise<RunningBackend> {
+  backend = await startBackend({
+    host: '127.0.0.1',
+    port: backendPort,
+    dataDir: join(work, 'backend'),
+    cityDir: testCityDir(),
+    videoDir: join('resources', 'video', 'demo'),
+    camerasFile: null,
+    token: null,
+    appVersion: 'test',
+    logger: recordingLogger(logs, 'backend'),
+    demoPtzCameras: 0,
+    tickMs: 60_000,
+  });
+  backendPort = backend.port;
+  return backend;
+}
+
+async function restartBackend(): Promise<void> {
+  await backend?.close();
+  backend = null;
+  await startTestBackend();
+}
+
+/** One console as its host assembles it: database, outbox, plan library, runs, and the sync service on a backend link. */
+class TestConsole {
+  readonly db;
+  readonly outbox;
+  readonly runs;
+  private link: BackendLink | null = null;
+  private sync: SyncService | null = null;
+
+  constructor(readonly id: string) {
+    this.db = openDatabase({ file: join(work, `${id}.sqlite`), migrations: consoleMigrations, logger: recordingLogger(logs, id) });
+    this.outbox = new Outbox(this.db);
+    const plans = new PlanLibraryService(this.db, this.outbox, id, recordingLogger(logs, id));
+    plans.loadDirectory(join(work, 'plans'));
+    this.runs = new RunService(this.db, plans, this.outbox, id, () => undefined, recordingLogger(logs, id));
+    consoles.push(this);
+  }
+
+  online(): this {
+    if (this.link) return this;
+    this.link = new BackendLink({ url: `http://127.0.0.1:${backendPort}`, embedded: false, consoleId: this.id, appVersion: 'test', hub: new EventHub(), logger: recordingLogger(logs, this.id) });
+    const runs = this.runs;
+    this.sync = new SyncService(
+      this.db,
+      this.outbox,
+      this.link,
+      this.id,
+      { plansChanged: () => undefined, runChanged: (runId) => runs.remoteChanged(runId), statusChanged: () => undefined },
+      recordingLogger(logs, `${this.id}.sync`),
+    );
+    return this;
+  }
+
+  offline(): void {
+    this.sync?.dispose();
+    this.link?.dispose();
+    this.sync = null;
+    this.link = null;
+  }
+
+  get isOnline(): boolean {
+    return this.link !== null;
+  }
+
+  status() {
+    if (!this.sync) throw new Error(`${this.id} is offline`);
+    return this.sync.status();
+  }
+
+  push(record: SyncRecord): Promise<PushResult> {
+    if (!this.link) throw new Error(`${this.id} is offline`);
+    return this.link.push([record]);
+  }
+
+  /** Every run event this console holds, as `run#seq body`, sorted. */
+  events(): string[] {
+    return this.db
+      .prepare<[], { run_id: string; seq: number; body_json: string }>('SELECT run_id, seq, body_json FROM run_events')
+      .all()
+      .map((row) => `${row.run_id}#${row.seq} ${JSON.stringify(JSON.parse(row.body_json))}`)
+      .sort();
+  }
+
+  runIds(): string[] {
+    return this.db.prepare<[], { run_id: string }>('SELECT run_id FROM runs ORDER BY run_id').all().map((row) => row.run_id);
+  }
+
+  close(): void {
+    this.offline();
+    this.runs.dispose();
+    this.db.close();
+  }
+}
+
+/** The backend's log, read from its database: every run and run event once, as the consoles should hold them. */
+function backendLog(): { runs: string[]; events: string[]; lastSeq: number } {
+  const db = new Database(join(work, 'backend', 'backend.sqlite'), { readonly: true });
+  try {
+    const rows = db.prepare<[], { seq: number; kind: string; body_json: string }>('SELECT seq, kind, body_json FROM sync_log ORDER BY seq').all();
+    const bodies = rows.map((row) => ({ kind: row.kind, body: (JSON.parse(row.body_json) as SyncRecord).body }));
+    return {
+      runs: bodies.flatMap((entry) => (entry.kind === 'run' ? [(entry.body as { runId: string }).runId] : [])).sort(),
+      events: bodies
+        .flatMap((entry) => {
+          if (entry.kind !== 'run-event') return [];
+          const { runId, seq, event } = entry.body as { runId: string; seq: number; event: unknown };
+          return [`${runId}#${seq} ${JSON.stringify(event)}`];
+        })
+        .sort(),
+      lastSeq: rows.at(-1)?.seq ?? 0,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(logs.filter((log) => log.level !== "info" && log.level !== "debug").slice(-5))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Every console online has sent everything and applied the whole log. */
+async function settled(online: TestConsole[]): Promise<void> {
+  await until(() => online.every((entry) => entry.status().pending === 0), 'every outbox to empty');
+  await until(() => {
+    const { lastSeq } = backendLog();
+    return online.every((entry) => entry.status().cursor === lastSeq);
+  }, `every console to apply the whole log`).catch((error: unknown) => {
+    throw new Error(`${String(error)} (log at ${backendLog().lastSeq}, cursors ${online.map((entry) => `${entry.id}: ${entry.status().cursor}`).join(', ')})`);
+  });
+}
+
+function expectExactlyTheLog(online: TestConsole[]): void {
+  const log = backendLog();
+  for (const entry of online) {
+    expect(entry.runIds(), entry.id).toEqual(log.runs);
+    expect(entry.events(), entry.id).toEqual(log.events);
+    expect(entry.status().setAsideCount, entry.id).toBe(0);
+  }
+}
+
+/** A seeded generator (mulberry32), so a failing interleaving can be replayed from the seed printed with it. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('SyncService against a real backend', () => {
+  it('delivers a backlog that overlaps live records exactly once (a console offline during a large backlog)', async () => {
+    await startTestBackend();
+    const a = new TestConsole('console-a').online();
+    const c = new TestConsole('console-c').online();
+    await settled([a, c]);
+    c.offline();
+    for (let i = 0; i < 300; i++) a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
+    await until(() => a.status().pending === 0, "console a's backlog to reach the backend");
+    // Back while the other console keeps sending: catch-up and live delivery overlap.
+    c.online();
+    for (let i = 0; i < 150; i++) {
+      a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await settled([a, c]);
+    expectExactlyTheLog([a, c]);
+    expect(c.runIds()).toHaveLength(450);
+  }, 120_000);
+
+  it('sets aside a record it cannot apply, shows it, and goes on; the backend refuses a poison push with its reason', async () => {
+    await startTestBackend();
+    const a = new TestConsole('console-a').online();
+    await settled([a]);
+    // A client that is not a console pushes an event of a run nobody has: refused, stored nowhere, nothing stops.
+    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x' } });
+    const poison: SyncRecord = { kind: 'run-event', key: runEventKey('RUN-GHOST', 1), origin: 'rogue', body: { runId: 'RUN-GHOST', seq: 1, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } } };
+    const answer = await rogue.timeout(5000).emitWithAck('sync:push', [poison]);
+    rogue.disconnect();
+    expect(answer).toMatchObject({ ok: true, value: { stored: [], refused: [{ key: poison.key, reason: 'unknown-run' }] } });
+    const run = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
+    await settled([a]);
+    expect(backendLog().runs).toEqual([run.state.runId]);
+    expect(logs.some((log) => log.message === 'refused a sync record' && log.fields?.reason === 'unknown-run')).toBe(true);
+  });
+
+  it('refuses a run event from a console that does not drive the run, and hands the run over explicitly', async () => {
+    await startTestBackend();
+    const a = new TestConsole('console-a').online();
+    const b = new TestConsole('console-b').online();
+    const { runId } = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state;
+    await settled([a, b]);
+    // Following is not commanding: console b cannot append to a's run, through its run service or by pushing.
+    expect(() => b.runs.command(runId, { type: 'complete', stepId: 'call-crew' }, operator)).toThrow(/driven from console/);
+    const count = b.runs.view(runId).state.eventCount;
+    const forged: SyncRecord = { kind: 'run-event', key: runEventKey(runId, count + 1), origin: 'console-b', body: { runId, seq: count + 1, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } } };
+    expect((await b.push(forged)).refused).toMatchObject([{ reason: 'not-run-owner' }]);
+    // Console a goes away; b takes the run over, with a reason, and drives it from now on.
+    a.offline();
+    const taken = await b.runs.takeOver(runId, '甲台离线', operator, (record) => b.push(record));
+    expect(taken.origin).toBe('console-b');
+    expect(taken.events.at(-1)?.event).toMatchObject({ type: 'run-handed-over', from: 'console-a', to: 'console-b', reason: '甲台离线' });
+    b.runs.command(runId, { type: 'complete', stepId: 'call-crew' }, operator);
+    await expect(b.runs.takeOver(runId, 'again', operator, (record) => b.push(record))).rejects.toThrow(/already drives/);
+    // Console a, back, follows the run it no longer drives; its commands are refused.
+    a.online();
+    await settled([a, b]);
+    expect(a.runs.view(runId).origin).toBe('console-b');
+    expect(() => a.runs.command(runId, { type: 'acknowledge', stepId: 'inspect' }, operator)).toThrow(/driven from console/);
+    expectExactlyTheLog([a, b]);
+  });
+
+  it('refuses a record too large to send and sends the records behind it', async () => {
+    await startTestBackend();
+    const a = new TestConsole('console-a');
+    const { runId, eventCount } = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state;
+    a.db.transaction(() => {
+      // A skip reason is bounded by the run schema, so the oversized record is written straight into the outbox.
+      const huge: SyncRecord = {
+        kind: 'run-event',
+        key: runEventKey(runId, eventCount + 1),
+        origin: 'console-a',
+        body: { runId, seq: eventCount + 1, event: { type: 'step-skipped', at: new Date().toISOString(), by: operator, stepId: 'inspect', reason: '长'.repeat(100_000) } },
+      };
+      a.outbox.add(huge);
+    })();
+    const after = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state.runId;
+    a.online();
+    await until(() => a.status().pending === 0, 'the outbox to settle');
+    expect(a.status()).toMatchObject({ setAsideCount: 1, setAside: [{ key: runEventKey(runId, eventCount + 1), direction: 'out', reason: 'too-large' }] });
+    expect(backendLog().runs).toEqual([runId, after].sort());
+  });
+
+  // Fixed seeds keep CI repeatable; ZHILI_SYNC_SEEDS=1,2,3 explores others (a failure names its seed).
+  const seeds = (process.env.ZHILI_SYNC_SEEDS ?? '20261206,13').split(',').map(Number);
+  it.each(seeds)('delivers every record to every console exactly once across random interleavings, offline spells and backend restarts (seed %i)', async (seed) => {
+    await startTestBackend();
+    const next = random(seed);
+    const trio = ['console-a', 'console-b', 'console-c'].map((id) => new TestConsole(id).online());
+    const commands = (stepId: string): RunCommand[] => [
+      { type: 'acknowledge', stepId },
+      { type: 'complete', stepId },
+      { type: 'skip', stepId, reason: '演练跳过' },
+    ];
+    for (let step = 0; step < 160; step++) {
+      const console = trio[Math.floor(next() * trio.length)] as TestConsole;
+      const roll = next();
+      if (roll < 0.35) {
+        console.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
+      } else if (roll < 0.7) {
+        const active = console.runs.activeRuns();
+        const runId = active[Math.floor(next() * active.length)];
+        if (runId) {
+          const open = Object.entries(console.runs.view(runId).state.steps).filter(([, state]) => state.status === 'active' || state.status === 'acknowledged');
+          const stepId = open[Math.floor(next() * open.length)]?.[0];
+          const command = stepId ? commands(stepId)[Math.floor(next() * 3)] : ({ type: 'abort', reason: '演练结束' } as RunCommand);
+          try {
+            console.runs.command(runId, command as RunCommand, operator);
+          } catch {
+            // A command the run's state refuses (a step already moved on) changes nothing, as for an operator.
+          }
+        }
+      } else if (roll < 0.85) {
+        if (console.isOnline) console.offline();
+        else console.online();
+      } else if (roll < 0.9) {
+        await restartBackend();
+      }
+      // Let the network and the backend move between steps, by a varying amount.
+      for (let turn = Math.floor(next() * 4); turn > 0; turn--) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    for (const entry of trio) entry.online();
+    await settled(trio);
+    expectExactlyTheLog(trio);
+    expect(backendLog().events.length).toBeGreaterThan(100);
+  }, 120_000);
+});
