@@ -61,8 +61,9 @@ export class SipService {
       await this.startLocal(secret, wsPort);
     } catch (error) {
       // Dispatch is one feature: the rest of the centre starts without it, and the seats say why.
-      this.unavailableReason = `本机 SIP 服务器未能启动 / The local SIP server did not start: ${String(error).slice(0, 300)}`;
-      this.logger.error('local SIP server did not start', { error: String(error) });
+      const why = withoutSecret(String(error), secret);
+      this.unavailableReason = `本机 SIP 服务器未能启动 / The local SIP server did not start: ${why.slice(0, 300)}`;
+      this.logger.error('local SIP server did not start', { error: why });
     }
   }
 
@@ -109,7 +110,7 @@ export class SipService {
       if (ranMs >= KAMAILIO_STABLE_MS) this.restartAttempt = 0;
       // Its workers may outlive it and hold the port: end the whole group first.
       void kamailio.stop();
-      this.scheduleRestart(secret, wsPort, 'local SIP server exited', { ranMs, output: kamailio.output().slice(-2000) });
+      this.scheduleRestart(secret, wsPort, 'local SIP server exited', { ranMs, output: withoutSecret(kamailio.output().slice(-2000), secret) });
     });
   }
 
@@ -125,7 +126,7 @@ export class SipService {
       this.restartTimer = null;
       if (this.closed) return;
       this.startLocal(secret, wsPort).catch((error: unknown) => {
-        if (!this.closed) this.scheduleRestart(secret, wsPort, 'local SIP server restart failed', { error: String(error).slice(0, 2000) });
+        if (!this.closed) this.scheduleRestart(secret, wsPort, 'local SIP server restart failed', { error: withoutSecret(String(error), secret).slice(0, 2000) });
       });
     }, delayMs);
   }
@@ -144,4 +145,9 @@ export class SipService {
     writePrivateFile(file, `${secret}\n`);
     return secret;
   }
+}
+
+/** kamailio quotes a configuration line it cannot parse, and the secret sits in one: its output is logged without it. */
+function withoutSecret(text: string, secret: string): string {
+  return text.replaceAll(secret, '[redacted]');
 }
