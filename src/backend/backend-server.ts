@@ -123,7 +123,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       );
     }
     if (options.token !== null && !sameSecret(handshake.data.token ?? '', options.token)) {
-      return next(refusal('unauthorized', 'The backend token is missing or wrong: set --backend-token on the console.'));
+      return next(refusal('unauthorized', 'The backend token is missing or wrong: give the console --backend-token-file (or ZHILI_BACKEND_TOKEN).'));
     }
     socket.data = { consoleId: handshake.data.consoleId };
     next();

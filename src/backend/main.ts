@@ -5,7 +5,7 @@ import { prepareDataDir } from '../node/data-dir.js';
 import { DEFAULT_BACKEND_PORT, isLoopback, parseHostConfig } from '../node/host-config.js';
 import { createFileLogger } from '../node/logger.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
-import { generateToken } from '../node/token.js';
+import { accessToken } from '../node/token.js';
 import { startBackend } from './backend-server.js';
 
 // The bundle sits in out/backend/; the app root two levels up.
@@ -13,8 +13,8 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 await runUntilSignalled('backend', async () => {
   const config = parseHostConfig({ argv: process.argv.slice(2), env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
-  const token = config.token ?? (isLoopback(config.host) ? null : generateToken());
   prepareDataDir(config.dataDir);
+  const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'backend-token'));
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
   const backend = await startBackend({
     host: config.host,
@@ -23,13 +23,15 @@ await runUntilSignalled('backend', async () => {
     cityDir: config.cityDir ?? join(appRoot, 'resources', 'city', 'generated'),
     videoDir: join(appRoot, 'resources', 'video', 'demo'),
     camerasFile: config.camerasFile,
-    token,
+    token: token?.value ?? null,
     appVersion: APP_VERSION,
     logger,
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
   });
   console.log(`Zhili backend: ${backend.url}`);
-  if (token !== null && config.token === null) console.log(`Zhili backend token (give consoles --backend-token): ${token}`);
+  // In full only the first time; consoles take it from a file (--backend-token-file) or ZHILI_BACKEND_TOKEN.
+  if (token?.createdNow) console.log(`Zhili backend token (kept in ${token.file}; give consoles --backend-token-file): ${token.value}`);
+  else if (token?.file) console.log(`Zhili backend token: in ${token.file} (give consoles --backend-token-file)`);
   return () => backend.close();
 });

@@ -1,12 +1,16 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir } from './private-files.js';
 import { StartupError, errorCode, errorMessage } from './startup-error.js';
 
-/** Makes sure the data folder exists and takes writes, before anything else is opened in it. */
+/**
+ * Makes sure the data folder exists, is this user's alone (0700: it holds databases, logs and secrets) and takes
+ * writes, before anything else is opened in it.
+ */
 export function prepareDataDir(dataDir: string): void {
   const probe = join(dataDir, `.write-probe-${process.pid}`);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     writeFileSync(probe, '');
     rmSync(probe, { force: true });
   } catch (error) {

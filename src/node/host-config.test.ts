@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from './host-config.js';
 import { StartupError } from './startup-error.js';
@@ -26,7 +29,8 @@ describe('parseHostConfig', () => {
 
   it('takes the centre\'s SIP server with its domain and secret, or none, and refuses half a configuration', () => {
     const secret = 'ab'.repeat(20);
-    expect(parse(['--sip-server', 'wss://sip.example.cn:7443', '--sip-domain', 'sip.example.cn', '--sip-secret', secret, '--ice-server', 'turn:turn.example.cn:3478']).sip).toEqual({
+    const sipServer = ['--sip-server', 'wss://sip.example.cn:7443', '--sip-domain', 'sip.example.cn'];
+    expect(parse([...sipServer, '--ice-server', 'turn:turn.example.cn:3478'], { ZHILI_SIP_SECRET: secret }).sip).toEqual({
       kind: 'external',
       wsServer: 'wss://sip.example.cn:7443',
       domain: 'sip.example.cn',
@@ -35,7 +39,7 @@ describe('parseHostConfig', () => {
     });
     expect(parse(['--sip-server', 'none']).sip).toEqual({ kind: 'none' });
     expect(() => parse(['--sip-server', 'wss://sip.example.cn'])).toThrow(/--sip-domain/);
-    expect(() => parse(['--sip-server', 'wss://sip.example.cn', '--sip-domain', 'sip.example.cn', '--sip-secret', 'short'])).toThrow(/--sip-secret/);
+    expect(() => parse(['--sip-server', 'wss://sip.example.cn', '--sip-domain', 'sip.example.cn'], { ZHILI_SIP_SECRET: 'short' })).toThrow(/--sip-secret-file/);
     expect(() => parse(['--sip-server', 'sip.example.cn'])).toThrow(/ws:\/\/ or wss:\/\//);
     expect(() => parse(['--ice-server', 'stun.l.google.com:19302'])).toThrow(/--ice-server/);
   });
@@ -61,6 +65,30 @@ describe('parseHostConfig', () => {
     expect(parse([], { ZHILI_DEMO_PTZ_CAMERAS: '4' }).demoPtzCameras).toBe(4);
     expect(() => parse(['--demo-ptz-cameras', '17'])).toThrow(/give --demo-ptz-cameras \(or ZHILI_DEMO_PTZ_CAMERAS\) 0 to 16/);
     expect(() => parse(['--demo-ptz-cameras', 'two'])).toThrow(/not a number of demo PTZ cameras/);
+  });
+
+  it('takes secrets from a file or the environment and refuses them on the command line, where ps shows them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhili-config-'));
+    try {
+      const secret = 'cd'.repeat(20);
+      const file = (name: string, text: string) => {
+        writeFileSync(join(dir, name), text, { mode: 0o600 });
+        return join(dir, name);
+      };
+      const parsed = parse(['--token-file', file('token', 'web-token\n'), '--backend-token-file', file('backend', 'backend-token'), '--sip-server', 'wss://s.example.cn', '--sip-domain', 's.example.cn', '--sip-secret-file', file('sip', `${secret}\n`)]);
+      expect(parsed).toMatchObject({ token: 'web-token', backendToken: 'backend-token', sip: { kind: 'external', secret } });
+      expect(parse([], { ZHILI_TOKEN: 'from-env', ZHILI_BACKEND_TOKEN: 'b-env' })).toMatchObject({ token: 'from-env', backendToken: 'b-env' });
+      expect(parse(['--token-file', join(dir, 'token')], { ZHILI_TOKEN: 'from-env' }).token).toBe('web-token');
+      for (const [flag, fix] of [['--token', /give --token-file, or set ZHILI_TOKEN\.$/], ['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/]] as const) {
+        expect(() => parse([flag, 'visible-in-ps'])).toThrow(StartupError);
+        expect(() => parse([flag, 'visible-in-ps'])).toThrow(fix);
+        expect(() => parseHostConfig({ argv: ['--no-sandbox', flag, 'visible-in-ps'], env: {}, defaultPort: 1, allowUnknown: true })).toThrow(fix);
+      }
+      expect(() => parse(['--token-file', join(dir, 'missing')])).toThrow(/Cannot read .*missing given to --token-file \(ENOENT\)/);
+      expect(() => parse(['--token-file', file('empty', '\n')])).toThrow(/given to --token-file is empty/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets the Electron host ignore Chromium switches', () => {

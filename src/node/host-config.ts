@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StartupError } from './startup-error.js';
+import { StartupError, errorCode, errorMessage } from './startup-error.js';
 import { parseBasemapSource, type BasemapSource } from '../shared/domain/basemap-source.js';
 import { IceServerSchema, type IceServer, type SipServerSetting } from '../shared/dispatch/sip-account.js';
 
@@ -18,9 +19,9 @@ export interface HostConfig {
   dataDir: string;
   /** `--backend-url`: a shared command-centre backend; none means the embedded one. */
   backendUrl: string | null;
-  /** `--backend-token`: presented to a backend that listens beyond loopback. */
+  /** `--backend-token-file` (or `ZHILI_BACKEND_TOKEN`): presented to a backend that listens beyond loopback. */
   backendToken: string | null;
-  /** `--token`: required from clients when listening beyond loopback (generated when not given). */
+  /** `--token-file` (or `ZHILI_TOKEN`): required from clients when listening beyond loopback (generated when not given). */
   token: string | null;
   cityDir: string | null;
   /** `--plans-dir`: the emergency plan files (default: the app's plans/ folder). */
@@ -30,7 +31,7 @@ export interface HostConfig {
   /** `--cameras`: a JSON file of the deployment's cameras and their streams, served besides the demo cameras. */
   camerasFile: string | null;
   /**
-   * `--sip-server ws(s)://…` with `--sip-domain` and `--sip-secret`: the centre's SIP server; `--sip-server none`:
+   * `--sip-server ws(s)://…` with `--sip-domain` and `--sip-secret-file`: the centre's SIP server; `--sip-server none`:
    * no dispatch calls; default: a local kamailio started by the embedded (or standalone) backend where installed.
    * `--ice-server` (a STUN/TURN URL, repeatable) for calls across NAT; none by default.
    */
@@ -52,7 +53,9 @@ const options = {
   'data-dir': { type: 'string' },
   'backend-url': { type: 'string' },
   'backend-token': { type: 'string' },
+  'backend-token-file': { type: 'string' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   'city-dir': { type: 'string' },
   'plans-dir': { type: 'string' },
   basemap: { type: 'string' },
@@ -60,6 +63,7 @@ const options = {
   'sip-server': { type: 'string' },
   'sip-domain': { type: 'string' },
   'sip-secret': { type: 'string' },
+  'sip-secret-file': { type: 'string' },
   'ice-server': { type: 'string', multiple: true },
   'demo-ptz-cameras': { type: 'string' },
   'backend-only': { type: 'boolean' },
@@ -80,7 +84,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token, --token, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret, --ice-server and --demo-ptz-cameras.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server and --demo-ptz-cameras.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -88,6 +92,17 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     if (typeof fromFlag === 'string' && fromFlag !== '') return fromFlag;
     const fromEnv = input.env[variable];
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
+  };
+  // A secret on the command line is readable by every user of the machine (ps, /proc): only a file or the environment.
+  const secret = (flag: 'token' | 'backend-token' | 'sip-secret', variable: string): string | null => {
+    if (values[flag] !== undefined) {
+      throw new StartupError(
+        `--${flag} would show the secret to every user of this machine (ps): write it into a file only you can read and give --${flag}-file, or set ${variable}.`,
+      );
+    }
+    const file = values[`${flag}-file`];
+    if (typeof file === 'string' && file !== '') return readSecretFile(file, `--${flag}-file`);
+    return text(flag, variable);
   };
 
   const portText = text('port', 'ZHILI_PORT');
@@ -112,7 +127,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   const sip = parseSipSetting(
     text('sip-server', 'ZHILI_SIP_SERVER'),
     text('sip-domain', 'ZHILI_SIP_DOMAIN'),
-    text('sip-secret', 'ZHILI_SIP_SECRET'),
+    secret('sip-secret', 'ZHILI_SIP_SECRET'),
     Array.isArray(values['ice-server']) ? values['ice-server'].map(String) : (input.env.ZHILI_ICE_SERVERS ?? '').split(/\s+/).filter(Boolean),
   );
   const demoPtzText = text('demo-ptz-cameras', 'ZHILI_DEMO_PTZ_CAMERAS');
@@ -126,8 +141,8 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     port,
     dataDir: resolve(dataDir ?? input.defaultDataDir ?? defaultDataDir()),
     backendUrl,
-    backendToken: text('backend-token', 'ZHILI_BACKEND_TOKEN'),
-    token: text('token', 'ZHILI_TOKEN'),
+    backendToken: secret('backend-token', 'ZHILI_BACKEND_TOKEN'),
+    token: secret('token', 'ZHILI_TOKEN'),
     cityDir: cityDir === null ? null : resolve(cityDir),
     plansDir: plansDir === null ? null : resolve(plansDir),
     basemap,
@@ -151,10 +166,24 @@ function parseSipSetting(server: string | null, domain: string | null, secret: s
   }
   if (secret === null || !/^[0-9a-f]{32,128}$/.test(secret)) {
     throw new StartupError(
-      'A SIP server needs the secret its accounts are derived from: give --sip-secret (or ZHILI_SIP_SECRET), 32 to 128 lowercase hex digits.',
+      'A SIP server needs the secret its accounts are derived from: give --sip-secret-file (or ZHILI_SIP_SECRET), 32 to 128 lowercase hex digits.',
     );
   }
   return { kind: 'external', wsServer: server, domain, secret, iceServers };
+}
+
+/** A secret kept in a file: its text without the line end an editor adds. */
+function readSecretFile(file: string, option: string): string {
+  let content: string;
+  try {
+    content = readFileSync(resolve(file), 'utf8').trim();
+  } catch (error) {
+    throw new StartupError(`Cannot read ${file} given to ${option} (${errorCode(error) ?? errorMessage(error)}): give the path of a readable file that holds the secret.`, {
+      cause: error,
+    });
+  }
+  if (content === '') throw new StartupError(`${file} given to ${option} is empty: write the secret into it.`);
+  return content;
 }
 
 /** Where a console keeps its data when not told: the platform's per-user application data folder. */

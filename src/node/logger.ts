@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE, ensurePrivateDir, tightenFile } from './private-files.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -25,21 +26,29 @@ export interface FileLoggerOptions {
 }
 
 /**
- * Structured logs as JSON lines in the data folder. Writes are synchronous on purpose: the lines that explain a
- * crash must reach the disk before the process dies, and the volume here is small.
+ * Structured logs as JSON lines in the data folder, 0600 in a 0700 folder. Writes are synchronous on purpose: the
+ * lines that explain a crash must reach the disk before the process dies, and the volume here is small. Secrets never
+ * reach them: fields named like one and `token=` in any text are replaced before a line is written (see `redact`).
  */
 export function createFileLogger(options: FileLoggerOptions): Logger {
-  mkdirSync(options.directory, { recursive: true });
+  ensurePrivateDir(options.directory);
   const minimum = levelRank[options.level ?? 'info'];
   const now = options.now ?? (() => new Date());
+  let tightened: string | null = null;
 
-  const write = (scope: string, level: LogLevel, message: string, fields?: LogFields): void => {
+  const write = (scope: string, level: LogLevel, rawMessage: string, fields?: LogFields): void => {
     if (levelRank[level] < minimum) return;
     const time = now();
-    const record = { time: time.toISOString(), level, scope, message, ...serialisable(fields) };
+    const message = redactText(rawMessage);
+    const record = { time: time.toISOString(), level, scope, message, ...(redact(serialisable(fields), 0) as LogFields) };
     const file = join(options.directory, `${options.name}-${time.toISOString().slice(0, 10)}.log`);
     try {
-      appendFileSync(file, `${JSON.stringify(record)}\n`);
+      appendFileSync(file, `${JSON.stringify(record)}\n`, { mode: PRIVATE_FILE_MODE });
+      // A day's file kept from an earlier version may be looser than the mode a new file is created with.
+      if (tightened !== file) {
+        tightenFile(file);
+        tightened = file;
+      }
     } catch {
       // A full or vanished disk must not take the console down with it; the echo below still reaches the operator.
     }
@@ -62,5 +71,32 @@ function serialisable(fields: LogFields | undefined): LogFields {
   for (const [key, value] of Object.entries(fields)) {
     out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
   }
+  return out;
+}
+
+const SECRET_FIELD = /token|password|passwd|secret|authorization|cookie/i;
+const TOKEN_IN_TEXT = /(token=)[^&\s"'#]+/gi;
+export const REDACTED = '[redacted]';
+/** Deep enough for any field logged here; anything deeper is dropped rather than walked without end. */
+const MAX_DEPTH = 8;
+
+/** Replaces the value of every `token=` in a text (URLs, messages, a child's output) so it can be logged. */
+export function redactText(text: string): string {
+  return text.replace(TOKEN_IN_TEXT, `$1${REDACTED}`);
+}
+
+/**
+ * A copy of logged fields without secrets: values under a key that names one (token, password, secret,
+ * authorization, cookie, in any case or compound like `backendToken`) and `token=` in strings are replaced.
+ */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  // Dates, URLs, buffers: logged as JSON would write them.
+  if ('toJSON' in value && typeof value.toJSON === 'function') return redact((value.toJSON as () => unknown)(), depth + 1);
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = SECRET_FIELD.test(key) && item !== null && item !== undefined ? REDACTED : redact(item, depth + 1);
   return out;
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,26 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openDatabase', () => {
+  it('keeps the database, its -wal and -shm 0600 in a 0700 folder whatever the umask, and tightens older files', () => {
+    const file = join(dir, 'private', 'db.sqlite');
+    const modes = () => ['', '-wal', '-shm'].map((suffix) => statSync(`${file}${suffix}`).mode & 0o777);
+    const previous = process.umask(0o000);
+    try {
+      const db = openDatabase({ file, migrations, logger: recordingLogger() });
+      db.prepare('INSERT INTO a (x) VALUES (1)').run();
+      expect(modes()).toEqual([0o600, 0o600, 0o600]);
+      expect(statSync(join(dir, 'private')).mode & 0o777).toBe(0o700);
+      db.close();
+      chmodSync(file, 0o644);
+      const again = openDatabase({ file, migrations, logger: recordingLogger() });
+      again.prepare('INSERT INTO a (x) VALUES (2)').run();
+      expect(modes()).toEqual([0o600, 0o600, 0o600]);
+      again.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('creates the file in WAL mode with full sync and applies every migration once', () => {
     const file = join(dir, 'nested', 'db.sqlite');
     const db = openDatabase({ file, migrations, logger: recordingLogger() });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './private-files.js';
 import { StartupError, errorCode, errorMessage } from './startup-error.js';
 import type { Logger } from './logger.js';
 
@@ -24,13 +24,16 @@ export interface OpenDatabaseOptions {
 /**
  * Opens (or creates) a database, checks it and brings its schema up to date. WAL with `synchronous = FULL` so that a
  * committed transaction survives a crash or power cut; a damaged or newer-version file stops the start with an
- * instruction and is never modified or deleted.
+ * instruction and is never modified or deleted. The file and its -wal and -shm (which SQLite creates with the database's
+ * mode) are 0600.
  */
 export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   const { file, migrations, logger } = options;
   assertMigrationOrder(migrations);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensurePrivateDir(dirname(file));
+    ensurePrivateFile(file);
+    for (const companion of ['-wal', '-shm', '-journal']) tightenFile(`${file}${companion}`);
   } catch (error) {
     throw new StartupError(
       `Cannot create the data folder ${dirname(file)} (${errorCode(error) ?? errorMessage(error)}): choose a writable folder with --data-dir or ZHILI_DATA_DIR.`,

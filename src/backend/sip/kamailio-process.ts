@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../../node/private-files.js';
 import { renderKamailioConfig, type KamailioConfig } from './kamailio-config.js';
 
 export const KAMAILIO_BIN = process.env.ZHILI_KAMAILIO ?? '/usr/sbin/kamailio';
@@ -22,21 +23,26 @@ export interface RunningKamailio {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The command line of the kamailio that runs in `dir`: the start uses it, and the stale clean-up matches it exactly. */
+export function kamailioCommandLine(dir: string): string[] {
+  return [KAMAILIO_BIN, '-DD', '-E', '-f', join(dir, 'kamailio.cfg'), '-P', join(dir, 'kamailio.pid'), '-w', dir];
+}
+
 /**
- * Writes the config into `runDir` and starts kamailio in the foreground of this process tree (`-DD -E`), resolving
- * once its WebSocket port accepts connections. The pid file and working folder must be absolute: with a relative
- * `-P` and `-w` kamailio exits without a word.
+ * Writes the config into `runDir` (0700; the config holds the SIP secret, so 0600, and the secret is never on the
+ * command line) and starts kamailio in the foreground of this process tree (`-DD -E`), resolving once its WebSocket
+ * port accepts connections. The pid file and working folder must be absolute: with a relative `-P` and `-w` kamailio
+ * exits without a word.
  */
 export async function startKamailio(config: KamailioConfig, runDir: string, timeoutMs = 10_000): Promise<RunningKamailio> {
   if (!kamailioInstalled()) throw new Error(`kamailio is not at ${KAMAILIO_BIN}: install Debian's kamailio and kamailio-websocket-modules.`);
   const dir = resolve(runDir);
-  mkdirSync(dir, { recursive: true });
-  const configPath = join(dir, 'kamailio.cfg');
-  const pidFile = join(dir, 'kamailio.pid');
-  await endStaleInstance(pidFile, configPath);
-  writeFileSync(configPath, renderKamailioConfig(config));
+  ensurePrivateDir(dir);
+  const [bin, ...args] = kamailioCommandLine(dir) as [string, ...string[]];
+  await endStaleInstance(dir);
+  writePrivateFile(join(dir, 'kamailio.cfg'), renderKamailioConfig(config));
   // Its own process group: kamailio forks workers that hold the connections, and a stop must end them all.
-  const child: ChildProcess = spawn(KAMAILIO_BIN, ['-DD', '-E', '-f', configPath, '-P', pidFile, '-w', dir], {
+  const child: ChildProcess = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -70,8 +76,11 @@ export async function startKamailio(config: KamailioConfig, runDir: string, time
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return signalGroup('SIGKILL');
       signalGroup(signal);
+      // A SIGTERM that reaches kamailio while it starts up is only seen at the next signal (see endStaleInstance).
+      const repeat = setInterval(() => signalGroup(signal), 250);
       const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
       await exited;
+      clearInterval(repeat);
       clearTimeout(timer);
       // Workers that outlive the main process would keep the port and the crews' connections.
       signalGroup('SIGKILL');
@@ -81,29 +90,43 @@ export async function startKamailio(config: KamailioConfig, runDir: string, time
 
 /**
  * A host killed outright (SIGKILL, a crash) leaves its kamailio running: kamailio then refuses to start over its pid
- * file. The instance named there is ended if it runs this folder's configuration (checked on /proc, so an unrelated
- * process that got the same pid is left alone; without /proc nothing is touched).
+ * file. The process named there is ended only if its command line (on /proc, split on NUL) is exactly this folder's
+ * kamailio invocation, so an unrelated process that got the same pid or merely names this folder is left alone
+ * (without /proc nothing is touched). Only that pid is signalled: SIGTERM lets kamailio end its own workers, SIGKILL
+ * follows after 3 s.
  */
-async function endStaleInstance(pidFile: string, configPath: string): Promise<void> {
+async function endStaleInstance(dir: string): Promise<void> {
+  const pidFile = join(dir, 'kamailio.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  const running = () => {
+  const expected = kamailioCommandLine(dir);
+  const running = () => Number.isInteger(pid) && pid > 1 && sameCommandLine(pid, expected);
+  const signal = (name: NodeJS.Signals) => {
     try {
-      return Number.isInteger(pid) && pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(configPath);
+      process.kill(pid, name);
     } catch {
-      return false;
+      // Gone meanwhile.
     }
   };
-  if (running()) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Not a group leader (started by hand): end the process itself.
-      process.kill(pid, 'SIGKILL');
-    }
-    for (let waited = 0; running() && waited < 3000; waited += 50) await new Promise((done) => setTimeout(done, 50));
+  // kamailio's main loop waits in pause() after handling a signal: one that arrives while it starts up is only seen at
+  // the next, so SIGTERM is repeated.
+  for (let waited = 0; running() && waited < 6000; waited += 50) {
+    if (waited % 250 === 0) signal(waited < 3000 ? 'SIGTERM' : 'SIGKILL');
+    await new Promise((done) => setTimeout(done, 50));
   }
   rmSync(pidFile, { force: true });
+}
+
+function sameCommandLine(pid: number, expected: readonly string[]): boolean {
+  let raw: string;
+  try {
+    raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return false;
+  }
+  const args = raw.split('\0');
+  if (args.at(-1) === '') args.pop();
+  return args.length === expected.length && args.every((arg, index) => arg === expected[index]);
 }
 
 function portOpen(host: string, port: number): Promise<boolean> {

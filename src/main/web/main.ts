@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_VERSION } from '../../shared/app-version.js';
 import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from '../../node/host-config.js';
 import { runUntilSignalled } from '../../node/process-lifecycle.js';
-import { generateToken } from '../../node/token.js';
+import { accessToken, announceUrl } from '../../node/token.js';
 import { startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
 
@@ -13,7 +13,6 @@ const appRoot = join(here, '..', '..');
 
 await runUntilSignalled('web host', async () => {
   const config = parseHostConfig({ argv: process.argv.slice(2), env: process.env, defaultPort: DEFAULT_WEB_PORT });
-  const token = config.token ?? (isLoopback(config.host) ? null : generateToken());
   const started = await startConsole({
     config,
     host: 'web',
@@ -24,16 +23,17 @@ await runUntilSignalled('web host', async () => {
     echo: (line) => console.error(line),
   });
   try {
+    const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'web-token'));
     const server = await startWebServer({
       core: started.core,
       host: config.host,
       port: config.port,
       rendererDir: join(appRoot, 'out', 'renderer'),
-      token,
+      token: token?.value ?? null,
       logger: started.logger.child('web'),
     });
-    started.logger.info('web host ready', { url: server.url.replace(/token=[^&]+/, 'token=…') });
-    console.log(`Zhili web host: ${server.url}`);
+    started.logger.info('web host ready', { url: server.url, credentialFile: token?.file ?? null });
+    console.log(announceUrl('Zhili web host', server.url, token));
     return async () => {
       await server.close();
       await started.stop();

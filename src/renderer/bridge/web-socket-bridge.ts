@@ -1,6 +1,7 @@
 import type { ApiEventName, ApiEventPayload, ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
 import { apiError, type ApiResponse } from '../../shared/contract/errors.js';
 import { ServerMessageSchema, type ClientMessage } from '../../shared/contract/wire.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 
 export type HostLinkState = 'connecting' | 'connected' | 'disconnected';
 
@@ -10,8 +11,8 @@ export interface WebSocketBridge extends HostBridge {
   dispose(): void;
 }
 
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5000;
+/** Jittered so that the screens of a wall do not all hit a restarted host in the same instant. */
+const RETRY_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5000, jitter: 0.3 };
 
 /**
  * The web host's client side of the contract. It reconnects on its own with back-off, replays subscriptions after a
@@ -20,7 +21,7 @@ const RETRY_MAX_MS = 5000;
 export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSocket = WebSocket): WebSocketBridge {
   let socket: WebSocket | null = null;
   let state: HostLinkState = 'connecting';
-  let retryMs = RETRY_MIN_MS;
+  let retryAttempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
   let nextId = 1;
@@ -51,7 +52,7 @@ export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSock
     const ws = new WebSocketImpl(url);
     socket = ws;
     ws.onopen = () => {
-      retryMs = RETRY_MIN_MS;
+      retryAttempt = 0;
       for (const event of listeners.keys()) send({ t: 'subscribe', event });
       setState('connected');
     };
@@ -80,8 +81,8 @@ export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSock
       failPending('The connection to the Zhili host was lost.');
       setState('disconnected');
       if (disposed) return;
-      retryTimer = setTimeout(open, retryMs);
-      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      retryTimer = setTimeout(open, backoffDelay(RETRY_BACKOFF, retryAttempt));
+      retryAttempt += 1;
     };
   };
   open();

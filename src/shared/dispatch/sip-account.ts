@@ -30,7 +30,7 @@ export const SipAccountSchema = z
   .strict();
 export type SipAccount = z.infer<typeof SipAccountSchema>;
 
-/** The SIP server a backend offers, as `--sip-server`, `--sip-domain`, `--sip-secret` and `--ice-server` configure it. */
+/** The SIP server a backend offers, as `--sip-server`, `--sip-domain`, `--sip-secret-file` and `--ice-server` configure it. */
 export const SipServerInfoSchema = z
   .object({
     wsServer: z.string().regex(/^wss?:\/\/[^\s]+$/),

@@ -66,6 +66,8 @@ export class BackendLink {
       transports: ['websocket'],
       reconnectionDelay: 250,
       reconnectionDelayMax: 2000,
+      // socket.io's own jittered back-off (its default, named here): consoles that lost one backend spread their returns.
+      randomizationFactor: 0.5,
       auth: {
         protocol: BACKEND_PROTOCOL_VERSION,
         consoleId: options.consoleId,

@@ -12,6 +12,7 @@ import {
   type Referral,
   type Session,
 } from 'sip.js';
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js';
 import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
 import { DISPATCHER_USER_PREFIX, SipUserSchema, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
@@ -51,7 +52,8 @@ interface LiveCall {
   audio: HTMLAudioElement;
 }
 
-const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+/** Jittered so that the seats and crew terminals that lost one SIP server do not all come back at once. */
+const RECONNECT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 8000, jitter: 0.25 };
 const STATS_INTERVAL_MS = 2000;
 const ENDED_CALLS_SHOWN = 20;
 const REGISTRATION_EXPIRES_S = 120;
@@ -372,7 +374,7 @@ export class SipEngine {
 
   private scheduleReconnect(attempt: () => Promise<void>): void {
     if (this.disposed || this.reconnectTimer) return;
-    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)] as number;
+    const delay = backoffDelay(RECONNECT_BACKOFF, this.reconnectAttempt);
     this.reconnectAttempt += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
