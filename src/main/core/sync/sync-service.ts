@@ -12,6 +12,7 @@ import {
   type SyncRefusalReason,
   type SyncStatus,
 } from '../../../shared/sync/sync-records.js';
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
 import type { Outbox } from './outbox.js';
@@ -24,9 +25,8 @@ const BUFFER_LIMIT = 5000;
 const MAX_CATCH_UP_ROUNDS = 10;
 /** How many set-aside records the status carries (the footer shows the latest; the count covers all). */
 const STATUS_SET_ASIDE = 20;
-/** A failed push or pull is tried again after a delay that doubles from the first to the last, with jitter. */
-const RETRY_FIRST_MS = 500;
-const RETRY_MAX_MS = 30_000;
+/** A failed push or pull is tried again after a delay that doubles while failures go on. */
+const RETRY: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
 
 /** What the sync service needs of the backend connection. */
 export interface SyncLink {
@@ -78,7 +78,7 @@ export class SyncService {
   private cursorValue: number;
   private readonly buffered = new Map<number, LoggedRecord>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryDelayMs = 0;
+  private retryAttempt = 0;
   private readonly disposers: (() => void)[] = [];
   private readonly statements;
 
@@ -188,7 +188,7 @@ export class SyncService {
           if (result.stored.length + result.conflicts.length + result.refused.length === 0) break;
         }
       } while (this.flushAgain);
-      this.retryDelayMs = 0;
+      this.retryAttempt = 0;
     } catch (error) {
       this.logger.warn('sync push failed; the outbox keeps the records and tries again', { error });
       this.retryLater();
@@ -249,14 +249,10 @@ export class SyncService {
    */
   private retryLater(): void {
     if (this.retryTimer || this.disposers.length === 0) return;
-    this.retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryDelayMs * 2));
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = null;
-        void this.catchUp().then(() => this.flush());
-      },
-      this.retryDelayMs * (0.5 + Math.random() / 2),
-    );
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.catchUp().then(() => this.flush());
+    }, backoffDelay(RETRY, this.retryAttempt++));
   }
 
   /** Live records, in the backend's order; those past a gap wait for the catch-up that fills it. */
