@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,22 @@ describe('a guarded server', () => {
         { reason: 'request handler: RangeError: an async bug', count: 1 },
       ],
     });
+  });
+
+  it('answers what Node refuses to parse with its status and a closed connection, and logs why', async () => {
+    const { base, logger } = await serve((_request, response) => response.end('served'));
+    const port = Number(new URL(base).port);
+    const answerTo = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''));
+      });
+    expect(await answerTo('GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await answerTo(`GET / HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(await answerTo('\x16\x03\x01garbage\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(logger.records.filter((record) => record.message === 'refused a malformed or slow request').map((record) => record.fields?.status)).toEqual([400, 431, 400]);
   });
 
   it('serves a file with its length, and one that vanished or is a folder as a logged 404', async () => {

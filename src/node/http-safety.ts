@@ -19,6 +19,13 @@ export const HTTP_SERVER_LIMITS = {
   connectionsCheckingInterval: 1_000,
 } as const satisfies ServerOptions;
 
+/** The answers to Node's parser errors that are not a plain 400. */
+const refusals: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
 /** Headers beyond this count are dropped by Node, not refused; 100 is far more than any browser or player sends. */
 const MAX_HEADERS_COUNT = 100;
 
@@ -44,9 +51,13 @@ export function guardServer(server: Server, logger: Logger): void {
       logger.debug('a client went away mid-request', { code });
       return void socket.destroy();
     }
-    const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const [status, text] = refusals[code ?? ''] ?? [400, 'Bad Request'];
     logger.warn('refused a malformed or slow request', { status, code, address: (socket as { remoteAddress?: string }).remoteAddress });
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nConnection: close\r\n\r\n`);
+    // As Node's own default: no status line into a response already under way (a pipelined request), and no waiting
+    // for a client that may never close its side.
+    const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!inFlight?.headersSent) socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
   });
   // A client that resets its socket during an upgrade must not raise an unhandled 'error' (Node hands the raw socket over).
   server.prependListener('upgrade', (_request: IncomingMessage, socket: Duplex) => {
