@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
@@ -14,6 +14,8 @@ import {
 } from '../shared/backend/protocol.js';
 import { listen, urlHost } from '../node/listen.js';
 import { sameSecret } from '../node/token.js';
+import { processHealth } from '../node/health.js';
+import { HTTP_SERVER_LIMITS, guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText } from '../node/http-safety.js';
 import { DemoStreams } from './media/demo-hls.js';
 import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
 import { relayHls } from './media/hls-relay.js';
@@ -99,12 +101,21 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   };
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
-  const http = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://backend.invalid');
-    if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(url, response, demoStreams, cameras, options.token);
-    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    response.end('Zhili backend: consoles connect over socket.io.');
-  });
+  const http = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
+    const url = requestUrl(request, 'http://backend.invalid');
+    if (url === null) {
+      logger.warn('refused a request whose target is not a URL', { address: request.socket.remoteAddress });
+      return sendPlainText(response, 400, 'Malformed request target.');
+    }
+    if (request.method === 'GET' && url.pathname === '/healthz') {
+      // A degraded backend still answers 200: its consoles keep working, and the body says what went wrong.
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void response.end(JSON.stringify({ ...processHealth.report(), app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
+    }
+    if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(url, response, demoStreams, cameras, options.token, logger);
+    sendPlainText(response, 404, 'Zhili backend: consoles connect over socket.io.');
+  }, logger));
+  guardServer(http, logger);
   const io = new Server<BackendClientToServerEvents, BackendServerToClientEvents>(http, {
     serveClient: false,
     transports: ['websocket'],
@@ -326,7 +337,7 @@ function refusal(reason: string, message: string): Error {
 }
 
 /** Camera streams over HTTP: the demo cameras' live HLS, and the configured cameras' HLS relayed from their media servers. */
-function serveMedia(url: URL, response: ServerResponse, streams: DemoStreams, cameras: CameraCatalogue, token: string | null): void {
+function serveMedia(url: URL, response: ServerResponse, streams: DemoStreams, cameras: CameraCatalogue, token: string | null, logger: Logger): void {
   // Players on a console page fetch these across origins; the token guards them beyond loopback.
   response.setHeader('Access-Control-Allow-Origin', '*');
   const offered = url.searchParams.get('token');
@@ -338,15 +349,15 @@ function serveMedia(url: URL, response: ServerResponse, streams: DemoStreams, ca
   if (url.pathname.startsWith(RELAY_MEDIA_PATH)) {
     const [stream = '', ...file] = url.pathname.slice(RELAY_MEDIA_PATH.length).split('/');
     const upstream = cameras.upstreamOf(stream, file.join('/'));
-    if (upstream !== null) return void relayHls(upstream, response, uriQuery);
+    if (upstream !== null) return void relayHls(upstream, response, uriQuery, logger.child('hls-relay'));
   } else if (url.pathname.startsWith(DEMO_MEDIA_PATH)) {
-    return serveDemoMedia(url.pathname.slice(DEMO_MEDIA_PATH.length), uriQuery, response, streams);
+    return serveDemoMedia(url.pathname.slice(DEMO_MEDIA_PATH.length), uriQuery, response, streams, logger);
   }
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end('No such stream.');
 }
 
-function serveDemoMedia(path: string, uriQuery: string, response: ServerResponse, streams: DemoStreams): void {
+function serveDemoMedia(path: string, uriQuery: string, response: ServerResponse, streams: DemoStreams, logger: Logger): void {
   const now = Date.now();
   const playlist = /^([\w-]+)\.m3u8$/.exec(path);
   if (playlist) {
@@ -359,8 +370,7 @@ function serveDemoMedia(path: string, uriQuery: string, response: ServerResponse
   const segment = /^([\w-]+)\/(\d{1,12})\.ts$/.exec(path);
   const file = segment ? streams.segmentFile(segment[1] as string, Number(segment[2]), now) : null;
   if (file !== null && existsSync(file)) {
-    response.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'public, max-age=60' });
-    return void createReadStream(file).pipe(response);
+    return sendFileStream(response, file, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'public, max-age=60' }, logger);
   }
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end('No such stream or segment.');

@@ -4,6 +4,7 @@ import { APP_VERSION } from '../shared/app-version.js';
 import { prepareDataDir } from '../node/data-dir.js';
 import { DEFAULT_BACKEND_PORT, isLoopback, parseHostConfig } from '../node/host-config.js';
 import { createFileLogger } from '../node/logger.js';
+import { installLastResortHandlers } from '../node/health.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
 import { accessToken } from '../node/token.js';
 import { startBackend } from './backend-server.js';
@@ -16,6 +17,7 @@ await runUntilSignalled('backend', async () => {
   prepareDataDir(config.dataDir);
   const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'backend-token'));
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
+  installLastResortHandlers(logger.child('last-resort'));
   const backend = await startBackend({
     host: config.host,
     port: config.port,

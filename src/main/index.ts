@@ -2,6 +2,7 @@ import { app, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { APP_VERSION } from '../shared/app-version.js';
 import { DEFAULT_WEB_PORT, parseHostConfig } from '../node/host-config.js';
+import { installLastResortHandlers } from '../node/health.js';
 import { StartupError } from '../node/startup-error.js';
 import { startConsole, type StartedConsole } from './compose/start-console.js';
 import { registerApiIpc } from './ipc/register-api.js';
@@ -56,6 +57,7 @@ if (!app.requestSingleInstanceLock()) {
         plansDir: config.plansDir ?? plansDir,
         displays: osDisplays,
       });
+      installLastResortHandlers(started.logger.child('last-resort'));
       unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
       const core = started.core;
       windows = new WindowManager({

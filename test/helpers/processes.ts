@@ -8,8 +8,30 @@ export interface RunningProcess {
   readonly child: ChildProcess;
   /** Everything the process printed so far, stdout and stderr together. */
   output(): string;
+  /** The error lines it printed that the test did not declare expected. */
+  unexpectedErrors(): string[];
+  /** Stops it, then throws with its unexpected error lines if it printed any. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
+
+export interface StartProcessOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /**
+   * Error lines the test provokes on purpose. Any other error the process logs (its logger echoes `[error] scope:
+   * message` to stderr, the last-resort handler included) fails the test at stop(), so no fault hides behind a
+   * process that keeps running.
+   */
+  expectedErrors?: RegExp[];
+}
+
+const ERROR_LINE = /^\[error\] .*$/gm;
+
+/** Processes still running when the test worker exits (a failed stop() or set-up): none may outlive the run. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /**
  * Starts one of the built entry points (out/…) and waits for the line that says it is ready, as an operator's
@@ -19,15 +41,19 @@ export async function startProcess(
   bundle: 'out/main/web-host.mjs' | 'out/backend/backend.mjs',
   args: string[],
   readyLine: RegExp,
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: StartProcessOptions = {},
 ): Promise<RunningProcess & { match: RegExpMatchArray }> {
   const child = spawn(process.execPath, [join(repoRoot, bundle), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
   const exited = once(child, 'exit');
+  void exited.then(() => running.delete(child));
+  // Its last lines may arrive after 'exit'; 'close' waits for its output, unless a child of its own holds it open.
+  const outputClosed = once(child, 'close');
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${bundle} not ready after ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
@@ -45,15 +71,24 @@ export async function startProcess(
       reject(new Error(`${bundle} exited with ${String(code)} before it was ready:\n${output}`));
     });
   });
+  const unexpectedErrors = () => (output.match(ERROR_LINE) ?? []).filter((line) => !(options.expectedErrors ?? []).some((expected) => expected.test(line)));
   return {
     child,
     match,
     output: () => output,
+    unexpectedErrors,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const [code] = await exited;
-      return code as number | null;
+      let code = child.exitCode;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        [code] = (await exited) as [number | null];
+      }
+      await Promise.race([outputClosed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      const unexpected = unexpectedErrors();
+      if (unexpected.length > 0) {
+        throw new Error(`${bundle} logged ${unexpected.length} unexpected error line(s) (declare deliberate ones in expectedErrors):\n${unexpected.join('\n')}`);
+      }
+      return code;
     },
   };
 }

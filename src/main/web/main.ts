@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_VERSION } from '../../shared/app-version.js';
 import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from '../../node/host-config.js';
+import { installLastResortHandlers } from '../../node/health.js';
 import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { accessToken, announceUrl } from '../../node/token.js';
 import { startConsole } from '../compose/start-console.js';
@@ -22,6 +23,7 @@ await runUntilSignalled('web host', async () => {
     plansDir: config.plansDir ?? join(appRoot, 'plans'),
     echo: (line) => console.error(line),
   });
+  installLastResortHandlers(started.logger.child('last-resort'));
   try {
     const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'web-token'));
     const server = await startWebServer({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +10,8 @@ import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isRendererPage } from '../../shared/domain/pages.js';
 import { listen, urlHost } from '../../node/listen.js';
 import { sameSecret } from '../../node/token.js';
+import { processHealth } from '../../node/health.js';
+import { HTTP_SERVER_LIMITS, guardRequests, guardServer, readCookie, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
 
@@ -55,12 +57,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const authorised = (request: IncomingMessage, url: URL): boolean => {
     if (token === null) return true;
-    const offered = url.searchParams.get('token') ?? cookie(request, TOKEN_COOKIE);
+    const cookie = readCookie(request.headers.cookie, TOKEN_COOKIE);
+    if (cookie !== null && 'malformed' in cookie) logger.warn('ignored a malformed access-token cookie', { address: request.socket.remoteAddress });
+    const offered = url.searchParams.get('token') ?? (cookie !== null && 'value' in cookie ? cookie.value : null);
     return offered !== null && sameSecret(offered, token);
   };
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://host.invalid');
+  const server = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
+    const url = requestUrl(request, 'http://host.invalid');
+    if (url === null) {
+      logger.warn('refused a request whose target is not a URL', { address: request.socket.remoteAddress });
+      return sendText(response, 400, 'Malformed request target.');
+    }
     // Per response: a shared backend names its SIP server (a connect-src origin) only once the console has reached it.
     setSecurityHeaders(response, core.contentSecurityPolicy());
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -68,8 +76,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (url.pathname === '/healthz') {
       const backend = core.backend.getStatus();
+      // A degraded host still answers 200: it keeps serving its wall screens, and the body says what went wrong.
       return sendJson(response, 200, {
-        status: 'ok',
+        ...processHealth.report(),
         app: 'zhili',
         version: core.info.appVersion,
         host: core.info.host,
@@ -83,10 +92,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (token !== null && url.searchParams.get('token') !== null) {
       response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
     }
-    if (url.pathname.startsWith(CITY_FILES_PATH)) return sendCityFile(request, response, core, url.pathname);
+    if (url.pathname.startsWith(CITY_FILES_PATH)) return sendCityFile(request, response, core, url.pathname, logger);
     const role = url.pathname.split('/').filter(Boolean)[0];
     if (isRendererPage(url.pathname)) {
-      return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache');
+      return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache', logger);
     }
     if (role !== undefined && (roles as readonly string[]).includes(role) && url.pathname === `/${role}/`) {
       response.writeHead(301, { Location: `/${role}${url.search}` });
@@ -94,16 +103,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const file = safeJoin(options.rendererDir, url.pathname);
     if (file === null || !existsSync(file) || !statSync(file).isFile()) return sendText(response, 404, 'Not found.');
-    return sendFile(response, file, url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-  });
+    return sendFile(response, file, url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache', logger);
+  }, logger));
+  guardServer(server, logger);
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    const url = requestUrl(request, 'http://host.invalid');
     const refuse = (status: number, reason: string) => {
       logger.warn('refused a WebSocket', { reason, origin: request.headers.origin, address: request.socket.remoteAddress });
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
+    if (url === null) return refuse(400, 'Bad Request');
     if (url.pathname !== WEB_SOCKET_PATH) return refuse(404, 'Not Found');
     // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket hijacking).
     const origin = request.headers.origin;
@@ -196,22 +207,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-function sendText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  response.end(text);
-}
-
-function sendFile(response: ServerResponse, file: string, cacheControl: string): void {
-  response.writeHead(200, {
-    'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': statSync(file).size,
-    'Cache-Control': cacheControl,
-  });
-  createReadStream(file).pipe(response);
+function sendFile(response: ServerResponse, file: string, cacheControl: string, logger: Logger): void {
+  sendFileStream(response, file, { 'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Cache-Control': cacheControl }, logger);
 }
 
 /** A file of the city build, revalidated by a tag of its size and time so a reload does not fetch chunks again. */
-function sendCityFile(request: IncomingMessage, response: ServerResponse, core: ConsoleCore, pathname: string): void {
+function sendCityFile(request: IncomingMessage, response: ServerResponse, core: ConsoleCore, pathname: string, logger: Logger): void {
   let file: string | null;
   try {
     file = core.cityFilePath(decodeURIComponent(pathname.slice(CITY_FILES_PATH.length)));
@@ -227,7 +228,7 @@ function sendCityFile(request: IncomingMessage, response: ServerResponse, core: 
     response.writeHead(304, { 'Cache-Control': 'no-cache' });
     return void response.end();
   }
-  return sendFile(response, file, 'no-cache');
+  return sendFile(response, file, 'no-cache', logger);
 }
 
 /** Resolves a URL path inside `root`, or null when it would escape it. */
@@ -243,10 +244,3 @@ function safeJoin(root: string, pathname: string): string | null {
   return file.startsWith(normalize(root) + sep) ? file : null;
 }
 
-function cookie(request: IncomingMessage, name: string): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return null;
-}
