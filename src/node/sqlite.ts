@@ -31,9 +31,12 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   const { file, migrations, logger } = options;
   assertMigrationOrder(migrations);
   try {
-    ensurePrivateDir(dirname(file));
-    ensurePrivateFile(file);
-    for (const companion of ['-wal', '-shm', '-journal']) tightenFile(`${file}${companion}`);
+    // An in-memory database (tests) has no file and no folder: tightening `.` would chmod whatever folder it runs in.
+    if (file !== ':memory:') {
+      ensurePrivateDir(dirname(file));
+      ensurePrivateFile(file);
+      for (const companion of ['-wal', '-shm', '-journal']) tightenFile(`${file}${companion}`);
+    }
   } catch (error) {
     throw new StartupError(
       `Cannot create the data folder ${dirname(file)} (${errorCode(error) ?? errorMessage(error)}): choose a writable folder with --data-dir or ZHILI_DATA_DIR.`,
