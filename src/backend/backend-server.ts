@@ -110,7 +110,12 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     if (request.method === 'GET' && url.pathname === '/healthz') {
       // A degraded backend still answers 200: its consoles keep working, and the body says what went wrong.
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-      return void response.end(JSON.stringify({ ...processHealth.report(), app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
+      // Faults survived (sticky until a restart) and parts out of service now (gone when they are back).
+      const health = processHealth.report();
+      const sipOutage = sip.outage();
+      const outages = sipOutage === null ? [] : [{ part: 'sip', reason: sipOutage }];
+      const status = health.status === 'ok' && outages.length === 0 ? 'ok' : 'degraded';
+      return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
     }
     if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(url, response, demoStreams, cameras, options.token, logger);
     sendPlainText(response, 404, 'Zhili backend: consoles connect over socket.io.');

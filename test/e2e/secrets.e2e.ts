@@ -151,12 +151,17 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
       const runDir = join(dataDir, 'backend', 'kamailio');
       const kamailioPid = () => Number(readFileSync(join(runDir, 'kamailio.pid'), 'utf8'));
       const runsHere = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${kamailioCommandLine(runDir).join('\0')}\0`;
+      const backendUrl = ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { backend: { url: string } }).backend.url;
       let killed = kamailioPid();
       for (const attempt of [1, 2]) {
         expect(runsHere(killed)).toBe(true);
         process.kill(killed, 'SIGKILL');
         const refused = await waitUntil(() => client.call('dispatch.account', {}), (response) => !response.ok, 'dispatch to say the SIP server is down', 5000);
         expect(refused.ok ? '' : refused.error.message).toMatch(new RegExp(`The local SIP server stopped; restart ${attempt} in \\d+ s`));
+        // The backend's health shows the outage while it lasts (and only then: see below).
+        const outage = (await (await fetch(`${backendUrl}/healthz`)).json()) as { status: string; outages: { part: string; reason: string }[] };
+        expect(outage.status).toBe('degraded');
+        expect(outage.outages).toEqual([{ part: 'sip', reason: expect.stringMatching(/The local SIP server stopped/) as string }]);
         const previous = killed;
         killed = await waitUntil(
           async () => {
@@ -174,6 +179,7 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
       }
       expect(alive(host.child.pid as number)).toBe(true);
       expect((await call(client, 'backend.status', {})).state).toBe('connected');
+      expect(await (await fetch(`${backendUrl}/healthz`)).json()).toMatchObject({ status: 'ok', outages: [] });
       await registerOnce(await call(client, 'dispatch.account', {}));
 
       const restarts = logRecords(dataDir).filter((record) => record.message === 'local SIP server exited; restarting it');

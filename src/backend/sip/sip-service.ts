@@ -31,6 +31,8 @@ export class SipService {
   private restartAttempt = 0;
   /** While the local server is down between restarts: accounts are refused with `unavailableReason`. */
   private down = false;
+  /** The local server could not be started at all (there is no restart to wait for). */
+  private startFailed = false;
   /** Why there is no SIP server, for the operator. */
   unavailableReason: string | null = null;
 
@@ -62,9 +64,19 @@ export class SipService {
     } catch (error) {
       // Dispatch is one feature: the rest of the centre starts without it, and the seats say why.
       const why = withoutSecret(String(error), secret);
+      this.startFailed = true;
       this.unavailableReason = `本机 SIP 服务器未能启动 / The local SIP server did not start: ${why.slice(0, 300)}`;
       this.logger.error('local SIP server did not start', { error: why });
     }
+  }
+
+  /**
+   * Why the SIP server this backend runs is not serving now (it failed to start, or died and waits for its restart);
+   * null when it serves, or when there is deliberately none. `/healthz` reports it while it lasts.
+   */
+  outage(): string | null {
+    if (this.option.kind !== 'local' || this.closed) return null;
+    return this.down || this.startFailed ? this.unavailableReason : null;
   }
 
   info(): SipServerInfo | null {
