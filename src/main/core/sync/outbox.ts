@@ -86,6 +86,14 @@ export class Outbox {
     })();
   }
 
+  /**
+   * Forgets records the backend stored before `before`: the backend keeps them for every console, so the outbox
+   * (which otherwise grows with every operation) holds only what is pending, refused or recent. Returns how many.
+   */
+  pruneStored(before: Date): number {
+    return this.db.prepare("DELETE FROM outbox WHERE outcome = 'stored' AND settled_at < ?").run(before.toISOString()).changes;
+  }
+
   pendingCount(): number {
     return this.countPending.get()?.n ?? 0;
   }

@@ -27,6 +27,9 @@ const MAX_CATCH_UP_ROUNDS = 10;
 const STATUS_SET_ASIDE = 20;
 /** A failed push or pull is tried again after a delay that doubles while failures go on. */
 const RETRY: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
+/** Records the backend stored are kept in the outbox this long (for a look back), then forgotten. */
+const KEEP_STORED_MS = 7 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 
 /** What the sync service needs of the backend connection. */
 export interface SyncLink {
@@ -117,7 +120,11 @@ export class SyncService {
       handOverRun: db.prepare('UPDATE runs SET origin_console = ?, updated_at = ? WHERE run_id = ?'),
     };
     this.cursorValue = this.statements.cursor.get()?.pulled_through ?? 0;
+    this.pruneOutbox();
+    const pruning = setInterval(() => this.pruneOutbox(), PRUNE_EVERY_MS);
+    pruning.unref();
     this.disposers.push(
+      () => clearInterval(pruning),
       outbox.onAdded(() => {
         this.publishStatus();
         void this.flush();
@@ -240,6 +247,16 @@ export class SyncService {
     this.buffered.clear();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  private pruneOutbox(): void {
+    try {
+      const pruned = this.outbox.pruneStored(new Date(Date.now() - KEEP_STORED_MS));
+      if (pruned > 0) this.logger.info('forgot outbox records the backend stored over a week ago', { pruned });
+    } catch (error) {
+      // A full disk or a busy database: the records stay, and the next round tries again.
+      this.logger.warn('could not prune the outbox', { error });
+    }
   }
 
   /**
