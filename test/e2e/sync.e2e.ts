@@ -123,4 +123,50 @@ describe('sync between two consoles', () => {
     expect(received.map((record) => record.seq)).toEqual(expected.map((_, index) => index + 1));
     expect((await call(b().client, 'runs.get', { runId })).state.steps.inspect?.status).toBe('acknowledged');
   });
+
+  it('hands a run over from a console that went away, and shows the records that console can no longer sync', async () => {
+    const run = await call(a().client, 'runs.start', { planId: 'bridge-test', incidentId: null, mode: 'drill' });
+    const runId = run.state.runId;
+    await expect.poll(async () => (await b().client.call('runs.get', { runId })).ok, { timeout: 10_000 }).toBe(true);
+    // Console a loses the backend, records a step nobody else sees, and dies.
+    await backend.stop();
+    await call(a().client, 'runs.command', { runId, command: { type: 'complete', stepId: 'call-crew' } });
+    const port = new URL(a().base).port;
+    a().client.dispose();
+    await a().host.stop('SIGKILL');
+    await startBackend(backendPort);
+    await expect.poll(async () => (await call(b().client, 'backend.status', {})).state, { timeout: 20_000 }).toBe('connected');
+
+    // Console b takes the run over, with a reason, through its run console, and drives it.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${b().base}plans`);
+      await page.getByTestId(`run-${runId}`).click();
+      await page.getByTestId('take-over').click();
+      await page.getByTestId('text-prompt-input').fill('甲台离线');
+      await page.getByTestId('text-prompt-ok').click();
+      await expect.poll(async () => (await call(b().client, 'runs.get', { runId })).origin, { timeout: 10_000 }).toBe((await call(b().client, 'host.info', {})).consoleId);
+      await expect.poll(() => page.getByTestId('audit-list').textContent()).toContain('甲台离线');
+      await call(b().client, 'runs.command', { runId, command: { type: 'complete', stepId: 'call-crew' } });
+
+      // Console a comes back: it follows the run it no longer drives, and its footer shows what it could not sync.
+      await startConsole('a', port);
+      await expect.poll(async () => (await call(a().client, 'runs.get', { runId })).origin, { timeout: 20_000 }).toBe((await call(b().client, 'host.info', {})).consoleId);
+      await expect.poll(() => pending('a'), { timeout: 20_000 }).toBe(0);
+      const status = await call(a().client, 'sync.status', {});
+      expect(status.setAside.map((record) => record.reason)).toContain('conflicting-event');
+      const aPage = await browser.newPage();
+      await aPage.goto(`${a().base}plans`);
+      const footer = aPage.getByTestId('sync-set-aside');
+      await expect.poll(() => footer.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(status.setAsideCount));
+      await footer.locator('summary').click();
+      await expect.poll(() => footer.textContent()).toContain('与本台已有事件冲突');
+      // Both consoles are still up and in sync for everything else.
+      const next = await call(b().client, 'runs.start', { planId: 'bridge-test', incidentId: null, mode: 'drill' });
+      await expect.poll(async () => (await a().client.call('runs.get', { runId: next.state.runId })).ok, { timeout: 10_000 }).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
 });

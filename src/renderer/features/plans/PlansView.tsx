@@ -198,7 +198,7 @@ export function PlansView() {
         <ul className="run-list" data-testid="run-list">
           {orderedRuns(runs).map((run) => (
             <li key={run.runId} className={run.runId === openRun?.state.runId ? 'open' : ''}>
-              <button type="button" onClick={() => void model.openRun(run.runId)}>
+              <button type="button" data-testid={`run-${run.runId}`} onClick={() => void model.openRun(run.runId)}>
                 <span className={`mode mode-${run.mode}`}>{t(`run.mode.${run.mode}`)}</span> {text(run.title)}
                 <span className="muted"> · {t(`run.status.${run.status}`)}</span>
               </button>
