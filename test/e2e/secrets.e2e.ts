@@ -10,7 +10,7 @@ import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/
 import type { SipAccount } from '../../src/shared/dispatch/sip-account.js';
 import { call } from '../helpers/host-client.js';
 import { kamailioInstalled } from '../helpers/kamailio.js';
-import { runToExit, startProcess, type RunningProcess } from '../helpers/processes.js';
+import { runToExit, startProcess, type RunningProcess, processAlive } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -84,14 +84,6 @@ async function registerOnce(account: SipAccount): Promise<void> {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Secrets at rest and in processes, on the built hosts as an operator starts them beyond loopback: the data folder
@@ -171,13 +163,13 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
               return previous;
             }
           },
-          (pid) => pid !== previous && alive(pid) && runsHere(pid),
+          (pid) => pid !== previous && processAlive(pid) && runsHere(pid),
           'kamailio to be restarted',
           15_000,
         );
         await waitUntil(async () => (await client.call('dispatch.account', {})).ok, Boolean, 'dispatch to come back', 15_000);
       }
-      expect(alive(host.child.pid as number)).toBe(true);
+      expect(processAlive(host.child.pid as number)).toBe(true);
       expect((await call(client, 'backend.status', {})).state).toBe('connected');
       expect(await (await fetch(`${backendUrl}/healthz`)).json()).toMatchObject({ status: 'ok', outages: [] });
       await registerOnce(await call(client, 'dispatch.account', {}));

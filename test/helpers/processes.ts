@@ -104,3 +104,13 @@ export async function runToExit(bundle: string, args: string[], timeoutMs = 30_0
   clearTimeout(timer);
   return { code, output };
 }
+
+/** Whether a process of this pid exists (signal 0 tests without touching it). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

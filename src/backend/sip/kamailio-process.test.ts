@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { processAlive } from '../../../test/helpers/processes.js';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -23,14 +24,6 @@ const start = async () => {
   const kamailio = await startKamailio({ listenHost: '127.0.0.1', wsPort: await freeLoopbackPort(), domain: 'zhili.test', secret }, join(dir, 'kamailio'));
   running.push(kamailio);
   return kamailio;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 const accepts = (url: string) =>
   new Promise<boolean>((done) => {
@@ -59,7 +52,7 @@ describe.skipIf(!kamailioInstalled())('startKamailio', () => {
     const stale = await start();
     const fresh = await start();
     await stale.exited;
-    expect(alive(stale.pid)).toBe(false);
+    expect(processAlive(stale.pid)).toBe(false);
     expect(await accepts(stale.wsUrl)).toBe(false);
     expect(await accepts(fresh.wsUrl)).toBe(true);
   });
@@ -74,7 +67,7 @@ describe.skipIf(!kamailioInstalled())('startKamailio', () => {
       writeFileSync(join(runDir, 'kamailio.pid'), `${decoy.pid}\n`);
       const kamailio = await start();
       expect(await accepts(kamailio.wsUrl)).toBe(true);
-      expect(alive(decoy.pid as number)).toBe(true);
+      expect(processAlive(decoy.pid as number)).toBe(true);
       expect(decoy.exitCode).toBeNull();
     } finally {
       decoy.kill('SIGKILL');

@@ -9,6 +9,7 @@ import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-
 import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
 import { testCityDir } from '../../../../test/helpers/test-city.js';
 import { BACKEND_PROTOCOL_VERSION } from '../../../shared/backend/protocol.js';
+import { mulberry32 } from '../../../shared/city/random.js';
 import type { Actor, RunCommand } from '../../../shared/plans/run-model.js';
 import { runEventKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
 import { openDatabase } from '../../../node/sqlite.js';
@@ -189,18 +190,6 @@ function expectExactlyTheLog(online: TestConsole[]): void {
   }
 }
 
-/** A seeded generator (mulberry32), so a failing interleaving can be replayed from the seed printed with it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('SyncService against a real backend', () => {
   it('delivers a backlog that overlaps live records exactly once (a console offline during a large backlog)', async () => {
     await startTestBackend();
@@ -288,7 +277,7 @@ describe('SyncService against a real backend', () => {
   const seeds = (process.env.ZHILI_SYNC_SEEDS ?? '20261206,13').split(',').map(Number);
   it.each(seeds)('delivers every record to every console exactly once across random interleavings, offline spells and backend restarts (seed %i)', async (seed) => {
     await startTestBackend();
-    const next = random(seed);
+    const next = mulberry32(seed);
     const trio = ['console-a', 'console-b', 'console-c'].map((id) => new TestConsole(id).online());
     const commands = (stepId: string): RunCommand[] => [
       { type: 'acknowledge', stepId },
