@@ -164,7 +164,9 @@ describe('wall scenes, window state, tour and settings', () => {
     await expect.poll(async () => (await changes()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const [first = 0, second = 0] = await changes();
     console.log(`scenes: the tour showed a screen for ${Math.round(second - first)} ms (dwell 3 s)`);
-    expect(second - first).toBeGreaterThan(2900);
+    // Each change is seen when React commits it, which under load lags its timer by a varying few hundred ms: a slow
+    // first commit and a quick second make the measured dwell shorter than the timer's (2,851 ms seen on 2 cores).
+    expect(second - first).toBeGreaterThan(2500);
     expect(second - first).toBeLessThan(4500);
     await tour.close();
 
