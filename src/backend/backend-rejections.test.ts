@@ -77,7 +77,7 @@ describe('backend: malformed requests', () => {
     await closed;
     expect(warnings('rejected a console handshake').map((record) => record.fields?.reason)).toEqual(['bad-handshake']);
     expect(warnings('rejected a malformed socket.io packet; the connection is closed')).toHaveLength(1);
-    await expect.poll(() => warnings('closed a connection that broke the protocol').map((record) => record.fields?.reason)).toEqual(['forced close']);
+    await expect.poll(() => warnings('closed a connection on a protocol or transport error').map((record) => record.fields?.reason)).toEqual(['forced close']);
     await expect(client.emitWithAck('hello')).resolves.toMatchObject({ ok: true });
   });
 

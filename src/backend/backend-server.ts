@@ -115,12 +115,18 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   });
 
   let closing = false;
-  io.engine.on('connection', (connection: { remoteAddress: string; once(event: 'close', listener: (reason: string, description?: unknown) => void): unknown }) => {
+  io.engine.on('connection', (connection: { id: string; remoteAddress: string; once(event: 'close', listener: (reason: string, description?: unknown) => void): unknown }) => {
     connection.once('close', (reason, description) => {
-      // The engine's reasons for a peer that broke the protocol: a frame over the cap or not UTF-8 (transport error),
-      // an undecodable Engine.IO packet (parse error), a socket.io packet refused or out of place (forced close).
+      // The engine's reasons for a peer that broke the protocol: a frame over the cap or not UTF-8 (transport error,
+      // as is a connection reset mid-write), an undecodable Engine.IO packet (parse error), a socket.io packet refused
+      // or out of place (forced close).
       if (closing || reason === 'transport close' || reason === 'ping timeout') return;
-      logger.warn('closed a connection that broke the protocol', { reason, error: description instanceof Error ? description.message : undefined, address: connection.remoteAddress });
+      logger.warn('closed a connection on a protocol or transport error', {
+        reason,
+        error: description instanceof Error ? description.message : undefined,
+        sid: connection.id,
+        address: connection.remoteAddress,
+      });
     });
   });
   // Consoles use the main namespace only; socket.io would refuse any other without a word.
