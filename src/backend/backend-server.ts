@@ -36,6 +36,8 @@ import { z } from 'zod';
 import { CityFeed } from './feed/city-feed.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 import { SipService } from './sip/sip-service.js';
+import { guardedSocketParser } from './guarded-socket-parser.js';
+import { issuesOf, shortened } from '../shared/contract/errors.js';
 import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-account.js';
 
 export interface BackendOptions {
@@ -125,21 +127,45 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     serveClient: false,
     transports: ['websocket'],
     maxHttpBufferSize: 1e6,
+    parser: guardedSocketParser(logger),
+  });
+
+  let closing = false;
+  io.engine.on('connection', (connection: { id: string; remoteAddress: string; once(event: 'close', listener: (reason: string, description?: unknown) => void): unknown }) => {
+    connection.once('close', (reason, description) => {
+      // The engine's reasons for a peer that broke the protocol: a frame over the cap or not UTF-8 (transport error,
+      // as is a connection reset mid-write), an undecodable Engine.IO packet (parse error), a socket.io packet refused
+      // or out of place (forced close).
+      if (closing || reason === 'transport close' || reason === 'ping timeout') return;
+      logger.warn('closed a connection on a protocol or transport error', {
+        reason,
+        error: description instanceof Error ? description.message : undefined,
+        sid: connection.id,
+        address: connection.remoteAddress,
+      });
+    });
+  });
+  // Consoles use the main namespace only; socket.io would refuse any other without a word.
+  io.of((name, _auth, next) => {
+    logger.warn('rejected a connection to an unknown namespace', { namespace: shortened(name) });
+    next(null, false);
   });
 
   io.use((socket, next) => {
+    const refuse = (reason: string, message: string) => {
+      logger.warn('rejected a console handshake', { reason, address: socket.handshake.address });
+      next(refusal(reason, message));
+    };
     const handshake = BackendHandshakeSchema.safeParse(socket.handshake.auth);
-    if (!handshake.success) return next(refusal('bad-handshake', 'The console sent no valid Zhili handshake.'));
+    if (!handshake.success) return refuse('bad-handshake', 'The console sent no valid Zhili handshake.');
     if (handshake.data.protocol !== BACKEND_PROTOCOL_VERSION) {
-      return next(
-        refusal(
-          'incompatible-protocol',
-          `This backend speaks protocol ${BACKEND_PROTOCOL_VERSION}, the console ${handshake.data.protocol}: install the same Zhili version on both.`,
-        ),
+      return refuse(
+        'incompatible-protocol',
+        `This backend speaks protocol ${BACKEND_PROTOCOL_VERSION}, the console ${handshake.data.protocol}: install the same Zhili version on both.`,
       );
     }
     if (options.token !== null && !sameSecret(handshake.data.token ?? '', options.token)) {
-      return next(refusal('unauthorized', 'The backend token is missing or wrong: give the console --backend-token-file (or ZHILI_BACKEND_TOKEN).'));
+      return refuse('unauthorized', 'The backend token is missing or wrong: give the console --backend-token-file (or ZHILI_BACKEND_TOKEN).');
     }
     socket.data = { consoleId: handshake.data.consoleId };
     next();
@@ -157,31 +183,57 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   io.on('connection', (socket) => {
     const consoleId = (socket.data as { consoleId: string }).consoleId;
     logger.info('console connected', { consoleId, address: socket.handshake.address });
-    socket.on('hello', (reply) => answer(reply, hello));
+    // Events with no handler here are refused before socket.io emits them; socket.io listens to "error" itself (it
+    // reports a socket's own errors there), so a console's "error" event is refused by name.
+    socket.use(([event, ...args], next) => {
+      if (typeof event === 'string' && event !== 'error' && socket.listenerCount(event) > 0) return next();
+      logger.warn('rejected an unknown event', { consoleId, event: shortened(String(event)) });
+      const reply: unknown = args.at(-1);
+      if (typeof reply === 'function') reply({ ok: false, error: `Unknown event "${shortened(String(event))}".` });
+    });
+
+    /** Replies with what `produce` returns or resolves to, or with its error as data; logs each refused request. */
+    const answer = <T>(event: string, reply: unknown, produce: () => T | Promise<T>): void => {
+      if (typeof reply !== 'function') {
+        logger.warn('rejected an event without an acknowledgement', { consoleId, event });
+        return;
+      }
+      const send = (result: BackendReply<T>) => (reply as (result: BackendReply<T>) => void)(result);
+      const failed = (error: unknown) => {
+        if (error instanceof InvalidPayload) logger.warn('rejected an invalid payload', { consoleId, event, issues: error.issues });
+        send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+      };
+      try {
+        const value = produce();
+        if (value instanceof Promise) value.then((resolved: T) => send({ ok: true, value: resolved }), failed);
+        else send({ ok: true, value });
+      } catch (error) {
+        failed(error);
+      }
+    };
+
+    socket.on('hello', (reply) => answer('hello', reply, hello));
     socket.on('sip:account', (request, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.sipAccountRequest.safeParse(request);
-        if (!parsed.success) throw new Error('The SIP account request is not valid.');
-        if (parsed.data.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, parsed.data.displayName);
-        const crewId = parsed.data.crewId;
+      answer('sip:account', reply, () => {
+        const parsed = payload(backendSchemas.sipAccountRequest, request, 'SIP account request');
+        if (parsed.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, parsed.displayName);
+        const crewId = parsed.crewId;
         const crew = feed.crews().find((entry) => entry.id === crewId);
         if (!crew) throw new Error(`No crew ${crewId} in the directory.`);
         return sip.account(crew.sipExtension, crew.name);
       }),
     );
     socket.on('crews:report', (report, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.crewReport.safeParse(report);
-        if (!parsed.success) throw new Error('The crew report is not valid.');
-        const { crewId, ...rest } = parsed.data;
+      answer('crews:report', reply, () => {
+        const parsed = payload(backendSchemas.crewReport, report, 'crew report');
+        const { crewId, ...rest } = parsed;
         return feed.reportCrew(crewId, rest, new Date());
       }),
     );
     socket.on('directory:crews', (query, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.crewQuery.safeParse(query);
-        if (!parsed.success) throw new Error('The crew query is not valid.');
-        const { text, onDutyOnly, districtAdcode, limit } = parsed.data;
+      answer('directory:crews', reply, () => {
+        const parsed = payload(backendSchemas.crewQuery, query, 'crew query');
+        const { text, onDutyOnly, districtAdcode, limit } = parsed;
         const needle = text?.trim().toLowerCase() ?? '';
         return feed
           .crews()
@@ -195,20 +247,16 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
           .slice(0, limit ?? 1000);
       }),
     );
-    socket.on('feed:summary', (reply) => answer(reply, () => feed.summary(new Date().toISOString())));
-    socket.on('incidents:list', (reply) => answer(reply, () => feed.incidentList()));
-    socket.on('sensors:abnormal', (reply) => answer(reply, () => feed.abnormalSensors()));
+    socket.on('feed:summary', (reply) => answer('feed:summary', reply, () => feed.summary(new Date().toISOString())));
+    socket.on('incidents:list', (reply) => answer('incidents:list', reply, () => feed.incidentList()));
+    socket.on('sensors:abnormal', (reply) => answer('sensors:abnormal', reply, () => feed.abnormalSensors()));
     socket.on('sensors:history', (sensorId, reply) =>
-      answer(reply, () => {
-        if (typeof sensorId !== 'string' || sensorId.length > 40) throw new Error('The sensor id is not valid.');
-        return feed.sensorHistory(sensorId);
-      }),
+      answer('sensors:history', reply, () => feed.sensorHistory(payload(z.string().max(40), sensorId, 'sensor id'))),
     );
     socket.on('incidents:inject-drill', (injection, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.drillInjection.safeParse(injection);
-        if (!parsed.success) throw new Error('The drill injection is not valid.');
-        const incident = feed.injectDrillIncident(parsed.data, new Date());
+      answer('incidents:inject-drill', reply, () => {
+        const parsed = payload(backendSchemas.drillInjection, injection, 'drill injection');
+        const incident = feed.injectDrillIncident(parsed, new Date());
         const list = feed.incidentList();
         incidents.saveAll([incident]);
         io.emit('incidents:changed', list);
@@ -217,10 +265,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('incidents:register', (report, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.incidentReport.safeParse(report);
-        if (!parsed.success) throw new Error('The incident report is not valid.');
-        const incident = feed.registerIncident(parsed.data, new Date());
+      answer('incidents:register', reply, () => {
+        const parsed = payload(backendSchemas.incidentReport, report, 'incident report');
+        const incident = feed.registerIncident(parsed, new Date());
         incidents.saveAll([incident]);
         io.emit('incidents:changed', feed.incidentList());
         logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
@@ -228,11 +275,10 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('sync:push', (records, reply) =>
-      answer(reply, () => {
+      answer('sync:push', reply, () => {
         // Each record is checked on its own (SyncStore.push), so one bad record is refused and the rest are stored.
-        const parsed = z.array(z.unknown()).max(MAX_SYNC_BATCH_RECORDS).safeParse(records);
-        if (!parsed.success) throw new Error(`A push is a list of at most ${MAX_SYNC_BATCH_RECORDS} sync records.`);
-        const { stored, conflicts, refused, logged } = sync.push(parsed.data, consoleId);
+        const parsed = payload(z.array(z.unknown()).max(MAX_SYNC_BATCH_RECORDS), records, 'batch of sync records');
+        const { stored, conflicts, refused, logged } = sync.push(parsed, consoleId);
         // Every console, the sender too, gets the log in sequence order, so each moves its cursor without gaps.
         if (logged.length > 0) io.emit('sync:records', logged);
         for (const conflict of conflicts) io.emit('sync:conflict', conflict);
@@ -240,41 +286,36 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('sync:pull', (request, reply) =>
-      answer(reply, () => {
-        const parsed = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).safeParse(request);
-        if (!parsed.success) throw new Error('The pull request is not valid.');
-        return sync.pull(parsed.data.after, parsed.data.limit);
+      answer('sync:pull', reply, () => {
+        const parsed = payload(z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }), request, 'pull request');
+        return sync.pull(parsed.after, parsed.limit);
       }),
     );
-    socket.on('cameras:catalogue', (reply) => answer(reply, () => cameras.list()));
+    socket.on('cameras:catalogue', (reply) => answer('cameras:catalogue', reply, () => cameras.list()));
     socket.on('ptz:command', (request, reply) =>
-      answer(reply, () => {
-        const parsed = PtzRequestSchema.safeParse(request);
-        if (!parsed.success) throw new Error('The PTZ command is not valid.');
-        return ptz.command(parsed.data);
+      answer('ptz:command', reply, () => {
+        const parsed = payload(PtzRequestSchema, request, 'PTZ command');
+        return ptz.command(parsed);
       }),
     );
-    socket.on('sfu:capabilities', (reply) => answer(reply, () => requireSfu().capabilities()));
+    socket.on('sfu:capabilities', (reply) => answer('sfu:capabilities', reply, () => requireSfu().capabilities()));
     socket.on('sfu:open', (request, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.sfuOpen.safeParse(request);
-        if (!parsed.success) throw new Error('The WebRTC open request is not valid.');
-        return requireSfu().open(consoleId, parsed.data.streamId, parsed.data.rtpCapabilities);
+      answer('sfu:open', reply, () => {
+        const parsed = payload(backendSchemas.sfuOpen, request, 'WebRTC open request');
+        return requireSfu().open(consoleId, parsed.streamId, parsed.rtpCapabilities);
       }),
     );
     socket.on('sfu:connect', (request, reply) =>
-      answer(reply, async () => {
-        const parsed = backendSchemas.sfuConnect.safeParse(request);
-        if (!parsed.success) throw new Error('The WebRTC connect request is not valid.');
-        await requireSfu().connect(consoleId, parsed.data.sessionId, parsed.data.dtlsParameters);
+      answer('sfu:connect', reply, async () => {
+        const parsed = payload(backendSchemas.sfuConnect, request, 'WebRTC connect request');
+        await requireSfu().connect(consoleId, parsed.sessionId, parsed.dtlsParameters);
         return null;
       }),
     );
     socket.on('sfu:close', (request, reply) =>
-      answer(reply, () => {
-        const parsed = backendSchemas.sfuClose.safeParse(request);
-        if (!parsed.success) throw new Error('The WebRTC close request is not valid.');
-        requireSfu().close(consoleId, parsed.data.sessionId);
+      answer('sfu:close', reply, () => {
+        const parsed = payload(backendSchemas.sfuClose, request, 'WebRTC close request');
+        requireSfu().close(consoleId, parsed.sessionId);
         return null;
       }),
     );
@@ -283,20 +324,6 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       if (!('unavailable' in sfu)) sfu.closeConsole(consoleId);
     });
   });
-
-  /** Replies with what `produce` returns or resolves to, or with its error as data. */
-  const answer = <T>(reply: unknown, produce: () => T | Promise<T>): void => {
-    if (typeof reply !== 'function') return;
-    const send = (result: BackendReply<T>) => (reply as (result: BackendReply<T>) => void)(result);
-    const failed = (error: unknown) => send({ ok: false, error: error instanceof Error ? error.message : String(error) });
-    try {
-      const value = produce();
-      if (value instanceof Promise) value.then((resolved: T) => send({ ok: true, value: resolved }), failed);
-      else send({ ok: true, value });
-    } catch (error) {
-      failed(error);
-    }
-  };
 
   const timer = setInterval(() => {
     const step = feed.step(new Date());
@@ -327,6 +354,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     sipServer: sip.info(),
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         clearInterval(timer);
         void io.close(() => {
           stopSfu();
@@ -335,6 +363,23 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         });
       }),
   };
+}
+
+/** A request whose payload breaks its schema: refused, and logged with the event's name. */
+class InvalidPayload extends Error {
+  constructor(
+    message: string,
+    readonly issues: ReturnType<typeof issuesOf>,
+  ) {
+    super(message);
+    this.name = 'InvalidPayload';
+  }
+}
+
+function payload<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidPayload(`The ${what} is not valid.`, issuesOf(parsed.error));
+  return parsed.data;
 }
 
 function refusal(reason: string, message: string): Error {

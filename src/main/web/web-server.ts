@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessageSchema, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
-import { ApiFailure, apiError, issuesOf } from '../../shared/contract/errors.js';
+import { WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
+import { ApiFailure } from '../../shared/contract/errors.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isRendererPage } from '../../shared/domain/pages.js';
@@ -14,6 +14,7 @@ import { processHealth } from '../../node/health.js';
 import { HTTP_SERVER_LIMITS, guardRequests, guardServer, readCookie, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
+import { readClientMessage } from './client-message.js';
 
 export interface WebServerOptions {
   core: ConsoleCore;
@@ -137,32 +138,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       ws.alive = true;
     });
     ws.on('message', (data, isBinary) => {
-      let raw: unknown;
-      try {
-        raw = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        raw = undefined;
+      const read = readClientMessage(data, isBinary);
+      if (!read.ok) {
+        logger.warn('rejected a malformed message', { clientId: origin.clientId, reason: read.reason, issues: read.error.issues });
+        return send({ t: 'error', error: read.error });
       }
-      const message = ClientMessageSchema.safeParse(raw);
-      if (!message.success) {
-        logger.warn('rejected a malformed message', { clientId: origin.clientId });
-        return send({
-          t: 'error',
-          error: apiError('invalid-message', 'The host could not read that message; it expects the JSON messages of the Zhili wire protocol.', raw === undefined ? undefined : issuesOf(message.error)),
-        });
-      }
-      const body = message.data;
+      const body = read.message;
       if (body.t === 'call') {
         void core.dispatch(body.method, body.params, origin).then((response) => send({ t: 'result', id: body.id, response }));
-      } else if (body.t === 'subscribe') {
-        const error = connection.subscribe(body.event);
-        if (error) send({ t: 'error', error });
-      } else {
-        connection.unsubscribe(body.event);
+        return;
+      }
+      const error = body.t === 'subscribe' ? connection.subscribe(body.event) : connection.unsubscribe(body.event);
+      if (error) {
+        logger.warn(`rejected ${body.t === 'subscribe' ? 'a subscription' : 'an unsubscription'}`, { clientId: origin.clientId, error: error.message });
+        send({ t: 'error', error });
       }
     });
     ws.on('close', () => connection.dispose());
-    ws.on('error', (error) => logger.warn('socket error', { clientId: origin.clientId, error }));
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws refuses a frame over the size cap or text that is not UTF-8 with one of its WS_ERR_ codes, and closes the socket.
+      if (error.code?.startsWith('WS_ERR_')) logger.warn('rejected a WebSocket frame; the connection is closed', { clientId: origin.clientId, code: error.code, error: error.message });
+      else logger.warn('socket error', { clientId: origin.clientId, error });
+    });
     send({ t: 'hello', protocol: WIRE_PROTOCOL_VERSION, appVersion: core.info.appVersion });
   };
 

@@ -27,12 +27,21 @@ export function apiError(code: ApiErrorCode, message: string, issues?: ApiError[
   return issues ? { code, message, issues } : { code, message };
 }
 
-/** Turns a zod failure into the plain issue list that crosses the boundary. */
+/** At most this many issues, each cut to this length, cross a boundary: a hostile message cannot make a huge reply or log line. */
+const MAX_ISSUES = 20;
+const MAX_ISSUE_TEXT = 200;
+
+/** Turns a zod failure into the plain issue list that crosses the boundary (the first issues, shortened). */
 export function issuesOf(error: z.ZodError): NonNullable<ApiError['issues']> {
-  return error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
-    message: issue.message,
+  return error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: issue.path.length > 0 ? shortened(issue.path.map(String).join('.'), MAX_ISSUE_TEXT) : '(root)',
+    message: shortened(issue.message, MAX_ISSUE_TEXT),
   }));
+}
+
+/** A text from outside cut to `length` characters, saying so, for messages and logs. */
+export function shortened(text: string, length = 100): string {
+  return text.length <= length ? text : `${text.slice(0, length)}…(${text.length} characters)`;
 }
 
 /** Thrown by host services to answer with a specific error code; anything else thrown becomes `internal`. */

@@ -35,6 +35,29 @@ describe('createApiDispatch', () => {
     expect(response).toEqual({ ok: false, error: { code: 'unknown-method', message: 'Unknown method "fs.readFile".' } });
   });
 
+  it('logs a call to an unknown method as a rejection, a huge name shortened in the log and the reply', async () => {
+    const logger = recordingLogger();
+    const dispatch = createApiDispatch(handlers(), logger);
+    const response = await dispatch('m'.repeat(1_000_000), {}, origin);
+    expect(response.ok).toBe(false);
+    if (response.ok) return;
+    expect(response.error.message.length).toBeLessThan(200);
+    expect(logger.records).toEqual([expect.objectContaining({ level: 'warn', message: 'rejected a call to an unknown method' })]);
+    expect(JSON.stringify(logger.records).length).toBeLessThan(1000);
+  });
+
+  it('answers and logs at most 20 issues, each shortened, however many fields a call gets wrong', async () => {
+    const logger = recordingLogger();
+    const dispatch = createApiDispatch(handlers(), logger);
+    const params = Object.fromEntries(Array.from({ length: 2_000 }, (_, index) => [`${'k'.repeat(500)}${index}`, index]));
+    const response = await dispatch('settings.update', params, origin);
+    expect(response.ok).toBe(false);
+    if (response.ok) return;
+    expect(response.error.issues?.length).toBeLessThanOrEqual(20);
+    expect(JSON.stringify(response).length).toBeLessThan(10_000);
+    expect(JSON.stringify(logger.records).length).toBeLessThan(10_000);
+  });
+
   it('does not treat inherited object keys as methods', async () => {
     const dispatch = createApiDispatch(handlers(), recordingLogger());
     expect((await dispatch('constructor', {}, origin)).ok).toBe(false);

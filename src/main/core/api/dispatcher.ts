@@ -5,7 +5,7 @@ import {
   type ApiParsedParams,
   type ApiResult,
 } from '../../../shared/contract/api.js';
-import { ApiFailure, apiError, issuesOf, type ApiResponse } from '../../../shared/contract/errors.js';
+import { ApiFailure, apiError, issuesOf, shortened, type ApiResponse } from '../../../shared/contract/errors.js';
 import type { Role } from '../../../shared/domain/roles.js';
 import type { Logger } from '../../../node/logger.js';
 
@@ -29,11 +29,12 @@ export type ApiDispatch = (method: string, params: unknown, origin: CallOrigin) 
 export function createApiDispatch(handlers: ApiHandlers, logger: Logger): ApiDispatch {
   return async (method, params, origin) => {
     if (!isApiMethodName(method)) {
-      return { ok: false, error: apiError('unknown-method', `Unknown method "${method}".`) };
+      logger.warn('rejected a call to an unknown method', { method: shortened(method), origin });
+      return { ok: false, error: apiError('unknown-method', `Unknown method "${shortened(method)}".`) };
     }
     const parsed = apiMethods[method].params.safeParse(params ?? {});
     if (!parsed.success) {
-      logger.warn('rejected call with invalid params', { method, origin, issues: issuesOf(parsed.error) });
+      logger.warn('rejected a call with invalid params', { method, origin, issues: issuesOf(parsed.error) });
       return {
         ok: false,
         error: apiError('invalid-params', `Invalid params for "${method}".`, issuesOf(parsed.error)),

@@ -1,12 +1,13 @@
 import { isApiEventName, type ApiEventName, type ApiEventPayload } from '../../../shared/contract/api.js';
-import { apiError, type ApiError } from '../../../shared/contract/errors.js';
+import { apiError, shortened, type ApiError } from '../../../shared/contract/errors.js';
 
 export type EventDelivery = (event: ApiEventName, payload: unknown) => void;
 
 /** One window's or tab's subscriptions; disposing it drops them all. */
 export interface HubConnection {
   subscribe(event: string): ApiError | null;
-  unsubscribe(event: string): void;
+  /** An error for a name that is no event (nothing was subscribed to it). */
+  unsubscribe(event: string): ApiError | null;
   dispose(): void;
 }
 
@@ -33,12 +34,14 @@ export class EventHub {
     this.connections.add(connection);
     return {
       subscribe: (event) => {
-        if (!isApiEventName(event)) return apiError('invalid-message', `Unknown event "${event}".`);
+        if (!isApiEventName(event)) return unknownEvent(event);
         connection.events.add(event);
         return null;
       },
       unsubscribe: (event) => {
-        if (isApiEventName(event)) connection.events.delete(event);
+        if (!isApiEventName(event)) return unknownEvent(event);
+        connection.events.delete(event);
+        return null;
       },
       dispose: () => {
         this.connections.delete(connection);
@@ -49,4 +52,8 @@ export class EventHub {
   get connectionCount(): number {
     return this.connections.size;
   }
+}
+
+function unknownEvent(event: string): ApiError {
+  return apiError('invalid-message', `Unknown event "${shortened(event)}".`);
 }
