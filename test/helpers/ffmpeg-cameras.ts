@@ -194,15 +194,17 @@ export class RtpTestCamera {
   constructor(
     readonly source: { kind: 'rtp'; port: number; localPort: number; codec: 'H264' | 'VP8'; payloadType: number; ssrc: number },
     picture: LivePicture,
+    /** The loopback address it sends from (another one than 127.0.0.1 plays a foreign sender). */
+    readonly fromAddress = '127.0.0.1',
   ) {
-    const url = `rtp://127.0.0.1:${source.port}?localrtpport=${source.localPort}&pkt_size=1200`;
+    const url = `rtp://127.0.0.1:${source.port}?localaddr=${fromAddress}&localrtpport=${source.localPort}&pkt_size=1200`;
     this.process = new FfmpegProcess([...livePictureArgs({ ...picture, codec: source.codec }), '-f', 'rtp', '-payload_type', String(source.payloadType), '-ssrc', String(source.ssrc), url]);
   }
 
-  /** The cameras file's stream source for it. */
+  /** The cameras file's stream source for it (only its address may send it). */
   streamSource(): StreamSource {
     const { kind, port, codec, payloadType, ssrc } = this.source;
-    return { kind, port, codec, payloadType, ssrc };
+    return { kind, port, source: this.fromAddress, codec, payloadType, ssrc };
   }
 }
 
