@@ -57,6 +57,8 @@ export class FfmpegProcess {
     this.beforeStart();
     const child = spawn(FFMPEG_PATH, this.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    // A spawn that fails is a test camera that never runs (its log says why), not an error that ends the test run.
+    child.on('error', (error) => (this.output += `\n${error.message}`));
     this.child = child;
   }
 
