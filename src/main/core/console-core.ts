@@ -176,8 +176,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const incidentFeed = hub.connect((event, payload) => {
     if (event === 'incidents.changed') proposals.incidentsChanged(payload as Parameters<ProposalService['incidentsChanged']>[0]);
     if (event === 'backend.status' && (payload as BackendStatus).state === 'connected') cameras.invalidate();
-    // Alarms are judged fresh by the wall clock, as the backend stamps incidents (not by the runs' clock).
-    if (event === 'incidents.changed' && alarms.incidentsChanged(payload as Incident[], new Date())) {
+    // Alarms are judged fresh by the backend's time, which stamps incidents (not this machine's clock, nor the runs').
+    if (event === 'incidents.changed' && alarms.incidentsChanged(payload as Incident[], backend.backendNow())) {
       shared = { ...shared, alarms: alarms.list() };
       hub.emit('shared.changed', shared);
     }
