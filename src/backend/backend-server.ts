@@ -27,7 +27,7 @@ import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
 import { openDatabase } from '../node/sqlite.js';
 import { backendMigrations } from './db/backend-migrations.js';
-import { IncidentRepository } from './db/incident-repository.js';
+import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repository.js';
 import { SyncStore } from './db/sync-store.js';
 import { SyncRecordSchema } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
@@ -63,6 +63,8 @@ export interface RunningBackend {
   readonly port: number;
   /** The SIP server dispatch registers with (null: none, see the log for why). */
   readonly sipServer: SipServerInfo | null;
+  /** What /healthz shows of the backend's own parts: incidents reaching the disk, and the SFU's worker and feeds. */
+  health(): { incidentWrites: IncidentWriteHealth; sfu: ReturnType<Sfu['health']> | null };
   close(): Promise<void>;
 }
 
@@ -194,7 +196,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         if (!parsed.success) throw new Error('The drill injection is not valid.');
         const incident = feed.injectDrillIncident(parsed.data, new Date());
         const list = feed.incidentList();
-        incidents.saveAll([incident]);
+        incidents.save([incident]);
         io.emit('incidents:changed', list);
         logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
         return incident;
@@ -205,7 +207,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         const parsed = backendSchemas.incidentReport.safeParse(report);
         if (!parsed.success) throw new Error('The incident report is not valid.');
         const incident = feed.registerIncident(parsed.data, new Date());
-        incidents.saveAll([incident]);
+        incidents.save([incident]);
         io.emit('incidents:changed', feed.incidentList());
         logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
         return incident;
@@ -286,17 +288,19 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     const step = feed.step(new Date());
     io.emit('feed:tick', step.tick);
     io.emit('feed:summary', step.summary);
-    if (step.incidents) {
-      incidents.saveAll(step.incidents);
-      io.emit('incidents:changed', step.incidents);
-    }
+    // Never throws: a failed write (a full disk) is kept, retried here each tick, and shown in health().
+    incidents.save(step.changedIncidents);
+    if (step.incidents) io.emit('incidents:changed', step.incidents);
   }, options.tickMs ?? 1000);
+  incidents.pruneClosed(new Date());
+  const pruneTimer = setInterval(() => incidents.pruneClosed(new Date()), 3_600_000);
 
   let port: number;
   try {
     port = await listen(http, options.host, options.port, 'backend');
   } catch (error) {
     clearInterval(timer);
+    clearInterval(pruneTimer);
     stopSfu();
     db.close();
     await sip.close();
@@ -309,9 +313,11 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     url,
     port,
     sipServer: sip.info(),
+    health: () => ({ incidentWrites: incidents.writeHealth(), sfu: 'unavailable' in sfu ? null : sfu.health() }),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        clearInterval(pruneTimer);
         void io.close(() => {
           stopSfu();
           db.close();
