@@ -18,6 +18,53 @@ export interface GateTarget {
 
 /** Packets from a sender that is not the feed's are logged at most this often (with how many since the last line). */
 const DROP_LOG_INTERVAL_MS = 60_000;
+/** A sequence number this far from the last one is another stream (a restarted encoder), not loss or reordering. */
+const SEQUENCE_JUMP = 3000;
+/** RTP video clock (H.264 and VP8): ticks per millisecond. */
+const RTP_TICKS_PER_MS = 90;
+
+/**
+ * Keeps a feed one continuous RTP stream across encoder restarts. A restarted encoder starts from random sequence
+ * numbers and timestamps under the same SSRC; passed on as they are, a timestamp that lands "before" the last one
+ * makes the browser's jitter buffer drop every frame as too old (a tile froze on one of three restarts tried here).
+ * So a jump in sequence numbers starts new offsets: sequence numbers go on from the last, timestamps from the last
+ * plus the time that passed; the sender reports' RTP timestamps get the same offset.
+ */
+export class RtpContinuity {
+  private sequenceOffset = 0;
+  private timestampOffset = 0;
+  private last: { sequence: number; timestamp: number; at: number } | null = null;
+
+  /** Rewrites an RTP packet's sequence number and timestamp in place (anything not RTP is left alone). */
+  rtp(packet: Buffer, now = performance.now()): void {
+    if (packet.length < 12 || packet.readUInt8(0) >> 6 !== 2) return;
+    const sequenceIn = packet.readUInt16BE(2);
+    const timestampIn = packet.readUInt32BE(4);
+    let ahead = this.last === null ? 1 : (sequenceIn + this.sequenceOffset - this.last.sequence) & 0xffff;
+    if (this.last !== null && ahead >= SEQUENCE_JUMP && ahead <= 0x10000 - SEQUENCE_JUMP) {
+      this.sequenceOffset = (this.last.sequence + 1 - sequenceIn) & 0xffff;
+      this.timestampOffset = (this.last.timestamp + Math.max(1, Math.round((now - this.last.at) * RTP_TICKS_PER_MS)) - timestampIn) >>> 0;
+      ahead = 1;
+    }
+    const sequence = (sequenceIn + this.sequenceOffset) & 0xffff;
+    const timestamp = (timestampIn + this.timestampOffset) >>> 0;
+    packet.writeUInt16BE(sequence, 2);
+    packet.writeUInt32BE(timestamp, 4);
+    // Newer packets move the mark; late and repeated ones keep it.
+    if (ahead > 0 && ahead < SEQUENCE_JUMP) this.last = { sequence, timestamp, at: now };
+  }
+
+  /** Moves the RTP timestamp of every sender report in a (compound) RTCP packet by the same offset. */
+  rtcp(packet: Buffer): void {
+    for (let offset = 0; offset + 4 <= packet.length; ) {
+      const length = (packet.readUInt16BE(offset + 2) + 1) * 4;
+      if (packet[offset + 1] === 200 && offset + 20 <= packet.length) {
+        packet.writeUInt32BE((packet.readUInt32BE(offset + 16) + this.timestampOffset) >>> 0, offset + 16);
+      }
+      offset += length;
+    }
+  }
+}
 
 /**
  * The door of one RTP feed: it takes the feed's UDP ports (RTP, and RTCP on its own port), lets through only packets
@@ -36,6 +83,7 @@ export class RtpSourceGate {
   private droppedSinceLog = 0;
   private lastDropLog = -Infinity;
   private readonly allowed = new BlockList();
+  private readonly continuity = new RtpContinuity();
 
   private constructor(
     private readonly streamId: string,
@@ -51,11 +99,14 @@ export class RtpSourceGate {
     if (prefix === undefined) this.allowed.addAddress(address, family);
     else this.allowed.addSubnet(address, Number(prefix), family);
     outerRtp.on('message', (packet, from) => {
-      if (this.admits(from, sender.port)) this.forward(this.innerRtp, packet, this.target?.rtpPort);
+      if (!this.admits(from, sender.port)) return;
+      this.continuity.rtp(packet);
+      this.forward(this.innerRtp, packet, this.target?.rtpPort);
     });
     outerRtcp.on('message', (packet, from) => {
       if (!this.admits(from, sender.port === undefined ? undefined : sender.port + 1)) return;
       this.senderRtcp = from;
+      this.continuity.rtcp(packet);
       this.forward(this.innerRtcp, packet, this.target?.rtcpPort);
     });
     // What the transport sends back (RTCP: receiver reports, PLI/FIR) goes to the sender; anything else is not its.
