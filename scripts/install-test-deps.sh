@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # gmt + its GSHHG/DCW data regenerate the committed rivers file in a test (scripts/city/extract-rivers.test.ts).
 # kamailio with its WebSocket modules is the real SIP server of the dispatch tests; ffmpeg makes the live camera
-# streams of the video tests; the lib* packages are what the mediasoup worker (the WebRTC SFU) links against.
+# streams of the video tests; the lib* packages are what the mediasoup worker (the WebRTC SFU) links against;
+# faketime runs a console with its clock off (the clock-skew test).
 debian_packages=(chromium fonts-noto-cjk gmt gmt-gshhg-full gmt-dcw kamailio kamailio-websocket-modules ffmpeg
-  libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623)
+  libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 faketime)
 
 missing=()
 for package in "${debian_packages[@]}"; do

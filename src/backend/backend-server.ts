@@ -29,7 +29,7 @@ import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
 import { openDatabase } from '../node/sqlite.js';
 import { backendMigrations } from './db/backend-migrations.js';
-import { IncidentRepository } from './db/incident-repository.js';
+import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repository.js';
 import { SyncStore } from './db/sync-store.js';
 import { MAX_SYNC_BATCH_RECORDS } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
@@ -67,6 +67,8 @@ export interface RunningBackend {
   readonly port: number;
   /** The SIP server dispatch registers with (null: none, see the log for why). */
   readonly sipServer: SipServerInfo | null;
+  /** What /healthz shows of the backend's own parts: incidents reaching the disk, and the SFU's worker and feeds. */
+  health(): { incidentWrites: IncidentWriteHealth; sfu: ReturnType<Sfu['health']> | null };
   close(): Promise<void>;
 }
 
@@ -103,6 +105,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   };
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
+  const partsHealth = () => ({ incidentWrites: incidents.writeHealth(), sfu: 'unavailable' in sfu ? null : sfu.health() });
+  /** Parts out of service now, each with why; they leave the list when they are back. */
+  const currentOutages = (): { part: string; reason: string }[] => {
+    const { incidentWrites, sfu: sfuHealth } = partsHealth();
+    const sipOutage = sip.outage();
+    return [
+      ...(sipOutage === null ? [] : [{ part: 'sip', reason: sipOutage }]),
+      ...(incidentWrites.ok ? [] : [{ part: 'incident-store', reason: `writes failing since ${incidentWrites.failingSince ?? '?'}: ${incidentWrites.lastError ?? ''} (${incidentWrites.pending} kept in memory)` }]),
+      ...(sfuHealth?.worker === 'restarting' ? [{ part: 'sfu', reason: `the mediasoup worker is restarting (${sfuHealth.workerRestarts} restarts)` }] : []),
+    ];
+  };
   const http = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
     const url = requestUrl(request, 'http://backend.invalid');
     if (url === null) {
@@ -114,8 +127,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       // Faults survived (sticky until a restart) and parts out of service now (gone when they are back).
       const health = processHealth.report();
-      const sipOutage = sip.outage();
-      const outages = sipOutage === null ? [] : [{ part: 'sip', reason: sipOutage }];
+      const outages = currentOutages();
       const status = health.status === 'ok' && outages.length === 0 ? 'ok' : 'degraded';
       return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
     }
@@ -258,7 +270,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         const parsed = payload(backendSchemas.drillInjection, injection, 'drill injection');
         const incident = feed.injectDrillIncident(parsed, new Date());
         const list = feed.incidentList();
-        incidents.saveAll([incident]);
+        incidents.save([incident]);
         io.emit('incidents:changed', list);
         logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
         return incident;
@@ -268,7 +280,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       answer('incidents:register', reply, () => {
         const parsed = payload(backendSchemas.incidentReport, report, 'incident report');
         const incident = feed.registerIncident(parsed, new Date());
-        incidents.saveAll([incident]);
+        incidents.save([incident]);
         io.emit('incidents:changed', feed.incidentList());
         logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
         return incident;
@@ -329,17 +341,19 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     const step = feed.step(new Date());
     io.emit('feed:tick', step.tick);
     io.emit('feed:summary', step.summary);
-    if (step.incidents) {
-      incidents.saveAll(step.incidents);
-      io.emit('incidents:changed', step.incidents);
-    }
+    // Never throws: a failed write (a full disk) is kept, retried here each tick, and shown in health().
+    incidents.save(step.changedIncidents);
+    if (step.incidents) io.emit('incidents:changed', step.incidents);
   }, options.tickMs ?? 1000);
+  incidents.pruneClosed(new Date());
+  const pruneTimer = setInterval(() => incidents.pruneClosed(new Date()), 3_600_000);
 
   let port: number;
   try {
     port = await listen(http, options.host, options.port, 'backend');
   } catch (error) {
     clearInterval(timer);
+    clearInterval(pruneTimer);
     stopSfu();
     db.close();
     await sip.close();
@@ -352,10 +366,12 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     url,
     port,
     sipServer: sip.info(),
+    health: partsHealth,
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
         clearInterval(timer);
+        clearInterval(pruneTimer);
         void io.close(() => {
           stopSfu();
           db.close();

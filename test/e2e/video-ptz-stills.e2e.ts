@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { FFMPEG_PATH, mediasoupWorkerBin } from '../helpers/ffmpeg-cameras.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { playingCameras } from '../helpers/video-wall.js';
 
 const workerBin = mediasoupWorkerBin();
 const missing = workerBin === null ? 'a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker)' : existsSync(FFMPEG_PATH) ? null : 'ffmpeg';
@@ -174,4 +176,32 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     await expect.poll(() => detail.locator(`[data-snapshot="${saved.id}"] img`).count(), { timeout: 15_000 }).toBe(1);
     await map.close();
   }, 150_000);
+
+  it('plays the PTZ camera again after its ffmpeg is killed mid-play (kill -9), on the same tile', async () => {
+    await page.goto(`${host.match[1] as string}video`);
+    await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    await call(client, 'shared.select', { selection: { kind: 'camera', id: ptzCamera.id } });
+    const grid = page.getByTestId('video-grid');
+    await expect.poll(() => grid.getAttribute('data-single'), { timeout: 15_000 }).toBe(ptzCamera.id);
+    await expect.poll(() => playingCameras(page), { timeout: 30_000 }).toEqual([ptzCamera.id]);
+    // The camera's ffmpeg is the embedded backend's child, known by the camera code burnt into its picture.
+    const ffmpegOfCamera = () =>
+      execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(host.child.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .find((line) => line.includes('ffmpeg') && line.includes(ptzCamera.code))
+        ?.trim()
+        .split(/\s+/)[0];
+    const killed = ffmpegOfCamera();
+    if (killed === undefined) throw new Error('no ffmpeg of the PTZ camera among the host\'s children');
+    process.kill(Number(killed), 'SIGKILL');
+    await expect.poll(ffmpegOfCamera, { timeout: 15_000 }).toMatch(/^\d+$/);
+    expect(ffmpegOfCamera()).not.toBe(killed);
+    // The same tile decodes the new process's frames (the old one is dead): a second's worth, 15 frames, and more.
+    const framesDecoded = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="video-grid"] video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+    const afterRestart = await framesDecoded();
+    await expect.poll(framesDecoded, { timeout: 30_000 }).toBeGreaterThan(afterRestart + 15);
+    await expect.poll(() => grid.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
+    expect(host.child.exitCode).toBeNull();
+    expect(host.output()).toMatch(/the virtual PTZ camera stopped; restarting it/);
+  }, 90_000);
 });

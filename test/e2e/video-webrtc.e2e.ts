@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +103,18 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
     await expect.poll(async () => await playingCameras(page), { timeout: 10_000 }).toEqual(['CM900001']);
     expect(closedByWindows()).toBe(before + 1);
   });
+
+  it('shows a tile reconnecting when the SFU\'s mediasoup worker is killed, and plays it again on the restarted worker', async () => {
+    // The backend's worker is its child process (mediasoup-worker): killed as a crash would.
+    const children = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(backend.child.pid)], { encoding: 'utf8' });
+    const worker = children.split('\n').map((line) => line.trim().split(/\s+/)).find(([, comm]) => comm?.startsWith('mediasoup-work'));
+    if (!worker) throw new Error(`no mediasoup worker among the backend's children:\n${children}`);
+    process.kill(Number(worker[0]), 'SIGKILL');
+    const status = page.getByTestId('video-grid').locator('li[data-camera="CM900001"] [data-status]');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 20_000, interval: 100 }).not.toBe('live');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 45_000 }).toBe('live');
+    await expect.poll(async () => await playingCameras(page), { timeout: 15_000 }).toEqual(['CM900001']);
+    expect(backend.child.exitCode).toBeNull();
+    expect(backend.output()).toMatch(/the mediasoup worker died: WebRTC cameras are offline until it restarts/);
+  }, 90_000);
 });

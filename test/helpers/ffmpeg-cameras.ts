@@ -57,6 +57,8 @@ export class FfmpegProcess {
     this.beforeStart();
     const child = spawn(FFMPEG_PATH, this.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    // A spawn that fails is a test camera that never runs (its log says why), not an error that ends the test run.
+    child.on('error', (error) => (this.output += `\n${error.message}`));
     this.child = child;
   }
 
@@ -194,15 +196,17 @@ export class RtpTestCamera {
   constructor(
     readonly source: { kind: 'rtp'; port: number; localPort: number; codec: 'H264' | 'VP8'; payloadType: number; ssrc: number },
     picture: LivePicture,
+    /** The loopback address it sends from (another one than 127.0.0.1 plays a foreign sender). */
+    readonly fromAddress = '127.0.0.1',
   ) {
-    const url = `rtp://127.0.0.1:${source.port}?localrtpport=${source.localPort}&pkt_size=1200`;
+    const url = `rtp://127.0.0.1:${source.port}?localaddr=${fromAddress}&localrtpport=${source.localPort}&pkt_size=1200`;
     this.process = new FfmpegProcess([...livePictureArgs({ ...picture, codec: source.codec }), '-f', 'rtp', '-payload_type', String(source.payloadType), '-ssrc', String(source.ssrc), url]);
   }
 
-  /** The cameras file's stream source for it. */
+  /** The cameras file's stream source for it (only its address may send it). */
   streamSource(): StreamSource {
     const { kind, port, codec, payloadType, ssrc } = this.source;
-    return { kind, port, codec, payloadType, ssrc };
+    return { kind, port, source: this.fromAddress, codec, payloadType, ssrc };
   }
 }
 

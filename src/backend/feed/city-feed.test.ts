@@ -1,5 +1,10 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CityFeed, SENSOR_HISTORY_SAMPLES } from './city-feed.js';
+import { recordingLogger } from '../../../test/helpers/test-logger.js';
+import { migrate } from '../../node/sqlite.js';
+import { backendMigrations } from '../db/backend-migrations.js';
+import { CLOSED_INCIDENT_RETENTION_DAYS, IncidentRepository } from '../db/incident-repository.js';
+import { CityFeed, DRILL_INCIDENT_LIFETIME_MS, OPERATOR_INCIDENT_LIFETIME_MS, SENSOR_HISTORY_SAMPLES } from './city-feed.js';
 import type { FeedWorld } from './feed-world.js';
 
 const world: FeedWorld = {
@@ -96,4 +101,60 @@ describe('CityFeed', () => {
     expect(later.some((step) => step.incidents !== null)).toBe(true);
     expect(ids.size).toBe(restored.incidentList().length);
   });
+
+  it('closes a drill incident 4 hours and an operator-registered one a day after their last change', () => {
+    const feed = new CityFeed(world, 3);
+    const start = Date.parse('2026-11-27T00:00:00Z');
+    const registered = feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'severe', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, new Date(start));
+    const drill = feed.injectDrillIncident({ drillId: 'DRILL-1', sensorKind: 'septic-methane', key: 'drill-1/step-1' }, new Date(start));
+    const stateAt = (id: string) => feed.incidentList().find((incident) => incident.id === id)?.state;
+    feed.step(new Date(start + DRILL_INCIDENT_LIFETIME_MS - 1000));
+    expect([stateAt(drill.id), stateAt(registered.id)]).toEqual(['reported', 'registered']);
+    feed.step(new Date(start + DRILL_INCIDENT_LIFETIME_MS));
+    expect([stateAt(drill.id), stateAt(registered.id)]).toEqual(['closed', 'registered']);
+    feed.step(new Date(start + OPERATOR_INCIDENT_LIFETIME_MS - 1000));
+    expect(stateAt(registered.id)).toBe('registered');
+    const closing = feed.step(new Date(start + OPERATOR_INCIDENT_LIFETIME_MS));
+    expect(closing.incidents?.find((incident) => incident.id === registered.id)).toMatchObject({ state: 'closed', updatedAt: new Date(start + OPERATOR_INCIDENT_LIFETIME_MS).toISOString() });
+  });
+
+  it('stays bounded over a simulated day of use, in memory and in the database (closed incidents leave it after their retention)', () => {
+    const db = new Database(':memory:');
+    migrate(db, backendMigrations, recordingLogger());
+    const repository = new IncidentRepository(db, recordingLogger());
+    const feed = new CityFeed(world, 11);
+    const start = Date.parse('2026-11-27T00:00:00Z');
+    const day = 86_400;
+    const rows = () => (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+    let peak = { incidents: 0, drillKeys: 0 };
+    // One tick each 10 s (the embedded backend ticks each second; alarms, incidents and their stages are the same).
+    for (let second = 0; second < day; second += 10) {
+      const now = new Date(start + second * 1000);
+      // An operator registers an incident every 10 minutes, a drill stages one every 15 (each with its own key).
+      if (second % 600 === 0) repository.save([feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'major', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, now)]);
+      if (second % 900 === 0) repository.save([feed.injectDrillIncident({ drillId: 'DRILL-day', sensorKind: 'septic-methane', key: `drill-day/${second}` }, now)]);
+      const step = feed.step(now);
+      repository.save(step.changedIncidents);
+      const retained = feed.retainedEntries();
+      peak = { incidents: Math.max(peak.incidents, retained.incidents), drillKeys: Math.max(peak.drillKeys, retained.drillKeys) };
+    }
+    const retained = feed.retainedEntries();
+    // 200 closed kept, plus what is open: the day's last 24 hours of operator incidents, 4 hours of drills, live alarms.
+    expect(peak.incidents).toBeLessThan(200 + 144 + 16 + world.sensors.length + 10);
+    expect(retained.drillKeys).toBeLessThanOrEqual(retained.incidents);
+    expect(peak.drillKeys).toBeLessThan(200 + 16 + 10);
+    expect(retained.openIncidentsBySensor).toBeLessThanOrEqual(world.sensors.length);
+    expect(retained.crewAssignments).toBeLessThanOrEqual(world.crews.length);
+    expect(retained.episodes).toBeLessThan(20);
+    expect(repository.writeHealth()).toEqual({ ok: true, pending: 0, failingSince: null, lastError: null });
+    const dayRows = rows();
+    expect(dayRows).toBeGreaterThan(300);
+    // Nothing is deleted within the retention; past it, only what is still open stays.
+    const end = new Date(start + day * 1000);
+    expect(repository.pruneClosed(end)).toBe(0);
+    const open = feed.incidentList().filter((incident) => incident.state !== 'closed').length;
+    expect(repository.pruneClosed(new Date(end.getTime() + (CLOSED_INCIDENT_RETENTION_DAYS + 1) * 86_400_000))).toBe(dayRows - open);
+    expect(rows()).toBe(open);
+    db.close();
+  }, 60_000);
 });

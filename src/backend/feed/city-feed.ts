@@ -24,6 +24,13 @@ const CLUSTER_RADIUS_M = 1500;
 /** Seconds an incident spends in each state before the simulated crews move it on. */
 const INCIDENT_STAGE_SECONDS = [20, 20, 40, 60, 30] as const;
 const KEPT_CLOSED_INCIDENTS = 200;
+/**
+ * Incidents no simulated crew works close by themselves this long after their last change: a drill's after its drill
+ * is surely over, an operator-registered one after a day (the backend takes no state changes for them from consoles
+ * yet, so without this they stayed open for ever). A plan run on a console is not ended by its incident closing.
+ */
+export const DRILL_INCIDENT_LIFETIME_MS = 4 * 3_600_000;
+export const OPERATOR_INCIDENT_LIFETIME_MS = 24 * 3_600_000;
 /** Readings kept per sensor for the detail chart: one per tick, so five minutes at the embedded backend's 1 s tick. */
 export const SENSOR_HISTORY_SAMPLES = 300;
 const incidentFlow = ['reported', 'registered', 'dispatched', 'handling', 'verifying', 'closed'] as const;
@@ -39,6 +46,8 @@ export interface FeedStep {
   summary: FeedSummary;
   /** Present when incidents were created or moved on during this step. */
   incidents: Incident[] | null;
+  /** The incidents created or moved on during this step (what is written to the database), oldest first. */
+  changedIncidents: Incident[];
 }
 
 /**
@@ -121,6 +130,8 @@ export class CityFeed {
       },
       summary: this.summary(at),
       incidents: incidentsChanged ? this.incidentList() : null,
+      // Everything this step created or moved on carries its time.
+      changedIncidents: incidentsChanged ? this.incidentList().filter((incident) => incident.updatedAt === at).reverse() : [],
     };
   }
 
@@ -386,9 +397,16 @@ export class CityFeed {
       changed = true;
     });
     for (const incident of this.incidents.values()) {
+      if (incident.state === 'closed') continue;
       // The simulated crews work the alarms they raised; drill and operator-registered incidents move only when
-      // people move them.
-      if (incident.state === 'closed' || incident.drillId !== null || incident.source !== 'sensor') continue;
+      // people move them, or close when they are left for their lifetime.
+      if (incident.drillId !== null || incident.source !== 'sensor') {
+        const lifetime = incident.drillId !== null ? DRILL_INCIDENT_LIFETIME_MS : OPERATOR_INCIDENT_LIFETIME_MS;
+        if (now.getTime() - Date.parse(incident.updatedAt) < lifetime) continue;
+        this.incidents.set(incident.id, { ...incident, state: 'closed', updatedAt: at });
+        changed = true;
+        continue;
+      }
       const stage = incidentFlow.indexOf(incident.state);
       const due = Date.parse(incident.updatedAt) + (INCIDENT_STAGE_SECONDS[stage] ?? 30) * 1000;
       if (now.getTime() < due) continue;
@@ -413,6 +431,19 @@ export class CityFeed {
     for (const incident of closed.slice(0, Math.max(0, closed.length - KEPT_CLOSED_INCIDENTS))) {
       this.incidents.delete(incident.id);
     }
+    // A drill key staging an incident no longer kept stages a new one if a drill replays it.
+    for (const [key, id] of this.stagedByKey) if (!this.incidents.has(id)) this.stagedByKey.delete(key);
+  }
+
+  /** How many entries each of the feed's growing collections holds (the day-long test checks they stay bounded). */
+  retainedEntries(): { incidents: number; openIncidentsBySensor: number; crewAssignments: number; drillKeys: number; episodes: number } {
+    return {
+      incidents: this.incidents.size,
+      openIncidentsBySensor: this.openIncidentBySensor.size,
+      crewAssignments: this.crewAssignments.size,
+      drillKeys: this.stagedByKey.size,
+      episodes: this.episodes.length,
+    };
   }
 }
 

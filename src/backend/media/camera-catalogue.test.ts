@@ -34,7 +34,7 @@ const configured = {
   position: [106.5772, 29.5576],
   streams: {
     main: { kind: 'hls', url: 'http://10.1.2.3:8888/jfb/main/index.m3u8' },
-    sub: { kind: 'rtp', port: 40_002, codec: 'H264', payloadType: 102, ssrc: 2222 },
+    sub: { kind: 'rtp', port: 40_002, source: '10.1.2.7', codec: 'H264', payloadType: 102, ssrc: 2222 },
   },
 };
 
@@ -57,6 +57,14 @@ describe('the cameras file', () => {
     // A feed takes its port and the next: another feed on that next port would receive its RTCP.
     const feedOnRtcpPort = { ...configured, id: 'CM900010', streams: { main: configured.streams.main, sub: { ...configured.streams.sub, port: 40_003, ssrc: 4444 } } };
     expect(() => readCamerasConfig(file('rtcp-port.json', { formatVersion: 1, cameras: [configured, feedOnRtcpPort] }))).toThrow(/must be the same feed/);
+    // An RTP feed names who may send it: one open to every sender is refused, not guessed.
+    const { source: _dropped, ...openToAll } = configured.streams.sub;
+    expect(() => readCamerasConfig(file('no-source.json', { formatVersion: 1, cameras: [{ ...configured, streams: { main: configured.streams.main, sub: openToAll } }] }))).toThrow(
+      /cameras\[0\]\.streams\.sub\.source: source is the encoder's address/,
+    );
+    const subnet = { ...configured, streams: { main: configured.streams.main, sub: { ...configured.streams.sub, source: '10.1.2.0/24', sourcePort: 5004 } } };
+    expect(readCamerasConfig(file('subnet.json', { formatVersion: 1, cameras: [subnet] })).cameras[0]?.streams.sub).toMatchObject({ source: '10.1.2.0/24', sourcePort: 5004 });
+    expect(() => readCamerasConfig(file('bad-source.json', { formatVersion: 1, cameras: [{ ...subnet, streams: { main: configured.streams.main, sub: { ...configured.streams.sub, source: 'camera.local' } } }] }))).toThrow(/source is the encoder's address/);
     const onvifWithUser = { kind: 'onvif', url: 'http://admin:secret@10.1.2.9/onvif/ptz_service', username: 'admin', password: 'secret', profileToken: 'P' };
     expect(() => readCamerasConfig(file('ptz-user.json', { formatVersion: 1, cameras: [{ ...configured, ptz: onvifWithUser }] }))).toThrow(/ptz\.url: the PTZ service URL carries no user/);
     expect(() => readCamerasConfig(file('ptz-true.json', { formatVersion: 1, cameras: [{ ...configured, ptz: true }] }))).toThrow(/cameras\[0\]\.ptz: ptz is false, or how to drive the head/);

@@ -4,6 +4,7 @@ import type { types as ms } from 'mediasoup';
 import type { DtlsParametersPayload, RtpCapabilitiesPayload, SfuSession } from '../../shared/media/webrtc.js';
 import type { Logger } from '../../node/logger.js';
 import type { RtpFeed } from './camera-catalogue.js';
+import { RtpSourceGate, type RtpSender } from './rtp-source-gate.js';
 
 /** What the router offers: both codecs Debian's Chromium decodes over WebRTC, H.264 as cameras send it. */
 const ROUTER_CODECS: ms.RouterRtpCodecCapability[] = [
@@ -24,6 +25,16 @@ export interface SfuOptions {
 }
 
 type Session = { consoleId: string; streamId: string; transport: ms.WebRtcTransport };
+/** How a feed's RTP is produced into the router (the same after a worker restart). */
+type FeedCodec = Pick<RtpFeed['source'], 'codec' | 'payloadType' | 'ssrc'>;
+/** A feed: its gate (which keeps the sender's ports across worker restarts) and its producer in the current worker. */
+type Feed = { gate: RtpSourceGate; codec: FeedCodec; producer: ms.Producer | null };
+/** The worker and its router; replaced when the worker dies. */
+type Media = { worker: ms.Worker; router: ms.Router; startedAt: number };
+/** Waits before restarting a dead worker (a worker that dies at once again is not restarted in a tight loop). */
+const WORKER_RESTART_BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000] as const;
+/** A worker that ran this long before dying is restarted after the first wait again. */
+const WORKER_STABLE_MS = 60_000;
 
 /** A feed the backend makes itself, run only while a window plays it. */
 export interface OnDemandSource {
@@ -37,23 +48,33 @@ type OnDemandFeed = { source: OnDemandSource; running: Promise<void> | null; idl
 type MediasoupModule = typeof mediasoupModule;
 
 /**
- * The backend's SFU: one mediasoup worker and one router, each RTP feed of the cameras file received on its own
- * PlainTransport (the encoder sends to its port; the first packet fixes its address) as one producer, and one
+ * The backend's SFU: one mediasoup worker and one router, each RTP feed taken by its own gate (which admits only the
+ * feed's configured sender, see RtpSourceGate) and handed to its own loopback PlainTransport as one producer, and one
  * WebRTC transport with one consumer per tile a window plays. Sessions belong to the console that opened them and
- * close with it, or by themselves when the browser goes away (DTLS closed, ICE consent lost).
+ * close with it, or by themselves when the browser goes away (DTLS closed, ICE consent lost). A worker that dies is
+ * started again with back-off and its feeds produced again behind the same gates; the windows' tiles reconnect.
  */
 export class Sfu {
-  private readonly producers = new Map<string, ms.Producer>();
+  private readonly feeds = new Map<string, Feed>();
   private readonly sessions = new Map<string, Session>();
   private readonly onDemand = new Map<string, OnDemandFeed>();
   /** Counts each console's disconnections: an open that waited across one is refused. */
   private readonly consoleEpochs = new Map<string, number>();
+  /** Null while a dead worker waits for its restart. */
+  private media: Media | null;
+  private restartAttempt = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private workerRestarts = 0;
 
   private constructor(
-    private readonly worker: ms.Worker,
-    private readonly router: ms.Router,
+    private readonly mediasoup: MediasoupModule,
+    media: Media,
     private readonly options: SfuOptions,
-  ) {}
+  ) {
+    this.media = media;
+    this.watch(media);
+  }
 
   /** Starts the worker (mediasoup is an optional dependency: its absence or a missing worker is an error saying so). */
   static async start(feeds: readonly RtpFeed[], options: SfuOptions): Promise<Sfu> {
@@ -65,26 +86,45 @@ export class Sfu {
         cause: error,
       });
     }
-    const worker = await mediasoup.createWorker({ logLevel: 'warn' });
-    const router = await worker.createRouter({ mediaCodecs: ROUTER_CODECS });
-    const sfu = new Sfu(worker, router, options);
-    worker.on('died', (error) => options.logger.error('the mediasoup worker died: WebRTC cameras are offline until the backend restarts', { error }));
-    for (const feed of feeds) await sfu.receive(feed);
+    const sfu = new Sfu(mediasoup, await startMedia(mediasoup), options);
+    try {
+      for (const feed of feeds) await sfu.receive(feed);
+    } catch (error) {
+      sfu.stop();
+      throw error;
+    }
     return sfu;
   }
 
   capabilities(): ms.RtpCapabilities {
-    return this.router.rtpCapabilities;
+    return this.running().router.rtpCapabilities;
+  }
+
+  /** Whether the worker runs, how often it was restarted, and packets refused per feed (for health and tests). */
+  health(): { worker: 'running' | 'restarting'; workerRestarts: number; droppedFromOtherSenders: Record<string, number> } {
+    return {
+      worker: this.media === null ? 'restarting' : 'running',
+      workerRestarts: this.workerRestarts,
+      droppedFromOtherSenders: Object.fromEntries([...this.feeds].map(([streamId, feed]) => [streamId, feed.gate.dropped])),
+    };
+  }
+
+  /** The worker's process id (tests end it as a crash would). */
+  workerPid(): number | null {
+    return this.media?.worker.pid ?? null;
   }
 
   /** A WebRTC transport for one window's tile with a consumer of `streamId` on it, flowing once the transport connects. */
   async open(consoleId: string, streamId: string, rtpCapabilities: RtpCapabilitiesPayload): Promise<SfuSession> {
-    const producer = this.producers.get(streamId);
-    if (!producer) throw new Error(`The SFU has no stream ${streamId}.`);
+    const feed = this.feeds.get(streamId);
+    if (!feed) throw new Error(`The SFU has no stream ${streamId}.`);
+    const router = this.running().router;
+    const producer = feed.producer;
+    if (!producer) throw new Error('The WebRTC server is restarting after a failure; the tile tries again.');
     const epoch = this.consoleEpochs.get(consoleId) ?? 0;
     // Checked for its shape by the protocol schema; mediasoup validates the rest itself (and throws on nonsense).
     const capabilities = rtpCapabilities as ms.RtpCapabilities;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) {
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) {
       throw new Error(`This window cannot decode stream ${streamId} (${producer.rtpParameters.codecs[0]?.mimeType ?? 'unknown codec'}).`);
     }
     await this.runOnDemand(streamId);
@@ -99,7 +139,7 @@ export class Sfu {
     let transport: ms.WebRtcTransport;
     try {
       if (refusal !== null) throw new Error(refusal);
-      transport = await this.router.createWebRtcTransport({
+      transport = await router.createWebRtcTransport({
         listenInfos: [
           { protocol: 'udp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
           { protocol: 'tcp', ip: this.options.listenIp, ...(this.options.announcedAddress ? { announcedAddress: this.options.announcedAddress } : {}) },
@@ -152,9 +192,9 @@ export class Sfu {
 
   /** Bytes a feed has brought in so far (0 for none yet): whether a source is really sending. */
   async receivedBytes(streamId: string): Promise<number> {
-    const producer = this.producers.get(streamId);
-    if (!producer) throw new Error(`The SFU has no stream ${streamId}.`);
-    return (await producer.getStats()).reduce((sum, stats) => sum + stats.byteCount, 0);
+    const feed = this.feeds.get(streamId);
+    if (!feed) throw new Error(`The SFU has no stream ${streamId}.`);
+    return feed.producer ? (await feed.producer.getStats()).reduce((sum, stats) => sum + stats.byteCount, 0) : 0;
   }
 
   /** Open sessions (tests check that closed tiles leave none behind). */
@@ -168,9 +208,56 @@ export class Sfu {
       if (feed.running) feed.source.stop();
     }
     this.onDemand.clear();
-    this.worker.close();
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.media?.worker.close();
+    this.media = null;
     this.sessions.clear();
-    this.producers.clear();
+    for (const feed of this.feeds.values()) feed.gate.close();
+    this.feeds.clear();
+  }
+
+  private running(): Media {
+    if (this.media === null) throw new Error('The WebRTC server is restarting after a failure; the tile tries again.');
+    return this.media;
+  }
+
+  private watch(media: Media): void {
+    media.worker.on('died', (error) => {
+      if (this.media !== media) return;
+      this.media = null;
+      for (const feed of this.feeds.values()) {
+        feed.producer = null;
+        feed.gate.forwardTo(null);
+      }
+      // Their transports died with the worker: the windows see their tiles stall and open new sessions.
+      for (const sessionId of [...this.sessions.keys()]) this.closeSession(sessionId, 'the mediasoup worker died');
+      if (performance.now() - media.startedAt >= WORKER_STABLE_MS) this.restartAttempt = 0;
+      this.scheduleRestart(error);
+    });
+  }
+
+  private scheduleRestart(why: Error): void {
+    const base = WORKER_RESTART_BACKOFF_MS[Math.min(this.restartAttempt++, WORKER_RESTART_BACKOFF_MS.length - 1)] ?? 30_000;
+    // Jitter: backends on one host whose workers died together do not restart in step.
+    const wait = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.options.logger.error('the mediasoup worker died: WebRTC cameras are offline until it restarts', { error: why.message, restartInMs: wait });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.restart().catch((error: unknown) => {
+        if (!this.stopped) this.scheduleRestart(error as Error);
+      });
+    }, wait);
+  }
+
+  private async restart(): Promise<void> {
+    const media = await startMedia(this.mediasoup);
+    if (this.stopped) return void media.worker.close();
+    this.media = media;
+    this.watch(media);
+    for (const [streamId, feed] of this.feeds) await this.produce(streamId, feed);
+    this.workerRestarts++;
+    this.options.logger.info('the mediasoup worker was restarted; WebRTC cameras play again', { feeds: this.feeds.size, workerRestarts: this.workerRestarts });
   }
 
   private owned(consoleId: string, sessionId: string): Session {
@@ -189,29 +276,41 @@ export class Sfu {
   }
 
   private async receive({ streamId, source }: RtpFeed): Promise<void> {
-    // RTP on the feed's port, RTCP on the next (RTP's own convention, and ffmpeg's default): with RTCP on the same port
-    // the first packet to arrive, often RTCP from the encoder's other socket, would fix the wrong sender address.
-    await this.produce(streamId, source, source.port);
-    this.options.logger.info('SFU receives an RTP feed', { streamId, port: source.port, codec: source.codec });
+    // RTP on the feed's port, RTCP on the next (RTP's own convention, and ffmpeg's default).
+    const sender: RtpSender = { address: source.source, port: source.sourcePort };
+    const gate = await RtpSourceGate.open(streamId, this.options.listenIp, source.port, sender, this.options.logger);
+    await this.addFeed(streamId, gate, source);
+    this.options.logger.info('SFU receives an RTP feed', { streamId, port: source.port, codec: source.codec, sender: source.source });
   }
 
   /**
    * A feed from a process of the backend itself (a virtual PTZ camera) that sends from `senderRtpPort` (RTCP from the
-   * next) on loopback, to ports the worker picks; `make` gets those and returns the source, which runs only while a
-   * window plays the stream. The sender is fixed, not learnt from the first packet, so a restarted process is taken
-   * again.
+   * next) on loopback, to ports the SFU picks; `make` gets those and returns the source, which runs only while a window
+   * plays the stream. Only that sender is taken, and a restarted process, sending from the same ports, is taken again.
    */
   async receiveOnDemand<Source extends OnDemandSource>(
     streamId: string,
-    source: Omit<RtpFeed['source'], 'port'>,
+    source: FeedCodec,
     senderRtpPort: number,
     make: (ports: { rtpPort: number; rtcpPort: number }) => Source,
   ): Promise<Source> {
-    const transport = await this.produce(streamId, source, null);
-    await transport.connect({ ip: '127.0.0.1', port: senderRtpPort, rtcpPort: senderRtpPort + 1 });
-    const made = make({ rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort + 1 });
+    const gate = await RtpSourceGate.open(streamId, '127.0.0.1', 0, { address: '127.0.0.1', port: senderRtpPort }, this.options.logger);
+    await this.addFeed(streamId, gate, source);
+    const made = make(gate.ports);
     this.onDemand.set(streamId, { source: made, running: null, idle: null });
     return made;
+  }
+
+  private async addFeed(streamId: string, gate: RtpSourceGate, source: FeedCodec): Promise<void> {
+    const feed: Feed = { gate, codec: { codec: source.codec, payloadType: source.payloadType, ssrc: source.ssrc }, producer: null };
+    this.feeds.set(streamId, feed);
+    try {
+      await this.produce(streamId, feed);
+    } catch (error) {
+      this.feeds.delete(streamId);
+      gate.close();
+      throw error;
+    }
   }
 
   private async runOnDemand(streamId: string): Promise<void> {
@@ -246,31 +345,44 @@ export class Sfu {
     }, this.options.onDemandLingerMs ?? ON_DEMAND_LINGER_MS);
   }
 
-  private async produce(streamId: string, source: Omit<RtpFeed['source'], 'port'>, port: number | null): Promise<ms.PlainTransport> {
-    const ip = port === null ? '127.0.0.1' : this.options.listenIp;
-    const transport = await this.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port }) },
-      rtcpListenInfo: { protocol: 'udp', ip, ...(port === null ? {} : { port: port + 1 }) },
+  /** The feed's PlainTransport and producer in the current worker, connected to its gate's inner ports. */
+  private async produce(streamId: string, feed: Feed): Promise<void> {
+    const { router } = this.running();
+    const transport = await router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpListenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: false,
-      // A configured feed's sender is learnt from its first packet; a local one is connected to its fixed ports.
-      comedia: port !== null,
+      comedia: false,
     });
-    const producer = await transport.produce({
+    const inner = feed.gate.innerPorts;
+    await transport.connect({ ip: '127.0.0.1', port: inner.rtpPort, rtcpPort: inner.rtcpPort });
+    const { codec, payloadType, ssrc } = feed.codec;
+    feed.producer = await transport.produce({
       kind: 'video',
       rtpParameters: {
         codecs: [
           {
-            mimeType: `video/${source.codec}`,
-            payloadType: source.payloadType,
+            mimeType: `video/${codec}`,
+            payloadType,
             clockRate: 90_000,
-            parameters: source.codec === 'H264' ? { 'packetization-mode': 1, 'profile-level-id': '42e01f' } : {},
+            parameters: codec === 'H264' ? { 'packetization-mode': 1, 'profile-level-id': '42e01f' } : {},
           },
         ],
-        encodings: [{ ssrc: source.ssrc }],
+        encodings: [{ ssrc }],
       },
     });
-    this.producers.set(streamId, producer);
-    return transport;
+    feed.gate.forwardTo({ rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort + 1 });
+    this.options.logger.debug('SFU feed produced', { streamId });
+  }
+}
+
+async function startMedia(mediasoup: MediasoupModule): Promise<Media> {
+  const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+  try {
+    return { worker, router: await worker.createRouter({ mediaCodecs: ROUTER_CODECS }), startedAt: performance.now() };
+  } catch (error) {
+    worker.close();
+    throw error;
   }
 }
 

@@ -172,12 +172,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     () => runs.incidentsWithRuns(),
     (list) => hub.emit('proposals.changed', list),
   );
+  /** The backend's open incidents as last heard (null before): the stills linked to them are never removed. */
+  let openIncidentIds: ReadonlySet<string> | null = null;
   // The core listens to the incident feed like any window does.
   const incidentFeed = hub.connect((event, payload) => {
+    if (event === 'incidents.changed') openIncidentIds = new Set((payload as Incident[]).filter((item) => item.state !== 'closed').map((item) => item.id));
     if (event === 'incidents.changed') proposals.incidentsChanged(payload as Parameters<ProposalService['incidentsChanged']>[0]);
     if (event === 'backend.status' && (payload as BackendStatus).state === 'connected') cameras.invalidate();
-    // Alarms are judged fresh by the wall clock, as the backend stamps incidents (not by the runs' clock).
-    if (event === 'incidents.changed' && alarms.incidentsChanged(payload as Incident[], new Date())) {
+    // Alarms are judged fresh by the backend's time, which stamps incidents (not this machine's clock, nor the runs').
+    if (event === 'incidents.changed' && alarms.incidentsChanged(payload as Incident[], backend.backendNow())) {
       shared = { ...shared, alarms: alarms.list() };
       hub.emit('shared.changed', shared);
     }
@@ -240,6 +243,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       const camera = await cameras.streams(still.cameraId);
       if (still.incidentId !== null) await incident(still.incidentId);
       const saved = snapshots.save(still, camera, settings.read().operatorName, clock.now());
+      snapshots.enforceQuota(settings.read().stillsQuotaMb * 1_048_576, openIncidentIds, saved.id);
       hub.emit('snapshots.saved', saved);
       return saved;
     },

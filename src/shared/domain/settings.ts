@@ -19,10 +19,14 @@ export const SettingsSchema = z.object({
   wall: WallConfigSchema,
   /** The crews a drill may really call (演练名单); a drill's call steps ring no one else. */
   drillRoster: z.array(z.string().regex(/^CR\d{4}$/)).max(500),
+  /**
+   * The most the console's camera stills may take (MiB): beyond it the oldest go first, never one of an open incident.
+   */
+  stillsQuotaMb: z.number().int().min(16).max(1_048_576),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig, drillRoster: [] };
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig, drillRoster: [], stillsQuotaMb: 2048 };
 
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

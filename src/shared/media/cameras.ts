@@ -22,12 +22,20 @@ export const StreamSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hls'), url: z.url({ protocol: /^https?$/ }) }).strict(),
   /**
    * RTP pushed to the backend's SFU (an encoder or a camera gateway sends RTP to this UDP port, RTCP to the next one);
-   * consoles play it over WebRTC.
+   * consoles play it over WebRTC. Only `source` may send it: packets from anywhere else are dropped, so nobody else on
+   * the network can feed the wall; any source port of it is taken (an encoder restarted from a new port plays again)
+   * unless `sourcePort` pins it. Required, with no default: a port open to every sender is the hole it closes, and
+   * guessing loopback would leave a remote encoder dark with nothing in the file saying why.
    */
   z
     .object({
       kind: z.literal('rtp'),
       port: z.number().int().min(1024).max(65534),
+      source: z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+        error: 'source is the encoder\'s address ("10.1.2.7"), or its subnet ("10.1.2.0/24"); 127.0.0.1 for one on this machine',
+      }),
+      /** The one port the encoder sends RTP from (RTCP from the next); none: any. */
+      sourcePort: z.number().int().min(1).max(65534).optional(),
       codec: z.enum(rtpVideoCodecs),
       payloadType: z.number().int().min(96).max(127),
       ssrc: z.number().int().min(1).max(0xffffffff),
@@ -90,7 +98,7 @@ export const CamerasConfigSchema = z
       .array(ConfiguredCameraSchema)
       .max(10_000)
       .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'each camera id is listed once')
-      .refine(oneFeedPerPort, 'RTP sources that share a port (or its next, for RTCP) must be the same feed (port, codec, payload type and SSRC)'),
+      .refine(oneFeedPerPort, 'RTP sources that share a port (or its next, for RTCP) must be the same feed (port, codec, payload type, SSRC and source)'),
   })
   .strict();
 
@@ -103,7 +111,7 @@ function oneFeedPerPort(cameras: readonly { streams: { main: StreamSource; sub: 
   for (const camera of cameras) {
     for (const source of [camera.streams.main, camera.streams.sub]) {
       if (source.kind !== 'rtp') continue;
-      const feed = `${source.port}/${source.codec}/${source.payloadType}/${source.ssrc}`;
+      const feed = `${source.port}/${source.codec}/${source.payloadType}/${source.ssrc}/${source.source}/${source.sourcePort ?? ''}`;
       for (const port of [source.port, source.port + 1]) {
         if ((byPort.get(port) ?? feed) !== feed) return false;
         byPort.set(port, feed);

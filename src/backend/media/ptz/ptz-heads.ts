@@ -51,7 +51,7 @@ export class PtzHeads {
         const ssrc = VIRTUAL_SSRC_BASE + index;
         const virtual = await sfu.receiveOnDemand(
           streamId,
-          { kind: 'rtp', codec: 'H264', payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc },
+          { codec: 'H264', payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc },
           localRtpPort,
           (ports) => new VirtualPtzCamera(camera.id, camera.code, { ...ports, localRtpPort, payloadType: VIRTUAL_PAYLOAD_TYPE, ssrc }, logger.child('ptz')),
         );

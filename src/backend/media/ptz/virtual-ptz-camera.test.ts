@@ -1,11 +1,14 @@
 import { createSocket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { PTZ_MOVE_LEASE_MS } from '../../../shared/media/ptz.js';
 import { freeUdpPortPairs } from '../free-ports.js';
 import { ffmpegInstalled } from '../live-encoding.js';
 import { VirtualPtzCamera, viewCommands } from './virtual-ptz-camera.js';
-import { HOME } from './virtual-ptz-view.js';
+import { HOME, advance } from './virtual-ptz-view.js';
 
 if (!ffmpegInstalled()) console.log('SKIPPED: the virtual PTZ camera tests need ffmpeg (apt-get install ffmpeg).');
 
@@ -28,6 +31,48 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('viewCommands', () => {
   it('sets the zoom, the view and the burnt-in position in one batch', () => {
     expect(viewCommands(HOME)).toEqual(['scale@zoom w 1440', 'scale@zoom h 810', 'crop@view x 240', 'crop@view y 135', "drawtext@position reinit text='PAN 50  TILT 50  ZOOM 1.0x'"]);
+  });
+});
+
+describe('a virtual PTZ camera\'s lease and faults', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  it('ends a move with its lease, having turned for the lease, even when the wall clock steps back an hour meanwhile', async () => {
+    // Nobody watches (no ffmpeg): the camera still turns, and still stops.
+    const camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: 9, rtcpPort: 10, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, recordingLogger());
+    const velocity = { pan: 0.2, tilt: 0, zoom: 0 };
+    try {
+      await camera.command({ kind: 'move', ...velocity });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 3_600_000);
+      await sleep(PTZ_MOVE_LEASE_MS + 500);
+      // A wall-clock lease would have frozen the head here (its time ran backwards) and turned it an hour later.
+      const stopped = await camera.command({ kind: 'stop' });
+      expect(stopped.pan).toBeCloseTo(advance(HOME, velocity, PTZ_MOVE_LEASE_MS / 1000).pan, 3);
+    } finally {
+      camera.dispose();
+    }
+  });
+
+  it('reports an ffmpeg that cannot be run as a failed start, and the process goes on', async () => {
+    const notRunnable = join(mkdtempSync(join(tmpdir(), 'zhili-ffmpeg-')), 'ffmpeg');
+    writeFileSync(notRunnable, '');
+    chmodSync(notRunnable, 0o644);
+    vi.stubEnv('ZHILI_FFMPEG', notRunnable);
+    vi.resetModules();
+    const { VirtualPtzCamera: Fresh } = await import('./virtual-ptz-camera.js');
+    const logger = recordingLogger();
+    const camera = new Fresh('CM000001', '50010300001320000001', { rtpPort: 9, rtcpPort: 10, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, logger);
+    try {
+      await expect(camera.start()).rejects.toThrow(/ffmpeg exited before taking PTZ commands:.*EACCES/s);
+      expect(logger.records).toContainEqual(expect.objectContaining({ level: 'warn', message: "the virtual PTZ camera's ffmpeg cannot run" }));
+      expect(camera.ffmpegPid).toBeNull();
+    } finally {
+      camera.dispose();
+    }
   });
 });
 
@@ -105,5 +150,27 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     expect(rtp.packets()).toBe(after);
     expect(perSecond).toBeGreaterThan(0);
     expect(perSecond).toBeLessThan(400);
+  }, 20_000);
+
+  it('restarts an ffmpeg killed mid-play (kill -9), at the same position, from the same sender port', async () => {
+    const rtp = await rtpSink();
+    sinks.push(rtp);
+    const port = await senderPort();
+    const logger = recordingLogger();
+    camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: port, payloadType: 102, ssrc: 4242 }, logger);
+    await camera.start();
+    const turned = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 0 });
+    await sleep(300);
+    const position = await camera.command({ kind: 'stop' });
+    expect(position.pan).toBeGreaterThan(turned.pan);
+    const killed = camera.ffmpegPid as number;
+    process.kill(killed, 'SIGKILL');
+    await expect.poll(() => camera?.ffmpegPid, { timeout: 10_000, interval: 100 }).not.toBe(killed);
+    await expect.poll(() => camera?.ffmpegPid ?? null, { timeout: 10_000, interval: 100 }).not.toBeNull();
+    const before = rtp.packets();
+    await expect.poll(() => rtp.packets(), { timeout: 10_000, interval: 100 }).toBeGreaterThan(before + 10);
+    expect(rtp.senders()).toEqual(new Set([port]));
+    expect(await camera.command({ kind: 'stop' })).toEqual(position);
+    expect(logger.records).toContainEqual(expect.objectContaining({ level: 'warn', message: 'the virtual PTZ camera stopped; restarting it' }));
   }, 20_000);
 });

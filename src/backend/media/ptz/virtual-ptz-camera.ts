@@ -68,6 +68,12 @@ export class VirtualPtzCamera {
     let errors = '';
     let started = false;
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+    // ffmpeg that cannot be run (not executable, no memory for a process) is an error to report, not a crash; the
+    // wait below sees that it never ran.
+    child.on('error', (error) => {
+      errors = `${errors}\n${error.message}`.slice(-2000);
+      this.logger.warn('the virtual PTZ camera\'s ffmpeg cannot run', { cameraId: this.cameraId, error: error.message });
+    });
     child.on('exit', (code, signal) => {
       // A process stopped or replaced by a newer start is not this camera's concern any more.
       if (this.child !== child) return;
@@ -108,7 +114,8 @@ export class VirtualPtzCamera {
     this.step();
     if (command.kind === 'move') {
       this.velocity = { pan: command.pan, tilt: command.tilt, zoom: command.zoom };
-      this.moveUntil = Date.now() + PTZ_MOVE_LEASE_MS;
+      // Monotonic: a wall clock stepped back (NTP, an operator) must not stretch a lease and keep the camera turning.
+      this.moveUntil = performance.now() + PTZ_MOVE_LEASE_MS;
       this.ticker ??= setInterval(() => this.step(), STEP_MS);
     } else {
       this.halt();
@@ -117,6 +124,11 @@ export class VirtualPtzCamera {
     const position = this.position;
     await this.send();
     return position;
+  }
+
+  /** The running ffmpeg's process id, null when none runs (health, and tests that end it as a crash would). */
+  get ffmpegPid(): number | null {
+    return this.child?.pid ?? null;
   }
 
   /** Ends ffmpeg (nobody watches); the position is kept for the next start. */
@@ -151,7 +163,7 @@ export class VirtualPtzCamera {
 
   /** Moves the position on by the time since the last step, ending the move when its lease has run out. */
   private step(): void {
-    const now = Date.now();
+    const now = performance.now();
     const moving = this.ticker !== null;
     const until = Math.min(now, this.moveUntil);
     if (moving && until > this.lastStep) this.position = advance(this.position, this.velocity, (until - this.lastStep) / 1000);
@@ -231,13 +243,13 @@ export function ffmpegArgs(code: string, target: RtpTarget, zmqPort: number, pos
 
 /** ffmpeg binds its zmq socket once its filter graph is up: retried for a few seconds. */
 async function connectWhenListening(port: number, child: ChildProcess): Promise<ZmtpDealer> {
-  const deadline = Date.now() + 10_000;
+  const deadline = performance.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('ffmpeg exited before taking PTZ commands');
     try {
       return await ZmtpDealer.connect('127.0.0.1', port, 1000);
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`ffmpeg took no PTZ commands on port ${port}: ${(error as Error).message}`, { cause: error });
+      if (performance.now() > deadline) throw new Error(`ffmpeg took no PTZ commands on port ${port}: ${(error as Error).message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -9,7 +9,7 @@ import {
   type SipAccountRequest,
 } from '../../../shared/backend/protocol.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
-import type { BackendConnectionState, BackendStatus } from '../../../shared/domain/backend.js';
+import { CLOCK_SKEW_WARNING_MS, type BackendConnectionState, type BackendStatus } from '../../../shared/domain/backend.js';
 import type { Crew, CrewQuery, CrewReport } from '../../../shared/domain/directory.js';
 import type { SipAccount, SipServerInfo } from '../../../shared/dispatch/sip-account.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
@@ -41,6 +41,8 @@ export class BackendLink {
   private readonly socket: BackendSocket;
   private status: BackendStatus;
   private lastSummary: FeedSummary | null = null;
+  /** This console's clock minus the backend's, measured on the last summary (0 until one came). */
+  private clockOffsetMs = 0;
   private sip: { info: SipServerInfo | null; unavailableReason: string | null } = { info: null, unavailableReason: null };
   private readonly requestTimeoutMs: number;
   private readonly syncListeners = new Set<{
@@ -58,6 +60,7 @@ export class BackendLink {
       since: new Date().toISOString(),
       lastError: null,
       serverVersion: null,
+      clockSkewSeconds: null,
     };
     this.socket = io(options.url, {
       // Its own connection: socket.io-client would otherwise hand a second link to the same URL (a link made again
@@ -81,8 +84,7 @@ export class BackendLink {
     this.socket.on('feed:summary', (summary) => {
       const parsed = this.accept(backendSchemas.feedSummary, summary, 'feed:summary');
       if (!parsed) return;
-      this.lastSummary = parsed;
-      options.hub.emit('feed.summary', parsed);
+      this.takeSummary(parsed);
     });
     this.socket.on('feed:tick', (tick) => {
       const parsed = this.accept(backendSchemas.feedTick, tick, 'feed:tick');
@@ -104,6 +106,14 @@ export class BackendLink {
 
   getStatus(): BackendStatus {
     return this.status;
+  }
+
+  /**
+   * The backend's time now, as best this console knows it (its own clock corrected by the offset measured on every
+   * summary): what incidents' times, which the backend stamps, are compared with.
+   */
+  backendNow(): Date {
+    return new Date(Date.now() - this.clockOffsetMs);
   }
 
   getSummary(): FeedSummary | null {
@@ -203,11 +213,28 @@ export class BackendLink {
       this.setState('connected', null);
       for (const listener of this.syncListeners) listener.connected();
       const summary = await this.request(backendSchemas.summary, (reply) => this.socket.emit('feed:summary', reply));
-      this.lastSummary = summary;
-      this.options.hub.emit('feed.summary', summary);
+      this.takeSummary(summary);
     } catch (error) {
       this.options.logger.warn('backend handshake failed', { error });
     }
+  }
+
+  /** A summary carries the backend's time: the console's offset from it is measured on each (a second apart). */
+  private takeSummary(summary: FeedSummary): void {
+    this.lastSummary = summary;
+    const backendTime = Date.parse(summary.at);
+    if (Number.isFinite(backendTime)) {
+      this.clockOffsetMs = Date.now() - backendTime;
+      const skew = Math.abs(this.clockOffsetMs) > CLOCK_SKEW_WARNING_MS ? Math.round(this.clockOffsetMs / 1000) : null;
+      const shown = this.status.clockSkewSeconds;
+      // A second of network jitter is not news to every window.
+      if ((skew === null) !== (shown === null) || (skew !== null && shown !== null && Math.abs(skew - shown) >= 2)) {
+        if (skew !== null && shown === null) this.options.logger.warn('this console\'s clock is off from the backend\'s; alarms use the backend\'s time', { aheadBySeconds: skew });
+        this.status = { ...this.status, clockSkewSeconds: skew };
+        this.options.hub.emit('backend.status', this.status);
+      }
+    }
+    this.options.hub.emit('feed.summary', summary);
   }
 
   private onConnectError(error: Error): void {

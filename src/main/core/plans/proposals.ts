@@ -27,6 +27,9 @@ export class ProposalService {
     const previous = new Map(this.proposals.map((proposal) => [key(proposal.incidentId, proposal.planId), proposal]));
     const next: Proposal[] = [];
     const answered = this.incidentsWithRuns();
+    // A dismissal outlives no incident that is open: the set stays as small as the open incidents.
+    const open = new Set(incidents.filter((incident) => incident.state !== 'closed').map((incident) => incident.id));
+    for (const dismissal of this.dismissed) if (!open.has(dismissal.slice(0, dismissal.indexOf(' ')))) this.dismissed.delete(dismissal);
     for (const incident of incidents) {
       if (incident.state === 'closed' || answered.has(incident.id)) continue;
       for (const plan of triggeredPlans(this.plans(), incident)) {
@@ -51,6 +54,11 @@ export class ProposalService {
     this.dismissed.add(key(incidentId, planId));
     this.replace(this.proposals.filter((proposal) => key(proposal.incidentId, proposal.planId) !== key(incidentId, planId)));
     return this.proposals;
+  }
+
+  /** Dismissals it keeps (no more than the open incidents' proposals). */
+  get dismissals(): number {
+    return this.dismissed.size;
   }
 
   /** A run started for the incident: its proposals are answered. */

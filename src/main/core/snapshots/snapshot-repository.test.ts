@@ -49,4 +49,29 @@ describe('SnapshotRepository', () => {
     expect(snapshots.list(null, 100)).toHaveLength(before);
     expect(SnapshotSaveSchema.safeParse({ ...still(), jpegBase64: 'not base64!' }).success).toBe(false);
   });
+
+  it('keeps within its quota by removing the oldest stills first, never one of an open incident nor the one just saved', () => {
+    const quotaLogger = recordingLogger();
+    const quotaDb = openDatabase({ file: ':memory:', migrations: consoleMigrations, logger: quotaLogger });
+    const repository = new SnapshotRepository(quotaDb, 'console-1', quotaLogger);
+    const big = (fill: number) => Buffer.concat([JPEG.subarray(0, 4), Buffer.alloc(1000, fill)]).toString('base64');
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 8, minute));
+    const save = (minute: number, incidentId: string | null) => repository.save(still({ incidentId, jpegBase64: big(minute) }), CAMERA, '值班员', at(minute)).id;
+    const oldOpen = save(0, 'INC-OPEN');
+    const oldClosed = save(1, 'INC-CLOSED');
+    const oldLoose = save(2, null);
+    const newer = save(3, null);
+    const newest = save(4, 'INC-CLOSED');
+    const ids = () => repository.list(null, 100).map((snapshot) => snapshot.id);
+    // Open incidents not known yet: only the still linked to none may go.
+    expect(repository.enforceQuota(2 * 1004, null, newest)).toBe(2);
+    expect(ids()).toEqual(expect.arrayContaining([oldOpen, oldClosed, newest]));
+    expect(ids()).not.toContain(oldLoose);
+    expect(ids()).not.toContain(newer);
+    expect(quotaLogger.records).toContainEqual(expect.objectContaining({ level: 'warn', message: 'the stills of open incidents alone exceed the quota' }));
+    // Known: the closed incident's older still goes; the open incident's stays, and so does the one just saved.
+    expect(repository.enforceQuota(2 * 1004, new Set(['INC-OPEN']), newest)).toBe(1);
+    expect(ids().sort()).toEqual([oldOpen, newest].sort());
+    expect(repository.enforceQuota(2 * 1004, new Set(['INC-OPEN']), newest)).toBe(0);
+  });
 });

@@ -32,6 +32,8 @@ export class SnapshotRepository {
   private readonly selectRecent;
   private readonly selectOne;
   private readonly selectJpeg;
+  private readonly selectSizesOldestFirst;
+  private readonly deleteOne;
 
   constructor(
     db: SqliteDatabase,
@@ -48,6 +50,32 @@ export class SnapshotRepository {
     this.selectRecent = db.prepare<[number], SnapshotRow>(`SELECT ${columns} FROM snapshots ORDER BY captured_at DESC, id LIMIT ?`);
     this.selectOne = db.prepare<[string], SnapshotRow>(`SELECT ${columns} FROM snapshots WHERE id = ?`);
     this.selectJpeg = db.prepare<[string], { jpeg: Buffer }>('SELECT jpeg FROM snapshots WHERE id = ?');
+    this.selectSizesOldestFirst = db.prepare<[], { id: string; incident_id: string | null; bytes: number }>(
+      'SELECT id, incident_id, length(jpeg) AS bytes FROM snapshots ORDER BY saved_at, id',
+    );
+    this.deleteOne = db.prepare<[string]>('DELETE FROM snapshots WHERE id = ?');
+  }
+
+  /**
+   * Deletes the oldest stills until all of them take at most `quotaBytes`; never `keepId` (the one just saved) nor one
+   * linked to an open incident (`openIncidents` null: which are open is not known yet, so none linked to any incident).
+   * Returns how many went. A quota that only protected stills exceed is left exceeded (and logged).
+   */
+  enforceQuota(quotaBytes: number, openIncidents: ReadonlySet<string> | null, keepId: string | null = null): number {
+    const rows = this.selectSizesOldestFirst.all();
+    let total = rows.reduce((sum, row) => sum + row.bytes, 0);
+    let removed = 0;
+    for (const row of rows) {
+      if (total <= quotaBytes) break;
+      const linkedToOpen = row.incident_id !== null && (openIncidents === null || openIncidents.has(row.incident_id));
+      if (row.id === keepId || linkedToOpen) continue;
+      this.deleteOne.run(row.id);
+      total -= row.bytes;
+      removed++;
+    }
+    if (removed > 0) this.logger.info('oldest stills removed to keep within the quota', { removed, quotaBytes, totalBytes: total });
+    if (total > quotaBytes) this.logger.warn('the stills of open incidents alone exceed the quota', { quotaBytes, totalBytes: total });
+    return removed;
   }
 
   /**

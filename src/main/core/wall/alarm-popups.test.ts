@@ -49,4 +49,18 @@ describe('alarm pop-ups', () => {
     expect(popups.incidentsChanged([list[0] as Incident, incident('B', 'severe', '2026-11-27T07:59:10.000Z', 'closed')], now)).toBe(true);
     expect(popups.list()).toEqual([]);
   });
+
+  it('remembers only the incidents the backend still lists, over a day of them', () => {
+    const popups = new AlarmPopups();
+    let list: Incident[] = [];
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      const at = new Date(now.getTime() + minute * 60_000);
+      // The backend's list: the newest 250 (older closed ones pruned).
+      list = [incident(`I${minute}`, 'critical', at.toISOString()), ...list].slice(0, 250);
+      popups.incidentsChanged(list, at);
+      popups.acknowledge(`I${minute}`);
+    }
+    expect(popups.remembered).toBe(250);
+    expect(popups.list()).toEqual([]);
+  });
 });

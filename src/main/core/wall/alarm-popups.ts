@@ -22,6 +22,9 @@ export class AlarmPopups {
   incidentsChanged(incidents: readonly Incident[], now: Date): boolean {
     const before = JSON.stringify(this.waiting);
     const open = new Map(incidents.filter((incident) => incident.state !== 'closed').map((incident) => [incident.id, incident]));
+    // The backend's list is whole: an incident it no longer lists (a closed one pruned) never comes back to be told apart.
+    const listed = new Set(incidents.map((incident) => incident.id));
+    for (const id of this.seen) if (!listed.has(id)) this.seen.delete(id);
     this.waiting = this.waiting.filter((alarm) => open.has(alarm.incidentId));
     for (const incident of open.values()) {
       if (this.seen.has(incident.id)) continue;
@@ -47,6 +50,11 @@ export class AlarmPopups {
     const count = this.waiting.length;
     this.waiting = this.waiting.filter((alarm) => alarm.incidentId !== incidentId);
     return this.waiting.length !== count;
+  }
+
+  /** Incidents it remembers having seen: no more than the backend lists, however long the console runs. */
+  get remembered(): number {
+    return this.seen.size;
   }
 
   list(): AlarmPopup[] {

@@ -25,6 +25,13 @@ export function ConnectionIndicator() {
         {t('connection.backend')}
         {backend?.embedded ? ` (${t('connection.embedded')})` : ''}: {t(`connection.${backendState}`)}
       </span>
+      {backend?.clockSkewSeconds != null && backendState === 'connected' && (
+        <span className="connection-item state-connecting" data-testid="clock-skew" data-skew-seconds={backend.clockSkewSeconds} title={t('connection.clockSkewHint')}>
+          <span className="dot" aria-hidden="true" />
+          {t('connection.clockSkew')} {backend.clockSkewSeconds > 0 ? '+' : ''}
+          {backend.clockSkewSeconds} s
+        </span>
+      )}
       {sync && (
         <span className={`connection-item ${sync.pending > 0 ? 'state-connecting' : 'state-connected'}`} data-testid="sync-pending" data-pending={sync.pending}>
           <span className="dot" aria-hidden="true" />

@@ -9,6 +9,7 @@ const connected: BackendStatus = {
   since: '2026-11-27T00:00:00.000Z',
   lastError: null,
   serverVersion: '0.1.0',
+  clockSkewSeconds: null,
 };
 
 describe('connection state', () => {
