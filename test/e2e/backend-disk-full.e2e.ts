@@ -41,6 +41,8 @@ describe.skipIf(unmountable !== null)('the standalone backend on a full disk', (
       'out/backend/backend.mjs',
       ['--port', '0', '--data-dir', join(disk, 'data'), '--city-dir', testCityDir(), '--sip-server', 'none', '--demo-ptz-cameras', '0'],
       /Zhili backend: (http:\/\/127\.0\.0\.1:\d+)/,
+      // The full disk is made on purpose: the failed writes are logged at error level.
+      { expectedErrors: [/incidents cannot be written to the database/] },
     );
     socket = io(backend.match[1] as string, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'disk-test', appVersion: 'test' } });
   };
