@@ -49,7 +49,7 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
       ['--port', '0', '--data-dir', join(work, 'backend'), '--city-dir', testCityDir(), '--cameras', camerasFile],
       /Zhili backend: (http:\/\/127\.0\.0\.1:\d+)/,
       // One test kills the SFU's worker on purpose; the backend says so at error level.
-      { env: { MEDIASOUP_WORKER_BIN: workerBin as string }, expectedErrors: [/the mediasoup worker died/] },
+      { env: { MEDIASOUP_WORKER_BIN: workerBin as string }, expectedErrors: [/the mediasoup worker died/, /WebRTC cameras are unavailable/] },
     );
     for (const camera of cameras) camera.process.start();
     host = await startProcess(
