@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { ApiEventName, HostBridge } from '../../src/shared/contract/api.js';
 import { repoRoot } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { TEST_ADMIN_PASSWORD, signInBridge } from '../helpers/identity.js';
 import { hostContractSuite } from './host-contract.js';
 
 declare global {
@@ -57,6 +58,7 @@ describe.skipIf(!electron)('host contract over Electron IPC', () => {
     app = await _electron.launch({
       executablePath: electron as string,
       args: [repoRoot, '--data-dir', join(repoRoot, '.tmp', 'electron-contract'), '--city-dir', testCityDir(), '--sip-server', 'none', '--demo-ptz-cameras', '0'],
+      env: { ...process.env, ZHILI_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
     });
     const first = await app.firstWindow();
     await first.waitForFunction(() => window.zhili !== undefined);
@@ -65,6 +67,7 @@ describe.skipIf(!electron)('host contract over Electron IPC', () => {
       return second.loadURL('app://zhili/dispatch');
     });
     pages = app.windows();
+    for (const page of pages) await signInBridge(pageBridge(page));
   });
 
   afterAll(async () => {

@@ -1,10 +1,16 @@
 import { expect, it } from 'vitest';
 import { apiEvents, apiMethods, type ApiMethodName, type ApiParams, type HostBridge } from '../../src/shared/contract/api.js';
 import type { ApiErrorCode } from '../../src/shared/contract/errors.js';
+import { TEST_ADMIN, TEST_ADMIN_PASSWORD, signInBridge } from '../helpers/identity.js';
+
+export interface SampleContext {
+  runId: string;
+  credentialId: string;
+}
 
 /** What each method is called with in the suite, and the error it must answer with where one is expected. */
-interface Sample<M extends ApiMethodName> {
-  params: (context: { runId: string }) => ApiParams<M>;
+export interface Sample<M extends ApiMethodName> {
+  params: (context: SampleContext) => ApiParams<M>;
   error?: ApiErrorCode;
 }
 
@@ -12,8 +18,20 @@ interface Sample<M extends ApiMethodName> {
  * One call per method, in this order (a run is started before it is read and commanded); the suite fails to compile
  * when a method is added without a sample.
  */
-const samples: { [M in ApiMethodName]: Sample<M> } = {
+export const samples: { [M in ApiMethodName]: Sample<M> } = {
   'host.info': { params: () => ({}) },
+  'session.current': { params: () => ({}) },
+  'session.signIn': { params: () => ({ username: TEST_ADMIN, password: TEST_ADMIN_PASSWORD }) },
+  'session.redeem': { params: () => ({ code: 'A'.repeat(32) }), error: 'unauthorized' },
+  'session.lock': { params: () => ({}) },
+  'session.unlock': { params: () => ({ password: TEST_ADMIN_PASSWORD }) },
+  // The current password given is wrong: the caller's other sessions (the second window) stay signed in.
+  'session.changePassword': { params: () => ({ currentPassword: 'not the password', newPassword: 'a new password' }), error: 'unauthorized' },
+  'users.list': { params: () => ({}) },
+  'users.save': { params: () => ({ id: null, username: 'contract-user', displayName: '契约测试', roles: ['dispatcher'], disabled: false, password: 'contract password' }) },
+  'credentials.issue': { params: () => ({ kind: 'screen', label: 'contract screen' }) },
+  'credentials.list': { params: () => ({}) },
+  'credentials.revoke': { params: ({ credentialId }) => ({ credentialId }) },
   'backend.status': { params: () => ({}) },
   'settings.get': { params: () => ({}) },
   'settings.update': { params: () => ({ theme: 'wall-dark' }) },
@@ -131,6 +149,8 @@ const samples: { [M in ApiMethodName]: Sample<M> } = {
   },
   'calls.log': { params: () => ({ limit: 10 }) },
   'calls.kpis': { params: () => ({}) },
+  // Last: the suite signs the window in again after it.
+  'session.signOut': { params: () => ({}) },
 };
 
 export interface ContractHost {
@@ -145,7 +165,7 @@ export interface ContractHost {
  */
 export function hostContractSuite(host: () => ContractHost): void {
   it('answers every method of the contract with a result that matches its schema', async () => {
-    const context = { runId: '' };
+    const context: SampleContext = { runId: 'none', credentialId: 'CD000000000000' };
     for (const method of Object.keys(samples) as ApiMethodName[]) {
       const sample = samples[method] as Sample<ApiMethodName>;
       const response = await host().first.call(method, sample.params(context) as never);
@@ -157,7 +177,9 @@ export function hostContractSuite(host: () => ContractHost): void {
       if (!response.ok) continue;
       expect(apiMethods[method].result.safeParse(response.value).success, method).toBe(true);
       if (method === 'runs.start') context.runId = (response.value as { state: { runId: string } }).state.runId;
+      if (method === 'credentials.issue') context.credentialId = (response.value as { credential: { id: string } }).credential.id;
     }
+    await signInBridge(host().first);
     expect(Object.keys(samples).sort()).toEqual(Object.keys(apiMethods).sort());
   });
 

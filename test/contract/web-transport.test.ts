@@ -9,6 +9,7 @@ import { parseHostConfig } from '../../src/node/host-config.js';
 import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import { repoRoot } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { TEST_ADMIN_PASSWORD, signInBridge } from '../helpers/identity.js';
 import { hostContractSuite, type ContractHost } from './host-contract.js';
 
 /**
@@ -23,14 +24,13 @@ describe('host contract over the web transport', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-contract-'));
-    const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work, '--sip-server', 'none', '--demo-ptz-cameras', '0'], env: {}, defaultPort: 0 });
+    const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work, '--sip-server', 'none', '--demo-ptz-cameras', '0'], env: { ZHILI_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD }, defaultPort: 0 });
     started = await startConsole({ config, host: 'web', appVersion: '0.1.0', cityDir: testCityDir(), videoDir: join(repoRoot, 'resources', 'video', 'demo'), plansDir: join(repoRoot, 'plans') });
     server = await startWebServer({
       core: started.core,
       host: config.host,
       port: 0,
       rendererDir: join(work, 'no-renderer'),
-      token: null,
       logger: started.logger,
     });
     const url = `ws://127.0.0.1:${server.port}/api/ws`;
@@ -47,6 +47,7 @@ describe('host contract over the web transport', () => {
           }),
       ),
     );
+    for (const bridge of bridges) await signInBridge(bridge);
     // The core reaches its embedded backend asynchronously; the suite expects a connected backend.
     while (started.core.backend.getStatus().state !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
   });

@@ -13,7 +13,10 @@ import type { Actor } from '../../shared/plans/run-model.js';
 import { displaysWithScreens, nominalDisplays, type OsDisplay } from '../../shared/wall/displays.js';
 import type { Logger } from '../../node/logger.js';
 import { openDatabase } from '../../node/sqlite.js';
-import { createApiDispatch, type ApiDispatch, type ApiHandlers, type CallOrigin } from './api/dispatcher.js';
+import { createApiDispatch, type ApiDispatch, type ApiHandlers, type Caller } from './api/dispatcher.js';
+import { IdentityService, identityHandlers } from './identity/index.js';
+import { principalName } from '../../shared/identity/principal.js';
+import { mayCommandRun, mayStartRun } from '../../shared/identity/run-permissions.js';
 import { EventHub } from './api/event-hub.js';
 import { BackendLink } from './backend-link/backend-link.js';
 import { CityFiles } from './city/city-files.js';
@@ -61,6 +64,7 @@ export interface ConsoleCore {
   readonly dispatch: ApiDispatch;
   readonly hub: EventHub;
   readonly backend: BackendLink;
+  readonly identity: IdentityService;
   readonly info: HostInfo;
   /** Where the city file a window asks for at `/city/<path>` lies, or null when the build has no such file. */
   cityFilePath(path: string): string | null;
@@ -76,6 +80,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const { logger } = options;
   const db = openDatabase({ file: join(options.dataDir, 'console.sqlite'), migrations: consoleMigrations, logger });
   const settings = new SettingsRepository(db);
+  const identity = new IdentityService({ db, now: () => new Date(), logger: logger.child('identity') });
   const hub = new EventHub();
   const city = new CityFiles(options.cityDir, logger.child('city'));
   const info: HostInfo = {
@@ -184,13 +189,14 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       shared = { ...shared, alarms: alarms.list() };
       hub.emit('shared.changed', shared);
     }
-  });
+  }, () => true);
   incidentFeed.subscribe('incidents.changed');
   incidentFeed.subscribe('backend.status');
-  const actorOf = (origin: CallOrigin): Actor => ({
+  /** Who did it, for runs, the wall and the logs: the signed-in user, never a name the window typed. */
+  const actorOf = (caller: Caller): Actor => ({
     kind: 'operator',
-    name: settings.read().operatorName,
-    window: `${origin.role ?? 'window'}/${origin.clientId.slice(0, 8)}`,
+    name: principalName(caller.principal),
+    window: `${caller.role ?? 'window'}/${caller.clientId.slice(0, 8)}`,
   });
   const incident = async (incidentId: string) => {
     const found = (await backend.incidents()).find((candidate) => candidate.id === incidentId);
@@ -224,11 +230,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   };
 
   const handlers: ApiHandlers = {
+    ...identityHandlers(identity),
     'host.info': () => info,
     'backend.status': () => backend.getStatus(),
     'settings.get': () => settings.read(),
     'settings.update': (patch, origin) => {
-      logger.info('settings changed', { patch, origin });
+      // Language and theme are each operator's to choose; the rest (the wall, the drill roster, quotas) the administrator's.
+      const personal = Object.keys(patch).every((key) => key === 'language' || key === 'theme');
+      if (!personal && !(origin.principal.kind === 'user' && origin.principal.roles.includes('administrator'))) {
+        throw new ApiFailure(apiError('forbidden', 'Only an administrator changes the wall, the drill roster and quotas.'));
+      }
+      logger.info('settings changed', { patch, by: principalName(origin.principal), clientId: origin.clientId });
       return updateSettings(patch);
     },
     'city.basemap': () => city.basemap(),
@@ -238,11 +250,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'cameras.search': ({ text, limit }) => cameras.search(text, limit),
     'cameras.catalogue': async () => (await cameras.cameras()).map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz })),
     'cameras.ptz': (request) => backend.ptz(request),
-    'snapshots.save': async (still) => {
+    'snapshots.save': async (still, origin) => {
       // The window names the camera and the incident; what they are is the catalogue's and the backend's word.
       const camera = await cameras.streams(still.cameraId);
       if (still.incidentId !== null) await incident(still.incidentId);
-      const saved = snapshots.save(still, camera, settings.read().operatorName, clock.now());
+      const saved = snapshots.save(still, camera, principalName(origin.principal), clock.now());
       snapshots.enforceQuota(settings.read().stillsQuotaMb * 1_048_576, openIncidentIds, saved.id);
       hub.emit('snapshots.saved', saved);
       return saved;
@@ -308,9 +320,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return options.displays ? { source: 'os', displays: displaysWithScreens(wall, options.displays()) } : { source: 'configured', displays: nominalDisplays(wall) };
     },
     'directory.crews': (query) => backend.crews(query),
-    'dispatch.account': async () => {
+    'dispatch.account': async (_params, origin) => {
       if (backend.sipServer().info === null) throw sipUnavailable();
-      return backend.sipAccount({ kind: 'dispatcher', displayName: settings.read().operatorName });
+      return backend.sipAccount({ kind: 'dispatcher', displayName: principalName(origin.principal) });
     },
     'dispatch.groups': () => [...city.crewGroups()],
     'dispatch.resolveTarget': ({ target, incidentId, drill }) => dispatchCalls.resolve(target, incidentId, drill),
@@ -319,7 +331,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       return dispatchCalls.request(request);
     },
     'calls.claim': ({ requestId }, origin) => dispatchCalls.claim(requestId, origin.clientId),
-    'calls.save': (record) => dispatchCalls.save(record),
+    // The log names the signed-in user who placed the call, whatever the window wrote.
+    'calls.save': (record, origin) => dispatchCalls.save({ ...record, operator: principalName(origin.principal) }),
     'calls.log': ({ limit }) => dispatchCalls.log(limit),
     'calls.kpis': () => dispatchCalls.kpis(),
     'crewTerminal.account': async ({ crewId }, origin) => {
@@ -363,6 +376,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     'runs.get': ({ runId }) => runs.view(runId),
     'runs.start': async ({ planId, incidentId, mode }, origin) => {
       const found = incidentId === null ? null : await incident(incidentId);
+      const plan = plans.latestPlan(planId);
+      const refusal = mayStartRun(origin.principal, mode, { planMinSeverity: plan?.minSeverity ?? 'minor', incidentSeverity: found?.severity ?? null });
+      if (refusal) throw new ApiFailure(refusal);
       if (found?.drillId && mode !== 'drill') {
         throw new ApiFailure(apiError('conflict', `Incident ${found.id} belongs to drill ${found.drillId}: only a drill run may act on it.`));
       }
@@ -370,7 +386,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       if (found) proposals.launched(found.id);
       return view;
     },
-    'runs.command': ({ runId, command }, origin) => runs.command(runId, command, actorOf(origin)),
+    'runs.command': ({ runId, command }, origin) => {
+      const refusal = mayCommandRun(origin.principal, runs.view(runId).state.mode);
+      if (refusal) throw new ApiFailure(refusal);
+      return runs.command(runId, command, actorOf(origin));
+    },
     'runs.takeOver': ({ runId, reason }, origin) => runs.takeOver(runId, reason, actorOf(origin), (record) => backend.push([record])),
     'sync.status': () => sync.status(),
     'proposals.list': () => proposals.list(),
@@ -391,9 +411,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   };
 
   return {
-    dispatch: createApiDispatch(handlers, logger.child('api')),
+    dispatch: createApiDispatch(handlers, (credential) => identity.principalFor(credential), logger.child('api')),
     hub,
     backend,
+    identity,
     info,
     cityFilePath: (path) => city.servedFilePath(path),
     contentSecurityPolicy: () =>

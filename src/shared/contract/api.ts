@@ -32,6 +32,17 @@ import { CrewGroupSchema } from '../city/schemas.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, SfuCloseRequestSchema, SfuOpenRequestSchema, SfuSessionSchema, SfuSessionIdSchema } from '../media/webrtc.js';
 import { PtzRequestSchema, PtzResultSchema } from '../media/ptz.js';
 import { SnapshotListSchema, SnapshotSaveSchema, SnapshotSchema } from '../media/snapshots.js';
+import { PrincipalSchema, CredentialIdSchema } from '../identity/principal.js';
+import {
+  CredentialSummarySchema,
+  DeviceCredentialRequestSchema,
+  IssuedCredentialSchema,
+  OneTimeCodeSchema,
+  PasswordSchema,
+  SignInSchema,
+  UserSaveSchema,
+  UserSchema,
+} from '../identity/accounts.js';
 import type { ApiResponse } from './errors.js';
 
 const NoParams = z.object({}).strict();
@@ -43,6 +54,27 @@ const NoParams = z.object({}).strict();
  */
 export const apiMethods = {
   'host.info': { params: NoParams, result: HostInfoSchema },
+  // ---- who is calling (see src/shared/identity/access.ts for what each may do) ----
+  /** The caller as the host knows it from its credential (anonymous: not signed in). */
+  'session.current': { params: NoParams, result: PrincipalSchema },
+  /** Signs this window in (the web host's pages sign in over HTTP, which also sets their cookie). */
+  'session.signIn': { params: SignInSchema, result: PrincipalSchema },
+  /** Uses a one-time code: the start-up sign-in link, or a crew phone's or wall screen's enrolment. */
+  'session.redeem': { params: z.object({ code: OneTimeCodeSchema }).strict(), result: PrincipalSchema },
+  'session.signOut': { params: NoParams, result: PrincipalSchema },
+  /** 锁屏: the wall stays visible, every command is refused until the same user unlocks with their password. */
+  'session.lock': { params: NoParams, result: PrincipalSchema },
+  'session.unlock': { params: z.object({ password: z.string().min(1).max(200) }).strict(), result: PrincipalSchema },
+  'session.changePassword': { params: z.object({ currentPassword: z.string().min(1).max(200), newPassword: PasswordSchema }).strict(), result: z.null() },
+  'users.list': { params: NoParams, result: z.array(UserSchema) },
+  /** Adds or changes a user; the last enabled administrator cannot be disabled or lose the role. */
+  'users.save': { params: UserSaveSchema, result: z.array(UserSchema) },
+  /** Sessions and device credentials that can reach this host (not the revoked ones older than a day). */
+  'credentials.list': { params: NoParams, result: z.array(CredentialSummarySchema) },
+  /** A credential for a crew's phone or a kiosk wall screen, with the one-time code it enrols with. */
+  'credentials.issue': { params: DeviceCredentialRequestSchema, result: IssuedCredentialSchema },
+  /** Ends a session or a device's access at once (its open connections close). */
+  'credentials.revoke': { params: z.object({ credentialId: CredentialIdSchema }).strict(), result: z.array(CredentialSummarySchema) },
   'backend.status': { params: NoParams, result: BackendStatusSchema },
   'settings.get': { params: NoParams, result: SettingsSchema },
   'settings.update': { params: SettingsPatchSchema, result: SettingsSchema },
@@ -151,6 +183,8 @@ export const apiMethods = {
 
 /** Events the host pushes to the windows that subscribed to them. */
 export const apiEvents = {
+  /** This connection's caller changed (signed in or out, locked, unlocked, revoked). */
+  'session.changed': PrincipalSchema,
   'backend.status': BackendStatusSchema,
   'settings.changed': SettingsSchema,
   'feed.summary': FeedSummarySchema,

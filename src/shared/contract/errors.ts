@@ -9,6 +9,7 @@ export const apiErrorCodes = [
   'conflict',
   'unavailable',
   'unauthorized',
+  'forbidden',
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];

@@ -3,9 +3,22 @@ import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { apiMethodNames } from '../../../shared/contract/api.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { defaultSettings } from '../../../shared/domain/settings.js';
+import { operatorRoles } from '../../../shared/identity/operator-roles.js';
+import type { Principal } from '../../../shared/identity/principal.js';
 import { createApiDispatch, type ApiHandlers, type CallOrigin } from './dispatcher.js';
 
-const origin: CallOrigin = { transport: 'test', clientId: 't', role: null };
+const origin: CallOrigin = { transport: 'test', clientId: 't', role: null, address: 'test', session: { credential: 'secret', adopt: () => undefined } };
+const administrator: Principal = {
+  kind: 'user',
+  userId: 'US000000000001',
+  username: 'admin',
+  displayName: 'admin',
+  roles: [...operatorRoles],
+  credentialId: 'CD000000000001',
+  locked: false,
+  expiresAt: '2099-01-01T00:00:00.000Z',
+};
+const asAdministrator = (credential: string | null): Principal => (credential === 'secret' ? administrator : { kind: 'anonymous' });
 
 function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
   const fail = () => {
@@ -22,7 +35,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
 
 describe('createApiDispatch', () => {
   it('passes parsed params to the handler and wraps the value', async () => {
-    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    const dispatch = createApiDispatch(handlers(), asAdministrator, recordingLogger());
     await expect(dispatch('settings.update', { language: 'en' }, origin)).resolves.toEqual({
       ok: true,
       value: { ...defaultSettings, language: 'en' },
@@ -30,14 +43,14 @@ describe('createApiDispatch', () => {
   });
 
   it('answers an unknown method as data', async () => {
-    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    const dispatch = createApiDispatch(handlers(), asAdministrator, recordingLogger());
     const response = await dispatch('fs.readFile', {}, origin);
     expect(response).toEqual({ ok: false, error: { code: 'unknown-method', message: 'Unknown method "fs.readFile".' } });
   });
 
   it('logs a call to an unknown method as a rejection, a huge name shortened in the log and the reply', async () => {
     const logger = recordingLogger();
-    const dispatch = createApiDispatch(handlers(), logger);
+    const dispatch = createApiDispatch(handlers(), asAdministrator, logger);
     const response = await dispatch('m'.repeat(1_000_000), {}, origin);
     expect(response.ok).toBe(false);
     if (response.ok) return;
@@ -48,7 +61,7 @@ describe('createApiDispatch', () => {
 
   it('answers and logs at most 20 issues, each shortened, however many fields a call gets wrong', async () => {
     const logger = recordingLogger();
-    const dispatch = createApiDispatch(handlers(), logger);
+    const dispatch = createApiDispatch(handlers(), asAdministrator, logger);
     const params = Object.fromEntries(Array.from({ length: 2_000 }, (_, index) => [`${'k'.repeat(500)}${index}`, index]));
     const response = await dispatch('settings.update', params, origin);
     expect(response.ok).toBe(false);
@@ -59,14 +72,14 @@ describe('createApiDispatch', () => {
   });
 
   it('does not treat inherited object keys as methods', async () => {
-    const dispatch = createApiDispatch(handlers(), recordingLogger());
+    const dispatch = createApiDispatch(handlers(), asAdministrator, recordingLogger());
     expect((await dispatch('constructor', {}, origin)).ok).toBe(false);
     expect((await dispatch('__proto__', {}, origin)).ok).toBe(false);
   });
 
   it('rejects params that break the schema, naming each field', async () => {
     const logger = recordingLogger();
-    const dispatch = createApiDispatch(handlers(), logger);
+    const dispatch = createApiDispatch(handlers(), asAdministrator, logger);
     const response = await dispatch('settings.update', { language: 'fr', extra: 1 }, origin);
     expect(response.ok).toBe(false);
     if (response.ok) return;
@@ -85,6 +98,7 @@ describe('createApiDispatch', () => {
           throw new Error('secret stack detail');
         },
       }),
+      asAdministrator,
       recordingLogger(),
     );
     expect(await dispatch('settings.get', {}, origin)).toEqual({ ok: false, error: { code: 'unavailable', message: 'down' } });
@@ -94,5 +108,21 @@ describe('createApiDispatch', () => {
       expect(internal.error.code).toBe('internal');
       expect(internal.error.message).not.toContain('secret');
     }
+  });
+
+  it('refuses a caller without a credential before the handler runs, and one whose roles do not allow the method', async () => {
+    const logger = recordingLogger();
+    const called: string[] = [];
+    const dispatch = createApiDispatch(
+      handlers({ 'users.list': () => (called.push('users.list'), []), 'host.info': () => (called.push('host.info'), null as never) }),
+      (credential) => (credential === 'secret' ? { ...administrator, roles: ['dispatcher'] } : { kind: 'anonymous' }),
+      logger,
+    );
+    const anonymousOrigin = { ...origin, session: { credential: null, adopt: () => undefined } };
+    expect(await dispatch('users.list', {}, anonymousOrigin)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await dispatch('users.list', {}, origin)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await dispatch('host.info', {}, anonymousOrigin);
+    expect(called).toEqual(['host.info']);
+    expect(logger.records.filter((record) => record.message === 'refused a call')).toHaveLength(2);
   });
 });

@@ -5,9 +5,12 @@ export type EventDelivery = (event: ApiEventName, payload: unknown) => void;
 
 /** One window's or tab's subscriptions; disposing it drops them all. */
 export interface HubConnection {
+  /** An error for a name that is no event, or one this connection's caller may not receive. */
   subscribe(event: string): ApiError | null;
   /** An error for a name that is no event (nothing was subscribed to it). */
   unsubscribe(event: string): ApiError | null;
+  /** Delivers an event to this connection only (its own session changed), when it subscribed to it. */
+  notify<E extends ApiEventName>(event: E, payload: ApiEventPayload<E>): void;
   dispose(): void;
 }
 
@@ -29,14 +32,19 @@ export class EventHub {
     return delivered;
   }
 
-  connect(deliver: EventDelivery): HubConnection {
+  /** `mayReceive` says whether the connection's caller, as it is now, may subscribe to an event. */
+  connect(deliver: EventDelivery, mayReceive: (event: ApiEventName) => boolean): HubConnection {
     const connection = { events: new Set<ApiEventName>(), deliver };
     this.connections.add(connection);
     return {
       subscribe: (event) => {
         if (!isApiEventName(event)) return unknownEvent(event);
+        if (!mayReceive(event)) return apiError('forbidden', `Not allowed to receive "${event}": sign in first.`);
         connection.events.add(event);
         return null;
+      },
+      notify: (event, payload) => {
+        if (connection.events.has(event)) connection.deliver(event, payload);
       },
       unsubscribe: (event) => {
         if (!isApiEventName(event)) return unknownEvent(event);

@@ -207,4 +207,26 @@ describe('console migrations', () => {
     expect(() => setAside.run(7)).toThrow(/UNIQUE|PRIMARY/);
     db.close();
   });
+
+  it('10: adds users and credentials, which hold only hashes and say whose they are', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 9);
+    db.prepare("INSERT INTO settings VALUES ('language', '\"en\"', 'now')").run();
+    migrate(db, consoleMigrations, recordingLogger(), 10);
+    expect(schemaVersion(db)).toBe(10);
+    expect(db.prepare('SELECT value_json FROM settings').get()).toEqual({ value_json: '"en"' });
+    db.pragma('foreign_keys = ON');
+    db.prepare("INSERT INTO users (id, username, display_name, password_hash, roles_json, created_at, updated_at) VALUES ('US1', 'admin', 'admin', 'scrypt$x', '[]', 'now', 'now')").run();
+    expect(() => db.prepare("INSERT INTO users (id, username, display_name, password_hash, roles_json, created_at, updated_at) VALUES ('US2', 'admin', 'b', 'h', '[]', 'now', 'now')").run()).toThrow(/UNIQUE/);
+    const insert = db.prepare('INSERT INTO credentials (id, kind, secret_hash, code_hash, user_id, crew_id, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('CD1', 'session', 'h1', null, 'US1', null, 'a', 'now', 'admin');
+    insert.run('CD2', 'crew', null, 'c2', null, 'CR0002', 'CR0002', 'now', 'admin');
+    // A session belongs to a user, a crew credential names its crew, and each holds a secret or a code.
+    expect(() => insert.run('CD3', 'session', 'h3', null, null, null, 'a', 'now', 'admin')).toThrow(/CHECK/);
+    expect(() => insert.run('CD4', 'crew', 'h4', null, null, null, 'a', 'now', 'admin')).toThrow(/CHECK/);
+    expect(() => insert.run('CD5', 'screen', null, null, null, null, 'a', 'now', 'admin')).toThrow(/CHECK/);
+    expect(() => insert.run('CD6', 'session', 'h6', null, 'US9', null, 'a', 'now', 'admin')).toThrow(/FOREIGN KEY/);
+    expect(() => insert.run('CD7', 'screen', 'h1', null, null, null, 'a', 'now', 'admin')).toThrow(/UNIQUE/);
+    db.close();
+  });
 });

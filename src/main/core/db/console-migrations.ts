@@ -282,4 +282,46 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'users and credentials',
+    up(db) {
+      // Passwords are kept as scrypt hashes with their parameters; credential secrets (256 random bits) and one-time
+      // codes as SHA-256 hashes: what the database holds never signs anyone in.
+      db.exec(`
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          username TEXT NOT NULL UNIQUE,
+          display_name TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          roles_json TEXT NOT NULL,
+          disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          last_sign_in_at TEXT
+        );
+        CREATE TABLE credentials (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('session', 'crew', 'screen')),
+          -- Null until its one-time code is used (a pending enrolment or sign-in link).
+          secret_hash TEXT UNIQUE,
+          code_hash TEXT UNIQUE,
+          code_expires_at TEXT,
+          user_id TEXT REFERENCES users (id),
+          crew_id TEXT,
+          label TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          last_used_at TEXT,
+          expires_at TEXT,
+          revoked_at TEXT,
+          locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+          CHECK ((kind = 'session') = (user_id IS NOT NULL)),
+          CHECK ((kind = 'crew') = (crew_id IS NOT NULL)),
+          CHECK (secret_hash IS NOT NULL OR code_hash IS NOT NULL)
+        );
+        CREATE INDEX credentials_user ON credentials (user_id) WHERE user_id IS NOT NULL;
+      `);
+    },
+  },
 ];

@@ -1,0 +1,48 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { HostBridge } from '../../src/shared/contract/api.js';
+
+/** The first administrator's password on the consoles the tests start (given with --admin-password-file). */
+export const TEST_ADMIN_PASSWORD = 'zhili-test-admin-password';
+export const TEST_ADMIN = 'admin';
+
+/** Writes the test administrator's password where only this user can read it, for --admin-password-file. */
+export function adminPasswordFile(dir: string): string {
+  const file = join(dir, 'admin-password');
+  writeFileSync(file, `${TEST_ADMIN_PASSWORD}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/** Signs a host connection in (over the contract, as an Electron window does), failing the test if refused. */
+export async function signInBridge(bridge: HostBridge, username = TEST_ADMIN, password = TEST_ADMIN_PASSWORD): Promise<void> {
+  const response = await bridge.call('session.signIn', { username, password });
+  if (!response.ok) throw new Error(`sign-in as ${username} refused: ${response.error.code}: ${response.error.message}`);
+}
+
+/** Signs in over the web host's HTTP route, as its sign-in page does, and returns the session cookie's value. */
+export async function signInCookie(baseUrl: string, username = TEST_ADMIN, password = TEST_ADMIN_PASSWORD): Promise<string> {
+  const origin = new URL(baseUrl).origin;
+  const response = await fetch(new URL('/auth/sign-in', origin), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${username} refused: ${response.status} ${await response.text()}`);
+  const cookie = /zhili_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error('the sign-in set no session cookie');
+  return cookie;
+}
+
+/** A browser context holding a signed-in session for `baseUrl` (each context is one browser profile). */
+export async function signedInContext(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}, username = TEST_ADMIN, password = TEST_ADMIN_PASSWORD): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name: 'zhili_session', value: await signInCookie(baseUrl, username, password), url: new URL(baseUrl).origin, httpOnly: true, sameSite: 'Strict' }]);
+  return context;
+}
+
+/** A page in its own signed-in context (closing the page's context is the caller's: `page.context().close()`). */
+export async function signedInPage(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<Page> {
+  return (await signedInContext(browser, baseUrl, options)).newPage();
+}
