@@ -18,6 +18,7 @@ describe('parseHostConfig', () => {
       backendUrl: null,
       backendToken: null,
       token: null,
+      adminPassword: null,
       cityDir: null,
       plansDir: null,
       basemap: { kind: 'offline' },
@@ -79,7 +80,8 @@ describe('parseHostConfig', () => {
       expect(parsed).toMatchObject({ token: 'web-token', backendToken: 'backend-token', sip: { kind: 'external', secret } });
       expect(parse([], { ZHILI_TOKEN: 'from-env', ZHILI_BACKEND_TOKEN: 'b-env' })).toMatchObject({ token: 'from-env', backendToken: 'b-env' });
       expect(parse(['--token-file', join(dir, 'token')], { ZHILI_TOKEN: 'from-env' }).token).toBe('web-token');
-      for (const [flag, fix] of [['--token', /give --token-file, or set ZHILI_TOKEN\.$/], ['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/]] as const) {
+      expect(parse(['--admin-password-file', file('admin', 'first password\n')]).adminPassword).toBe('first password');
+      for (const [flag, fix] of [['--token', /give --token-file, or set ZHILI_TOKEN\.$/], ['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/], ['--admin-password', /--admin-password-file, or set ZHILI_ADMIN_PASSWORD\.$/]] as const) {
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(StartupError);
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(fix);
         expect(() => parseHostConfig({ argv: ['--no-sandbox', flag, 'visible-in-ps'], env: {}, defaultPort: 1, allowUnknown: true })).toThrow(fix);

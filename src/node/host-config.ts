@@ -23,6 +23,11 @@ export interface HostConfig {
   backendToken: string | null;
   /** `--token-file` (or `ZHILI_TOKEN`): required from clients when listening beyond loopback (generated when not given). */
   token: string | null;
+  /**
+   * `--admin-password-file` (or `ZHILI_ADMIN_PASSWORD`): the password of the administrator made on a console's first
+   * start (default: a random one, printed once). Ignored once the console has users.
+   */
+  adminPassword: string | null;
   cityDir: string | null;
   /** `--plans-dir`: the emergency plan files (default: the app's plans/ folder). */
   plansDir: string | null;
@@ -64,6 +69,8 @@ const options = {
   'sip-domain': { type: 'string' },
   'sip-secret': { type: 'string' },
   'sip-secret-file': { type: 'string' },
+  'admin-password': { type: 'string' },
+  'admin-password-file': { type: 'string' },
   'ice-server': { type: 'string', multiple: true },
   'demo-ptz-cameras': { type: 'string' },
   'backend-only': { type: 'boolean' },
@@ -84,7 +91,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server and --demo-ptz-cameras.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras and --admin-password-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -94,7 +101,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
   };
   // A secret on the command line is readable by every user of the machine (ps, /proc): only a file or the environment.
-  const secret = (flag: 'token' | 'backend-token' | 'sip-secret', variable: string): string | null => {
+  const secret = (flag: 'token' | 'backend-token' | 'sip-secret' | 'admin-password', variable: string): string | null => {
     if (values[flag] !== undefined) {
       throw new StartupError(
         `--${flag} would show the secret to every user of this machine (ps): write it into a file only you can read and give --${flag}-file, or set ${variable}.`,
@@ -143,6 +150,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     backendUrl,
     backendToken: secret('backend-token', 'ZHILI_BACKEND_TOKEN'),
     token: secret('token', 'ZHILI_TOKEN'),
+    adminPassword: secret('admin-password', 'ZHILI_ADMIN_PASSWORD'),
     cityDir: cityDir === null ? null : resolve(cityDir),
     plansDir: plansDir === null ? null : resolve(plansDir),
     basemap,

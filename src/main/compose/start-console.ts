@@ -11,6 +11,8 @@ export interface StartedConsole {
   logger: Logger;
   /** The in-process backend, when no backend URL was configured. */
   embeddedBackend: RunningBackend | null;
+  /** Made on this start, the console having no users: the administrator, with the password to show once (null: from a file). */
+  firstAdministrator: { username: string; password: string | null } | null;
   stop(): Promise<void>;
 }
 
@@ -74,10 +76,18 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       ...(options.displays ? { displays: options.displays } : {}),
       logger,
     });
+    let firstAdministrator: StartedConsole['firstAdministrator'];
+    try {
+      firstAdministrator = await core.identity.bootstrap(config.adminPassword);
+    } catch (error) {
+      core.dispose();
+      throw error;
+    }
     return {
       core,
       logger,
       embeddedBackend,
+      firstAdministrator,
       async stop() {
         core.dispose();
         await embeddedBackend?.close();

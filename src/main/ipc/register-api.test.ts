@@ -23,8 +23,11 @@ function harness() {
   } as unknown as Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllListeners'>;
   const hub = new EventHub();
   const calls: { method: string; params: unknown; role: string | null }[] = [];
+  // A window that signed in: the IPC transport asks the identity only whether it may receive events.
+  const signedIn = { kind: 'screen', credentialId: 'CD000000000001', label: 'wall' };
   const core = {
     hub,
+    identity: { principalFor: () => signedIn, onChange: () => () => undefined },
     dispatch: async (method: string, params: unknown, origin: { role: string | null }) => {
       calls.push({ method, params, role: origin.role });
       return { ok: true, value: defaultSettings };

@@ -5,6 +5,8 @@ import { roleFromPath } from '../../shared/domain/roles.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
 import type { HubConnection } from '../core/api/event-hub.js';
+import type { SessionSlot } from '../core/api/dispatcher.js';
+import { mayReceive } from '../../shared/identity/access.js';
 import { isAppUrl } from '../windows/app-url.js';
 
 type ApiIpcMain = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllListeners'>;
@@ -15,6 +17,30 @@ type ApiIpcMain = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllLi
  */
 export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: Logger): () => void {
   const connections = new Map<number, HubConnection>();
+  /**
+   * Each window's credential, held here in the main process (never in the page): a window signs in over IPC and keeps
+   * its session across reloads; closing the window forgets it.
+   */
+  const credentials = new Map<number, string>();
+  const slotOf = (sender: WebContents): SessionSlot => ({
+    get credential() {
+      return credentials.get(sender.id) ?? null;
+    },
+    adopt(secret) {
+      if (secret === null) credentials.delete(sender.id);
+      else credentials.set(sender.id, secret);
+      connections.get(sender.id)?.notify('session.changed', core.identity.principalFor(secret));
+    },
+  });
+  // A window whose credential ended (revoked, signed out in another window) forgets it and is told it is nobody now.
+  const stopWatchingCredentials = core.identity.onChange(({ credentialId }) => {
+    for (const [senderId, secret] of credentials) {
+      const principal = core.identity.principalFor(secret);
+      if (principal.kind === 'anonymous') credentials.delete(senderId);
+      else if (principal.credentialId !== credentialId) continue;
+      connections.get(senderId)?.notify('session.changed', principal);
+    }
+  });
 
   const trusted = (event: IpcMainEvent | IpcMainInvokeEvent): boolean => {
     const url = event.senderFrame?.url;
@@ -26,13 +52,17 @@ export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: L
   const connectionOf = (sender: WebContents): HubConnection => {
     let connection = connections.get(sender.id);
     if (!connection) {
-      connection = core.hub.connect((event, payload) => {
-        if (!sender.isDestroyed()) sender.send(ipcChannels.event, event, payload);
-      });
+      connection = core.hub.connect(
+        (event, payload) => {
+          if (!sender.isDestroyed()) sender.send(ipcChannels.event, event, payload);
+        },
+        (event) => mayReceive(core.identity.principalFor(credentials.get(sender.id) ?? null), event),
+      );
       connections.set(sender.id, connection);
       sender.once('destroyed', () => {
         connections.get(sender.id)?.dispose();
         connections.delete(sender.id);
+        credentials.delete(sender.id);
       });
     }
     return connection;
@@ -46,6 +76,8 @@ export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: L
       transport: 'ipc',
       clientId: `window-${event.sender.id}`,
       role: roleFromPath(new URL(url).pathname),
+      address: 'local',
+      session: slotOf(event.sender),
     });
   });
   ipcMain.on(ipcChannels.subscribe, (event, name: unknown) => {
@@ -59,6 +91,7 @@ export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: L
   });
 
   return () => {
+    stopWatchingCredentials();
     ipcMain.removeHandler(ipcChannels.call);
     ipcMain.removeAllListeners(ipcChannels.subscribe);
     ipcMain.removeAllListeners(ipcChannels.unsubscribe);

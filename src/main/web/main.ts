@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_VERSION } from '../../shared/app-version.js';
-import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from '../../node/host-config.js';
+import { DEFAULT_WEB_PORT, parseHostConfig } from '../../node/host-config.js';
 import { installLastResortHandlers } from '../../node/health.js';
 import { runUntilSignalled } from '../../node/process-lifecycle.js';
-import { accessToken, announceUrl } from '../../node/token.js';
+import { ONE_TIME_CODE_FRAGMENT } from '../../shared/identity/accounts.js';
 import { startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
 
@@ -25,17 +25,20 @@ await runUntilSignalled('web host', async () => {
   });
   installLastResortHandlers(started.logger.child('last-resort'));
   try {
-    const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'web-token'));
     const server = await startWebServer({
       core: started.core,
       host: config.host,
       port: config.port,
       rendererDir: join(appRoot, 'out', 'renderer'),
-      token: token?.value ?? null,
       logger: started.logger.child('web'),
     });
-    started.logger.info('web host ready', { url: server.url, credentialFile: token?.file ?? null });
-    console.log(announceUrl('Zhili web host', server.url, token));
+    started.logger.info('web host ready', { url: server.url });
+    // On the operator's terminal only, never in the log file: a link that signs one browser in as the administrator
+    // (once, within a day), so that a newcomer reaches the map without a password; and the first password, once.
+    const code = started.core.identity.signInLinkCode();
+    console.log(`Zhili web host: ${server.url}${code === null ? '' : `#${ONE_TIME_CODE_FRAGMENT}=${code} (this link signs one browser in, once)`}`);
+    const admin = started.firstAdministrator;
+    if (admin?.password) console.log(`First start: the administrator is "${admin.username}" with the password ${admin.password} (shown this once; change it in Settings).`);
     return async () => {
       await server.close();
       await started.stop();

@@ -9,11 +9,13 @@ import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isRendererPage } from '../../shared/domain/pages.js';
 import { listen, urlHost } from '../../node/listen.js';
-import { sameSecret } from '../../node/token.js';
 import { processHealth } from '../../node/health.js';
-import { HTTP_SERVER_LIMITS, guardRequests, guardServer, readCookie, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
+import { HTTP_SERVER_LIMITS, guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
+import { mayReceive } from '../../shared/identity/access.js';
 import type { ConsoleCore } from '../core/console-core.js';
+import type { SessionSlot } from '../core/api/dispatcher.js';
+import { AUTH_PATH, credentialOf, sameOrigin, serveAuth } from './auth-routes.js';
 import { readClientMessage } from './client-message.js';
 
 export interface WebServerOptions {
@@ -22,8 +24,6 @@ export interface WebServerOptions {
   port: number;
   /** The built renderer (index.html and assets/). */
   rendererDir: string;
-  /** Required from every page and socket when set; set whenever the host listens beyond loopback. */
-  token: string | null;
   logger: Logger;
 }
 
@@ -33,9 +33,10 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const TOKEN_COOKIE = 'zhili_token';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+/** The close code a page sees when its credential ended (signed out elsewhere, revoked): it shows sign-in again. */
+const SIGNED_OUT_CLOSE = 4401;
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,14 +55,12 @@ const contentTypes: Record<string, string> = {
 
 /** The web host's transport: the built renderer over HTTP and the host API contract over one WebSocket per tab. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
-  const { core, logger, token } = options;
+  const { core, logger } = options;
 
-  const authorised = (request: IncomingMessage, url: URL): boolean => {
-    if (token === null) return true;
-    const cookie = readCookie(request.headers.cookie, TOKEN_COOKIE);
-    if (cookie !== null && 'malformed' in cookie) logger.warn('ignored a malformed access-token cookie', { address: request.socket.remoteAddress });
-    const offered = url.searchParams.get('token') ?? (cookie !== null && 'value' in cookie ? cookie.value : null);
-    return offered !== null && sameSecret(offered, token);
+  /** Signed in as a user, or a kiosk screen: what the city's files are served to (pages and assets are public). */
+  const viewer = (request: IncomingMessage): boolean => {
+    const principal = core.identity.principalFor(credentialOf(request, logger));
+    return principal.kind === 'user' || principal.kind === 'screen';
   };
 
   const server = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
@@ -72,6 +71,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     // Per response: a shared backend names its SIP server (a connect-src origin) only once the console has reached it.
     setSecurityHeaders(response, core.contentSecurityPolicy());
+    if (url.pathname.startsWith(AUTH_PATH)) return serveAuth(request, response, url.pathname, core.identity, logger.child('auth'));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed.');
     }
@@ -87,13 +87,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         backend: { state: backend.state, url: backend.url, embedded: backend.embedded, since: backend.since },
       });
     }
-    if (!authorised(request, url)) {
-      return sendText(response, 401, 'This Zhili web host needs its access token: open the URL it printed at start (…?token=…).');
+    if (url.pathname.startsWith(CITY_FILES_PATH)) {
+      if (!viewer(request)) return sendText(response, 401, 'Sign in to this Zhili web host first.');
+      return sendCityFile(request, response, core, url.pathname, logger);
     }
-    if (token !== null && url.searchParams.get('token') !== null) {
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
-    }
-    if (url.pathname.startsWith(CITY_FILES_PATH)) return sendCityFile(request, response, core, url.pathname, logger);
     const role = url.pathname.split('/').filter(Boolean)[0];
     if (isRendererPage(url.pathname)) {
       return sendFile(response, join(options.rendererDir, 'index.html'), 'no-cache', logger);
@@ -117,22 +114,49 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     if (url === null) return refuse(400, 'Bad Request');
     if (url.pathname !== WEB_SOCKET_PATH) return refuse(404, 'Not Found');
-    // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket hijacking).
-    const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
-      return refuse(403, 'Forbidden');
-    }
-    if (!authorised(request, url)) return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url));
+    // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket
+    // hijacking); a client that is no browser sends no Origin, and gets no further than its credential takes it.
+    if (request.headers.origin !== undefined && !sameOrigin(request)) return refuse(403, 'Forbidden');
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url, request));
   });
 
-  const serveSocket = (ws: WebSocket & { alive?: boolean }, url: URL) => {
+  /** Open sockets by the credential they hold, so that a revocation or a lock reaches them at once. */
+  const socketsByCredential = new Map<WebSocket, { credentialId: () => string | null; changed(): void; ended(): void }>();
+  const stopWatchingCredentials = core.identity.onChange(({ credentialId, change }) => {
+    for (const entry of socketsByCredential.values()) {
+      if (entry.credentialId() !== credentialId) continue;
+      if (change === 'ended') entry.ended();
+      else entry.changed();
+    }
+  });
+
+  const serveSocket = (ws: WebSocket & { alive?: boolean }, url: URL, request: IncomingMessage) => {
     const role = RoleSchema.safeParse(url.searchParams.get('role'));
-    const origin = { transport: 'web' as const, clientId: randomUUID(), role: role.success ? role.data : null };
+    let credential = credentialOf(request, logger);
+    const principal = () => core.identity.principalFor(credential);
+    const session: SessionSlot = {
+      get credential() {
+        return credential;
+      },
+      adopt(secret) {
+        credential = secret;
+        connection.notify('session.changed', principal());
+      },
+    };
+    const origin = { transport: 'web' as const, clientId: randomUUID(), role: role.success ? role.data : null, address: request.socket.remoteAddress ?? 'unknown', session };
     const send = (message: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const connection = core.hub.connect((event, payload) => send({ t: 'event', event, payload }));
+    const connection = core.hub.connect((event, payload) => send({ t: 'event', event, payload }), (event) => mayReceive(principal(), event));
+    socketsByCredential.set(ws, {
+      credentialId: () => {
+        const current = principal();
+        return current.kind === 'anonymous' ? null : current.credentialId;
+      },
+      changed: () => connection.notify('session.changed', principal()),
+      // Its subscriptions were granted to a caller who is gone: the page reconnects as nobody and shows sign-in.
+      ended: () => ws.close(SIGNED_OUT_CLOSE, 'signed out'),
+    });
     ws.alive = true;
     ws.on('pong', () => {
       ws.alive = true;
@@ -154,7 +178,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         send({ t: 'error', error });
       }
     });
-    ws.on('close', () => connection.dispose());
+    ws.on('close', () => {
+      socketsByCredential.delete(ws);
+      connection.dispose();
+    });
     ws.on('error', (error: Error & { code?: string }) => {
       // ws refuses a frame over the size cap or text that is not UTF-8 with one of its WS_ERR_ codes, and closes the socket.
       if (error.code?.startsWith('WS_ERR_')) logger.warn('rejected a WebSocket frame; the connection is closed', { clientId: origin.clientId, code: error.code, error: error.message });
@@ -176,13 +203,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   heartbeat.unref();
 
   const port = await listen(server, options.host, options.port, 'web host');
-  const base = `http://${urlHost(options.host)}:${port}/`;
   return {
-    url: token === null ? base : `${base}?token=${encodeURIComponent(token)}`,
+    url: `http://${urlHost(options.host)}:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(heartbeat);
+        stopWatchingCredentials();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();

@@ -31,7 +31,7 @@ describe('web host: malformed WebSocket messages', () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-ws-rejections-'));
     const config = parseHostConfig({ argv: ['--port', '0', '--data-dir', work, '--sip-server', 'none', '--demo-ptz-cameras', '0'], env: {}, defaultPort: 0 });
     started = await startConsole({ config, host: 'web', appVersion: '0.1.0', cityDir: testCityDir(), videoDir: join(repoRoot, 'resources', 'video', 'demo'), plansDir: join(repoRoot, 'plans') });
-    server = await startWebServer({ core: started.core, host: config.host, port: 0, rendererDir: join(work, 'no-renderer'), token: null, logger });
+    server = await startWebServer({ core: started.core, host: config.host, port: 0, rendererDir: join(work, 'no-renderer'), logger });
   });
 
   afterAll(async () => {
