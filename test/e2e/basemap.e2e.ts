@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { runToExit, startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 // A 1x1 opaque PNG: what a customer's XYZ tile server answers, as far as the map is concerned.
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYGAAAAAEAAH2FzhVAAAAAElFTkSuQmCC', 'base64');
@@ -50,7 +51,7 @@ describe('customer basemap', () => {
     const csp = (await fetch(`${base}map`)).headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`connect-src 'self' ${tileOrigin}`);
     expect(csp).toContain("script-src 'self';");
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const page = await signedInPage(browser, base, { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
     const problems: string[] = [];
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
     page.on('pageerror', (error) => problems.push(error.message));

@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /** Debian's libfaketime (package faketime): runs a process with its wall clock shifted, as a machine without NTP has. */
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -67,7 +68,7 @@ describe.skipIf(!existsSync(LIBFAKETIME))('a console whose clock is 3 minutes fa
   });
 
   it('shows the skew in the status bar, in both languages', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    const page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1400, height: 800 } });
     await page.goto(`${host.match[1] as string}map`);
     const skew = page.getByTestId('clock-skew');
     await expect.poll(() => skew.getAttribute('data-skew-seconds'), { timeout: 15_000 }).not.toBeNull();

@@ -8,6 +8,7 @@ import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridg
 import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { kamailioInstalled, startTestSipServer, type TestSipServer } from '../helpers/kamailio.js';
+import { contextWithCredential, enrolDevice, signInCookie } from '../helpers/identity.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -29,8 +30,9 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
   let crews: Crew[];
   const terminals = new Map<string, Page>();
 
-  async function openPage(path: string, at: readonly [number, number] = [106.5772, 29.5576]): Promise<Page> {
-    const context = await browser.newContext({
+  /** A page signed in as the test administrator, or holding a crew phone's credential. */
+  async function openPage(path: string, at: readonly [number, number] = [106.5772, 29.5576], credential?: string): Promise<Page> {
+    const context = await contextWithCredential(browser, base, credential ?? (await signInCookie(base)), {
       viewport: { width: 1600, height: 900 },
       permissions: ['microphone', 'camera', 'geolocation'],
       geolocation: { longitude: at[0], latitude: at[1] },
@@ -43,7 +45,8 @@ describe.skipIf(!kamailioInstalled())('dispatch calls through kamailio', () => {
 
   async function terminal(crew: Crew, autoAnswer: boolean): Promise<Page> {
     // Each terminal reports where its crew is, so "nearest" on the map stays what the directory says.
-    const page = await openPage(`crew?crew=${crew.id}${autoAnswer ? '&autoAnswer=1' : ''}`, crew.position ?? undefined);
+    // Each phone is enrolled with its own crew's credential, as an administrator's QR code would enrol it.
+    const page = await openPage(`crew${autoAnswer ? '?autoAnswer=1' : ''}`, crew.position ?? undefined, await enrolDevice(client, base, { kind: 'crew', crewId: crew.id }));
     await expect.poll(() => page.getByTestId('sip-registration').getAttribute('data-state'), { timeout: CALL_TIMEOUT_MS }).toBe('registered');
     terminals.set(crew.id, page);
     return page;

@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePrivateFile } from '../../src/node/private-files.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { signedInPage } from '../helpers/identity.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
 /**
  * A wall screen through a host that dies: the page stays up, says it lost its host, and is back on its own, still
- * signed in (the token is kept in the data folder and the page's cookie still holds it), once the host is restarted.
+ * signed in (its session is kept, hashed, in the console's database, and the page's cookie still holds it), once the
+ * host is restarted.
  */
 describe('a wall screen across a host restart', () => {
   const work = mkdtempSync(join(tmpdir(), 'zhili-host-restart-'));
@@ -20,17 +21,16 @@ describe('a wall screen across a host restart', () => {
   });
 
   it('comes back by itself, signed in, after the host is killed and started again', async () => {
-    const tokenFile = join(work, 'token');
-    writePrivateFile(tokenFile, 'wall-screen-test-token-0123456789');
     const start = (port: string) =>
-      startProcess('out/main/web-host.mjs', ['--port', port, '--data-dir', join(work, 'data'), '--city-dir', testCityDir(), '--token-file', tokenFile, '--demo-ptz-cameras', '0'], /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//);
+      startProcess('out/main/web-host.mjs', ['--port', port, '--data-dir', join(work, 'data'), '--city-dir', testCityDir(), '--demo-ptz-cameras', '0'], /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//);
     const first = await start('0');
     host = first;
     const port = first.match[1] as string;
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${port}/plans?token=wall-screen-test-token-0123456789`);
+      const base = `http://127.0.0.1:${port}/`;
+      const page = await signedInPage(browser, base);
+      await page.goto(`${base}plans`);
       const hostState = page.getByTestId('host-state');
       await expect.poll(() => hostState.getAttribute('class'), { timeout: 30_000 }).toContain('state-connected');
       await page.evaluate(() => ((window as { zhiliMarker?: number }).zhiliMarker = 1));
@@ -46,9 +46,12 @@ describe('a wall screen across a host restart', () => {
       console.log(`host restart: the wall screen was back ${backAt - readyAt} ms after the new host was ready (${backAt - killedAt} ms after the kill)`);
       // The same page, not a reload: what the wall showed stays up throughout.
       expect(await page.evaluate(() => (window as { zhiliMarker?: number }).zhiliMarker)).toBe(1);
-      // Still signed in: the API answers (a refused socket would not reach `connected`), and a reload needs no new link.
+      // Still signed in as the same user: the session survived the restart, and a reload needs no new sign-in.
+      // (The city's files are served to signed-in callers only.)
+      expect(await page.evaluate(async () => (await fetch('/city/manifest.json')).status)).toBe(200);
       await page.reload();
       await expect.poll(() => hostState.getAttribute('class'), { timeout: 30_000 }).toContain('state-connected');
+      expect(await page.evaluate(async () => (await fetch('/city/manifest.json')).status)).toBe(200);
     } finally {
       await browser.close();
     }

@@ -3,13 +3,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInCookie } from '../helpers/identity.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
 
 /**
  * No HTTP input ends a process: a corpus of raw malformed requests, sent over plain TCP, against the web host (with
- * an access token, so its cookie paths run), its embedded backend and a standalone backend. Each request gets a 4xx
+ * a signed-in session's cookie, so its paths behind sign-in run), its embedded backend and a standalone backend. Each request gets a 4xx
  * (501 and 505 for what HTTP calls unsupported) or a closed connection, `/healthz` answers 200 after every one, and
  * at the end each process runs, reports itself healthy and logged no error.
  */
@@ -103,20 +104,20 @@ function corpus(target: Target): { name: string; bytes: Buffer | string }[] {
     { name: 'escaped traversal in assets', bytes: request('GET /assets/..%2f..%2f..%2fpackage.json HTTP/1.1', authHeader) },
     { name: 'escaped NUL', bytes: request('GET /assets/x%00.js HTTP/1.1', authHeader) },
     { name: 'bad escape in the query', bytes: request(`GET /nowhere?q=%E0%A4%A&${authQuery.slice(1)} HTTP/1.1`) },
-    { name: 'bad escape in the token parameter', bytes: request('GET /map?token=%E0%A4%A HTTP/1.1') },
+    { name: 'bad escape in the token parameter', bytes: request('GET /city/manifest.json?token=%E0%A4%A HTTP/1.1') },
     { name: 'bad escape in a demo playlist', bytes: request(`GET /media/demo/%E0%A4%A.m3u8${authQuery} HTTP/1.1`) },
     { name: 'bad demo segment number', bytes: request(`GET /media/demo/clip-0/99999999999999999999.ts${authQuery} HTTP/1.1`) },
     { name: 'negative demo segment', bytes: request(`GET /media/demo/clip-0/-1.ts${authQuery} HTTP/1.1`) },
     { name: 'traversal in a relay path', bytes: request(`GET /media/relay/..%2f..%2fetc/passwd${authQuery} HTTP/1.1`) },
     { name: 'unknown relay stream', bytes: request(`GET /media/relay/nothing/index.m3u8${authQuery} HTTP/1.1`) },
     // Cookies
-    { name: 'malformed token cookie', bytes: request('GET /map HTTP/1.1', 'Cookie: zhili_token=%E0%A4%A') },
-    { name: 'lone % token cookie', bytes: request('GET /map HTTP/1.1', 'Cookie: zhili_token=%') },
-    { name: 'token cookie without a value', bytes: request('GET /map HTTP/1.1', 'Cookie: zhili_token') },
-    { name: 'empty token cookie', bytes: request('GET /map HTTP/1.1', 'Cookie: zhili_token=') },
-    { name: 'cookie of only separators', bytes: request('GET /map HTTP/1.1', 'Cookie: ;;;==;') },
-    { name: 'many cookies', bytes: request('GET /map HTTP/1.1', `Cookie: ${Array.from({ length: 500 }, (_, index) => `c${index}=%ZZ`).join('; ')}`) },
-    { name: 'token cookie on a WebSocket', bytes: request('GET /api/ws HTTP/1.1', 'Cookie: zhili_token=%E0%A4%A', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==') },
+    { name: 'malformed session cookie', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: zhili_session=%E0%A4%A') },
+    { name: 'lone % session cookie', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: zhili_session=%') },
+    { name: 'session cookie without a value', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: zhili_session') },
+    { name: 'empty session cookie', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: zhili_session=') },
+    { name: 'cookie of only separators', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: ;;;==;') },
+    { name: 'many cookies', bytes: request('GET /city/manifest.json HTTP/1.1', `Cookie: ${Array.from({ length: 500 }, (_, index) => `c${index}=%ZZ`).join('; ')}`) },
+    { name: 'malformed session cookie on a WebSocket', bytes: request('GET /api/ws HTTP/1.1', 'Cookie: zhili_session=%E0%A4%A', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==') },
     // Headers
     { name: 'oversized header', bytes: request('GET /nowhere HTTP/1.1', `X-Big: ${'x'.repeat(20_000)}`) },
     { name: 'oversized header block', bytes: request('GET /nowhere HTTP/1.1', ...Array.from({ length: 64 }, (_, index) => `X-${index}: ${'y'.repeat(1000)}`)) },
@@ -129,7 +130,7 @@ function corpus(target: Target): { name: string; bytes: Buffer | string }[] {
     { name: 'bare LF in a header (injection)', bytes: request('GET /nowhere HTTP/1.1', 'X-A: b\nSet-Cookie: evil=1') },
     { name: 'NUL in a header value', bytes: request('GET /nowhere HTTP/1.1', 'X-A: b\0c') },
     { name: 'obsolete line folding', bytes: request('GET /nowhere HTTP/1.1', 'X-A: b', ' folded') },
-    { name: 'CRLF-encoded injection in the query', bytes: request(`GET /map?token=x%0d%0aSet-Cookie:%20evil=1 HTTP/1.1`) },
+    { name: 'CRLF-encoded injection in the query', bytes: request(`GET /city/manifest.json?token=x%0d%0aSet-Cookie:%20evil=1 HTTP/1.1`) },
     { name: 'Content-Length and Transfer-Encoding (smuggling)', bytes: request('POST /nowhere HTTP/1.1', 'Content-Length: 4', 'Transfer-Encoding: chunked') + '0\r\n\r\n' },
     { name: 'two different Content-Lengths', bytes: request('POST /nowhere HTTP/1.1', 'Content-Length: 1', 'Content-Length: 2') + 'ab' },
     { name: 'negative Content-Length', bytes: request('POST /nowhere HTTP/1.1', 'Content-Length: -1') },
@@ -180,7 +181,7 @@ describe('malformed HTTP requests', () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-malformed-http-'));
     const env = { ZHILI_TOKEN: TOKEN };
     [host, backend] = await Promise.all([
-      startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//, { env }),
+      startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//),
       startProcess('out/backend/backend.mjs', ['--port', '0', '--data-dir', join(work, 'backend'), '--city-dir', testCityDir()], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/, { env }),
     ]);
     const hostPort = Number(host.match[1]);
@@ -192,8 +193,9 @@ describe('malformed HTTP requests', () => {
     );
     const embeddedPort = Number(new URL(health.backend.url as string).port);
     const withToken = { authHeader: `Cookie: theme=dark; zhili_token=${TOKEN}`, authQuery: `?token=${TOKEN}` };
+    const session = await signInCookie(`http://127.0.0.1:${hostPort}/`);
     targets.push(
-      { name: 'web host', port: hostPort, ...withToken },
+      { name: 'web host', port: hostPort, authHeader: `Cookie: theme=dark; zhili_session=${session}`, authQuery: '' },
       { name: 'embedded backend', port: embeddedPort, authHeader: 'X-No-Token: needed', authQuery: '' },
       { name: 'standalone backend', port: Number(backend.match[1]), ...withToken },
     );
@@ -230,7 +232,7 @@ describe('malformed HTTP requests', () => {
       expect({ target: target.name, status: body.status, degradations: body.degradations }).toEqual({ target: target.name, status: 'ok', degradations: [] });
     }
     // Each kind of refusal says why in the log (echoed as warnings).
-    for (const reason of ['refused a malformed or slow request', 'refused a request whose target is not a URL', 'ignored a malformed access-token cookie', 'refused a WebSocket']) {
+    for (const reason of ['refused a malformed or slow request', 'refused a request whose target is not a URL', 'ignored a malformed session cookie', 'refused a WebSocket']) {
       expect(host.output()).toContain(reason);
     }
     for (const reason of ['refused a malformed or slow request', 'refused a request whose target is not a URL']) expect(backend.output()).toContain(reason);

@@ -7,6 +7,7 @@ import { CityManifestSchema, componentDetail, decodeComponentChunk, GridCellsSid
 import { launchChromium } from '../helpers/chromium.js';
 import { startProcess } from '../helpers/processes.js';
 import { MAP_TEST_CITY_COMPONENTS, mapTestCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * 一屏通览 end to end: a web host on the million-component city, the map window in Chromium (llvmpipe WebGL), with
@@ -51,7 +52,7 @@ describe('the situational map', () => {
     base = new URL(host.match[1] as string);
     browser = await launchChromium();
     // Reduced motion: alarms do not pulse, so llvmpipe redraws only when something changes.
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 }, reducedMotion: 'reduce' });
+    page = await signedInPage(browser, base.href, { viewport: { width: 1600, height: 900 }, reducedMotion: 'reduce' });
     page.on('request', (request) => {
       const target = new URL(request.url());
       if (!['data:', 'blob:'].includes(target.protocol) && target.host !== base.host) foreignRequests.push(request.url());

@@ -7,6 +7,7 @@ import { bridgeTestPlanYaml } from '../fixtures/plans/bridge-test-plan.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { repoRoot, startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * A plan run driven through the plans screen as a drill operator would: launch, acknowledge, let a time limit pass
@@ -47,7 +48,7 @@ describe('plan runs in Chromium', () => {
   });
 
   const openPlans = async (): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await signedInPage(browser, base, { viewport: { width: 1600, height: 1000 } });
     await page.goto(`${base}plans`);
     await expect.poll(() => page.getByTestId('plan-list').textContent(), { timeout: 15_000 }).toContain('桥梁测试预案');
     return page;

@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 const roles = ['map', 'video', 'dispatch', 'plans'] as const;
 type Role = (typeof roles)[number];
@@ -26,7 +27,7 @@ describe('wall scenes, window state, tour and settings', () => {
   const pages = {} as Record<Role, Page>;
 
   const open = async (path: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const page = await signedInPage(browser, base, { viewport: { width: 1600, height: 900 } });
     await page.goto(`${base}${path}`);
     return page;
   };

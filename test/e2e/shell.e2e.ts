@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * The shell end to end: a standalone backend and a web host as an operator would run them (`npm run backend`,
@@ -44,7 +45,7 @@ describe('web host shell in Chromium', () => {
   });
 
   async function openPage(path: string): Promise<{ page: Page; foreignRequests: string[]; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const page = await signedInPage(browser, url.href, { viewport: { width: 1600, height: 900 } });
     const foreignRequests: string[] = [];
     const problems: string[] = [];
     page.on('request', (request) => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHost } from '../helpers/host-client.js';
+import { TEST_ADMIN_PASSWORD } from '../helpers/identity.js';
 import { runToExit, startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
@@ -20,7 +22,7 @@ describe('web host start-up', () => {
 
   it('runs on its embedded backend with no configuration, writes structured logs and stops cleanly', async () => {
     const dataDir = join(work, 'embedded');
-    const host = await startProcess('out/main/web-host.mjs', hostArgs(dataDir, '--port', '0'), /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/);
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(dataDir, '--port', '0'), /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)#code=/);
     const base = host.match[1] as string;
     await expect
       .poll(async () => ((await (await fetch(`${base}healthz`)).json()) as { backend: { state: string; embedded: boolean } }).backend, { timeout: 10_000 })
@@ -70,23 +72,36 @@ describe('web host start-up', () => {
     expect(readFileSync(database).equals(before)).toBe(true);
   });
 
-  it('requires a token when listening beyond loopback, for pages and for the API socket', async () => {
-    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'lan'), '--host', '0.0.0.0', '--port', '0'), /Zhili web host: (http:\/\/0\.0\.0\.0:(\d+)\/\?token=([\w-]+))/);
-    const port = host.match[2] as string;
-    const token = host.match[3] as string;
-    const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/map`)).status).toBe(401);
-    expect((await fetch(`${base}/map?token=wrong`)).status).toBe(401);
-    const page = await fetch(`${base}/map?token=${token}`);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('set-cookie')).toMatch(/zhili_token=.*HttpOnly; SameSite=Strict/);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  it('serves its pages to anyone but its API and city data only to a signed-in caller, and the printed link once', async () => {
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'signin'), '--port', '0'), /Zhili web host: (http:\/\/127\.0\.0\.1:(\d+))\/#code=([\w-]+) /);
+    const [, base, port, code] = host.match as unknown as [string, string, string, string];
+    expect((await fetch(`${base}/map`)).status).toBe(200);
+    expect((await fetch(`${base}/city/manifest.json`)).status).toBe(401);
+    const post = (path: string, body: unknown, origin: string | null = base) =>
+      fetch(`${base}/auth/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(origin ? { Origin: origin } : {}) }, body: JSON.stringify(body) });
+    // Another site's page cannot sign a visitor's browser in or out (CSRF), nor can a request without an Origin.
+    expect((await post('sign-in', { username: 'admin', password: TEST_ADMIN_PASSWORD }, 'http://evil.example')).status).toBe(403);
+    expect((await post('sign-in', { username: 'admin', password: TEST_ADMIN_PASSWORD }, null)).status).toBe(403);
+    expect((await post('sign-in', { username: 'admin', password: 'not the password' })).status).toBe(401);
+    const signedIn = await post('sign-in', { username: 'admin', password: TEST_ADMIN_PASSWORD });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/^zhili_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43(19\d|200)$/);
+    const cookie = (signedIn.headers.get('set-cookie') as string).split(';')[0] as string;
+    expect((await fetch(`${base}/city/manifest.json`, { headers: { Cookie: cookie } })).status).toBe(200);
 
-    const refused = await openSocket(`ws://127.0.0.1:${port}/api/ws`);
-    expect(refused).toBe('refused');
-    const crossSite = await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`, 'http://evil.example');
-    expect(crossSite).toBe('refused');
-    expect(await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`)).toBe('open');
+    // The link printed at start signs one browser in, once.
+    const redeemed = await post('redeem', { code });
+    expect(redeemed.status).toBe(200);
+    expect(await redeemed.json()).toMatchObject({ principal: { kind: 'user', username: 'admin' } });
+    expect((await post('redeem', { code })).status).toBe(401);
+
+    // The API socket: nobody may ask who they are and sign in, nothing else; a page from another site is refused.
+    const anonymous = await connectHost(`${base}/`, false);
+    expect(await anonymous.call('incidents.list', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await anonymous.call('session.current', {})).toEqual({ ok: true, value: { kind: 'anonymous' } });
+    anonymous.dispose();
+    expect(await openSocket(`ws://127.0.0.1:${port}/api/ws`, 'http://evil.example')).toBe('refused');
+    expect(await openSocket(`ws://127.0.0.1:${port}/api/ws`, `http://127.0.0.1:${port}`)).toBe('open');
     await host.stop();
   });
 
@@ -99,7 +114,7 @@ describe('web host start-up', () => {
     socket.send('{not json');
     socket.send(JSON.stringify({ t: 'call', id: 'one', method: 'settings.get' }));
     socket.send(JSON.stringify({ t: 'subscribe', event: 'no.such.event' }));
-    socket.send(JSON.stringify({ t: 'call', id: 7, method: 'settings.get', params: {} }));
+    socket.send(JSON.stringify({ t: 'call', id: 7, method: 'host.info', params: {} }));
     await expect.poll(() => messages.find((message) => message.t === 'result'), { timeout: 5000 }).toMatchObject({ id: 7, response: { ok: true } });
     expect(messages.filter((message) => message.t === 'error').map((message) => message.error?.code)).toEqual([
       'invalid-message',

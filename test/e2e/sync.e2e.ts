@@ -9,6 +9,7 @@ import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
+import { signedInPage } from '../helpers/identity.js';
 
 type Running = Awaited<ReturnType<typeof startProcess>>;
 
@@ -81,7 +82,7 @@ describe('sync between two consoles', () => {
     // Console b keeps its own copy; nothing of it is lost.
     expect((await call(b().client, 'plans.get', { planId: 'shared-plan' })).title.zh).toBe('乙台版本');
     const browser = await launchChromium();
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, b().base);
     await page.goto(`${b().base}plans`);
     await expect.poll(() => page.getByTestId('plan-conflicts').textContent(), { timeout: 10_000 }).toContain('plan:shared-plan@1');
     await expect.poll(() => page.getByTestId('sync-conflicts').textContent()).toContain('1');
@@ -140,7 +141,7 @@ describe('sync between two consoles', () => {
     // Console b takes the run over, with a reason, through its run console, and drives it.
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
+      const page = await signedInPage(browser, b().base);
       await page.goto(`${b().base}plans`);
       await page.getByTestId(`run-${runId}`).click();
       await page.getByTestId('take-over').click();
@@ -156,7 +157,7 @@ describe('sync between two consoles', () => {
       await expect.poll(() => pending('a'), { timeout: 20_000 }).toBe(0);
       const status = await call(a().client, 'sync.status', {});
       expect(status.setAside.map((record) => record.reason)).toContain('conflicting-event');
-      const aPage = await browser.newPage();
+      const aPage = await signedInPage(browser, a().base);
       await aPage.goto(`${a().base}plans`);
       const footer = aPage.getByTestId('sync-set-aside');
       await expect.poll(() => footer.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(status.setAsideCount));

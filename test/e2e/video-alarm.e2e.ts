@@ -9,6 +9,7 @@ import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * An alarm pops its cameras onto the wall's reserved tiles (the last row) and the wall reverts when it is handled.
@@ -29,7 +30,7 @@ describe('an alarm pops its cameras onto the video wall', () => {
     host = await startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/);
     client = await connectHost(host.match[1] as string);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
   });
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 const CAMERAS = 16;
 
@@ -93,7 +94,7 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
     client = await connectHost(host.match[1] as string);
     await cameras.ready();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
   });
 
   afterAll(async () => {
@@ -145,7 +146,7 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
     await page.goto(`${host.match[1] as string}video`);
     await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
     // The map window's size is the one the map tests use: narrower, the header wraps while the map loads.
-    const mapPage = await browser.newPage({ viewport: { width: 1600, height: 900 }, reducedMotion: 'reduce' });
+    const mapPage = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 }, reducedMotion: 'reduce' });
     try {
       await mapPage.goto(`${host.match[1] as string}map`);
       const map = mapPage.getByTestId('map');

@@ -9,6 +9,7 @@ import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /** The gas-leak plan's "cameras around the leak" step, done from the run console with one click. */
 describe('the plan step “cameras near this incident”', () => {
@@ -24,8 +25,8 @@ describe('the plan step “cameras near this incident”', () => {
     host = await startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/);
     client = await connectHost(host.match[1] as string);
     browser = await launchChromium();
-    plans = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    video = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    plans = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
+    video = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
     await plans.goto(`${host.match[1] as string}plans`);
     await video.goto(`${host.match[1] as string}video`);
   });

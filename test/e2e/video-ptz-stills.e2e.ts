@@ -11,6 +11,7 @@ import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 const workerBin = mediasoupWorkerBin();
 const missing = workerBin === null ? 'a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker)' : existsSync(FFMPEG_PATH) ? null : 'ffmpeg';
@@ -64,7 +65,7 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     const first = withHeads[0] as (typeof withHeads)[number];
     ptzCamera = { id: first.id, code: first.code, position: first.position };
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
   });
 
   afterAll(async () => {
@@ -167,7 +168,7 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     await expect.poll(() => viewer.count()).toBe(0);
 
     // The incident picked on a map window lists its stills in its detail panel.
-    const map = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const map = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
     await map.goto(`${host.match[1] as string}map`);
     await expect.poll(() => map.getByTestId('backend-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
     await call(client, 'shared.select', { selection: { kind: 'incident', id: incident.id } });

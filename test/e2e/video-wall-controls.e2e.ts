@@ -10,6 +10,7 @@ import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
 import { playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * The operator's controls of the video wall on the demo cameras: a tour, one tile on its own, a camera chosen on a map,
@@ -38,7 +39,7 @@ describe('the video wall’s controls', () => {
     host = await startProcess('out/main/web-host.mjs', ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir()], /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/);
     client = await connectHost(host.match[1] as string);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
     await page.goto(`${host.match[1] as string}video`);
     await waitUntil(() => page.getByTestId('backend-state').getAttribute('data-state'), (state) => state === 'connected', 'the backend link');
   });

@@ -11,6 +11,7 @@ import { connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 const workerBin = mediasoupWorkerBin();
 if (workerBin === null) console.log('SKIPPED: the WebRTC wall test needs a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker) and the mediasoup package.');
@@ -59,7 +60,7 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
     );
     client = await connectHost(host.match[1] as string);
     browser = await launchChromium({ media: true });
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
   });
 
   afterAll(async () => {

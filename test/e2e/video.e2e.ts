@@ -7,6 +7,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { playingCameras } from '../helpers/video-wall.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /**
  * The video wall with no configuration: the backend's demo cameras (committed clips looped as live HLS) play on the
@@ -33,7 +34,7 @@ describe('the video wall plays the demo cameras', () => {
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await signedInPage(browser, host.match[1] as string, { viewport: { width: 1600, height: 900 } });
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
+import { signedInPage } from '../helpers/identity.js';
 
 /** Four browser windows on the four kiosk URLs of one web host, as a browser-driven wall runs them. */
 describe('the wall follows one focus across windows', () => {
@@ -24,7 +25,7 @@ describe('the wall follows one focus across windows', () => {
     client = await connectHost(base);
     browser = await launchChromium();
     for (const role of ['map', 'video', 'dispatch', 'plans']) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      const page = await signedInPage(browser, base, { viewport: { width: 1600, height: 900 } });
       await page.goto(`${base}${role}`);
       pages[role] = page;
     }
@@ -105,7 +106,7 @@ describe('the wall follows one focus across windows', () => {
     expect(focused).not.toBeNull();
     const url = (pages.video as Page).url();
     await (pages.video as Page).close();
-    const reopened = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const reopened = await signedInPage(browser, url, { viewport: { width: 1600, height: 900 } });
     await reopened.goto(url);
     await expect.poll(() => reopened.getByTestId('video-grid').getAttribute('data-incident'), { timeout: 10_000 }).toBe(focused);
     pages.video = reopened;
@@ -141,7 +142,7 @@ describe('the wall follows one focus across windows', () => {
 
     const url = map.url();
     await map.close();
-    map = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    map = await signedInPage(browser, url, { viewport: { width: 1600, height: 900 } });
     pages.map = map;
     await map.goto(url);
     await expect.poll(() => map.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');

@@ -1,9 +1,13 @@
 import { WebSocket } from 'ws';
 import type { ApiMethodName, ApiParams, ApiResult } from '../../src/shared/contract/api.js';
 import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
+import { signInBridge } from './identity.js';
 
-/** The renderer's own WebSocket client, driven from Node (with `ws` as the WebSocket class), for tests. */
-export async function connectHost(baseUrl: string): Promise<WebSocketBridge> {
+/**
+ * The renderer's own WebSocket client, driven from Node (with `ws` as the WebSocket class), for tests; signed in as
+ * the test administrator (who holds every role) unless `signIn` is false.
+ */
+export async function connectHost(baseUrl: string, signIn = true): Promise<WebSocketBridge> {
   const url = new URL('/api/ws', baseUrl.replace(/^http/, 'ws')).toString();
   const bridge = createWebSocketBridge(url, WebSocket as unknown as typeof globalThis.WebSocket);
   await new Promise<void>((resolve) => {
@@ -15,6 +19,7 @@ export async function connectHost(baseUrl: string): Promise<WebSocketBridge> {
       }
     });
   });
+  if (signIn) await signInBridge(bridge);
   return bridge;
 }
 

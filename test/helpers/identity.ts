@@ -37,12 +37,32 @@ export async function signInCookie(baseUrl: string, username = TEST_ADMIN, passw
 
 /** A browser context holding a signed-in session for `baseUrl` (each context is one browser profile). */
 export async function signedInContext(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}, username = TEST_ADMIN, password = TEST_ADMIN_PASSWORD): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
-  await context.addCookies([{ name: 'zhili_session', value: await signInCookie(baseUrl, username, password), url: new URL(baseUrl).origin, httpOnly: true, sameSite: 'Strict' }]);
-  return context;
+  return contextWithCredential(browser, baseUrl, await signInCookie(baseUrl, username, password), options);
 }
 
 /** A page in its own signed-in context (closing the page's context is the caller's: `page.context().close()`). */
 export async function signedInPage(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<Page> {
   return (await signedInContext(browser, baseUrl, options)).newPage();
+}
+
+/** Issues a crew phone's or wall screen's credential (as an administrator) and enrols it as its device does. */
+export async function enrolDevice(admin: HostBridge, baseUrl: string, request: { kind: 'crew'; crewId: string } | { kind: 'screen'; label: string }): Promise<string> {
+  const issued = await admin.call('credentials.issue', request);
+  if (!issued.ok) throw new Error(`credentials.issue refused: ${issued.error.code}: ${issued.error.message}`);
+  const origin = new URL(baseUrl).origin;
+  const response = await fetch(new URL('/auth/redeem', origin), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ code: issued.value.enrolmentCode }),
+  });
+  const cookie = /zhili_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+  if (!response.ok || !cookie) throw new Error(`enrolment refused: ${response.status} ${await response.text()}`);
+  return cookie;
+}
+
+/** A browser context holding a credential's cookie (from signInCookie or enrolDevice). */
+export async function contextWithCredential(browser: Browser, baseUrl: string, credential: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name: 'zhili_session', value: credential, url: new URL(baseUrl).origin, httpOnly: true, sameSite: 'Strict' }]);
+  return context;
 }

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adminPasswordFile } from './identity.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -35,7 +38,8 @@ process.once('exit', () => {
 
 /**
  * Starts one of the built entry points (out/…) and waits for the line that says it is ready, as an operator's
- * script would. Fails with the process output when it exits or times out first.
+ * script would. Fails with the process output when it exits or times out first. A web host is given the test
+ * administrator's password (test/helpers/identity.ts) unless the test gives one itself, so tests sign in as a user would.
  */
 export async function startProcess(
   bundle: 'out/main/web-host.mjs' | 'out/backend/backend.mjs',
@@ -43,7 +47,8 @@ export async function startProcess(
   readyLine: RegExp,
   options: StartProcessOptions = {},
 ): Promise<RunningProcess & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args], {
+  const withAdmin = bundle === 'out/main/web-host.mjs' && !args.includes('--admin-password-file') ? ['--admin-password-file', adminPasswordFile(mkdtempSync(join(tmpdir(), 'zhili-admin-')))] : [];
+  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args, ...withAdmin], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,7 +100,8 @@ export async function startProcess(
 
 /** Runs an entry point that is expected to fail at start, and returns its exit code and output. */
 export async function runToExit(bundle: string, args: string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const withAdmin = bundle === 'out/main/web-host.mjs' && !args.includes('--admin-password-file') ? ['--admin-password-file', adminPasswordFile(mkdtempSync(join(tmpdir(), 'zhili-admin-')))] : [];
+  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args, ...withAdmin], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
