@@ -7,6 +7,7 @@ import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { accessToken, announceUrl } from '../../node/token.js';
 import { startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
+import { announceCertificate, hostCredentials, servedNames } from '../../node/tls/index.js';
 
 // The bundle sits in out/main/; the built renderer in out/renderer/; the app root two levels up.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,15 +27,27 @@ await runUntilSignalled('web host', async () => {
   installLastResortHandlers(started.logger.child('last-resort'));
   try {
     const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'web-token'));
+    const served = servedNames(config.host, config.serverNames);
+    const tls = await hostCredentials({
+      configured: config.tls,
+      listenHost: config.host,
+      served,
+      selfSigned: { certFile: join(config.dataDir, 'web-tls-cert.pem'), keyFile: join(config.dataDir, 'web-tls-key.pem') },
+      logger: started.logger.child('tls'),
+    });
     const server = await startWebServer({
       core: started.core,
       host: config.host,
       port: config.port,
       rendererDir: join(appRoot, 'out', 'renderer'),
       token: token?.value ?? null,
+      tls,
+      served,
       logger: started.logger.child('web'),
     });
-    started.logger.info('web host ready', { url: server.url, credentialFile: token?.file ?? null });
+    started.logger.info('web host ready', { url: server.url, credentialFile: token?.file ?? null, certificate: tls?.fingerprint256 ?? null });
+    // Before the URL line: whoever waits for the URL has the fingerprint to pin already.
+    if (tls) console.log(announceCertificate('Zhili web host', tls));
     console.log(announceUrl('Zhili web host', server.url, token));
     return async () => {
       await server.close();

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
+import { SIP_RELAY_PATH, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
 import { ApiFailure } from '../../shared/contract/errors.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isRendererPage } from '../../shared/domain/pages.js';
-import { listen, urlHost } from '../../node/listen.js';
+import { listen } from '../../node/listen.js';
 import { sameSecret } from '../../node/token.js';
 import { processHealth } from '../../node/health.js';
-import { HTTP_SERVER_LIMITS, guardRequests, guardServer, readCookie, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
+import { guardRequests, guardServer, readCookie, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
 import { readClientMessage } from './client-message.js';
+import { createSipRelay } from './sip-relay.js';
+import { createHostServer, refuseUnservedHosts, servedNames, type ServedNames, type TlsCredentials } from '../../node/tls/index.js';
 
 export interface WebServerOptions {
   core: ConsoleCore;
@@ -24,6 +26,10 @@ export interface WebServerOptions {
   rendererDir: string;
   /** Required from every page and socket when set; set whenever the host listens beyond loopback. */
   token: string | null;
+  /** HTTPS with these; default: plain HTTP (loopback only). */
+  tls?: TlsCredentials | null;
+  /** The names requests may be addressed to (Host), any other gets 421; default: the loopback names and `host`. */
+  served?: ServedNames;
   logger: Logger;
 }
 
@@ -64,7 +70,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return offered !== null && sameSecret(offered, token);
   };
 
-  const server = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
+  const tls = options.tls ?? null;
+  const served = options.served ?? servedNames(options.host, []);
+  const server = createHostServer(tls, guardRequests((request, response) => {
     const url = requestUrl(request, 'http://host.invalid');
     if (url === null) {
       logger.warn('refused a request whose target is not a URL', { address: request.socket.remoteAddress });
@@ -109,6 +117,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   guardServer(server, logger);
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sipRelay = createSipRelay({ target: () => core.sipServerUrl(), logger: logger.child('sip-relay') });
   server.on('upgrade', (request, socket, head) => {
     const url = requestUrl(request, 'http://host.invalid');
     const refuse = (status: number, reason: string) => {
@@ -116,13 +125,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
     if (url === null) return refuse(400, 'Bad Request');
-    if (url.pathname !== WEB_SOCKET_PATH) return refuse(404, 'Not Found');
+    if (url.pathname !== WEB_SOCKET_PATH && url.pathname !== SIP_RELAY_PATH) return refuse(404, 'Not Found');
     // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket hijacking).
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `http://${request.headers.host}` && origin !== `https://${request.headers.host}`) {
       return refuse(403, 'Forbidden');
     }
     if (!authorised(request, url)) return refuse(401, 'Unauthorized');
+    if (url.pathname === SIP_RELAY_PATH) return sipRelay.handleUpgrade(request, socket, head);
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url));
   });
 
@@ -175,8 +185,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  refuseUnservedHosts(server, served, logger);
   const port = await listen(server, options.host, options.port, 'web host');
-  const base = `http://${urlHost(options.host)}:${port}/`;
+  const base = `${tls === null ? 'http' : 'https'}://${served.primary}:${port}/`;
   return {
     url: token === null ? base : `${base}?token=${encodeURIComponent(token)}`,
     port,
@@ -185,6 +196,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         clearInterval(heartbeat);
         for (const client of sockets.clients) client.terminate();
         sockets.close();
+        sipRelay.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
