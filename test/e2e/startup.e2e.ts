@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,23 +71,25 @@ describe('web host start-up', () => {
     expect(readFileSync(database).equals(before)).toBe(true);
   });
 
-  it('requires a token when listening beyond loopback, for pages and for the API socket', async () => {
-    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'lan'), '--host', '0.0.0.0', '--port', '0'), /Zhili web host: (http:\/\/0\.0\.0\.0:(\d+)\/\?token=([\w-]+))/);
+  it('requires a token when listening beyond loopback, for pages and for the API socket, over HTTPS with its own certificate', async () => {
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'lan'), '--host', '0.0.0.0', '--port', '0'), /Zhili web host: (https:\/\/[^/:]+:(\d+)\/\?token=([\w-]+))/);
     const port = host.match[2] as string;
     const token = host.match[3] as string;
-    const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/map`)).status).toBe(401);
-    expect((await fetch(`${base}/map?token=wrong`)).status).toBe(401);
-    const page = await fetch(`${base}/map?token=${token}`);
+    // The self-signed certificate the host made, trusted here as a wall browser trusts it once.
+    const ca = readFileSync(join(work, 'lan', 'web-tls-cert.pem'), 'utf8');
+    const base = `https://127.0.0.1:${port}`;
+    expect((await get(`${base}/map`, ca)).status).toBe(401);
+    expect((await get(`${base}/map?token=wrong`, ca)).status).toBe(401);
+    const page = await get(`${base}/map?token=${token}`, ca);
     expect(page.status).toBe(200);
-    expect(page.headers.get('set-cookie')).toMatch(/zhili_token=.*HttpOnly; SameSite=Strict/);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(page.setCookie).toMatch(/zhili_token=.*HttpOnly; SameSite=Strict/);
+    expect((await get(`${base}/healthz`, ca)).status).toBe(200);
 
-    const refused = await openSocket(`ws://127.0.0.1:${port}/api/ws`);
+    const refused = await openSocket(`wss://127.0.0.1:${port}/api/ws`, undefined, ca);
     expect(refused).toBe('refused');
-    const crossSite = await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`, 'http://evil.example');
+    const crossSite = await openSocket(`wss://127.0.0.1:${port}/api/ws?token=${token}`, 'https://evil.example', ca);
     expect(crossSite).toBe('refused');
-    expect(await openSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`)).toBe('open');
+    expect(await openSocket(`wss://127.0.0.1:${port}/api/ws?token=${token}`, undefined, ca)).toBe('open');
     await host.stop();
   });
 
@@ -111,13 +114,23 @@ describe('web host start-up', () => {
   });
 });
 
-function openSocket(address: string, origin?: string): Promise<'open' | 'refused'> {
+function openSocket(address: string, origin?: string, ca?: string): Promise<'open' | 'refused'> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(address, origin ? { origin } : {});
+    const socket = new WebSocket(address, { ...(origin ? { origin } : {}), ...(ca ? { ca } : {}) });
     socket.once('open', () => {
       socket.close();
       resolve('open');
     });
     socket.once('error', () => resolve('refused'));
+  });
+}
+
+/** A GET over HTTPS trusting `ca` (fetch cannot be given a certificate to trust). */
+function get(url: string, ca: string): Promise<{ status: number; setCookie: string }> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, setCookie: (response.headers['set-cookie'] ?? []).join('\n') });
+    }).on('error', reject);
   });
 }
