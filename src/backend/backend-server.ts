@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import {
@@ -12,10 +12,11 @@ import {
   type BackendServerToClientEvents,
   DEMO_MEDIA_PATH,
 } from '../shared/backend/protocol.js';
-import { listen, urlHost } from '../node/listen.js';
+import { listen } from '../node/listen.js';
+import { createHostServer, refuseUnservedHosts, servedNames, type ServedNames, type TlsCredentials } from '../node/tls/index.js';
 import { sameSecret } from '../node/token.js';
 import { processHealth } from '../node/health.js';
-import { HTTP_SERVER_LIMITS, guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText } from '../node/http-safety.js';
+import { guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText } from '../node/http-safety.js';
 import { DemoStreams } from './media/demo-hls.js';
 import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
 import { relayHls } from './media/hls-relay.js';
@@ -58,6 +59,10 @@ export interface BackendOptions {
   sip?: SipServerSetting;
   /** Demo city cameras with a head that become live virtual PTZ cameras (0: none; see `--demo-ptz-cameras`). */
   demoPtzCameras?: number;
+  /** HTTPS/wss with these (the standalone backend beyond loopback); default: plain HTTP. */
+  tls?: TlsCredentials | null;
+  /** The names consoles address it by (Host); default: the loopback names and `host`. */
+  served?: ServedNames;
   tickMs?: number;
   seed?: number;
 }
@@ -116,7 +121,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       ...(sfuHealth?.worker === 'restarting' ? [{ part: 'sfu', reason: `the mediasoup worker is restarting (${sfuHealth.workerRestarts} restarts)` }] : []),
     ];
   };
-  const http = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
+  const http = createHostServer(options.tls ?? null, guardRequests((request, response) => {
     const url = requestUrl(request, 'http://backend.invalid');
     if (url === null) {
       logger.warn('refused a request whose target is not a URL', { address: request.socket.remoteAddress });
@@ -348,6 +353,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   incidents.pruneClosed(new Date());
   const pruneTimer = setInterval(() => incidents.pruneClosed(new Date()), 3_600_000);
 
+  const served = options.served ?? servedNames(options.host, []);
+  refuseUnservedHosts(http, served, logger);
   let port: number;
   try {
     port = await listen(http, options.host, options.port, 'backend');
@@ -359,7 +366,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     await sip.close();
     throw error;
   }
-  const url = `http://${urlHost(options.host)}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${served.primary}:${port}`;
   logger.info('backend listening', { url, crews: world.crews.length, sensors: world.sensors.length, vehicles: world.vehicles.length });
 
   return {

@@ -8,6 +8,7 @@ import { installLastResortHandlers } from '../node/health.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
 import { accessToken } from '../node/token.js';
 import { startBackend } from './backend-server.js';
+import { announceCertificate, hostCredentials, servedNames } from '../node/tls/index.js';
 
 // The bundle sits in out/backend/; the app root two levels up.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,6 +19,14 @@ await runUntilSignalled('backend', async () => {
   const token = accessToken(config.token, !isLoopback(config.host), join(config.dataDir, 'backend-token'));
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
   installLastResortHandlers(logger.child('last-resort'));
+  const served = servedNames(config.host, config.serverNames);
+  const tls = await hostCredentials({
+    configured: config.tls,
+    listenHost: config.host,
+    served,
+    selfSigned: { certFile: join(config.dataDir, 'backend-tls-cert.pem'), keyFile: join(config.dataDir, 'backend-tls-key.pem') },
+    logger: logger.child('tls'),
+  });
   const backend = await startBackend({
     host: config.host,
     port: config.port,
@@ -30,7 +39,11 @@ await runUntilSignalled('backend', async () => {
     logger,
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
+    tls,
+    served,
   });
+  // Consoles trust a self-signed certificate with --backend-ca-file <the certificate file>.
+  if (tls) console.log(`${announceCertificate('Zhili backend', tls)} (give consoles --backend-ca-file ${tls.certFile})`);
   console.log(`Zhili backend: ${backend.url}`);
   // In full only the first time; consoles take it from a file (--backend-token-file) or ZHILI_BACKEND_TOKEN.
   if (token?.createdNow) console.log(`Zhili backend token (kept in ${token.file}; give consoles --backend-token-file): ${token.value}`);

@@ -25,7 +25,21 @@ describe('parseHostConfig', () => {
       camerasFile: null,
       sip: { kind: 'local', iceServers: [] },
       demoPtzCameras: 2,
+      tls: null,
+      serverNames: [],
+      backendCaFile: null,
     });
+  });
+
+  it('takes a certificate with its key, server names and a backend CA, from flags or the environment', () => {
+    expect(parse(['--tls-cert', 'c.pem', '--tls-key', 'k.pem']).tls).toEqual({ certFile: join(process.cwd(), 'c.pem'), keyFile: join(process.cwd(), 'k.pem') });
+    expect(parse([], { ZHILI_TLS_CERT: '/etc/zhili/c.pem', ZHILI_TLS_KEY: '/etc/zhili/k.pem' }).tls).toEqual({ certFile: '/etc/zhili/c.pem', keyFile: '/etc/zhili/k.pem' });
+    expect(() => parse(['--tls-cert', 'c.pem'])).toThrow(/--tls-cert and --tls-key/);
+    expect(parse(['--server-name', 'Zhili.Example.cn', '--server-name', '10.1.2.5', '--server-name', 'zhili.example.cn']).serverNames).toEqual(['zhili.example.cn', '10.1.2.5']);
+    expect(parse([], { ZHILI_SERVER_NAMES: 'wall.local, [fe80::1]' }).serverNames).toEqual(['wall.local', '[fe80::1]']);
+    expect(() => parse(['--server-name', 'zhili.example.cn:7400'])).toThrow(StartupError);
+    expect(() => parse(['--server-name', 'https://zhili.example.cn'])).toThrow(/not a host name/);
+    expect(parse(['--backend-ca-file', '/srv/backend-cert.pem']).backendCaFile).toBe('/srv/backend-cert.pem');
   });
 
   it('takes the centre\'s SIP server with its domain and secret, or none, and refuses half a configuration', () => {

@@ -46,10 +46,19 @@ export interface HostConfig {
    * backend turns into live virtual PTZ cameras (ffmpeg, played over WebRTC, run only while watched); 0: none.
    */
   demoPtzCameras: number;
+  /** `--tls-cert` / `--tls-key` (or `ZHILI_TLS_CERT` / `ZHILI_TLS_KEY`): serve HTTPS with them; none: self-signed beyond loopback. */
+  tls: { certFile: string; keyFile: string } | null;
+  /** `--server-name` (repeatable, or `ZHILI_SERVER_NAMES` comma-separated): DNS names the host is reached by, besides its own. */
+  serverNames: string[];
+  /** `--backend-ca-file` (or `ZHILI_BACKEND_CA_FILE`): the certificate a console trusts for a backend on wss/https (its self-signed one). */
+  backendCaFile: string | null;
 }
 
 export const DEFAULT_DEMO_PTZ_CAMERAS = 2;
 const MAX_DEMO_PTZ_CAMERAS = 16;
+
+/** A DNS name, an IPv4 address, or an IPv6 address in brackets: what a Host header may name, without a port. */
+const SERVER_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
 
 const options = {
   web: { type: 'boolean' },
@@ -74,6 +83,10 @@ const options = {
   'ice-server': { type: 'string', multiple: true },
   'demo-ptz-cameras': { type: 'string' },
   'backend-only': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'server-name': { type: 'string', multiple: true },
+  'backend-ca-file': { type: 'string' },
 } as const;
 
 export interface ParseHostConfigInput {
@@ -91,7 +104,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras and --admin-password-file.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file and --admin-password-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -142,6 +155,18 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   if (!Number.isInteger(demoPtzCameras) || demoPtzCameras < 0 || demoPtzCameras > MAX_DEMO_PTZ_CAMERAS) {
     throw new StartupError(`"${demoPtzText}" is not a number of demo PTZ cameras: give --demo-ptz-cameras (or ZHILI_DEMO_PTZ_CAMERAS) 0 to ${MAX_DEMO_PTZ_CAMERAS}.`);
   }
+  const tlsCert = text('tls-cert', 'ZHILI_TLS_CERT');
+  const tlsKey = text('tls-key', 'ZHILI_TLS_KEY');
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    throw new StartupError('HTTPS needs both the certificate and its key: give --tls-cert and --tls-key (or ZHILI_TLS_CERT and ZHILI_TLS_KEY) together.');
+  }
+  const serverNames = (Array.isArray(values['server-name']) ? values['server-name'].map(String) : (input.env.ZHILI_SERVER_NAMES ?? '').split(','))
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of serverNames) {
+    if (!SERVER_NAME.test(name)) throw new StartupError(`"${name}" is not a host name or address: fix --server-name or ZHILI_SERVER_NAMES (a name like zhili.example.cn, without a port).`);
+  }
+  const backendCaFile = text('backend-ca-file', 'ZHILI_BACKEND_CA_FILE');
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -157,6 +182,9 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     camerasFile: camerasFile === null ? null : resolve(camerasFile),
     sip,
     demoPtzCameras,
+    tls: tlsCert === null || tlsKey === null ? null : { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) },
+    serverNames: [...new Set(serverNames)],
+    backendCaFile: backendCaFile === null ? null : resolve(backendCaFile),
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, rmSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { get as httpsGet } from 'node:https';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
@@ -120,11 +121,13 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
   it('web host: private files, no secret in ps or logs, a kamailio killed mid-work comes back with back-off', async () => {
     const dataDir = join(work, 'web');
     const args = ['--web', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--city-dir', cityDir, '--demo-ptz-cameras', '0'];
-    const host = await start('out/main/web-host.mjs', args, /Zhili web host: http:\/\/0\.0\.0\.0:(\d+)\/\?token=([\w-]+)\n/, { env: { ZHILI_TOKEN: '' } });
+    // Beyond loopback the host serves HTTPS with the self-signed certificate it made (0600 like every file here).
+    const host = await start('out/main/web-host.mjs', args, /Zhili web host: https:\/\/[^/:]+:(\d+)\/\?token=([\w-]+)\n/, { env: { ZHILI_TOKEN: '' } });
     const [, port, token] = host.match as unknown as [string, string, string];
     expect(readFileSync(join(dataDir, 'web-token'), 'utf8').trim()).toBe(token);
+    const ca = readFileSync(join(dataDir, 'web-tls-cert.pem'), 'utf8');
 
-    const client: WebSocketBridge = createWebSocketBridge(`ws://127.0.0.1:${port}/api/ws?token=${token}`, WebSocket as unknown as typeof globalThis.WebSocket);
+    const client: WebSocketBridge = createWebSocketBridge(`wss://127.0.0.1:${port}/api/ws?token=${token}`, trusting(ca));
     try {
       await waitUntil(async () => (await client.call('backend.status', {})).ok, Boolean, 'the web host API');
       await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the embedded backend');
@@ -133,7 +136,7 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
 
       const sipSecret = readFileSync(join(dataDir, 'backend', 'sip-secret'), 'utf8').trim();
       expect(looserThanPrivate(dataDir)).toEqual([]);
-      for (const file of ['console.sqlite', 'backend/backend.sqlite', 'backend/sip-secret', 'backend/kamailio/kamailio.cfg', 'web-token']) {
+      for (const file of ['console.sqlite', 'backend/backend.sqlite', 'backend/sip-secret', 'backend/kamailio/kamailio.cfg', 'web-token', 'web-tls-key.pem']) {
         expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
       }
       const commandLines = everyCommandLine();
@@ -143,7 +146,7 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
       const runDir = join(dataDir, 'backend', 'kamailio');
       const kamailioPid = () => Number(readFileSync(join(runDir, 'kamailio.pid'), 'utf8'));
       const runsHere = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${kamailioCommandLine(runDir).join('\0')}\0`;
-      const backendUrl = ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { backend: { url: string } }).backend.url;
+      const backendUrl = (JSON.parse((await httpsText(`https://127.0.0.1:${port}/healthz`, ca)).body) as { backend: { url: string } }).backend.url;
       let killed = kamailioPid();
       for (const attempt of [1, 2]) {
         expect(runsHere(killed)).toBe(true);
@@ -193,10 +196,10 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
 
     // A second start keeps the token (the wall's screens stay signed in) and prints it masked.
     expect(await host.stop()).toBe(0);
-    const again = await start('out/main/web-host.mjs', args, /Zhili web host: (http:\/\/0\.0\.0\.0:(\d+)\/.*)\n/, { env: { ZHILI_TOKEN: '' } });
-    expect(again.match[1]).toBe(`http://0.0.0.0:${again.match[2]}/?token=[redacted] (the token is in ${join(dataDir, 'web-token')})`);
+    const again = await start('out/main/web-host.mjs', args, /Zhili web host: (https:\/\/[^/:]+:(\d+)\/.*)\n/, { env: { ZHILI_TOKEN: '' } });
+    expect(again.match[1]).toBe(`https://${hostname().toLowerCase()}:${again.match[2]}/?token=[redacted] (the token is in ${join(dataDir, 'web-token')})`);
     expect(again.output()).not.toContain(token);
-    expect((await fetch(`http://127.0.0.1:${again.match[2]}/map?token=${token}`)).status).toBe(200);
+    expect((await httpsText(`https://127.0.0.1:${again.match[2]}/map?token=${token}`, ca)).status).toBe(200);
     expect(logsText(dataDir)).not.toContain(token);
     await again.stop();
   });
@@ -204,7 +207,7 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
   it('standalone backend: private files, token kept and masked, consoles take it from a file', async () => {
     const dataDir = join(work, 'backend');
     const args = ['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--city-dir', cityDir, '--demo-ptz-cameras', '0'];
-    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: http:\/\/0\.0\.0\.0:(\d+)\n[^]*Zhili backend token \(kept in (.+); give consoles --backend-token-file\): ([\w-]+)\n/, {
+    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: https:\/\/[^/:]+:(\d+)\n[^]*Zhili backend token \(kept in (.+); give consoles --backend-token-file\): ([\w-]+)\n/, {
       env: { ZHILI_TOKEN: '' },
     });
     const [, port, tokenFile, token] = backend.match as unknown as [string, string, string, string];
@@ -220,7 +223,11 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
     writePrivateFile(consoleTokenFile, `${token}\n`);
     const consoleHost = await start(
       'out/main/web-host.mjs',
-      ['--web', '--port', '0', '--data-dir', consoleDir, '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${port}`, '--backend-token-file', consoleTokenFile],
+      [
+        '--web', '--port', '0', '--data-dir', consoleDir, '--city-dir', cityDir,
+        // Its self-signed certificate, which the backend printed as the file to give consoles.
+        '--backend-url', `https://127.0.0.1:${port}`, '--backend-token-file', consoleTokenFile, '--backend-ca-file', join(dataDir, 'backend-tls-cert.pem'),
+      ],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/,
       { env: { ZHILI_BACKEND_TOKEN: '' } },
     );
@@ -243,3 +250,23 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
     await again.stop();
   });
 });
+
+/** The ws WebSocket class trusting `ca`, for the renderer's bridge (which takes a class, not options). */
+function trusting(ca: string): typeof globalThis.WebSocket {
+  return class extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { ca });
+    }
+  } as unknown as typeof globalThis.WebSocket;
+}
+
+/** A GET over HTTPS trusting `ca` (fetch cannot be given a certificate to trust). */
+function httpsText(url: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,23 @@ describe('web host start-up', () => {
     await host.stop();
   });
 
+  it('serves HTTPS with a certificate of its own beyond loopback, and its session cookie only over HTTPS', async () => {
+    const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'lan'), '--host', '0.0.0.0', '--port', '0'), /Zhili web host: (https:\/\/[^/:]+:(\d+)\/)#code=/);
+    const port = host.match[2] as string;
+    // The self-signed certificate the host made, trusted here as a wall browser trusts it once.
+    const ca = readFileSync(join(work, 'lan', 'web-tls-cert.pem'), 'utf8');
+    const base = `https://127.0.0.1:${port}`;
+    expect((await get(`${base}/map`, ca)).status).toBe(200);
+    expect((await get(`${base}/city/manifest.json`, ca)).status).toBe(401);
+    expect((await get(`${base}/healthz`, ca)).status).toBe(200);
+    const signedIn = await post(`${base}/auth/sign-in`, { username: 'admin', password: TEST_ADMIN_PASSWORD }, base, ca);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.setCookie).toMatch(/^zhili_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    expect(await openSocket(`wss://127.0.0.1:${port}/api/ws`, 'https://evil.example', ca)).toBe('refused');
+    expect(await openSocket(`wss://127.0.0.1:${port}/api/ws`, undefined, ca)).toBe('open');
+    await host.stop();
+  });
+
   it('answers a malformed message with an error and keeps the connection serving', async () => {
     const host = await startProcess('out/main/web-host.mjs', hostArgs(join(work, 'malformed'), '--port', '0'), /Zhili web host: http:\/\/127\.0\.0\.1:(\d+)\//);
     const socket = new WebSocket(`ws://127.0.0.1:${host.match[1] as string}/api/ws`);
@@ -126,13 +144,35 @@ describe('web host start-up', () => {
   });
 });
 
-function openSocket(address: string, origin?: string): Promise<'open' | 'refused'> {
+function openSocket(address: string, origin?: string, ca?: string): Promise<'open' | 'refused'> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(address, origin ? { origin } : {});
+    const socket = new WebSocket(address, { ...(origin ? { origin } : {}), ...(ca ? { ca } : {}) });
     socket.once('open', () => {
       socket.close();
       resolve('open');
     });
     socket.once('error', () => resolve('refused'));
+  });
+}
+
+/** A GET over HTTPS trusting `ca` (fetch cannot be given a certificate to trust). */
+function get(url: string, ca: string): Promise<{ status: number; setCookie: string }> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, setCookie: (response.headers['set-cookie'] ?? []).join('\n') });
+    }).on('error', reject);
+  });
+}
+
+/** A JSON POST over HTTPS trusting `ca`, from a page of `origin`. */
+function post(url: string, body: unknown, origin: string, ca: string): Promise<{ status: number; setCookie: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { method: 'POST', ca, headers: { 'Content-Type': 'application/json', Origin: origin } }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, setCookie: (response.headers['set-cookie'] ?? []).join('\n') });
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
   });
 }

@@ -8,7 +8,18 @@ export const CHROMIUM_PATH = process.env.ZHILI_CHROMIUM ?? '/usr/bin/chromium';
  * calling Google's services (refused here, and noise in the no-external-requests check); gl-egl selects llvmpipe for
  * WebGL where there is no GPU.
  */
-export async function launchChromium(options: { media?: boolean } = {}): Promise<Browser> {
+export interface LaunchChromiumOptions {
+  media?: boolean;
+  /** Chromium's host resolver rules, e.g. `MAP zhili.test 127.0.0.1`: a LAN name without touching the machine's DNS. */
+  hostResolverRules?: string;
+  /**
+   * Base64 SHA-256 SPKI pins of certificates to accept though no authority signed them: a pin, as a wall browser
+   * trusts the host's self-signed certificate, never blanket ignoring of certificate errors.
+   */
+  trustedSpkiPins?: readonly string[];
+}
+
+export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set ZHILI_CHROMIUM.`);
   }
@@ -29,6 +40,8 @@ export async function launchChromium(options: { media?: boolean } = {}): Promise
       '--disable-renderer-backgrounding',
       '--disable-backgrounding-occluded-windows',
       ...(options.media ? mediaSwitches : []),
+      ...(options.hostResolverRules ? [`--host-resolver-rules=${options.hostResolverRules}`] : []),
+      ...(options.trustedSpkiPins?.length ? [`--ignore-certificate-errors-spki-list=${options.trustedSpkiPins.join(',')}`] : []),
     ],
   });
 }

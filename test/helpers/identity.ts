@@ -66,3 +66,35 @@ export async function contextWithCredential(browser: Browser, baseUrl: string, c
   await context.addCookies([{ name: 'zhili_session', value: credential, url: new URL(baseUrl).origin, httpOnly: true, sameSite: 'Strict' }]);
   return context;
 }
+
+/** Signs a page's browser in from the page itself (as its sign-in form does), for a host Node cannot reach by name. */
+export async function signInFromPage(page: Page, username = TEST_ADMIN, password = TEST_ADMIN_PASSWORD): Promise<void> {
+  const status = await page.evaluate(
+    async ([user, secret]) =>
+      (await fetch('/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password: secret }) })).status,
+    [username, password] as const,
+  );
+  if (status !== 200) throw new Error(`sign-in from the page refused: ${status}`);
+}
+
+/** Calls a contract method over a WebSocket of the page's own (its cookie is the caller's credential). */
+export async function callFromPage<T>(page: Page, method: string, params: unknown): Promise<T> {
+  const response = await page.evaluate(
+    ([name, body]) =>
+      new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve, reject) => {
+        const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+        socket.onmessage = (event) => {
+          const message = JSON.parse(String(event.data)) as { t: string; id?: number; response?: { ok: boolean; value?: unknown; error?: { message: string } } };
+          if (message.t === 'hello') socket.send(JSON.stringify({ t: 'call', id: 1, method: name, params: body }));
+          if (message.t === 'result' && message.id === 1 && message.response) {
+            socket.close();
+            resolve(message.response);
+          }
+        };
+        socket.onerror = () => reject(new Error('the page could not open its API socket'));
+      }),
+    [method, params] as const,
+  );
+  if (!response.ok) throw new Error(`${method} refused: ${response.error?.message ?? ''}`);
+  return response.value as T;
+}

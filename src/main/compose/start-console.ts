@@ -3,6 +3,7 @@ import { startBackend, type RunningBackend } from '../../backend/backend-server.
 import { prepareDataDir } from '../../node/data-dir.js';
 import { LOOPBACK_HOST, type HostConfig } from '../../node/host-config.js';
 import { createFileLogger, type Logger } from '../../node/logger.js';
+import { readPemFile } from '../../node/tls/index.js';
 import type { OsDisplay } from '../../shared/wall/displays.js';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.js';
 
@@ -72,6 +73,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
         embedded: embeddedBackend !== null,
         sipServer: embeddedBackend?.sipServer ?? null,
         ...(config.backendToken ? { token: config.backendToken } : {}),
+        ...(config.backendCaFile ? { ca: readPemFile(config.backendCaFile, '--backend-ca-file') } : {}),
       },
       ...(options.displays ? { displays: options.displays } : {}),
       logger,

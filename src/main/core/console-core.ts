@@ -52,7 +52,7 @@ export interface ConsoleCoreOptions {
   /** Tests drive run timers with their own clock. */
   clock?: RunClock;
   /** `sipServer`: the embedded backend's SIP server, known before its first hello (a shared backend names it in hello). */
-  backend: { url: string; embedded: boolean; token?: string; sipServer?: SipServerInfo | null };
+  backend: { url: string; embedded: boolean; token?: string; sipServer?: SipServerInfo | null; ca?: string };
   basemap: BasemapSource;
   /** The displays the OS reports (the Electron host); absent on the web host, which cannot see its browsers' monitors. */
   displays?: () => OsDisplay[];
@@ -70,6 +70,8 @@ export interface ConsoleCore {
   cityFilePath(path: string): string | null;
   /** Origins beyond its own that a window may fetch from (the basemap's tiles, the backend's camera streams): the CSP. */
   contentSecurityPolicy(): string;
+  /** The SIP server's WebSocket URL (the embedded backend's before the first hello), which the web host relays its pages to; null: none. */
+  sipServerUrl(): string | null;
   settings(): Settings;
   /** Changes settings for every window (the host's own changes, such as a wall window moved by hand, come here too). */
   updateSettings(patch: SettingsPatch): Settings;
@@ -94,6 +96,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     url: options.backend.url,
     embedded: options.backend.embedded,
     ...(options.backend.token ? { token: options.backend.token } : {}),
+    ...(options.backend.ca ? { ca: options.backend.ca } : {}),
     consoleId: info.consoleId,
     appVersion: options.appVersion,
     hub,
@@ -410,6 +413,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     },
   };
 
+  const sipServerUrl = () => (backend.sipServer().info ?? options.backend.sipServer)?.wsServer ?? null;
+
   return {
     dispatch: createApiDispatch(handlers, (credential) => identity.principalFor(credential), logger.child('api')),
     hub,
@@ -417,12 +422,15 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     identity,
     info,
     cityFilePath: (path) => city.servedFilePath(path),
+    // Web pages reach SIP through the host's own origin (its /sip relay, covered by 'self'); Electron windows connect
+    // to the SIP server itself.
     contentSecurityPolicy: () =>
       contentSecurityPolicy(
-        [basemapOrigin(options.basemap), httpOrigin(options.backend.url), webSocketOrigin((backend.sipServer().info ?? options.backend.sipServer)?.wsServer ?? '')].filter(
+        [basemapOrigin(options.basemap), httpOrigin(options.backend.url), options.host === 'electron' ? webSocketOrigin(sipServerUrl() ?? '') : null].filter(
           (origin) => origin !== null,
         ),
       ),
+    sipServerUrl,
     settings: () => settings.read(),
     updateSettings,
     dispose() {

@@ -7,6 +7,7 @@ import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { ONE_TIME_CODE_FRAGMENT } from '../../shared/identity/accounts.js';
 import { startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
+import { announceCertificate, hostCredentials, servedNames } from '../../node/tls/index.js';
 
 // The bundle sits in out/main/; the built renderer in out/renderer/; the app root two levels up.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,14 +26,26 @@ await runUntilSignalled('web host', async () => {
   });
   installLastResortHandlers(started.logger.child('last-resort'));
   try {
+    const served = servedNames(config.host, config.serverNames);
+    const tls = await hostCredentials({
+      configured: config.tls,
+      listenHost: config.host,
+      served,
+      selfSigned: { certFile: join(config.dataDir, 'web-tls-cert.pem'), keyFile: join(config.dataDir, 'web-tls-key.pem') },
+      logger: started.logger.child('tls'),
+    });
     const server = await startWebServer({
       core: started.core,
       host: config.host,
       port: config.port,
       rendererDir: join(appRoot, 'out', 'renderer'),
+      tls,
+      served,
       logger: started.logger.child('web'),
     });
-    started.logger.info('web host ready', { url: server.url });
+    started.logger.info('web host ready', { url: server.url, certificate: tls?.fingerprint256 ?? null });
+    // Before the URL line: whoever waits for the URL has the fingerprint to pin already.
+    if (tls) console.log(announceCertificate('Zhili web host', tls));
     // On the operator's terminal only, never in the log file: a link that signs one browser in as the administrator
     // (once, within a day), so that a newcomer reaches the map without a password; and the first password, once.
     const code = started.core.identity.signInLinkCode();

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
+import { SIP_RELAY_PATH, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
 import { ApiFailure } from '../../shared/contract/errors.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
 import { isRendererPage } from '../../shared/domain/pages.js';
-import { listen, urlHost } from '../../node/listen.js';
+import { listen } from '../../node/listen.js';
 import { processHealth } from '../../node/health.js';
-import { HTTP_SERVER_LIMITS, guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
+import { guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText as sendText } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
 import { mayReceive } from '../../shared/identity/access.js';
 import type { ConsoleCore } from '../core/console-core.js';
 import type { SessionSlot } from '../core/api/dispatcher.js';
 import { AUTH_PATH, credentialOf, sameOrigin, serveAuth } from './auth-routes.js';
 import { readClientMessage } from './client-message.js';
+import { createSipRelay } from './sip-relay.js';
+import { createHostServer, refuseUnservedHosts, servedNames, type ServedNames, type TlsCredentials } from '../../node/tls/index.js';
 
 export interface WebServerOptions {
   core: ConsoleCore;
@@ -24,6 +26,10 @@ export interface WebServerOptions {
   port: number;
   /** The built renderer (index.html and assets/). */
   rendererDir: string;
+  /** HTTPS with these; default: plain HTTP (loopback only). */
+  tls?: TlsCredentials | null;
+  /** The names requests may be addressed to (Host), any other gets 421; default: the loopback names and `host`. */
+  served?: ServedNames;
   logger: Logger;
 }
 
@@ -63,7 +69,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return principal.kind === 'user' || principal.kind === 'screen';
   };
 
-  const server = createServer(HTTP_SERVER_LIMITS, guardRequests((request, response) => {
+  const tls = options.tls ?? null;
+  const served = options.served ?? servedNames(options.host, []);
+  const server = createHostServer(tls, guardRequests((request, response) => {
     const url = requestUrl(request, 'http://host.invalid');
     if (url === null) {
       logger.warn('refused a request whose target is not a URL', { address: request.socket.remoteAddress });
@@ -106,6 +114,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   guardServer(server, logger);
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sipRelay = createSipRelay({ target: () => core.sipServerUrl(), logger: logger.child('sip-relay') });
   server.on('upgrade', (request, socket, head) => {
     const url = requestUrl(request, 'http://host.invalid');
     const refuse = (status: number, reason: string) => {
@@ -113,10 +122,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
     if (url === null) return refuse(400, 'Bad Request');
-    if (url.pathname !== WEB_SOCKET_PATH) return refuse(404, 'Not Found');
+    if (url.pathname !== WEB_SOCKET_PATH && url.pathname !== SIP_RELAY_PATH) return refuse(404, 'Not Found');
     // A page from another site must not drive this console through the visitor's browser (cross-site WebSocket
     // hijacking); a client that is no browser sends no Origin, and gets no further than its credential takes it.
     if (request.headers.origin !== undefined && !sameOrigin(request)) return refuse(403, 'Forbidden');
+    if (url.pathname === SIP_RELAY_PATH) {
+      // The SIP server is for those who call or are called: operators and crew phones, not wall screens or nobody.
+      const caller = core.identity.principalFor(credentialOf(request, logger));
+      if (caller.kind !== 'user' && caller.kind !== 'crew') return refuse(401, 'Unauthorized');
+      return sipRelay.handleUpgrade(request, socket, head);
+    }
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url, request));
   });
 
@@ -202,9 +217,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  refuseUnservedHosts(server, served, logger);
   const port = await listen(server, options.host, options.port, 'web host');
+  const base = `${tls === null ? 'http' : 'https'}://${served.primary}:${port}/`;
   return {
-    url: `http://${urlHost(options.host)}:${port}/`,
+    url: base,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -212,6 +229,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         stopWatchingCredentials();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
+        sipRelay.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,6 +1,6 @@
 import type { ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
 import type { ApiError } from '../../shared/contract/errors.js';
-import { WEB_SOCKET_PATH } from '../../shared/contract/wire.js';
+import { SIP_RELAY_PATH, WEB_SOCKET_PATH } from '../../shared/contract/wire.js';
 import { roleFromPath } from '../../shared/domain/roles.js';
 import { createWebSocketBridge, type HostLinkState } from './web-socket-bridge.js';
 
@@ -28,6 +28,16 @@ export function connectToHost(): HostConnection {
   const role = roleFromPath(location.pathname);
   const bridge = createWebSocketBridge(`${scheme}://${location.host}${WEB_SOCKET_PATH}${role ? `?role=${role}` : ''}`);
   return { bridge, kind: 'web', linkState: bridge.linkState, onLinkState: bridge.onLinkState };
+}
+
+/**
+ * Where this window's SIP user agent connects. An Electron window reaches the SIP server itself; a page served by
+ * the web host goes through the host's relay on its own origin, which a browser on another machine can reach and
+ * which stays wss under HTTPS (the SIP server's own URL may be loopback on the host, or ws: mixed content).
+ */
+export function sipWebSocketUrl(accountServer: string): string {
+  if (window.zhili) return accountServer;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SIP_RELAY_PATH}`;
 }
 
 export class ApiCallError extends Error {

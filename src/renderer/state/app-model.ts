@@ -20,6 +20,7 @@ import { createStore, type Store } from './store.js';
 import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
+import { requireSecureContext } from '../features/secure-context/secure-context.js';
 
 export type Overlay = 'none' | 'about' | 'help' | 'settings';
 
@@ -184,6 +185,8 @@ export class AppModel {
    */
   async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<string | null> {
     try {
+      // Before the random id and the seat, both of which need it: the operator reads why nothing can ring.
+      requireSecureContext();
       if (this.seat === null) {
         const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
         if (delivered > 0) return null;

@@ -6,6 +6,12 @@ export const WIRE_PROTOCOL_VERSION = 1;
 
 export const WEB_SOCKET_PATH = '/api/ws';
 
+/**
+ * The web host's relay to the SIP server's WebSocket: a page registers through its own origin, so a browser on another
+ * machine reaches the SIP server (which may listen on the host's loopback) and never mixes ws into an https page.
+ */
+export const SIP_RELAY_PATH = '/sip';
+
 export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('call'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),
   z.object({ t: z.literal('subscribe'), event: z.string() }),

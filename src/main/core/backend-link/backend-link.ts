@@ -25,6 +25,8 @@ export interface BackendLinkOptions {
   consoleId: string;
   appVersion: string;
   token?: string;
+  /** The certificate (PEM) to trust for a backend on https/wss whose certificate no public authority signed (its self-signed one). */
+  ca?: string;
   hub: EventHub;
   logger: Logger;
   /** How long a request waits for the backend before it fails as unavailable. */
@@ -67,6 +69,7 @@ export class BackendLink {
       // after dispose, or another console in the same process) the first one's socket and its listeners.
       forceNew: true,
       transports: ['websocket'],
+      ...(options.ca ? { ca: options.ca } : {}),
       reconnectionDelay: 250,
       reconnectionDelayMax: 2000,
       // socket.io's own jittered back-off (its default, named here): consoles that lost one backend spread their returns.

@@ -12,6 +12,7 @@ import { CallRow } from '../dispatch/CallConsole.js';
 import { incomingQueue, liveCalls } from '../dispatch/call-state.js';
 import { identifyUser } from '../dispatch/dispatcher-seat.js';
 import { SipEngine } from '../dispatch/sip-engine.js';
+import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
 
 /** Position reports are sent at most this often while the crew moves (and at once when its status changes). */
 const POSITION_REPORT_MS = 10_000;
@@ -98,6 +99,7 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
       <h1>
         {t('crew.title')} · {crew?.name ?? crewId}
       </h1>
+      <SecureContextBanner />
       <div className={`sip-registration state-${sip.registration}`} data-testid="sip-registration" data-state={sip.registration}>
         {sip.user ?? ''} · {t(`call.registration.${sip.registration}`)}
         {sip.registrationNote && <span className="registration-note">{sip.registrationNote}</span>}

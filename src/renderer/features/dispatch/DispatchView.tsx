@@ -153,7 +153,7 @@ export function DispatchView() {
             </ul>
           )}
           {callProblem && (
-            <p className="manual-note" role="alert">
+            <p className="manual-note" role="alert" data-testid="call-problem">
               {callProblem}
             </p>
           )}

@@ -1,5 +1,6 @@
 import type { CallOutcome, CallPriority, CallRecord } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
+import { InsecureContextError } from '../secure-context/secure-context.js';
 
 export type RegistrationState = 'idle' | 'connecting' | 'registered' | 'reconnecting' | 'rejected' | 'unavailable';
 
@@ -106,6 +107,7 @@ export function outcomeOfResponse(statusCode: number, reason: string): { outcome
 /** A failure to get the microphone or camera, in words the dispatcher can act on. */
 export function mediaErrorText(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
+  if (error instanceof InsecureContextError) return error.message;
   if (name === 'NotAllowedError') return '麦克风或摄像头未获授权 / The microphone or camera is not allowed for this page';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return '找不到麦克风或摄像头 / No microphone or camera is connected';
   if (name === 'NotReadableError') return '麦克风或摄像头被占用或已断开 / The microphone or camera is in use or was unplugged';

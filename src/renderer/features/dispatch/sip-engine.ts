@@ -17,6 +17,8 @@ import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
 import { DISPATCHER_USER_PREFIX, SipUserSchema, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
 import { createStore, type Store } from '../../state/store.js';
+import { sipWebSocketUrl } from '../../bridge/host.js';
+import { InsecureContextError, pageIsSecure, requireSecureContext } from '../secure-context/secure-context.js';
 import {
   initialSipState,
   ringingCall,
@@ -85,6 +87,8 @@ export class SipEngine {
 
   /** Fetches the account and registers; failures land in `state` with a reason, and reconnection goes on. */
   async start(): Promise<void> {
+    // A seat that registered here would be rung and could never answer: say why instead, and stay unregistered.
+    if (!pageIsSecure()) return this.patch({ registration: 'unavailable', registrationNote: new InsecureContextError().message });
     this.patch({ registration: 'connecting', registrationNote: null });
     let account: SipAccount;
     try {
@@ -102,7 +106,7 @@ export class SipEngine {
       displayName: account.displayName,
       authorizationUsername: account.user,
       authorizationPassword: account.password,
-      transportOptions: { server: account.wsServer, connectionTimeout: 5, keepAliveInterval: 15 },
+      transportOptions: { server: sipWebSocketUrl(account.wsServer), connectionTimeout: 5, keepAliveInterval: 15 },
       // Reconnection is this engine's (with back-off and no limit); sip.js would give up after a few tries.
       reconnectionAttempts: 0,
       // A call in the incoming queue waits for a dispatcher; sip.js would turn it away after 60 s.
@@ -141,6 +145,7 @@ export class SipEngine {
 
   /** Places a call; the id names it in `state` and in the call log. */
   call(party: CallParty, options: CallOptions, groupCallId: string | null = null): string {
+    requireSecureContext();
     const userAgent = this.requireRegistered();
     const account = this.account as SipAccount;
     const id = crypto.randomUUID();
@@ -159,6 +164,7 @@ export class SipEngine {
 
   /** Rings every party at once; all who answer talk together, mixed here. */
   groupCall(parties: readonly CallParty[], options: CallOptions): { groupCallId: string; callIds: string[] } {
+    requireSecureContext();
     this.requireRegistered();
     const groupCallId = `G-${crypto.randomUUID()}`;
     const mixer = new ConferenceMixer();
@@ -182,9 +188,11 @@ export class SipEngine {
     if (session.state !== SessionState.Initial || this.answering.has(id)) return;
     this.answering.add(id);
     const call = this.find(id);
-    // The leg an attended transfer replaces ends by itself once this one is up: no need to hold it first.
-    if (session.replacee === undefined) this.holdOthers(id, null);
     try {
+      // Here, not before: an auto-answer must mark the call failed with the reason, not reject into the void.
+      requireSecureContext();
+      // The leg an attended transfer replaces ends by itself once this one is up: no need to hold it first.
+      if (session.replacee === undefined) this.holdOthers(id, null);
       await session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: call?.media === 'video' } } });
     } catch (error) {
       this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: mediaErrorText(error) }));

@@ -18,6 +18,7 @@ import { SettingsView } from '../settings/SettingsView.js';
 import { TourBadge, TourProblems, useTourPlan } from '../tour/Tour.js';
 import { SceneBadge } from '../wall/SceneBadge.js';
 import { windowScreenOf } from '../wall/window-screen.js';
+import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
 export function Shell() {
@@ -115,6 +116,7 @@ export function Shell() {
         </div>
       </header>
       <KpiBar />
+      <SecureContextBanner />
       {hostLink === 'disconnected' && (
         <div className="banner" role="alert">
           {t('connection.lost')}
