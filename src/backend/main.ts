@@ -18,9 +18,11 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 await runUntilSignalled('backend', async () => {
   const { command, rest } = parseConsoleAdmin(process.argv.slice(2));
   const config = parseHostConfig({ argv: rest, env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
-  if (config.token !== null) {
+  // Said at once to an operator still giving the shared token of earlier versions; ZHILI_TOKEN alone is the web host's
+  // and may be set for both in one environment, so it is left to that host.
+  if (rest.some((arg) => /^--token(-file)?(=|$)/.test(arg))) {
     throw new StartupError(
-      'The backend takes no --token-file (or ZHILI_TOKEN): each console has a credential of its own; enrol one with --enrol-console <name> --credential-out <file>.',
+      'The backend takes no --token-file: each console has a credential of its own; enrol one with --enrol-console <name> --credential-out <file>.',
     );
   }
   prepareDataDir(config.dataDir);

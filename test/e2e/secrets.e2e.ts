@@ -5,10 +5,10 @@ import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioCommandLine } from '../../src/backend/sip/kamailio-process.js';
-import { writePrivateFile } from '../../src/node/private-files.js';
 import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import type { SipAccount } from '../../src/shared/dispatch/sip-account.js';
 import { call } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { kamailioInstalled } from '../helpers/kamailio.js';
 import { runToExit, startProcess, type RunningProcess, processAlive } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
@@ -201,45 +201,42 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
     await again.stop();
   });
 
-  it('standalone backend: private files, token kept and masked, consoles take it from a file', async () => {
+  it('standalone backend: private files, a console credential only in its 0600 file and hashed in the database', async () => {
     const dataDir = join(work, 'backend');
     const args = ['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--city-dir', cityDir, '--demo-ptz-cameras', '0'];
-    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: http:\/\/0\.0\.0\.0:(\d+)\n[^]*Zhili backend token \(kept in (.+); give consoles --backend-token-file\): ([\w-]+)\n/, {
-      env: { ZHILI_TOKEN: '' },
-    });
-    const [, port, tokenFile, token] = backend.match as unknown as [string, string, string, string];
-    expect(tokenFile).toBe(join(dataDir, 'backend-token'));
-    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: http:\/\/0\.0\.0\.0:(\d+)\n/, { env: { ZHILI_TOKEN: '' } });
+    const port = backend.match[1] as string;
     const sipSecret = readFileSync(join(dataDir, 'backend', 'sip-secret'), 'utf8').trim();
-    expect(looserThanPrivate(dataDir)).toEqual([]);
     expect(statSync(join(dataDir, 'backend', 'kamailio', 'kamailio.cfg')).mode & 0o777).toBe(0o600);
 
-    // A console given the token in a file of its own connects; the token is on no command line.
+    // The operator enrols a console with the backend's command: the credential goes to a 0600 file, never to a terminal.
+    const credentialFile = await enrolConsole(dataDir, 'secrets-console');
+    expect(statSync(credentialFile).mode & 0o777).toBe(0o600);
+    const credential = readFileSync(credentialFile, 'utf8').trim();
+    const secret = credential.split('.')[1] as string;
+    expect(looserThanPrivate(dataDir)).toEqual([]);
+    // Only its hash is kept (the -wal holds recent writes).
+    for (const file of readdirSync(join(dataDir, 'backend')).filter((name) => name.startsWith('backend.sqlite'))) {
+      expect(readFileSync(join(dataDir, 'backend', file)).includes(secret)).toBe(false);
+    }
+
     const consoleDir = join(work, 'console');
-    const consoleTokenFile = join(work, 'console-backend-token');
-    writePrivateFile(consoleTokenFile, `${token}\n`);
     const consoleHost = await start(
       'out/main/web-host.mjs',
-      ['--web', '--port', '0', '--data-dir', consoleDir, '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${port}`, '--backend-token-file', consoleTokenFile],
+      ['--web', '--port', '0', '--data-dir', consoleDir, '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${port}`, '--backend-token-file', credentialFile],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/,
       { env: { ZHILI_BACKEND_TOKEN: '' } },
     );
     await expect
       .poll(async () => ((await (await fetch(`${consoleHost.match[1]}healthz`)).json()) as { backend: { state: string } }).backend.state, { timeout: 15_000 })
       .toBe('connected');
-    expect(everyCommandLine().filter((line) => line.includes(token) || line.includes(sipSecret))).toEqual([]);
+    expect(everyCommandLine().filter((line) => line.includes(secret) || line.includes(sipSecret))).toEqual([]);
     for (const dir of [dataDir, consoleDir]) {
-      expect(logsText(dir)).not.toContain(token);
+      expect(logsText(dir)).not.toContain(secret);
       expect(logsText(dir)).not.toContain(sipSecret);
     }
     expect(looserThanPrivate(consoleDir)).toEqual([]);
     await consoleHost.stop();
-
     expect(await backend.stop()).toBe(0);
-    const again = await start('out/backend/backend.mjs', args, /Zhili backend token: in (.+) \(give consoles --backend-token-file\)\n/, { env: { ZHILI_TOKEN: '' } });
-    expect(again.match[1]).toBe(tokenFile);
-    expect(again.output()).not.toContain(token);
-    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
-    await again.stop();
   });
 });
