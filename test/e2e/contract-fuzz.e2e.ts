@@ -61,6 +61,10 @@ describe(`contract fuzz (seed ${seed})`, () => {
     hostBase = host.match[1] as string;
     backendPort = Number(backend.match[1]);
     fuzzCredential = readFileSync(await enrolConsole(join(work, 'backend'), 'fuzz'), 'utf8').trim();
+    // Its first connection binds the credential to its console id (a write): done before the databases are read.
+    const { ws } = await engineSocket(`ws://127.0.0.1:${backendPort}/socket.io/?EIO=4&transport=websocket`);
+    await connectNamespace(ws);
+    ws.close();
     // Start-up writes (the console's first sync with its embedded backend) are over before the databases are read.
     const client = await connectHost(hostBase);
     await waitUntil(() => call(client, 'backend.status', {}), (status) => status.state === 'connected', 'the embedded backend');
