@@ -12,6 +12,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../src/backend/backend-server.js';
+import { generateConsoleCredential } from '../src/backend/consoles/index.js';
 import { SyncStore } from '../src/backend/db/sync-store.js';
 import { backendMigrations } from '../src/backend/db/backend-migrations.js';
 import { EventHub } from '../src/main/core/api/event-hub.js';
@@ -121,9 +122,10 @@ async function outboxReplay(): Promise<void> {
     }
   })();
   const records: SyncRecord[] = consoleA.outbox.pending(1_000_000);
-  const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), camerasFile: null, token: null, appVersion: 'bench', logger, tickMs: 60_000 });
+  const credential = generateConsoleCredential();
+  const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), camerasFile: null, inProcessConsoleCredential: credential, appVersion: 'bench', logger, tickMs: 60_000 });
   const hub = new EventHub();
-  const link = new BackendLink({ url: backend.url, embedded: true, consoleId: 'replay', appVersion: 'bench', hub, logger });
+  const link = new BackendLink({ url: backend.url, embedded: true, consoleId: 'replay', appVersion: 'bench', credential, hub, logger });
   const sync = new SyncService(consoleA.db, consoleA.outbox, link, 'replay', { plansChanged: () => undefined, runChanged: () => undefined, statusChanged: () => undefined }, logger);
   const t0 = performance.now();
   while (consoleA.outbox.pendingCount() > 0) {

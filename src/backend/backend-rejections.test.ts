@@ -9,10 +9,12 @@ import { repoRoot } from '../../test/helpers/processes.js';
 import { testCityDir } from '../../test/helpers/test-city.js';
 import { BACKEND_PROTOCOL_VERSION } from '../shared/backend/protocol.js';
 import { startBackend, type RunningBackend } from './backend-server.js';
+import { generateConsoleCredential } from './consoles/index.js';
 
 /** What the backend does with requests no console sends: each is refused, answered where it can be, and logged. */
 describe('backend: malformed requests', () => {
   const logger = recordingLogger();
+  const credential = generateConsoleCredential();
   let work: string;
   let backend: RunningBackend;
   let client: Socket;
@@ -27,13 +29,13 @@ describe('backend: malformed requests', () => {
       cityDir: testCityDir(),
       videoDir: join(repoRoot, 'resources', 'video', 'demo'),
       camerasFile: null,
-      token: null,
+      inProcessConsoleCredential: credential,
       appVersion: '0.1.0',
       logger,
       sip: { kind: 'none' },
       demoPtzCameras: 0,
     });
-    client = io(backend.url, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0' } });
+    client = io(backend.url, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0', credential } });
     await new Promise<void>((resolve) => client.once('connect', resolve));
   });
 
@@ -70,7 +72,7 @@ describe('backend: malformed requests', () => {
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send('40{"protocol":"two"}');
     await expect.poll(() => messages.some((message) => message.startsWith('44'))).toBe(true);
-    ws.send(`40${JSON.stringify({ protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'raw', appVersion: '0.1.0' })}`);
+    ws.send(`40${JSON.stringify({ protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0', credential })}`);
     await expect.poll(() => messages.some((message) => message.startsWith('40{"sid"'))).toBe(true);
     const closed = new Promise((resolve) => ws.once('close', resolve));
     ws.send(`42["hello"${',0'.repeat(300_000)}]`);
@@ -82,7 +84,7 @@ describe('backend: malformed requests', () => {
   });
 
   it('logs a connection to a namespace other than the main one', async () => {
-    const other = io(`${backend.url}/admin`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0' } });
+    const other = io(`${backend.url}/admin`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0', credential } });
     const error = await new Promise<Error>((resolve) => other.once('connect_error', resolve));
     other.close();
     expect(error.message).toBe('Invalid namespace');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import {
@@ -14,12 +14,13 @@ import {
 } from '../shared/backend/protocol.js';
 import { listen } from '../node/listen.js';
 import { createHostServer, refuseUnservedHosts, servedNames, type ServedNames, type TlsCredentials } from '../node/tls/index.js';
-import { sameSecret } from '../node/token.js';
 import { processHealth } from '../node/health.js';
 import { guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText } from '../node/http-safety.js';
 import { DemoStreams } from './media/demo-hls.js';
 import { CameraCatalogue, readCamerasConfig } from './media/camera-catalogue.js';
 import { relayHls } from './media/hls-relay.js';
+import { MediaUrlSigner } from './media/signed-media-urls.js';
+import { ConsoleCredentials } from './consoles/index.js';
 import { startSfuFor, type Sfu } from './media/sfu.js';
 import { PtzHeads } from './media/ptz/ptz-heads.js';
 import { ffmpegInstalled } from './media/live-encoding.js';
@@ -51,8 +52,11 @@ export interface BackendOptions {
   videoDir: string;
   /** The deployment's cameras file (`--cameras`), read and checked at start; null: the demo cameras only. */
   camerasFile: string | null;
-  /** Required from consoles when set; the standalone backend sets one whenever it listens beyond loopback. */
-  token: string | null;
+  /**
+   * The credential of the console this backend runs inside (the embedded backend), admitted for this process only and
+   * never stored; null for the standalone backend, whose consoles are enrolled in its database (--enrol-console).
+   */
+  inProcessConsoleCredential: string | null;
   appVersion: string;
   logger: Logger;
   /** The SIP server dispatch registers with; default: none (the entry points choose the local kamailio). */
@@ -78,6 +82,8 @@ export interface RunningBackend {
 }
 
 const DEFAULT_SEED = 20261127;
+/** What the embedded backend's own console is called in its log. */
+const IN_PROCESS_CONSOLE_NAME = 'embedded-console';
 
 /**
  * The command-centre backend: a socket.io server with the live city feed, the crew directory and the incident list.
@@ -90,6 +96,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const incidents = new IncidentRepository(db, logger);
   const feed = new CityFeed(world, options.seed ?? DEFAULT_SEED, incidents.recent());
   const sync = new SyncStore(db, logger.child('sync'));
+  const consoles = new ConsoleCredentials(db);
+  if (options.inProcessConsoleCredential !== null) consoles.admitInMemory(IN_PROCESS_CONSOLE_NAME, options.inProcessConsoleCredential);
+  const mediaUrls = new MediaUrlSigner();
   const startedAt = new Date().toISOString();
   const sip = new SipService(options.sip ?? { kind: 'none' }, options.dataDir, logger.child('sip'));
   await sip.start();
@@ -136,7 +145,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       const status = health.status === 'ok' && outages.length === 0 ? 'ok' : 'degraded';
       return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
     }
-    if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(url, response, demoStreams, cameras, options.token, logger);
+    if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(request, url, response, { streams: demoStreams, cameras, mediaUrls, logger });
     sendPlainText(response, 404, 'Zhili backend: consoles connect over socket.io.');
   }, logger));
   guardServer(http, logger);
@@ -145,6 +154,14 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     transports: ['websocket'],
     maxHttpBufferSize: 1e6,
     parser: guardedSocketParser(logger),
+    // Consoles connect from Node (socket.io-client), which sends no Origin; a browser always does. Refusing every
+    // request that carries one keeps web pages (a console's own windows included) from reaching the backend directly.
+    allowRequest: (request, decide) => {
+      const origin = request.headers.origin;
+      if (origin === undefined) return decide(null, true);
+      logger.warn('refused a connection from a web page', { origin: shortened(origin), address: request.socket.remoteAddress });
+      decide('Consoles connect without an Origin header.', false);
+    },
   });
 
   let closing = false;
@@ -181,10 +198,19 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         `This backend speaks protocol ${BACKEND_PROTOCOL_VERSION}, the console ${handshake.data.protocol}: install the same Zhili version on both.`,
       );
     }
-    if (options.token !== null && !sameSecret(handshake.data.token ?? '', options.token)) {
-      return refuse('unauthorized', 'The backend token is missing or wrong: give the console --backend-token-file (or ZHILI_BACKEND_TOKEN).');
+    const authentication = consoles.authenticate(handshake.data.credential, handshake.data.consoleId);
+    if (!authentication.ok) {
+      logger.warn('refused a console credential', { detail: authentication.detail, address: socket.handshake.address });
+      const sharedCredential = authentication.detail === 'bound-to-another-console' || authentication.detail === 'console-id-taken';
+      return refuse(
+        'unauthorized',
+        sharedCredential
+          ? 'This credential belongs to another console: enrol each console with a credential of its own.'
+          : 'The console has no valid credential for this backend: enrol it there (--enrol-console <name> --credential-out <file>) and give the console that file with --backend-token-file.',
+      );
     }
-    socket.data = { consoleId: handshake.data.consoleId };
+    // From here on the console is who its credential says, whatever else the handshake claims.
+    socket.data = { consoleId: authentication.consoleId, consoleName: authentication.name };
     next();
   });
 
@@ -198,8 +224,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   });
 
   io.on('connection', (socket) => {
-    const consoleId = (socket.data as { consoleId: string }).consoleId;
-    logger.info('console connected', { consoleId, address: socket.handshake.address });
+    const { consoleId, consoleName } = socket.data as { consoleId: string; consoleName: string };
+    logger.info('console connected', { consoleId, consoleName, address: socket.handshake.address });
     // Events with no handler here are refused before socket.io emits them; socket.io listens to "error" itself (it
     // reports a socket's own errors there), so a console's "error" event is refused by name.
     socket.use(([event, ...args], next) => {
@@ -309,6 +335,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       }),
     );
     socket.on('cameras:catalogue', (reply) => answer('cameras:catalogue', reply, () => cameras.list()));
+    socket.on('media:sign', (paths, reply) =>
+      answer('media:sign', reply, () => payload(backendSchemas.mediaPaths, paths, 'list of media paths').map((path) => mediaUrls.sign(path))),
+    );
     socket.on('ptz:command', (request, reply) =>
       answer('ptz:command', reply, () => {
         const parsed = payload(PtzRequestSchema, request, 'PTZ command');
@@ -409,41 +438,56 @@ function refusal(reason: string, message: string): Error {
   return Object.assign(new Error(message), { data: { reason } });
 }
 
-/** Camera streams over HTTP: the demo cameras' live HLS, and the configured cameras' HLS relayed from their media servers. */
-function serveMedia(url: URL, response: ServerResponse, streams: DemoStreams, cameras: CameraCatalogue, token: string | null, logger: Logger): void {
-  // Players on a console page fetch these across origins; the token guards them beyond loopback.
-  response.setHeader('Access-Control-Allow-Origin', '*');
-  const offered = url.searchParams.get('token');
-  if (token !== null && (offered === null || !sameSecret(offered, token))) {
-    response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
-    return void response.end('This backend needs its token.');
+interface MediaSources {
+  streams: DemoStreams;
+  cameras: CameraCatalogue;
+  mediaUrls: MediaUrlSigner;
+  logger: Logger;
+}
+
+/**
+ * Camera streams over HTTP: the demo cameras' live HLS, and the configured cameras' HLS relayed from their media
+ * servers. Only URLs this process signed are served (a console asks for them over its authenticated socket), and a
+ * playlist's URIs are signed afresh each time it is served.
+ */
+function serveMedia(request: IncomingMessage, url: URL, response: ServerResponse, sources: MediaSources): void {
+  const { mediaUrls, logger } = sources;
+  response.setHeader('Vary', 'Origin');
+  const check = mediaUrls.check(url);
+  if (check !== 'valid') {
+    logger.warn('refused a media request', { check, path: shortened(url.pathname), address: request.socket.remoteAddress });
+    return sendPlainText(response, check === 'unsigned' ? 401 : 403, check === 'expired' ? 'This media URL has expired: ask the console for the stream again.' : 'Media URLs must be signed by this backend.');
   }
-  const uriQuery = offered === null ? '' : `?token=${encodeURIComponent(offered)}`;
+  // A console's window plays these from its own origin: the answer is readable there, and only for a signed URL.
+  const origin = request.headers.origin;
+  if (origin !== undefined) response.setHeader('Access-Control-Allow-Origin', origin);
+  const signPlaylist = (text: string) => mediaUrls.signPlaylist(text, url.pathname);
   if (url.pathname.startsWith(RELAY_MEDIA_PATH)) {
     const [stream = '', ...file] = url.pathname.slice(RELAY_MEDIA_PATH.length).split('/');
-    const upstream = cameras.upstreamOf(stream, file.join('/'));
-    if (upstream !== null) return void relayHls(upstream, response, uriQuery, logger.child('hls-relay'));
+    const upstream = sources.cameras.upstreamOf(stream, file.join('/'));
+    if (upstream !== null) return void relayHls(upstream, response, signPlaylist, logger.child('hls-relay'));
   } else if (url.pathname.startsWith(DEMO_MEDIA_PATH)) {
-    return serveDemoMedia(url.pathname.slice(DEMO_MEDIA_PATH.length), uriQuery, response, streams, logger);
+    return serveDemoMedia(url.pathname.slice(DEMO_MEDIA_PATH.length), signPlaylist, response, sources.streams, logger);
   }
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end('No such stream.');
 }
 
-function serveDemoMedia(path: string, uriQuery: string, response: ServerResponse, streams: DemoStreams, logger: Logger): void {
+function serveDemoMedia(path: string, signPlaylist: (text: string) => string, response: ServerResponse, streams: DemoStreams, logger: Logger): void {
   const now = Date.now();
   const playlist = /^([\w-]+)\.m3u8$/.exec(path);
   if (playlist) {
-    const text = streams.playlist(playlist[1] as string, now, uriQuery);
+    const text = streams.playlist(playlist[1] as string, now);
     if (text !== null) {
       response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-      return void response.end(text);
+      return void response.end(signPlaylist(text));
     }
   }
   const segment = /^([\w-]+)\/(\d{1,12})\.ts$/.exec(path);
   const file = segment ? streams.segmentFile(segment[1] as string, Number(segment[2]), now) : null;
   if (file !== null && existsSync(file)) {
-    return sendFileStream(response, file, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'public, max-age=60' }, logger);
+    // Private: the answer depends on the URL's signature and the Origin it was asked from.
+    return sendFileStream(response, file, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=60' }, logger);
   }
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end('No such stream or segment.');

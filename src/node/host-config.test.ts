@@ -17,7 +17,6 @@ describe('parseHostConfig', () => {
       dataDir: '/tmp/zhili-default',
       backendUrl: null,
       backendToken: null,
-      token: null,
       adminPassword: null,
       cityDir: null,
       plansDir: null,
@@ -90,18 +89,17 @@ describe('parseHostConfig', () => {
         writeFileSync(join(dir, name), text, { mode: 0o600 });
         return join(dir, name);
       };
-      const parsed = parse(['--token-file', file('token', 'web-token\n'), '--backend-token-file', file('backend', 'backend-token'), '--sip-server', 'wss://s.example.cn', '--sip-domain', 's.example.cn', '--sip-secret-file', file('sip', `${secret}\n`)]);
-      expect(parsed).toMatchObject({ token: 'web-token', backendToken: 'backend-token', sip: { kind: 'external', secret } });
-      expect(parse([], { ZHILI_TOKEN: 'from-env', ZHILI_BACKEND_TOKEN: 'b-env' })).toMatchObject({ token: 'from-env', backendToken: 'b-env' });
-      expect(parse(['--token-file', join(dir, 'token')], { ZHILI_TOKEN: 'from-env' }).token).toBe('web-token');
-      expect(parse(['--admin-password-file', file('admin', 'first password\n')]).adminPassword).toBe('first password');
-      for (const [flag, fix] of [['--token', /give --token-file, or set ZHILI_TOKEN\.$/], ['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/], ['--admin-password', /--admin-password-file, or set ZHILI_ADMIN_PASSWORD\.$/]] as const) {
+      const parsed = parse(['--admin-password-file', file('admin', 'first password\n'), '--backend-token-file', file('backend', 'backend-token'), '--sip-server', 'wss://s.example.cn', '--sip-domain', 's.example.cn', '--sip-secret-file', file('sip', `${secret}\n`)]);
+      expect(parsed).toMatchObject({ adminPassword: 'first password', backendToken: 'backend-token', sip: { kind: 'external', secret } });
+      expect(parse([], { ZHILI_ADMIN_PASSWORD: 'from-env', ZHILI_BACKEND_TOKEN: 'b-env' })).toMatchObject({ adminPassword: 'from-env', backendToken: 'b-env' });
+      expect(parse(['--admin-password-file', join(dir, 'admin')], { ZHILI_ADMIN_PASSWORD: 'from-env' }).adminPassword).toBe('first password');
+      for (const [flag, fix] of [['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/], ['--admin-password', /--admin-password-file, or set ZHILI_ADMIN_PASSWORD\.$/]] as const) {
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(StartupError);
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(fix);
         expect(() => parseHostConfig({ argv: ['--no-sandbox', flag, 'visible-in-ps'], env: {}, defaultPort: 1, allowUnknown: true })).toThrow(fix);
       }
-      expect(() => parse(['--token-file', join(dir, 'missing')])).toThrow(/Cannot read .*missing given to --token-file \(ENOENT\)/);
-      expect(() => parse(['--token-file', file('empty', '\n')])).toThrow(/given to --token-file is empty/);
+      expect(() => parse(['--admin-password-file', join(dir, 'missing')])).toThrow(/Cannot read .*missing given to --admin-password-file \(ENOENT\)/);
+      expect(() => parse(['--admin-password-file', file('empty', '\n')])).toThrow(/given to --admin-password-file is empty/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

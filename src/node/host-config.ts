@@ -21,8 +21,6 @@ export interface HostConfig {
   backendUrl: string | null;
   /** `--backend-token-file` (or `ZHILI_BACKEND_TOKEN`): presented to a backend that listens beyond loopback. */
   backendToken: string | null;
-  /** `--token-file` (or `ZHILI_TOKEN`): required from clients when listening beyond loopback (generated when not given). */
-  token: string | null;
   /**
    * `--admin-password-file` (or `ZHILI_ADMIN_PASSWORD`): the password of the administrator made on a console's first
    * start (default: a random one, printed once). Ignored once the console has users.
@@ -68,8 +66,6 @@ const options = {
   'backend-url': { type: 'string' },
   'backend-token': { type: 'string' },
   'backend-token-file': { type: 'string' },
-  token: { type: 'string' },
-  'token-file': { type: 'string' },
   'city-dir': { type: 'string' },
   'plans-dir': { type: 'string' },
   basemap: { type: 'string' },
@@ -104,7 +100,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file and --admin-password-file.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file and --admin-password-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -114,7 +110,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
   };
   // A secret on the command line is readable by every user of the machine (ps, /proc): only a file or the environment.
-  const secret = (flag: 'token' | 'backend-token' | 'sip-secret' | 'admin-password', variable: string): string | null => {
+  const secret = (flag: 'backend-token' | 'sip-secret' | 'admin-password', variable: string): string | null => {
     if (values[flag] !== undefined) {
       throw new StartupError(
         `--${flag} would show the secret to every user of this machine (ps): write it into a file only you can read and give --${flag}-file, or set ${variable}.`,
@@ -174,7 +170,6 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     dataDir: resolve(dataDir ?? input.defaultDataDir ?? defaultDataDir()),
     backendUrl,
     backendToken: secret('backend-token', 'ZHILI_BACKEND_TOKEN'),
-    token: secret('token', 'ZHILI_TOKEN'),
     adminPassword: secret('admin-password', 'ZHILI_ADMIN_PASSWORD'),
     cityDir: cityDir === null ? null : resolve(cityDir),
     plansDir: plansDir === null ? null : resolve(plansDir),

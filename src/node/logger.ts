@@ -74,8 +74,8 @@ function serialisable(fields: LogFields | undefined): LogFields {
   return out;
 }
 
-const SECRET_FIELD = /token|password|passwd|secret|authorization|cookie/i;
-const TOKEN_IN_TEXT = /(token=)[^&\s"'#]+/gi;
+const SECRET_FIELD = /token|password|passwd|secret|credential|authorization|cookie/i;
+const TOKEN_IN_TEXT = /((?:token|signature)=)[^&\s"'#]+/gi;
 export const REDACTED = '[redacted]';
 /** Deep enough for any field logged here; anything deeper is dropped rather than walked without end. */
 const MAX_DEPTH = 8;
@@ -87,7 +87,8 @@ export function redactText(text: string): string {
 
 /**
  * A copy of logged fields without secrets: values under a key that names one (token, password, secret,
- * authorization, cookie, in any case or compound like `backendToken`) and `token=` in strings are replaced.
+ * credential, authorization, cookie, in any case or compound like `backendToken`) and `token=` or a media URL's
+ * `signature=` in strings are replaced.
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);

@@ -112,8 +112,9 @@ export const samples: { [M in ApiMethodName]: Sample<M> } = {
   'wall.displays': { params: () => ({}) },
   // The contract hosts run without a SIP server (`--sip-server none`): the accounts say so as data.
   'dispatch.account': { params: () => ({}), error: 'unavailable' },
-  'crewTerminal.account': { params: () => ({ crewId: 'CR0002' }), error: 'unavailable' },
-  'crewTerminal.report': { params: () => ({ crewId: 'CR0002', status: 'available', position: [106.58, 29.56] }) },
+  // Crew methods are a crew phone's own (the role matrix calls them as one): a console's user is refused them.
+  'crewTerminal.account': { params: () => ({ crewId: 'CR0002' }), error: 'forbidden' },
+  'crewTerminal.report': { params: () => ({ crewId: 'CR0002', status: 'available', position: [106.58, 29.56] }), error: 'forbidden' },
   'dispatch.groups': { params: () => ({}) },
   'dispatch.resolveTarget': { params: () => ({ target: { group: 'GR001' }, incidentId: null, drill: true }) },
   'calls.request': {

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_PROTOCOL_VERSION, type BackendReply } from '../../src/shared/backend/protocol.js';
 import type { Incident } from '../../src/shared/domain/feed.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
@@ -44,7 +45,7 @@ describe.skipIf(unmountable !== null)('the standalone backend on a full disk', (
       // The full disk is made on purpose: the failed writes are logged at error level.
       { expectedErrors: [/incidents cannot be written to the database/] },
     );
-    socket = io(backend.match[1] as string, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'disk-test', appVersion: 'test' } });
+    socket = io(backend.match[1] as string, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'disk-test', appVersion: 'test', credential } });
   };
   const ask = <T>(event: string, ...args: unknown[]) =>
     new Promise<T>((resolve, reject) =>
@@ -53,7 +54,12 @@ describe.skipIf(unmountable !== null)('the standalone backend on a full disk', (
   const register = (title: string) =>
     ask<Incident>('incidents:register', { type: 'road-collapse', title, severity: 'major', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null });
 
-  beforeAll(start);
+  let credential: string;
+
+  beforeAll(async () => {
+    credential = readFileSync(await enrolConsole(join(disk, 'data'), 'disk-test'), 'utf8').trim();
+    await start();
+  });
 
   afterAll(async () => {
     socket?.close();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { signedInPage } from '../helpers/identity.js';
@@ -30,9 +31,10 @@ describe.skipIf(!existsSync(LIBFAKETIME))('a console whose clock is 3 minutes fa
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-clock-skew-e2e-'));
     backend = await startProcess('out/backend/backend.mjs', ['--port', '0', '--data-dir', join(work, 'backend'), '--city-dir', testCityDir()], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/);
+    const credentialFile = await enrolConsole(join(work, 'backend'), 'skewed-console');
     host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', `http://127.0.0.1:${backend.match[1] as string}`],
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', `http://127.0.0.1:${backend.match[1] as string}`, '--backend-token-file', credentialFile],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
       // The wall clock only: timers and leases run on the monotonic clock, which NTP does not step either.
       { env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '+3m', FAKETIME_DONT_FAKE_MONOTONIC: '1' } },

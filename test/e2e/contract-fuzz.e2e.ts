@@ -13,6 +13,7 @@ import { BACKEND_PROTOCOL_VERSION, BackendHandshakeSchema, backendSchemas } from
 import { PtzRequestSchema } from '../../src/shared/media/ptz.js';
 import { MAX_SYNC_BATCH_RECORDS } from '../../src/shared/sync/sync-records.js';
 import { call, connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -59,6 +60,11 @@ describe(`contract fuzz (seed ${seed})`, () => {
     ]);
     hostBase = host.match[1] as string;
     backendPort = Number(backend.match[1]);
+    fuzzCredential = readFileSync(await enrolConsole(join(work, 'backend'), 'fuzz'), 'utf8').trim();
+    // Its first connection binds the credential to its console id (a write): done before the databases are read.
+    const { ws } = await engineSocket(`ws://127.0.0.1:${backendPort}/socket.io/?EIO=4&transport=websocket`);
+    await connectNamespace(ws);
+    ws.close();
     // Start-up writes (the console's first sync with its embedded backend) are over before the databases are read.
     const client = await connectHost(hostBase);
     await waitUntil(() => call(client, 'backend.status', {}), (status) => status.state === 'connected', 'the embedded backend');
@@ -357,7 +363,9 @@ const payloadSchemas: Record<(typeof knownEvents)[number], { safeParse(value: un
 
 const reservedEvents = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
 
-const handshake = (consoleId: string) => `40${JSON.stringify({ protocol: BACKEND_PROTOCOL_VERSION, consoleId, appVersion: 'fuzz' })}`;
+/** The credential of the one console the fuzz connects as (enrolled with the backend's CLI), on as many sockets as it likes. */
+let fuzzCredential = '';
+const handshake = () => `40${JSON.stringify({ protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'fuzz', appVersion: 'fuzz', credential: fuzzCredential })}`;
 
 function socketIoCase(rng: Rng): SocketIoCase {
   const rejected = (frame: string, answered: boolean): SocketIoCase => ({ outcome: 'rejected', frames: [`4${frame}`], answered });
@@ -409,7 +417,7 @@ function socketIoCase(rng: Rng): SocketIoCase {
     () => closed(invalidUtf8(rng)),
     () => closed(`42["x","${'y'.repeat(1_000_001)}"]`),
     () => closed('44{"message":"a client never sends this"}'),
-    () => closed(handshake('fuzz-twice')),
+    () => closed(handshake()),
     () => closed('42/never-joined,["hello"]'),
   ])();
 }
@@ -432,7 +440,7 @@ function badHandshake(rng: Rng): string {
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const auth = rng.chance(0.3)
       ? { protocol: BACKEND_PROTOCOL_VERSION + 1 + rng.int(5), consoleId: 'fuzz', appVersion: 'fuzz' }
-      : { ...randomObject(rng, 1, ['protocol', 'consoleId', 'appVersion', 'token', '__proto__']), ...(rng.chance(0.5) ? { protocol: randomJson(rng, 0) } : {}) };
+      : { ...randomObject(rng, 1, ['protocol', 'consoleId', 'appVersion', 'credential', '__proto__']), ...(rng.chance(0.5) ? { protocol: randomJson(rng, 0) } : {}) };
     const parsed = BackendHandshakeSchema.safeParse(auth);
     if (!parsed.success || parsed.data.protocol !== BACKEND_PROTOCOL_VERSION) return `40${JSON.stringify(auth)}`;
   }
@@ -453,8 +461,8 @@ async function engineSocket(url: string): Promise<{ ws: WebSocket; sid: string }
   return { ws, sid: (JSON.parse(open.slice(1)) as { sid: string }).sid };
 }
 
-async function connectNamespace(ws: WebSocket, consoleId: string): Promise<void> {
-  ws.send(handshake(consoleId));
+async function connectNamespace(ws: WebSocket): Promise<void> {
+  ws.send(handshake());
   await new Promise<void>((resolve, reject) =>
     ws.once('message', (data: RawData) => (data.toString().startsWith('40') ? resolve() : reject(new Error(`not connected: ${data.toString()}`)))),
   );
@@ -466,7 +474,7 @@ const SYNC_ACK = 999_999_999;
 /** Pipelines the cases that keep the connection open, and collects what the backend answered (acks and connect errors). */
 async function pipelineSocketIo(url: string, cases: readonly SocketIoCase[], joined: boolean): Promise<string[]> {
   const { ws } = await engineSocket(url);
-  if (joined) await connectNamespace(ws, `fuzz-${Math.random().toString(36).slice(2)}`);
+  if (joined) await connectNamespace(ws);
   const answers: string[] = [];
   const expected = cases.filter((entry) => entry.answered).length;
   const done = new Promise<void>((resolve, reject) => {
@@ -506,7 +514,7 @@ async function pipelineSocketIo(url: string, cases: readonly SocketIoCase[], joi
 /** Sends one case on a connection of its own and waits for the backend to close it; returns the connection's sid. */
 async function socketIoAndAwaitClose(url: string, entry: SocketIoCase): Promise<string> {
   const { ws, sid } = await engineSocket(url);
-  await connectNamespace(ws, `fuzz-${Math.random().toString(36).slice(2)}`);
+  await connectNamespace(ws);
   const closed = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the backend kept a connection open after ${String(entry.frames[0]).slice(0, 80)}`)), 10_000);
     ws.once('close', () => {

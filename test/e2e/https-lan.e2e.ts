@@ -10,6 +10,7 @@ import type { Crew } from '../../src/shared/domain/directory.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { kamailioInstalled } from '../helpers/kamailio.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { callFromPage, signInFromPage } from '../helpers/identity.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
@@ -248,7 +249,7 @@ describe('a standalone backend over HTTPS', () => {
       [
         '--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(),
         '--backend-url', `https://127.0.0.1:${port}`,
-        '--backend-token-file', join(work, 'backend', 'backend-token'),
+        '--backend-token-file', await enrolConsole(join(work, 'backend'), 'https-console'),
         '--backend-ca-file', join(work, 'backend', 'backend-tls-cert.pem'),
       ],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,

@@ -1,15 +1,15 @@
 import { readFileSync, readdirSync, rmSync, mkdtempSync, statSync } from 'node:fs';
-import { get as httpsGet } from 'node:https';
-import { hostname, tmpdir } from 'node:os';
+import { get as httpsGet, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioCommandLine } from '../../src/backend/sip/kamailio-process.js';
-import { writePrivateFile } from '../../src/node/private-files.js';
 import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
 import type { SipAccount } from '../../src/shared/dispatch/sip-account.js';
 import { call } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { kamailioInstalled } from '../helpers/kamailio.js';
 import { runToExit, startProcess, type RunningProcess, processAlive } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
@@ -88,8 +88,9 @@ async function registerOnce(account: SipAccount): Promise<void> {
 
 /**
  * Secrets at rest and in processes, on the built hosts as an operator starts them beyond loopback: the data folder
- * and everything in it private, no token or SIP secret on any command line or in any log, the token kept across a
- * restart and printed in full only once, and a kamailio killed outright restarted with back-off.
+ * and everything in it private, no session, sign-in link, password or SIP secret on any command line or in any log,
+ * sessions kept (hashed) across a restart, the first password printed once, and a kamailio killed outright restarted
+ * with back-off.
  */
 describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => {
   let work: string;
@@ -110,9 +111,11 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
   });
 
   it('refuses a secret given on the command line with one sentence naming the file option or variable', async () => {
-    const web = await runToExit('out/main/web-host.mjs', ['--web', '--data-dir', join(work, 'refused'), '--token', 'visible-in-ps']);
+    const web = await runToExit('out/main/web-host.mjs', ['--web', '--data-dir', join(work, 'refused'), '--admin-password', 'visible-in-ps']);
     expect(web.code).not.toBe(0);
-    expect(web.output).toMatch(/^Zhili web host could not start: --token would show the secret to every user of this machine \(ps\): write it into a file only you can read and give --token-file, or set ZHILI_TOKEN\.\n$/);
+    expect(web.output).toMatch(
+      /^Zhili web host could not start: --admin-password would show the secret to every user of this machine \(ps\): write it into a file only you can read and give --admin-password-file, or set ZHILI_ADMIN_PASSWORD\.\n$/,
+    );
     const backend = await runToExit('out/backend/backend.mjs', ['--data-dir', join(work, 'refused'), '--sip-server', 'ws://127.0.0.1:5066', '--sip-domain', 'a.b', '--sip-secret', 'ab'.repeat(20)]);
     expect(backend.code).not.toBe(0);
     expect(backend.output).toMatch(/could not start: --sip-secret would show the secret .* give --sip-secret-file, or set ZHILI_SIP_SECRET\.\n$/);
@@ -122,12 +125,18 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
     const dataDir = join(work, 'web');
     const args = ['--web', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--city-dir', cityDir, '--demo-ptz-cameras', '0'];
     // Beyond loopback the host serves HTTPS with the self-signed certificate it made (0600 like every file here).
-    const host = await start('out/main/web-host.mjs', args, /Zhili web host: https:\/\/[^/:]+:(\d+)\/\?token=([\w-]+)\n/, { env: { ZHILI_TOKEN: '' } });
-    const [, port, token] = host.match as unknown as [string, string, string];
-    expect(readFileSync(join(dataDir, 'web-token'), 'utf8').trim()).toBe(token);
+    // The first start makes the administrator with a random password, shown once on the terminal, and a one-time link.
+    const host = await start('out/main/web-host.mjs', args, /Zhili web host: https:\/\/[^/:]+:(\d+)\/#code=([\w-]+) [^]*the administrator is "admin" with the password ([\w-]+) /, {
+      env: { ZHILI_ADMIN_PASSWORD: '' },
+      testAdministrator: false,
+    });
+    const [, port, code, adminPassword] = host.match as unknown as [string, string, string, string];
     const ca = readFileSync(join(dataDir, 'web-tls-cert.pem'), 'utf8');
+    const session = await httpsPost(`https://127.0.0.1:${port}/auth/sign-in`, { username: 'admin', password: adminPassword }, ca);
+    expect(session.status).toBe(200);
+    const sessionSecret = /zhili_session=([\w-]+)/.exec(session.setCookie)?.[1] as string;
 
-    const client: WebSocketBridge = createWebSocketBridge(`wss://127.0.0.1:${port}/api/ws?token=${token}`, trusting(ca));
+    const client: WebSocketBridge = createWebSocketBridge(`wss://127.0.0.1:${port}/api/ws`, trusting(ca, `zhili_session=${sessionSecret}`));
     try {
       await waitUntil(async () => (await client.call('backend.status', {})).ok, Boolean, 'the web host API');
       await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the embedded backend');
@@ -136,11 +145,12 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
 
       const sipSecret = readFileSync(join(dataDir, 'backend', 'sip-secret'), 'utf8').trim();
       expect(looserThanPrivate(dataDir)).toEqual([]);
-      for (const file of ['console.sqlite', 'backend/backend.sqlite', 'backend/sip-secret', 'backend/kamailio/kamailio.cfg', 'web-token', 'web-tls-key.pem']) {
+      for (const file of ['console.sqlite', 'backend/backend.sqlite', 'backend/sip-secret', 'backend/kamailio/kamailio.cfg', 'web-tls-key.pem']) {
         expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
       }
       const commandLines = everyCommandLine();
-      expect(commandLines.filter((line) => line.includes(token) || line.includes(sipSecret) || line.includes(account.password))).toEqual([]);
+      const secrets = [sessionSecret, code, adminPassword, sipSecret, account.password];
+      expect(commandLines.filter((line) => secrets.some((secret) => line.includes(secret)))).toEqual([]);
 
       // kill -9 of kamailio, twice: the backend restarts it after a growing, jittered delay and says why meanwhile.
       const runDir = join(dataDir, 'backend', 'kamailio');
@@ -188,45 +198,54 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
       expect(host.output()).toContain('[warn] web-host.embedded-backend.sip: local SIP server exited; restarting it');
 
       const logs = logsText(dataDir);
-      for (const secret of [token, sipSecret, account.password]) expect(logs).not.toContain(secret);
+      for (const secret of secrets) expect(logs).not.toContain(secret);
+      // The database keeps hashes only: neither the session nor the password is in it (the -wal holds recent writes).
+      for (const file of readdirSync(dataDir).filter((name) => name.startsWith('console.sqlite'))) {
+        const bytes = readFileSync(join(dataDir, file));
+        expect(bytes.includes(sessionSecret) || bytes.includes(adminPassword)).toBe(false);
+      }
       expect(looserThanPrivate(dataDir)).toEqual([]);
     } finally {
       client.dispose();
     }
 
-    // A second start keeps the token (the wall's screens stay signed in) and prints it masked.
+    // A second start keeps every session (the wall's screens stay signed in), makes no new administrator and prints
+    // only a new one-time link, which is never written to the log.
     expect(await host.stop()).toBe(0);
-    const again = await start('out/main/web-host.mjs', args, /Zhili web host: (https:\/\/[^/:]+:(\d+)\/.*)\n/, { env: { ZHILI_TOKEN: '' } });
-    expect(again.match[1]).toBe(`https://${hostname().toLowerCase()}:${again.match[2]}/?token=[redacted] (the token is in ${join(dataDir, 'web-token')})`);
-    expect(again.output()).not.toContain(token);
-    expect((await httpsText(`https://127.0.0.1:${again.match[2]}/map?token=${token}`, ca)).status).toBe(200);
-    expect(logsText(dataDir)).not.toContain(token);
+    const again = await start('out/main/web-host.mjs', args, /Zhili web host: https:\/\/[^/:]+:(\d+)\/#code=([\w-]+) /);
+    const [, againPort, againCode] = again.match as unknown as [string, string, string];
+    expect(again.output()).not.toContain('the administrator is');
+    expect((await httpsText(`https://127.0.0.1:${againPort}/city/manifest.json`, ca, `zhili_session=${sessionSecret}`)).status).toBe(200);
+    expect(logsText(dataDir)).not.toContain(againCode);
     await again.stop();
   });
 
-  it('standalone backend: private files, token kept and masked, consoles take it from a file', async () => {
+  it('standalone backend: private files, a console credential only in its 0600 file and hashed in the database', async () => {
     const dataDir = join(work, 'backend');
     const args = ['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--city-dir', cityDir, '--demo-ptz-cameras', '0'];
-    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: https:\/\/[^/:]+:(\d+)\n[^]*Zhili backend token \(kept in (.+); give consoles --backend-token-file\): ([\w-]+)\n/, {
-      env: { ZHILI_TOKEN: '' },
-    });
-    const [, port, tokenFile, token] = backend.match as unknown as [string, string, string, string];
-    expect(tokenFile).toBe(join(dataDir, 'backend-token'));
-    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    const backend = await start('out/backend/backend.mjs', args, /Zhili backend: https:\/\/[^/:]+:(\d+)\n/);
+    const port = backend.match[1] as string;
     const sipSecret = readFileSync(join(dataDir, 'backend', 'sip-secret'), 'utf8').trim();
-    expect(looserThanPrivate(dataDir)).toEqual([]);
     expect(statSync(join(dataDir, 'backend', 'kamailio', 'kamailio.cfg')).mode & 0o777).toBe(0o600);
 
-    // A console given the token in a file of its own connects; the token is on no command line.
+    // The operator enrols a console with the backend's command: the credential goes to a 0600 file, never to a terminal.
+    const credentialFile = await enrolConsole(dataDir, 'secrets-console');
+    expect(statSync(credentialFile).mode & 0o777).toBe(0o600);
+    const credential = readFileSync(credentialFile, 'utf8').trim();
+    const secret = credential.split('.')[1] as string;
+    expect(looserThanPrivate(dataDir)).toEqual([]);
+    // Only its hash is kept (the -wal holds recent writes).
+    for (const file of readdirSync(join(dataDir, 'backend')).filter((name) => name.startsWith('backend.sqlite'))) {
+      expect(readFileSync(join(dataDir, 'backend', file)).includes(secret)).toBe(false);
+    }
+
     const consoleDir = join(work, 'console');
-    const consoleTokenFile = join(work, 'console-backend-token');
-    writePrivateFile(consoleTokenFile, `${token}\n`);
     const consoleHost = await start(
       'out/main/web-host.mjs',
       [
         '--web', '--port', '0', '--data-dir', consoleDir, '--city-dir', cityDir,
         // Its self-signed certificate, which the backend printed as the file to give consoles.
-        '--backend-url', `https://127.0.0.1:${port}`, '--backend-token-file', consoleTokenFile, '--backend-ca-file', join(dataDir, 'backend-tls-cert.pem'),
+        '--backend-url', `https://127.0.0.1:${port}`, '--backend-token-file', credentialFile, '--backend-ca-file', join(dataDir, 'backend-tls-cert.pem'),
       ],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/,
       { env: { ZHILI_BACKEND_TOKEN: '' } },
@@ -234,39 +253,45 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
     await expect
       .poll(async () => ((await (await fetch(`${consoleHost.match[1]}healthz`)).json()) as { backend: { state: string } }).backend.state, { timeout: 15_000 })
       .toBe('connected');
-    expect(everyCommandLine().filter((line) => line.includes(token) || line.includes(sipSecret))).toEqual([]);
+    expect(everyCommandLine().filter((line) => line.includes(secret) || line.includes(sipSecret))).toEqual([]);
     for (const dir of [dataDir, consoleDir]) {
-      expect(logsText(dir)).not.toContain(token);
+      expect(logsText(dir)).not.toContain(secret);
       expect(logsText(dir)).not.toContain(sipSecret);
     }
     expect(looserThanPrivate(consoleDir)).toEqual([]);
     await consoleHost.stop();
-
     expect(await backend.stop()).toBe(0);
-    const again = await start('out/backend/backend.mjs', args, /Zhili backend token: in (.+) \(give consoles --backend-token-file\)\n/, { env: { ZHILI_TOKEN: '' } });
-    expect(again.match[1]).toBe(tokenFile);
-    expect(again.output()).not.toContain(token);
-    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
-    await again.stop();
   });
 });
 
 /** The ws WebSocket class trusting `ca`, for the renderer's bridge (which takes a class, not options). */
-function trusting(ca: string): typeof globalThis.WebSocket {
+function trusting(ca: string, cookie: string): typeof globalThis.WebSocket {
   return class extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { ca });
+      super(address, protocols, { ca, headers: { Cookie: cookie } });
     }
   } as unknown as typeof globalThis.WebSocket;
 }
 
 /** A GET over HTTPS trusting `ca` (fetch cannot be given a certificate to trust). */
-function httpsText(url: string, ca: string): Promise<{ status: number; body: string }> {
+function httpsText(url: string, ca: string, cookie?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    httpsGet(url, { ca }, (response) => {
+    httpsGet(url, { ca, ...(cookie ? { headers: { Cookie: cookie } } : {}) }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     }).on('error', reject);
+  });
+}
+
+/** A JSON POST over HTTPS trusting `ca`, from a page of the host's own origin (as its sign-in page sends it). */
+function httpsPost(url: string, body: unknown, ca: string): Promise<{ status: number; setCookie: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { method: 'POST', ca, headers: { 'Content-Type': 'application/json', Origin: new URL(url).origin } }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, setCookie: (response.headers['set-cookie'] ?? []).join('\n') });
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
   });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { signedInPage } from '../helpers/identity.js';
@@ -30,7 +31,7 @@ describe('web host shell in Chromium', () => {
     backendPort = backend.match[1] as string;
     host = await startProcess(
       'out/main/web-host.mjs',
-      ['--web', '--port', '0', '--data-dir', join(work, 'console'), '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${backendPort}`],
+      ['--web', '--port', '0', '--data-dir', join(work, 'console'), '--city-dir', cityDir, '--backend-url', `http://127.0.0.1:${backendPort}`, '--backend-token-file', await enrolConsole(join(work, 'backend'), 'shell-console')],
       /Zhili web host: (http:\/\/\S+)/,
     );
     url = new URL(host.match[1] as string);

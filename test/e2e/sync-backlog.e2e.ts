@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -8,6 +8,7 @@ import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridg
 import { BACKEND_PROTOCOL_VERSION } from '../../src/shared/backend/protocol.js';
 import { runEventKey, type SyncRecord } from '../../src/shared/sync/sync-records.js';
 import { call, connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -72,10 +73,13 @@ describe('sync: a large backlog overlapping live records', () => {
     backend = await startProcess('out/backend/backend.mjs', ['--port', backendPort, '--data-dir', join(work, 'backend'), '--city-dir', testCityDir(), '--demo-ptz-cameras', '0'], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/);
     backendPort = backend.match[1] as string;
   };
+  /** Each console is enrolled once and keeps its credential across restarts. */
+  const credentialFiles: Partial<Record<'a' | 'c', string>> = {};
   const startConsole = async (name: 'a' | 'c') => {
+    credentialFiles[name] ??= await enrolConsole(join(work, 'backend'), `console-${name}`);
     const host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', '0', '--data-dir', join(work, name), '--city-dir', testCityDir(), '--plans-dir', join(work, 'plans'), '--backend-url', `http://127.0.0.1:${backendPort}`, '--demo-ptz-cameras', '0'],
+      ['--port', '0', '--data-dir', join(work, name), '--city-dir', testCityDir(), '--plans-dir', join(work, 'plans'), '--backend-url', `http://127.0.0.1:${backendPort}`, '--demo-ptz-cameras', '0', '--backend-token-file', credentialFiles[name]],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     hosts[name] = { host, client: await connectHost(host.match[1] as string) };
@@ -154,8 +158,9 @@ describe('sync: a large backlog overlapping live records', () => {
     expect(settled).toMatchObject({ pending: 0, setAsideCount: 0, conflicts: [] });
   }, 600_000);
 
-  it('refuses a poison record from a client that is not a console, and every process and sync goes on', async () => {
-    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], forceNew: true, auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x' } });
+  it('refuses a poison record from an enrolled client that is not a console, and every process and sync goes on', async () => {
+    const credential = readFileSync(await enrolConsole(join(work, 'backend'), 'rogue'), 'utf8').trim();
+    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], forceNew: true, auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x', credential } });
     const poison: SyncRecord = {
       kind: 'run-event',
       key: runEventKey('RUN-NOBODY', 1),

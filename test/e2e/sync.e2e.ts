@@ -6,6 +6,7 @@ import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridg
 import { bridgeTestPlanYaml } from '../fixtures/plans/bridge-test-plan.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -40,10 +41,13 @@ describe('sync between two consoles', () => {
     backend = await startProcess('out/backend/backend.mjs', ['--port', port, '--data-dir', join(work, 'backend'), '--city-dir', testCityDir()], /Zhili backend: http:\/\/127\.0\.0\.1:(\d+)/);
     backendPort = backend.match[1] as string;
   };
+  /** Each console is enrolled once and keeps its credential across restarts. */
+  const credentialFiles: Partial<Record<'a' | 'b', string>> = {};
   const startConsole = async (name: 'a' | 'b', port = '0') => {
+    credentialFiles[name] ??= await enrolConsole(join(work, 'backend'), `console-${name}`);
     const host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', port, '--data-dir', join(work, name), '--city-dir', testCityDir(), '--plans-dir', join(work, `plans-${name}`), '--backend-url', `http://127.0.0.1:${backendPort}`],
+      ['--port', port, '--data-dir', join(work, name), '--city-dir', testCityDir(), '--plans-dir', join(work, `plans-${name}`), '--backend-url', `http://127.0.0.1:${backendPort}`, '--backend-token-file', credentialFiles[name]],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     const base = host.match[1] as string;

@@ -9,6 +9,7 @@ import { CamerasFileSchema } from '../../src/shared/city/index.js';
 import type { Scene } from '../../src/shared/wall/scenes.js';
 import { HlsTestCameras, TEST_CAMERAS_CENTRE, testCameraEntry, type HlsTestCamera } from '../helpers/ffmpeg-cameras.js';
 import { call, connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
@@ -88,7 +89,7 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
     );
     host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', backend.match[1] as string],
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', backend.match[1] as string, '--backend-token-file', await enrolConsole(join(work, 'backend'), 'video-console')],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     client = await connectHost(host.match[1] as string);

@@ -8,6 +8,7 @@ import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridg
 import { launchChromium } from '../helpers/chromium.js';
 import { RtpTestCamera, freeUdpPortPairs, mediasoupWorkerBin, testCameraEntry } from '../helpers/ffmpeg-cameras.js';
 import { connectHost } from '../helpers/host-client.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { focusIncidentAmongTestCameras, handleAlarmsBefore, playingCameras } from '../helpers/video-wall.js';
@@ -55,7 +56,7 @@ describe.skipIf(workerBin === null)('WebRTC cameras from the SFU play on the wal
     for (const camera of cameras) camera.process.start();
     host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', backend.match[1] as string],
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', backend.match[1] as string, '--backend-token-file', await enrolConsole(join(work, 'backend'), 'video-console')],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     client = await connectHost(host.match[1] as string);

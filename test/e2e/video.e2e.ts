@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { enrolConsole } from '../helpers/backend-consoles.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { playingCameras } from '../helpers/video-wall.js';
@@ -28,9 +29,10 @@ describe('the video wall plays the demo cameras', () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-video-e2e-'));
     backend = await startBackend('0');
     backendPort = backend.match[1] as string;
+    const credentialFile = await enrolConsole(join(work, 'backend'), 'video-console');
     host = await startProcess(
       'out/main/web-host.mjs',
-      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', `http://127.0.0.1:${backendPort}`],
+      ['--port', '0', '--data-dir', join(work, 'console'), '--city-dir', testCityDir(), '--backend-url', `http://127.0.0.1:${backendPort}`, '--backend-token-file', credentialFile],
       /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)/,
     );
     browser = await launchChromium();

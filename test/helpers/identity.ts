@@ -82,7 +82,9 @@ export async function callFromPage<T>(page: Page, method: string, params: unknow
   const response = await page.evaluate(
     ([name, body]) =>
       new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve, reject) => {
-        const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+        // In the page: its own location (this file is typed for Node, without the DOM's names).
+        const page = (globalThis as unknown as { location: { protocol: string; host: string } }).location;
+        const socket = new WebSocket(`${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}/api/ws`);
         socket.onmessage = (event) => {
           const message = JSON.parse(String(event.data)) as { t: string; id?: number; response?: { ok: boolean; value?: unknown; error?: { message: string } } };
           if (message.t === 'hello') socket.send(JSON.stringify({ t: 'call', id: 1, method: name, params: body }));

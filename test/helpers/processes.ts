@@ -26,6 +26,8 @@ export interface StartProcessOptions {
    * process that keeps running.
    */
   expectedErrors?: RegExp[];
+  /** false: a web host makes its first administrator as on a new install (a random password, printed once). */
+  testAdministrator?: false;
 }
 
 const ERROR_LINE = /^\[error\] .*$/gm;
@@ -47,7 +49,7 @@ export async function startProcess(
   readyLine: RegExp,
   options: StartProcessOptions = {},
 ): Promise<RunningProcess & { match: RegExpMatchArray }> {
-  const withAdmin = bundle === 'out/main/web-host.mjs' && !args.includes('--admin-password-file') ? ['--admin-password-file', adminPasswordFile(mkdtempSync(join(tmpdir(), 'zhili-admin-')))] : [];
+  const withAdmin = bundle === 'out/main/web-host.mjs' && !args.includes('--admin-password-file') && options.testAdministrator !== false ? ['--admin-password-file', adminPasswordFile(mkdtempSync(join(tmpdir(), 'zhili-admin-')))] : [];
   const child = spawn(process.execPath, [join(repoRoot, bundle), ...args, ...withAdmin], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
@@ -100,8 +102,7 @@ export async function startProcess(
 
 /** Runs an entry point that is expected to fail at start, and returns its exit code and output. */
 export async function runToExit(bundle: string, args: string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-  const withAdmin = bundle === 'out/main/web-host.mjs' && !args.includes('--admin-password-file') ? ['--admin-password-file', adminPasswordFile(mkdtempSync(join(tmpdir(), 'zhili-admin-')))] : [];
-  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args, ...withAdmin], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, bundle), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

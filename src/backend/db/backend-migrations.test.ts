@@ -90,6 +90,26 @@ describe('backend migrations', () => {
     expect(() => db.prepare("INSERT INTO sync_runs VALUES ('r3', 'x', 0, 2)").run()).toThrow(/CHECK/);
     db.close();
   });
+
+  it('4: adds console credentials: a 32-byte hash, one credential in force per name and per bound console id', () => {
+    const db = new Database(':memory:');
+    migrate(db, backendMigrations, recordingLogger(), 3);
+    repositoryRoundTrip(db);
+    migrate(db, backendMigrations, recordingLogger(), 4);
+    expect(schemaVersion(db)).toBe(4);
+    const insert = db.prepare('INSERT INTO console_credentials (credential_id, name, secret_sha256, console_id, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const hash = Buffer.alloc(32, 1);
+    insert.run('id-1', 'a', hash, 'console-1', 'now', null);
+    expect(() => insert.run('id-2', 'a', hash, null, 'now', null)).toThrow(/UNIQUE/);
+    expect(() => insert.run('id-2', 'b', hash, 'console-1', 'now', null)).toThrow(/UNIQUE/);
+    expect(() => insert.run('id-2', 'b', Buffer.alloc(16), null, 'now', null)).toThrow(/CHECK/);
+    // Revoked rows stay and free their name and console id.
+    db.prepare("UPDATE console_credentials SET revoked_at = 'later' WHERE credential_id = 'id-1'").run();
+    insert.run('id-2', 'a', hash, 'console-1', 'now', null);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM console_credentials').get()).toEqual({ n: 2 });
+    expect(new IncidentRepository(db, recordingLogger()).recent()).toHaveLength(1);
+    db.close();
+  });
 });
 
 function repositoryRoundTrip(db: Database.Database): void {

@@ -69,4 +69,26 @@ export const backendMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'console credentials',
+    up(db) {
+      // One row per credential a console was enrolled with: only the SHA-256 of its secret is kept. The console id is
+      // bound on the credential's first use (see src/backend/consoles). Revoked rows stay, so the log of who was
+      // enrolled survives; a name, and a bound console id, belong to at most one credential in force.
+      db.exec(`
+        CREATE TABLE console_credentials (
+          credential_id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          secret_sha256 BLOB NOT NULL CHECK (length(secret_sha256) = 32),
+          console_id TEXT,
+          enrolled_at TEXT NOT NULL,
+          revoked_at TEXT
+        );
+        CREATE UNIQUE INDEX console_credentials_name_in_force ON console_credentials (name) WHERE revoked_at IS NULL;
+        CREATE UNIQUE INDEX console_credentials_console_in_force ON console_credentials (console_id)
+          WHERE revoked_at IS NULL AND console_id IS NOT NULL;
+      `);
+    },
+  },
 ];

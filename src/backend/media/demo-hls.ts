@@ -13,7 +13,7 @@ const PLAYLIST_WINDOW = 6;
  * return to the clip's first segment is a discontinuity (its timestamps start again), counted by
  * EXT-X-DISCONTINUITY-SEQUENCE for the ones that have slid out of the window.
  */
-export function liveDemoPlaylist(loopLength: number, nowMs: number, segmentPrefix = '', segmentQuery = ''): string {
+export function liveDemoPlaylist(loopLength: number, nowMs: number, segmentPrefix = ''): string {
   const newest = Math.floor(nowMs / 1000 / DEMO_SEGMENT_SECONDS);
   // A stream younger than the window lists what it has.
   const first = Math.max(0, newest - PLAYLIST_WINDOW + 1);
@@ -29,7 +29,7 @@ export function liveDemoPlaylist(loopLength: number, nowMs: number, segmentPrefi
   ];
   for (let sequence = first; sequence <= newest; sequence++) {
     if (sequence % loopLength === 0) lines.push('#EXT-X-DISCONTINUITY');
-    lines.push(`#EXTINF:${DEMO_SEGMENT_SECONDS.toFixed(3)},`, `${segmentPrefix}${sequence}.ts${segmentQuery}`);
+    lines.push(`#EXTINF:${DEMO_SEGMENT_SECONDS.toFixed(3)},`, `${segmentPrefix}${sequence}.ts`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -66,10 +66,10 @@ export class DemoStreams {
     return this.clips[Number(match[1]) % this.clips.length] ?? null;
   }
 
-  playlist(stream: string, nowMs: number, segmentQuery = ''): string | null {
+  playlist(stream: string, nowMs: number): string | null {
     const clip = this.clipOf(stream);
     // Segment URIs resolve against the playlist's URL (…/<stream>.m3u8), so they name the stream's folder.
-    return clip ? liveDemoPlaylist(clip.segments, nowMs - this.epochMs, `${stream}/`, segmentQuery) : null;
+    return clip ? liveDemoPlaylist(clip.segments, nowMs - this.epochMs, `${stream}/`) : null;
   }
 
   /** The file behind live segment `sequence`, or null for an unknown stream or a segment not yet (or no longer) live. */

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
-import { playlistWithQuery, relayHls } from './hls-relay.js';
+import { relayHls, rewritePlaylistUris } from './hls-relay.js';
 
 describe('the HLS relay', () => {
-  it('adds the token to every relative URI of a playlist, and leaves absolute ones and tags alone', () => {
+  it('rewrites every URI of a playlist, in its lines and its tags, and leaves the other tags alone', () => {
     const playlist = [
       '#EXTM3U',
       '#EXT-X-MAP:URI="init.mp4"',
@@ -16,14 +16,14 @@ describe('the HLS relay', () => {
       'https://cdn.example/seg-00003.ts',
       '',
     ].join('\n');
-    expect(playlistWithQuery(playlist, '?token=abc').split('\n')).toEqual([
+    expect(rewritePlaylistUris(playlist, (uri) => `<${uri}>`).split('\n')).toEqual([
       '#EXTM3U',
-      '#EXT-X-MAP:URI="init.mp4?token=abc"',
+      '#EXT-X-MAP:URI="<init.mp4>"',
       '#EXTINF:1.000,',
-      'seg-00001.ts?token=abc',
+      '<seg-00001.ts>',
       '#EXTINF:1.000,',
-      'seg-00002.ts?part=1&token=abc',
-      'https://cdn.example/seg-00003.ts',
+      '<seg-00002.ts?part=1>',
+      '<https://cdn.example/seg-00003.ts>',
       '',
     ]);
   });
@@ -49,7 +49,7 @@ describe('the HLS relay against a failing media server', () => {
     logger = recordingLogger();
     relay = createServer((request, response) => {
       const target = request.url === '/unreachable.m3u8' ? new URL('http://127.0.0.1:9/index.m3u8') : new URL(request.url ?? '/', upstreamBase);
-      void relayHls(target, response, '?token=t', logger, TIMEOUT_MS);
+      void relayHls(target, response, (text) => text.replace('seg-1.ts', 'seg-1.ts?signed'), logger, TIMEOUT_MS);
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     relayBase = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
@@ -69,8 +69,8 @@ describe('the HLS relay against a failing media server', () => {
     return { status: response.status, body, ms: performance.now() - started };
   };
 
-  it('relays a playlist with the token added', async () => {
-    expect(await timed('/live/index.m3u8')).toMatchObject({ status: 200, body: '#EXTM3U\nseg-1.ts?token=t\n' });
+  it('relays a playlist rewritten', async () => {
+    expect(await timed('/live/index.m3u8')).toMatchObject({ status: 200, body: '#EXTM3U\nseg-1.ts?signed\n' });
   });
 
   it('answers 504 within its timeout when the media server stalls before answering or mid-playlist', async () => {

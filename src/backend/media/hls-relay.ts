@@ -10,12 +10,18 @@ const UPSTREAM_TIMEOUT_MS = 5000;
 
 /**
  * Relays one file of a configured HLS stream (its playlist or a segment) from the camera's media server. Consoles
- * fetch every stream from the backend, so their pages need no other origin in their CSP and the backend's token
- * guards the cameras too. A stream the media server no longer has (its publisher died) is a 404 here as well; one
+ * fetch every stream from the backend, so their pages need no other origin in their CSP and the backend's signed
+ * URLs guard the cameras too; a playlist passes through `rewritePlaylist` (which signs the URIs it names). A stream the media server no longer has (its publisher died) is a 404 here as well; one
  * that does not answer, or stalls before its playlist is whole, a 504 (502 for any other failure), each logged. A
  * segment that stalls once relaying began ends the response early. The promise never rejects.
  */
-export async function relayHls(upstream: URL, response: ServerResponse, uriQuery: string, logger: Logger, timeoutMs = UPSTREAM_TIMEOUT_MS): Promise<void> {
+export async function relayHls(
+  upstream: URL,
+  response: ServerResponse,
+  rewritePlaylist: (text: string) => string,
+  logger: Logger,
+  timeoutMs = UPSTREAM_TIMEOUT_MS,
+): Promise<void> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const clientGone = abortedWhenClosed(response);
   const failed = (error: unknown) => {
@@ -37,7 +43,7 @@ export async function relayHls(upstream: URL, response: ServerResponse, uriQuery
     if (upstream.pathname.endsWith('.m3u8') || /mpegurl/i.test(type)) {
       const text = await answer.text();
       response.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-      return void response.end(uriQuery === '' ? text : playlistWithQuery(text, uriQuery));
+      return void response.end(rewritePlaylist(text));
     }
     const length = answer.headers.get('content-length');
     response.writeHead(200, { 'Content-Type': type || 'video/mp2t', 'Cache-Control': 'no-store', ...(length ? { 'Content-Length': length } : {}) });
@@ -58,19 +64,15 @@ function abortedWhenClosed(response: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-/**
- * The playlist with `query` (`?token=…`) added to each relative URI it names (segments, variant playlists, init
- * sections, keys), so a player's follow-up requests carry the backend's token too.
- */
-export function playlistWithQuery(text: string, query: string): string {
-  const withQuery = (uri: string) => (/^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : `${uri}${uri.includes('?') ? `&${query.slice(1)}` : query}`);
+/** The playlist with each URI it names (segments, variant playlists, init sections, keys) passed through `rewrite`. */
+export function rewritePlaylistUris(text: string, rewrite: (uri: string) => string): string {
   return text
     .split('\n')
     .map((line) => {
       const trimmed = line.trim();
       if (trimmed === '') return line;
-      if (!trimmed.startsWith('#')) return withQuery(trimmed);
-      return line.replace(/URI="([^"]*)"/g, (_match, uri: string) => `URI="${withQuery(uri)}"`);
+      if (!trimmed.startsWith('#')) return rewrite(trimmed);
+      return line.replace(/URI="([^"]*)"/g, (_match, uri: string) => `URI="${rewrite(uri)}"`);
     })
     .join('\n');
 }

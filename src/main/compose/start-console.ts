@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startBackend, type RunningBackend } from '../../backend/backend-server.js';
+import { generateConsoleCredential } from '../../backend/consoles/index.js';
 import { prepareDataDir } from '../../node/data-dir.js';
 import { LOOPBACK_HOST, type HostConfig } from '../../node/host-config.js';
 import { createFileLogger, type Logger } from '../../node/logger.js';
@@ -45,7 +46,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
   logger.info('starting', { version: options.appVersion, dataDir: config.dataDir, backendUrl: config.backendUrl });
 
   let embeddedBackend: RunningBackend | null = null;
-  if (config.backendUrl === null) {
+  // The embedded backend admits this console alone: a credential made here, held in memory by both, never written or logged.
+  const embeddedCredential = config.backendUrl === null ? generateConsoleCredential() : null;
+  if (embeddedCredential !== null) {
     embeddedBackend = await startBackend({
       host: LOOPBACK_HOST,
       port: 0,
@@ -53,13 +56,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       cityDir: options.cityDir,
       videoDir: options.videoDir,
       camerasFile: config.camerasFile,
-      token: null,
+      inProcessConsoleCredential: embeddedCredential,
       appVersion: options.appVersion,
       logger: logger.child('embedded-backend'),
       sip: config.sip,
       demoPtzCameras: config.demoPtzCameras,
     });
   }
+  const backendCredential = embeddedCredential ?? config.backendToken;
   try {
     const core = createConsoleCore({
       host: options.host,
@@ -72,7 +76,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
         url: embeddedBackend?.url ?? (config.backendUrl as string),
         embedded: embeddedBackend !== null,
         sipServer: embeddedBackend?.sipServer ?? null,
-        ...(config.backendToken ? { token: config.backendToken } : {}),
+        ...(backendCredential !== null ? { credential: backendCredential } : {}),
         ...(config.backendCaFile ? { ca: readPemFile(config.backendCaFile, '--backend-ca-file') } : {}),
       },
       ...(options.displays ? { displays: options.displays } : {}),

@@ -52,7 +52,8 @@ export interface ConsoleCoreOptions {
   /** Tests drive run timers with their own clock. */
   clock?: RunClock;
   /** `sipServer`: the embedded backend's SIP server, known before its first hello (a shared backend names it in hello). */
-  backend: { url: string; embedded: boolean; token?: string; sipServer?: SipServerInfo | null; ca?: string };
+  /** `credential`: what the console presents to the backend (its file, or the embedded backend's in-process one). */
+  backend: { url: string; embedded: boolean; credential?: string; sipServer?: SipServerInfo | null; ca?: string };
   basemap: BasemapSource;
   /** The displays the OS reports (the Electron host); absent on the web host, which cannot see its browsers' monitors. */
   displays?: () => OsDisplay[];
@@ -95,7 +96,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const backend = new BackendLink({
     url: options.backend.url,
     embedded: options.backend.embedded,
-    ...(options.backend.token ? { token: options.backend.token } : {}),
+    ...(options.backend.credential ? { credential: options.backend.credential } : {}),
     ...(options.backend.ca ? { ca: options.backend.ca } : {}),
     consoleId: info.consoleId,
     appVersion: options.appVersion,
@@ -122,10 +123,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const cameraGroups = new CameraGroups(city);
   const alarms = new AlarmPopups();
   const backendOrigin = httpOrigin(options.backend.url) ?? '';
-  const backendQuery = options.backend.token ? `?token=${encodeURIComponent(options.backend.token)}` : '';
   const cameras = new CameraDirectory(
     () => backend.cameraCatalogue(),
-    (path) => `${backendOrigin}${path}${backendQuery}`,
+    async (paths) => (await backend.signMediaPaths(paths)).map((path) => `${backendOrigin}${path}`),
   );
   const runs = new RunService(
     db,

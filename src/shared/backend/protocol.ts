@@ -28,7 +28,7 @@ import {
   type FeedTick,
   type Incident,
 } from '../domain/feed.js';
-import { CatalogueCameraSchema, type CatalogueCamera } from '../media/cameras.js';
+import { CatalogueCameraSchema, MediaPathSchema, type CatalogueCamera } from '../media/cameras.js';
 import { PtzResultSchema, type PtzRequest, type PtzResult } from '../media/ptz.js';
 import {
   RtpCapabilitiesSchema,
@@ -47,14 +47,18 @@ import {
  * The socket.io protocol between a console and the command-centre backend. Bump the version on any incompatible
  * change; the backend refuses a console that speaks another version with a message saying which to install.
  */
-export const BACKEND_PROTOCOL_VERSION = 3;
+export const BACKEND_PROTOCOL_VERSION = 4;
 
 export const BackendHandshakeSchema = z.object({
   protocol: z.number().int(),
+  /** The console's own id: bound to its credential on first use, and refused with any other credential after that. */
   consoleId: z.string().min(1).max(100),
   appVersion: z.string().max(50),
-  /** Required when the backend listens beyond loopback. */
-  token: z.string().max(200).optional(),
+  /**
+   * The console's credential, which every backend requires (on loopback too). Optional here so that a console without
+   * one is refused as unauthorized, with what to do, rather than as a malformed handshake.
+   */
+  credential: z.string().max(200).optional(),
 });
 export type BackendHandshake = z.infer<typeof BackendHandshakeSchema>;
 
@@ -109,9 +113,11 @@ export interface BackendClientToServerEvents {
   'sync:pull': (request: { after: number; limit: number }, reply: (page: BackendReply<SyncPage>) => void) => void;
   /** The camera catalogue: the demo cameras and the configured ones, with where each stream plays from. */
   'cameras:catalogue': (reply: (cameras: BackendReply<CatalogueCamera[]>) => void) => void;
-  /** The SFU's router capabilities, which a window's mediasoup-client device loads before it consumes. */
+  /** The given /media paths (from the catalogue) as signed, short-lived URL paths a window's player may fetch. */
+  'media:sign': (paths: string[], reply: (signed: BackendReply<string[]>) => void) => void;
   /** A PTZ command for a camera whose head the backend drives; it passes it on to the camera. */
   'ptz:command': (request: PtzRequest, reply: (result: BackendReply<PtzResult>) => void) => void;
+  /** The SFU's router capabilities, which a window's mediasoup-client device loads before it consumes. */
   'sfu:capabilities': (reply: (capabilities: BackendReply<RtpCapabilitiesPayload>) => void) => void;
   /** A WebRTC transport and a consumer of one stream for one tile (closed with `sfu:close`, or with the console). */
   'sfu:open': (request: SfuOpenRequest, reply: (session: BackendReply<SfuSession>) => void) => void;
@@ -152,6 +158,8 @@ export const backendSchemas = {
   loggedRecords: z.array(LoggedRecordSchema),
   conflict: SyncConflictSchema,
   catalogue: BackendReplySchema(z.array(CatalogueCameraSchema)),
+  mediaPaths: z.array(MediaPathSchema).min(1).max(16),
+  signedMediaPaths: BackendReplySchema(z.array(z.string().regex(/^\/media\/[^\s]+$/))),
   sfuCapabilities: BackendReplySchema(RtpCapabilitiesSchema),
   sfuSession: BackendReplySchema(SfuSessionSchema),
   sfuDone: BackendReplySchema(z.null()),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const backendConnectionStates = ['connecting', 'connected', 'disconnected', 'incompatible'] as const;
+/** `incompatible` and `unauthorized` (no valid credential): refused by the backend, no retry until the console is restarted. */
+export const backendConnectionStates = ['connecting', 'connected', 'disconnected', 'incompatible', 'unauthorized'] as const;
 export const BackendConnectionStateSchema = z.enum(backendConnectionStates);
 export type BackendConnectionState = z.infer<typeof BackendConnectionStateSchema>;
 

@@ -122,9 +122,12 @@ function oneFeedPerPort(cameras: readonly { streams: { main: StreamSource; sub: 
 }
 export type CamerasConfig = z.infer<typeof CamerasConfigSchema>;
 
+/** A file the backend serves under /media/ (a playlist the catalogue names), before it is signed. */
+export const MediaPathSchema = z.string().max(300).regex(/^\/media\/[\w./-]+$/);
+
 /** Where a console plays a stream from: an HLS path on the backend, or a stream of the backend's SFU over WebRTC. */
 export const StreamEndpointSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hls'), path: z.string().regex(/^\/media\/[\w./-]+$/) }).strict(),
+  z.object({ kind: z.literal('hls'), path: MediaPathSchema }).strict(),
   z.object({ kind: z.literal('webrtc'), streamId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
 ]);
 export type StreamEndpoint = z.infer<typeof StreamEndpointSchema>;

@@ -24,7 +24,8 @@ export interface BackendLinkOptions {
   embedded: boolean;
   consoleId: string;
   appVersion: string;
-  token?: string;
+  /** This console's credential for the backend (`--backend-token-file`; the embedded backend's is made in-process). */
+  credential?: string;
   /** The certificate (PEM) to trust for a backend on https/wss whose certificate no public authority signed (its self-signed one). */
   ca?: string;
   hub: EventHub;
@@ -78,7 +79,7 @@ export class BackendLink {
         protocol: BACKEND_PROTOCOL_VERSION,
         consoleId: options.consoleId,
         appVersion: options.appVersion,
-        ...(options.token ? { token: options.token } : {}),
+        ...(options.credential ? { credential: options.credential } : {}),
       },
     });
     this.socket.on('connect', () => void this.onConnect());
@@ -158,6 +159,11 @@ export class BackendLink {
 
   injectDrillIncident(injection: DrillInjection): Promise<Incident> {
     return this.request(backendSchemas.incident, (reply) => this.connectedSocket().emit('incidents:inject-drill', injection, reply));
+  }
+
+  /** Catalogue paths (/media/…) as signed paths the backend serves for a while. */
+  signMediaPaths(paths: string[]): Promise<string[]> {
+    return this.request(backendSchemas.signedMediaPaths, (reply) => this.connectedSocket().emit('media:sign', paths, reply));
   }
 
   cameraCatalogue(): Promise<CatalogueCamera[]> {
@@ -242,10 +248,11 @@ export class BackendLink {
 
   private onConnectError(error: Error): void {
     const data = (error as Error & { data?: { reason?: string } }).data;
-    if (data?.reason === 'incompatible-protocol') {
-      // Retrying cannot help until one side is upgraded; stop hammering the server and say so.
+    // Retrying cannot help until one side is upgraded, or the console is given a valid credential (a restart with
+    // --backend-token-file): stop hammering the server and say why.
+    if (data?.reason === 'incompatible-protocol' || data?.reason === 'unauthorized') {
       this.socket.io.reconnection(false);
-      this.setState('incompatible', error.message);
+      this.setState(data.reason === 'unauthorized' ? 'unauthorized' : 'incompatible', error.message);
       return;
     }
     this.setState('disconnected', error.message);

@@ -16,20 +16,20 @@ const demo = (id: string, lng: number) =>
 
 describe('the console’s camera directory', () => {
   it('finds the nearest cameras within the radius, nearest first', async () => {
-    const directory = new CameraDirectory(async () => [demo('CM000003', 106.52), demo('CM000001', 106.5), demo('CM000002', 106.6)], (path) => path);
+    const directory = new CameraDirectory(async () => [demo('CM000003', 106.52), demo('CM000001', 106.5), demo('CM000002', 106.6)], async (paths) => paths);
     expect((await directory.near([106.5, 29.5], 5, 3000)).map((found) => [found.id, found.distanceM])).toEqual([
       ['CM000001', 0],
       ['CM000003', 1936],
     ]);
   });
 
-  it('gives HLS as a URL on the backend and WebRTC as the SFU stream id', async () => {
+  it('gives HLS as a URL the backend signed and WebRTC as the SFU stream id', async () => {
     const directory = new CameraDirectory(
       async () => [camera('CM900001', 106.5, { main: { kind: 'hls', path: '/media/relay/cm900001-main/index.m3u8' }, sub: { kind: 'webrtc', streamId: 'cm900001-sub' } })],
-      (path) => `http://10.0.0.5:7420${path}?token=t`,
+      async (paths) => paths.map((path) => `http://10.0.0.5:7420${path}?expires=1&signature=s`),
     );
     expect((await directory.streams('CM900001')).streams).toEqual({
-      main: { kind: 'hls', url: 'http://10.0.0.5:7420/media/relay/cm900001-main/index.m3u8?token=t' },
+      main: { kind: 'hls', url: 'http://10.0.0.5:7420/media/relay/cm900001-main/index.m3u8?expires=1&signature=s' },
       sub: { kind: 'webrtc', streamId: 'cm900001-sub' },
     });
     await expect(directory.streams('CM123456')).rejects.toThrow(/There is no camera CM123456/);
@@ -42,7 +42,7 @@ describe('the console’s camera directory', () => {
       reads += 1;
       if (fail) throw new Error('backend not connected');
       return [demo('CM000001', 106.5)];
-    }, (path) => path);
+    }, async (paths) => paths);
     await expect(directory.cameras()).rejects.toThrow(/not connected/);
     fail = false;
     await directory.cameras();
@@ -56,7 +56,7 @@ describe('the console’s camera directory', () => {
 
 describe('the camera list', () => {
   it('finds cameras by name, code or id, in catalogue order, up to the limit', async () => {
-    const directory = new CameraDirectory(async () => [demo('CM000001', 106.5), demo('CM000002', 106.6), demo('CM000010', 106.7)], (path) => path);
+    const directory = new CameraDirectory(async () => [demo('CM000001', 106.5), demo('CM000002', 106.6), demo('CM000010', 106.7)], async (paths) => paths);
     expect((await directory.search('cm00000', 10)).map((camera) => camera.id)).toEqual(['CM000001', 'CM000002']);
     expect((await directory.search('', 2)).map((camera) => camera.id)).toEqual(['CM000001', 'CM000002']);
     expect(await directory.search('cm000010', 10)).toEqual([{ id: 'CM000010', code: '50010300081300000010', name: 'CM000010', position: [106.7, 29.5], ptz: false }]);

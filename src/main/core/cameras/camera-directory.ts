@@ -12,8 +12,11 @@ export class CameraDirectory {
 
   constructor(
     private readonly fetchCatalogue: () => Promise<readonly CatalogueCamera[]>,
-    /** An HLS path on the backend as a window fetches it (the backend's origin, its token). */
-    private readonly backendMediaUrl: (path: string) => string,
+    /**
+     * HLS paths on the backend as URLs a window may fetch: signed by the backend for a short while, asked for each time
+     * a window asks for a camera's streams (a player that starts over asks again), so they are never kept here.
+     */
+    private readonly signedMediaUrls: (paths: string[]) => Promise<string[]>,
   ) {}
 
   /** The backend (re)connected: the next question reads its catalogue again. */
@@ -61,8 +64,15 @@ export class CameraDirectory {
   async streams(cameraId: string): Promise<CameraStreams> {
     const camera = (await this.cameras()).find((candidate) => candidate.id === cameraId);
     if (!camera) throw new ApiFailure(apiError('not-found', `There is no camera ${cameraId}.`));
+    const endpoints = [camera.streams.main, camera.streams.sub];
+    const hlsPaths = endpoints.flatMap((endpoint) => (endpoint.kind === 'hls' ? [endpoint.path] : []));
+    const signed = new Map<string, string>();
+    if (hlsPaths.length > 0) {
+      const urls = await this.signedMediaUrls(hlsPaths);
+      hlsPaths.forEach((path, index) => signed.set(path, urls[index] as string));
+    }
     const playable = (endpoint: StreamEndpoint): PlayableStream =>
-      endpoint.kind === 'hls' ? { kind: 'hls', url: this.backendMediaUrl(endpoint.path) } : endpoint;
+      endpoint.kind === 'hls' ? { kind: 'hls', url: signed.get(endpoint.path) as string } : endpoint;
     return {
       cameraId: camera.id,
       code: camera.code,

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { startBackend, type RunningBackend } from '../../../backend/backend-server.js';
+import { ConsoleCredentials } from '../../../backend/consoles/index.js';
+import { backendMigrations } from '../../../backend/db/backend-migrations.js';
 import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-plan.js';
 import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
 import { testCityDir } from '../../../../test/helpers/test-city.js';
@@ -51,7 +53,7 @@ async function startTestBackend(): Promise<RunningBackend> {
     cityDir: testCityDir(),
     videoDir: join('resources', 'video', 'demo'),
     camerasFile: null,
-    token: null,
+    inProcessConsoleCredential: null,
     appVersion: 'test',
     logger: recordingLogger(logs, 'backend'),
     demoPtzCameras: 0,
@@ -59,6 +61,16 @@ async function startTestBackend(): Promise<RunningBackend> {
   });
   backendPort = backend.port;
   return backend;
+}
+
+/** Enrols a console in the backend's database, as `--enrol-console` does (the backend may be running). */
+function enrol(name: string): string {
+  const db = openDatabase({ file: join(work, 'backend', 'backend.sqlite'), migrations: backendMigrations, logger: recordingLogger(logs, 'enrol') });
+  try {
+    return new ConsoleCredentials(db).enrol(name).credential;
+  } finally {
+    db.close();
+  }
 }
 
 async function restartBackend(): Promise<void> {
@@ -73,6 +85,8 @@ class TestConsole {
   readonly outbox;
   readonly runs;
   private link: BackendLink | null = null;
+  /** Enrolled on its first time online, and kept across offline spells and backend restarts. */
+  private credential: string | null = null;
   private sync: SyncService | null = null;
 
   constructor(readonly id: string) {
@@ -86,7 +100,15 @@ class TestConsole {
 
   online(): this {
     if (this.link) return this;
-    this.link = new BackendLink({ url: `http://127.0.0.1:${backendPort}`, embedded: false, consoleId: this.id, appVersion: 'test', hub: new EventHub(), logger: recordingLogger(logs, this.id) });
+    this.link = new BackendLink({
+      url: `http://127.0.0.1:${backendPort}`,
+      embedded: false,
+      consoleId: this.id,
+      appVersion: 'test',
+      credential: (this.credential ??= enrol(this.id)),
+      hub: new EventHub(),
+      logger: recordingLogger(logs, this.id),
+    });
     const runs = this.runs;
     this.sync = new SyncService(
       this.db,
@@ -215,7 +237,7 @@ describe('SyncService against a real backend', () => {
     const a = new TestConsole('console-a').online();
     await settled([a]);
     // A client that is not a console pushes an event of a run nobody has: refused, stored nowhere, nothing stops.
-    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x' } });
+    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x', credential: enrol('rogue') } });
     const poison: SyncRecord = { kind: 'run-event', key: runEventKey('RUN-GHOST', 1), origin: 'rogue', body: { runId: 'RUN-GHOST', seq: 1, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } } };
     const answer = await rogue.timeout(5000).emitWithAck('sync:push', [poison]);
     rogue.disconnect();

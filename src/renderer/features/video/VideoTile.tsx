@@ -60,12 +60,18 @@ export function VideoTile({
   const streamKey = stream === null ? null : JSON.stringify(stream);
   useEffect(() => {
     if (streamKey === null || !video.current) return;
-    const player = startPlayer(JSON.parse(streamKey) as PlayableStream, video.current, sfu, setPlayback);
+    // A signed HLS URL expires: a player that starts over asks the console for this stream again.
+    const freshUrl = async () => {
+      const fresh = (await callHost(model.host.bridge, 'cameras.streams', { cameraId })).streams[quality];
+      if (fresh.kind !== 'hls') throw new Error('the stream is no longer HLS');
+      return fresh.url;
+    };
+    const player = startPlayer(JSON.parse(streamKey) as PlayableStream, video.current, sfu, setPlayback, freshUrl);
     return () => {
       player.dispose();
       setPlayback(null);
     };
-  }, [streamKey, sfu]);
+  }, [streamKey, sfu, model, cameraId, quality]);
 
   useEffect(() => {
     if (still === null) return;
@@ -123,6 +129,12 @@ export function VideoTile({
   );
 }
 
-function startPlayer(stream: PlayableStream, video: HTMLVideoElement, sfu: SfuClient, onChange: (playback: TilePlayback) => void): TilePlayer {
-  return stream.kind === 'hls' ? new HlsTilePlayer(video, stream.url, onChange) : new WebRtcTilePlayer(video, stream.streamId, sfu, onChange);
+function startPlayer(
+  stream: PlayableStream,
+  video: HTMLVideoElement,
+  sfu: SfuClient,
+  onChange: (playback: TilePlayback) => void,
+  freshUrl: () => Promise<string>,
+): TilePlayer {
+  return stream.kind === 'hls' ? new HlsTilePlayer(video, stream.url, onChange, freshUrl) : new WebRtcTilePlayer(video, stream.streamId, sfu, onChange);
 }

@@ -25,16 +25,19 @@ const MEDIA_RECOVERIES = 2;
 
 /**
  * One tile's HLS player: hls.js on one <video>, with the bitrate of what it loads and its own live latency; network
- * failures start over with back-off, media errors are first recovered in place.
+ * failures start over with back-off, media errors are first recovered in place. The backend's media URLs are signed
+ * and expire (and die with a backend restart), so a player that starts over first asks `freshUrl` for a new one.
  */
 export class HlsTilePlayer extends TilePlayer {
   private hls: Hls | null = null;
   private mediaRecoveries = 0;
+  private starts = 0;
 
   constructor(
     video: HTMLVideoElement,
-    private readonly url: string,
+    private url: string,
     onChange: (playback: TilePlayback) => void,
+    private readonly freshUrl: () => Promise<string>,
     private readonly config: Partial<HlsConfig> = LIVE_TILE_CONFIG,
   ) {
     super(video, onChange);
@@ -46,6 +49,20 @@ export class HlsTilePlayer extends TilePlayer {
       this.update({ status: 'offline', problem: 'Media Source Extensions are not available in this browser' });
       return;
     }
+    this.starts += 1;
+    if (this.starts === 1) return this.load();
+    this.freshUrl().then(
+      (url) => {
+        // Disposed, or started again meanwhile (another restart already loads).
+        if (this.disposed || this.hls !== null) return;
+        this.url = url;
+        this.load();
+      },
+      (error: Error) => this.failed(error.message),
+    );
+  }
+
+  private load(): void {
     const hls = new Hls(this.config);
     this.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => void this.video.play().catch(() => undefined));
