@@ -1,8 +1,6 @@
 import { app, session } from 'electron';
 import { isAppUrl } from '../windows/app-url.js';
-
-/** Permissions a console page may ask for: microphone/camera for dispatch calls, full screen for wall windows. */
-const grantedPermissions = new Set(['media', 'fullscreen']);
+import { windowMayHave } from '../windows/window-permissions.js';
 
 /**
  * App-wide guards from Electron's security checklist: no navigation away from the app, no windows opened by pages
@@ -19,10 +17,11 @@ export function hardenContents(): void {
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
+  // By the window's role: microphone and camera for the dispatch window only (window-permissions.ts).
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {
-    callback(isAppUrl(contents.getURL()) && grantedPermissions.has(permission));
+    callback(windowMayHave(contents.getURL(), permission));
   });
   session.defaultSession.setPermissionCheckHandler((contents, permission) => {
-    return contents !== null && isAppUrl(contents.getURL()) && grantedPermissions.has(permission);
+    return contents !== null && windowMayHave(contents.getURL(), permission);
   });
 }
