@@ -67,6 +67,8 @@ export interface ConsoleCore {
   readonly backend: BackendLink;
   readonly identity: IdentityService;
   readonly info: HostInfo;
+  /** The backend's media URL a window asked the web host for (`/media/…` with its signature), with the CA to trust. */
+  backendMediaTarget(pathAndQuery: string): { url: URL; ca?: string };
   /** Where the city file a window asks for at `/city/<path>` lies, or null when the build has no such file. */
   cityFilePath(path: string): string | null;
   /** Origins beyond its own that a window may fetch from (the basemap's tiles, the backend's camera streams): the CSP. */
@@ -125,7 +127,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const backendOrigin = httpOrigin(options.backend.url) ?? '';
   const cameras = new CameraDirectory(
     () => backend.cameraCatalogue(),
-    async (paths) => (await backend.signMediaPaths(paths)).map((path) => `${backendOrigin}${path}`),
+    // The web host relays /media on the page's own origin (a wall browser on the LAN cannot reach a backend on this
+    // machine's loopback, nor load http media into an https page); an Electron window on this machine goes direct.
+    async (paths) => (await backend.signMediaPaths(paths)).map((path) => (options.host === 'web' ? path : `${backendOrigin}${path}`)),
   );
   const runs = new RunService(
     db,
@@ -421,12 +425,13 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     backend,
     identity,
     info,
+    backendMediaTarget: (pathAndQuery) => ({ url: new URL(pathAndQuery, backendOrigin), ...(options.backend.ca ? { ca: options.backend.ca } : {}) }),
     cityFilePath: (path) => city.servedFilePath(path),
     // Web pages reach SIP through the host's own origin (its /sip relay, covered by 'self'); Electron windows connect
     // to the SIP server itself.
     contentSecurityPolicy: () =>
       contentSecurityPolicy(
-        [basemapOrigin(options.basemap), httpOrigin(options.backend.url), options.host === 'electron' ? webSocketOrigin(sipServerUrl() ?? '') : null].filter(
+        [basemapOrigin(options.basemap), options.host === 'electron' ? httpOrigin(options.backend.url) : null, options.host === 'electron' ? webSocketOrigin(sipServerUrl() ?? '') : null].filter(
           (origin) => origin !== null,
         ),
       ),

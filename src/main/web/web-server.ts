@@ -17,6 +17,7 @@ import type { ConsoleCore } from '../core/console-core.js';
 import type { SessionSlot } from '../core/api/dispatcher.js';
 import { AUTH_PATH, credentialOf, sameOrigin, serveAuth } from './auth-routes.js';
 import { readClientMessage } from './client-message.js';
+import { relayMedia } from './media-relay.js';
 import { createSipRelay } from './sip-relay.js';
 import { createHostServer, refuseUnservedHosts, servedNames, type ServedNames, type TlsCredentials } from '../../node/tls/index.js';
 
@@ -39,6 +40,8 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** The backend's camera media, relayed (see media-relay.ts). */
+const MEDIA_PATH = '/media/';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 /** The close code a page sees when its credential ended (signed out elsewhere, revoked): it shows sign-in again. */
@@ -94,6 +97,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         startedAt: core.info.startedAt,
         backend: { state: backend.state, url: backend.url, embedded: backend.embedded, since: backend.since },
       });
+    }
+    if (url.pathname.startsWith(MEDIA_PATH)) {
+      if (!viewer(request)) return sendText(response, 401, 'Sign in to this Zhili web host first.');
+      const target = core.backendMediaTarget(`${url.pathname}${url.search}`);
+      return relayMedia(request, response, target.url, target.ca, logger.child('media'));
     }
     if (url.pathname.startsWith(CITY_FILES_PATH)) {
       if (!viewer(request)) return sendText(response, 401, 'Sign in to this Zhili web host first.');
