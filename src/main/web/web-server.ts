@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SIP_RELAY_PATH, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
@@ -138,6 +139,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // The SIP server is for those who call or are called: operators and crew phones, not wall screens or nobody.
       const caller = core.identity.principalFor(credentialOf(request, logger));
       if (caller.kind !== 'user' && caller.kind !== 'crew') return refuse(401, 'Unauthorized');
+      // A lost phone's credential revoked: its SIP registration goes with its API socket, at once.
+      sipSocketsByCredential.set(socket, caller.credentialId);
+      socket.once('close', () => sipSocketsByCredential.delete(socket));
       return sipRelay.handleUpgrade(request, socket, head);
     }
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url, request));
@@ -145,12 +149,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   /** Open sockets by the credential they hold, so that a revocation or a lock reaches them at once. */
   const socketsByCredential = new Map<WebSocket, { credentialId: () => string | null; changed(): void; ended(): void }>();
+  const sipSocketsByCredential = new Map<Duplex, string>();
   const stopWatchingCredentials = core.identity.onChange(({ credentialId, change }) => {
     for (const entry of socketsByCredential.values()) {
       if (entry.credentialId() !== credentialId) continue;
       if (change === 'ended') entry.ended();
       else entry.changed();
     }
+    if (change !== 'ended') return;
+    for (const [socket, holder] of sipSocketsByCredential) if (holder === credentialId) socket.destroy();
   });
 
   const serveSocket = (ws: WebSocket & { alive?: boolean }, url: URL, request: IncomingMessage) => {
