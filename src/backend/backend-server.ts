@@ -82,6 +82,7 @@ export interface RunningBackend {
 }
 
 const DEFAULT_SEED = 20261127;
+const REVOCATION_SWEEP_MS = 5000;
 /** What the embedded backend's own console is called in its log. */
 const IN_PROCESS_CONSOLE_NAME = 'embedded-console';
 
@@ -210,9 +211,21 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       );
     }
     // From here on the console is who its credential says, whatever else the handshake claims.
-    socket.data = { consoleId: authentication.consoleId, consoleName: authentication.name };
+    socket.data = { consoleId: authentication.consoleId, consoleName: authentication.name, credential: handshake.data.credential };
     next();
   });
+
+  // A credential revoked while its console is connected (--revoke-console works on the database, from another
+  // process) ends that connection within this period: the console is told it is no longer admitted.
+  const revocationSweep = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const { consoleId, consoleName, credential } = socket.data as { consoleId: string; consoleName: string; credential?: string };
+      if (consoles.authenticate(credential, consoleId).ok) continue;
+      logger.warn('closed the connection of a console whose credential was revoked', { consoleId, consoleName });
+      socket.disconnect(true);
+    }
+  }, REVOCATION_SWEEP_MS);
+  revocationSweep.unref();
 
   const hello = (): BackendHello => ({
     protocol: BACKEND_PROTOCOL_VERSION,
@@ -406,6 +419,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        clearInterval(revocationSweep);
         clearInterval(timer);
         clearInterval(pruneTimer);
         void io.close(() => {
