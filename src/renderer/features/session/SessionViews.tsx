@@ -136,8 +136,11 @@ export function SessionBadge() {
   const roles = principal.roles.length > 0 ? principal.roles.map((role) => t(`operatorRole.${role}`)).join(' · ') : t('session.noRoles');
   return (
     <span className="session-badge" data-testid="session-user" data-username={principal.username}>
-      <span title={`${t('session.user')}: ${principal.username}`}>
-        <strong data-testid="session-name">{principal.displayName}</strong> <span className="muted" data-testid="session-roles">{roles}</span>
+      <span className="session-who" title={`${t('session.user')}: ${principal.username} (${roles})`}>
+        <strong data-testid="session-name">{principal.displayName}</strong>
+        <span className="muted" data-testid="session-roles">
+          {roles}
+        </span>
       </span>
       <button type="button" data-testid="lock" title="Alt+K" disabled={principal.locked} onClick={() => void model.session.lock()}>
         {t('session.lock')}

@@ -28,16 +28,25 @@ export class SessionModel {
     );
   }
 
-  /** Uses the one-time code the page was opened with (dropping it from the address), then asks who the page is. */
+  /**
+   * Uses the one-time code the page was opened with (dropping it from the address), then asks who the page is. A link
+   * opened on the same page later (only its fragment differs, so the page is not loaded again) is used too.
+   */
   async start(): Promise<void> {
-    const code = oneTimeCodeOf(location.hash);
-    if (code !== null) {
-      // Out of the address bar and the history at once: the code is used (or refused) now and never again.
-      history.replaceState(history.state, '', withoutFragment(location));
-      const redeemed = await this.signedIn(this.host.redeem(code));
-      if (!redeemed.ok) this.state.update((state) => withLinkError(state, redeemed.error));
-    }
+    const onHashChange = () => void this.useLinkCode();
+    window.addEventListener('hashchange', onHashChange);
+    this.disposers.push(() => window.removeEventListener('hashchange', onHashChange));
+    await this.useLinkCode();
     if (this.host.linkState() === 'connected') await this.refresh();
+  }
+
+  private async useLinkCode(): Promise<void> {
+    const code = oneTimeCodeOf(location.hash);
+    if (code === null) return;
+    // Out of the address bar and the history at once: the code is used (or refused) now and never again.
+    history.replaceState(history.state, '', withoutFragment(location));
+    const redeemed = await this.signedIn(this.host.redeem(code));
+    this.state.update((state) => withLinkError(state, redeemed.ok ? null : redeemed.error));
   }
 
   principal(): Principal | null {
