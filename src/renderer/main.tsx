@@ -5,32 +5,37 @@ import '@fontsource/noto-sans-sc/700.css';
 import { roleFromPath } from '../shared/domain/roles.js';
 import { isTourPath, parseTourParams } from '../shared/wall/tour.js';
 import { connectToHost } from './bridge/host.js';
-import { Shell } from './features/shell/Shell.js';
-import { CrewTerminal } from './features/crew/CrewTerminal.js';
 import { CREW_TERMINAL_PATH } from '../shared/domain/pages.js';
-import { AppModel, AppModelContext } from './state/app-model.js';
+import { perCredential, SessionModel } from './features/session/session-model.js';
+import { AppModel } from './state/app-model.js';
+import { ConsoleGate, CrewGate } from './features/session/SessionViews.js';
 import './ui/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
+// Who this page is comes first: a `#code=` link (the start-up link, a device's enrolment) is used, then the host asked.
+const session = new SessionModel(connectToHost());
+void session.start();
+
 if (location.pathname === CREW_TERMINAL_PATH) {
   // A crew's phone or tablet: its own small page, none of the console's state.
   createRoot(root).render(
     <StrictMode>
-      <CrewTerminal bridge={connectToHost().bridge} />
+      <CrewGate session={session} />
     </StrictMode>,
   );
 } else {
   // A kiosk tour opens on its first stop; the tour then moves the window from role to role.
-  const tour = isTourPath(location.pathname) ? parseTourParams([...new URLSearchParams(location.search)]) : null;
-  const model = new AppModel(connectToHost(), (tour?.ok ? tour.roles[0] : undefined) ?? roleFromPath(location.pathname) ?? 'map');
-  window.addEventListener('pagehide', () => model.dispose());
+  const initialRole = () => {
+    const tour = isTourPath(location.pathname) ? parseTourParams([...new URLSearchParams(location.search)]) : null;
+    return (tour?.ok ? tour.roles[0] : undefined) ?? roleFromPath(location.pathname) ?? 'map';
+  };
+  const models = perCredential(session, () => new AppModel(session.host, initialRole(), session));
+  window.addEventListener('pagehide', () => models.dispose());
   createRoot(root).render(
     <StrictMode>
-      <AppModelContext.Provider value={model}>
-        <Shell />
-      </AppModelContext.Provider>
+      <ConsoleGate session={session} models={models.current} />
     </StrictMode>,
   );
 }

@@ -164,12 +164,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const role = RoleSchema.safeParse(url.searchParams.get('role'));
     let credential = credentialOf(request, logger);
     const principal = () => core.identity.principalFor(credential);
+    // Remembered, not looked up when a change comes: a revoked credential no longer resolves to its id.
+    const idOf = (current = principal()) => (current.kind === 'anonymous' ? null : current.credentialId);
+    let credentialId = idOf();
     const session: SessionSlot = {
       get credential() {
         return credential;
       },
       adopt(secret) {
         credential = secret;
+        credentialId = idOf();
         connection.notify('session.changed', principal());
       },
     };
@@ -179,10 +183,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     const connection = core.hub.connect((event, payload) => send({ t: 'event', event, payload }), (event) => mayReceive(principal(), event));
     socketsByCredential.set(ws, {
-      credentialId: () => {
-        const current = principal();
-        return current.kind === 'anonymous' ? null : current.credentialId;
-      },
+      credentialId: () => credentialId,
       changed: () => connection.notify('session.changed', principal()),
       // Its subscriptions were granted to a caller who is gone: the page reconnects as nobody and shows sign-in.
       ended: () => ws.close(SIGNED_OUT_CLOSE, 'signed out'),

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
-import type { ApiError } from '../../shared/contract/errors.js';
+import { ApiErrorSchema, apiError, type ApiError, type ApiResponse } from '../../shared/contract/errors.js';
 import { SIP_RELAY_PATH, WEB_SOCKET_PATH } from '../../shared/contract/wire.js';
 import { roleFromPath } from '../../shared/domain/roles.js';
-import { createWebSocketBridge, type HostLinkState } from './web-socket-bridge.js';
+import { PrincipalSchema, type Principal } from '../../shared/identity/principal.js';
+import { createWebSocketBridge, type HostLinkState, type WebSocketBridge } from './web-socket-bridge.js';
 
 declare global {
   interface Window {
@@ -16,18 +18,66 @@ export interface HostConnection {
   readonly kind: 'electron' | 'web';
   linkState(): HostLinkState;
   onLinkState(listener: (state: HostLinkState) => void): () => void;
+  /** Signs this page (web: this browser; Electron: this window) in as a user. */
+  signIn(username: string, password: string): Promise<ApiResponse<Principal>>;
+  /** Uses a one-time code: the start-up sign-in link's, or a crew phone's or wall screen's enrolment. */
+  redeem(code: string): Promise<ApiResponse<Principal>>;
+  /** Ends this page's credential (a device's is revoked: it must enrol again). */
+  signOut(): Promise<ApiResponse<Principal>>;
+  /** The host ended this page's credential (signed out elsewhere, revoked); `session.current` says who it is now. */
+  onSessionEnded(listener: () => void): () => void;
 }
 
 /** The only place the renderer decides how it reaches its host. */
 export function connectToHost(): HostConnection {
   if (window.zhili) {
     const bridge = window.zhili;
-    return { bridge, kind: 'electron', linkState: () => 'connected', onLinkState: () => () => undefined };
+    // No cookies over IPC: the main process keeps the window's credential once it signs in over the contract.
+    return {
+      bridge,
+      kind: 'electron',
+      linkState: () => 'connected',
+      onLinkState: () => () => undefined,
+      signIn: (username, password) => bridge.call('session.signIn', { username, password }),
+      redeem: (code) => bridge.call('session.redeem', { code }),
+      signOut: () => bridge.call('session.signOut', {}),
+      // The window hears `session.changed` (anonymous) instead.
+      onSessionEnded: () => () => undefined,
+    };
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const role = roleFromPath(location.pathname);
   const bridge = createWebSocketBridge(`${scheme}://${location.host}${WEB_SOCKET_PATH}${role ? `?role=${role}` : ''}`);
-  return { bridge, kind: 'web', linkState: bridge.linkState, onLinkState: bridge.onLinkState };
+  return {
+    bridge,
+    kind: 'web',
+    linkState: bridge.linkState,
+    onLinkState: bridge.onLinkState,
+    signIn: (username, password) => authRoute(bridge, 'sign-in', { username, password }),
+    redeem: (code) => authRoute(bridge, 'redeem', { code }),
+    signOut: () => authRoute(bridge, 'sign-out', {}),
+    onSessionEnded: bridge.onSessionEnded,
+  };
+}
+
+const AuthAnswerSchema = z.union([z.object({ principal: PrincipalSchema }), z.object({ error: ApiErrorSchema })]);
+
+/**
+ * The web host's sign-in routes: they set or clear the HttpOnly session cookie, which a WebSocket carries only from
+ * its connect, so the socket is then renewed.
+ */
+async function authRoute(bridge: WebSocketBridge, route: 'sign-in' | 'redeem' | 'sign-out', body: object): Promise<ApiResponse<Principal>> {
+  let response: Response;
+  try {
+    response = await fetch(`/auth/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    return { ok: false, error: apiError('unavailable', 'The Zhili host cannot be reached.') };
+  }
+  const answer = AuthAnswerSchema.safeParse(await response.json().catch(() => null));
+  if (!answer.success) return { ok: false, error: apiError('unavailable', `The Zhili host answered ${response.status} without a sign-in result.`) };
+  if ('error' in answer.data) return { ok: false, error: answer.data.error };
+  bridge.reconnect();
+  return { ok: true, value: answer.data.principal };
 }
 
 /**

@@ -8,8 +8,15 @@ export type HostLinkState = 'connecting' | 'connected' | 'disconnected';
 export interface WebSocketBridge extends HostBridge {
   linkState(): HostLinkState;
   onLinkState(listener: (state: HostLinkState) => void): () => void;
+  /** Drops the socket and opens a new one at once: after a sign-in or sign-out, so that it carries the new cookie. */
+  reconnect(): void;
+  /** The host closed the socket because its credential ended (signed out elsewhere, revoked): the page is nobody now. */
+  onSessionEnded(listener: () => void): () => void;
   dispose(): void;
 }
+
+/** The close code the web host uses when a socket's credential ended (web-server.ts). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /** Jittered so that the screens of a wall do not all hit a restarted host in the same instant. */
 const RETRY_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5000, jitter: 0.3 };
@@ -28,6 +35,7 @@ export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSock
   const pending = new Map<number, (response: ApiResponse<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const linkListeners = new Set<(state: HostLinkState) => void>();
+  const endedListeners = new Set<() => void>();
 
   const setState = (next: HostLinkState) => {
     if (state === next) return;
@@ -75,17 +83,36 @@ export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSock
         console.warn(`Zhili host refused a message: ${body.error.message}`);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
       failPending('The connection to the Zhili host was lost.');
       setState('disconnected');
+      if (event.code === SESSION_ENDED_CLOSE_CODE) for (const listener of endedListeners) listener();
       if (disposed) return;
       retryTimer = setTimeout(open, backoffDelay(RETRY_BACKOFF, retryAttempt));
       retryAttempt += 1;
     };
   };
   open();
+
+  const reconnect = () => {
+    if (disposed) return;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    const previous = socket;
+    // Forgotten first, so that its close is not taken for a lost connection.
+    socket = null;
+    failPending('The connection to the Zhili host was renewed.');
+    if (previous) {
+      previous.onmessage = null;
+      // Closing a socket still connecting makes the browser log an error: let it open, then close it.
+      if (previous.readyState === WebSocketImpl.CONNECTING) previous.onopen = () => previous.close();
+      else previous.close();
+    }
+    retryAttempt = 0;
+    open();
+  };
 
   return {
     call<M extends ApiMethodName>(method: M, params: ApiParams<M>): Promise<ApiResponse<ApiResult<M>>> {
@@ -118,6 +145,11 @@ export function createWebSocketBridge(url: string, WebSocketImpl: typeof WebSock
     onLinkState(listener) {
       linkListeners.add(listener);
       return () => linkListeners.delete(listener);
+    },
+    reconnect,
+    onSessionEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
     },
     dispose() {
       disposed = true;

@@ -3,7 +3,10 @@ import type { FeedSummary, Incident } from '../../shared/domain/feed.js';
 import type { HostInfo } from '../../shared/domain/host.js';
 import { defaultSettings, type Settings, type SettingsPatch } from '../../shared/domain/settings.js';
 import type { Role } from '../../shared/domain/roles.js';
-import { callHost, type HostConnection } from '../bridge/host.js';
+import type { ApiMethodName, HostBridge } from '../../shared/contract/api.js';
+import type { ApiError } from '../../shared/contract/errors.js';
+import { ApiCallError, callHost, type HostConnection } from '../bridge/host.js';
+import type { SessionModel } from '../features/session/session-model.js';
 import {
   initialConnectionState,
   withBackendStatus,
@@ -17,6 +20,7 @@ import type { Proposal } from '../../shared/plans/plan-views.js';
 import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
 import { initialSharedState, type Selection, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
+import { principalName, type Principal } from '../../shared/identity/principal.js';
 import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
@@ -44,16 +48,22 @@ export class AppModel {
   readonly proposals: Store<Proposal[]> = createStore<Proposal[]>([]);
   readonly shared: Store<SharedState> = createStore(initialSharedState);
   readonly map: Store<MapViewState> = createStore(initialMapViewState);
+  /** The host's last refusal of a command (forbidden by role, a locked screen, signed out), shown until dismissed. */
+  readonly refusal: Store<ApiError | null> = createStore<ApiError | null>(null);
   readonly shell: Store<ShellState>;
+  /** The host as this window's views reach it: every refused command is also shown in the shell. */
+  readonly host: HostConnection;
   private readonly disposers: (() => void)[] = [];
   private seat: DispatcherSeat | null = null;
 
   constructor(
-    readonly host: HostConnection,
+    host: HostConnection,
     initialRole: Role,
+    readonly session: SessionModel,
   ) {
+    this.host = { ...host, bridge: reportingRefusals(host.bridge, (error) => this.refusal.update(() => error)) };
     this.shell = createStore<ShellState>({ role: initialRole, overlay: 'none' });
-    const { bridge } = host;
+    const { bridge } = this.host;
     this.disposers.push(
       host.onLinkState((link) => {
         this.connection.update((state) => withHostLink(state, link));
@@ -73,6 +83,8 @@ export class AppModel {
       bridge.subscribe('sync.status', (status) => this.sync.update(() => status)),
       bridge.subscribe('proposals.changed', (proposals) => this.proposals.update(() => proposals)),
       bridge.subscribe('shared.changed', (shared) => this.shared.update(() => shared)),
+      // Locked or unlocked: an earlier refusal no longer says what the host would do now.
+      session.state.subscribe(() => this.dismissRefusal()),
     );
     if (host.linkState() === 'connected') {
       this.connection.update((state) => withHostLink(state, 'connected'));
@@ -83,6 +95,15 @@ export class AppModel {
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const next = await callHost(this.host.bridge, 'settings.update', patch);
     this.settings.update(() => next);
+  }
+
+  /** The operator's language; a refusal (a wall screen only views) is shown by the shell, not thrown. */
+  async toggleLanguage(): Promise<void> {
+    await this.updateSettings({ language: this.settings.get().language === 'zh-CN' ? 'en' : 'zh-CN' }).catch(() => undefined);
+  }
+
+  dismissRefusal(): void {
+    this.refusal.update(() => null);
   }
 
   async refreshPlans(): Promise<void> {
@@ -169,7 +190,7 @@ export class AppModel {
   /** This window's dispatcher seat, started on first use (the dispatch screen, or a call asked for here). */
   dispatcherSeat(): DispatcherSeat {
     if (this.seat === null) {
-      this.seat = new DispatcherSeat(this.host.bridge, () => this.settings.get().operatorName);
+      this.seat = new DispatcherSeat(this.host.bridge, () => operatorOf(this.session.principal()));
       void this.seat.start();
     }
     return this.seat;
@@ -209,6 +230,8 @@ export class AppModel {
     try {
       return await call;
     } catch (error) {
+      // A refusal is already shown by the shell (see reportingRefusals).
+      if (error instanceof ApiCallError && (error.error.code === 'forbidden' || error.error.code === 'unauthorized')) return null;
       this.plans.update((state) => ({ ...state, error: (error as Error).message }));
       return null;
     }
@@ -256,6 +279,26 @@ export class AppModel {
     const incidents = await this.host.bridge.call('incidents.list', {});
     if (incidents.ok) this.incidents.update(() => incidents.value);
   }
+}
+
+/** Who acts, as the call log names them: the signed-in user (the host records the same from the credential). */
+function operatorOf(principal: Principal | null): string {
+  return principal === null ? '' : principalName(principal);
+}
+
+/** Methods whose refusal the sign-in and lock views show themselves. */
+const quietMethods = (method: ApiMethodName) => method.startsWith('session.');
+
+/** A bridge that reports every `forbidden` or `unauthorized` answer, so no refused command goes unseen. */
+function reportingRefusals(bridge: HostBridge, report: (error: ApiError) => void): HostBridge {
+  return {
+    call: async (method, params) => {
+      const response = await bridge.call(method, params);
+      if (!response.ok && (response.error.code === 'forbidden' || response.error.code === 'unauthorized') && !quietMethods(method)) report(response.error);
+      return response;
+    },
+    subscribe: (event, listener) => bridge.subscribe(event, listener),
+  };
 }
 
 export const AppModelContext = createContext<AppModel | null>(null);

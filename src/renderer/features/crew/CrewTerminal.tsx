@@ -18,14 +18,14 @@ import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
 const POSITION_REPORT_MS = 10_000;
 
 /**
- * The frontline crew's terminal (`/crew?crew=CR0002[&autoAnswer=1]`), for a phone or tablet: it registers with the
- * crew's own SIP account, answers the centre's calls (by itself when auto-answer is on), calls the centre (the
- * hunt group rings every dispatcher), and reports the crew's status and position.
+ * The frontline crew's terminal (`/crew[?autoAnswer=1]`), for a phone or tablet enrolled for its crew (the crew comes
+ * from the device's credential): it registers with the crew's own SIP account, answers the centre's calls (by itself
+ * when auto-answer is on), calls the centre (the hunt group rings every dispatcher), and reports the crew's status
+ * and position.
  */
-export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
+export function CrewTerminal({ bridge, crewId }: { bridge: HostBridge; crewId: string }) {
   const t = useTranslation();
   const params = useMemo(() => new URLSearchParams(location.search), []);
-  const crewId = params.get('crew') ?? '';
   const [autoAnswer, setAutoAnswer] = useState(params.get('autoAnswer') === '1');
   const [crew, setCrew] = useState<Crew | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -51,10 +51,9 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
   }, [crew]);
 
   useEffect(() => {
-    if (!/^CR\d{4}$/.test(crewId)) return;
     void engine.start();
     return () => void engine.dispose();
-  }, [engine, crewId]);
+  }, [engine]);
 
   const report = (status: CrewStatus, at: LngLat | null) => {
     callHost(bridge, 'crewTerminal.report', { crewId, status, position: at }).then(setCrew, (error: unknown) => setProblem((error as Error).message));
@@ -80,8 +79,6 @@ export function CrewTerminal({ bridge }: { bridge: HostBridge }) {
     // Only a new crew (sign-in) restarts the watch; a status change reports through its own button.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [crew?.id]);
-
-  if (!/^CR\d{4}$/.test(crewId)) return <p className="crew-terminal manual-note">{t('crew.signIn')}</p>;
 
   const callCentre = (priority: CallPriority) => {
     setProblem(null);

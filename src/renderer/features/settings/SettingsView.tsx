@@ -13,17 +13,28 @@ import { useStore } from '../../state/store.js';
 import { displaysForDraft, drawDisplays } from './display-drawing.js';
 import { blankSceneForm, formOf, sceneOf, type FormProblem, type SceneForm } from './scene-form.js';
 import { DrillRosterEditor } from './DrillRosterEditor.js';
+import { CredentialsEditor, PasswordChange, UsersEditor } from './AccountSettings.js';
+import { isAdministrator } from '../session/session-state.js';
 
 const PICTURE = { width: 680, height: 200 };
 
-/** Settings (Alt+S): which display shows which role on the wall, the wall's scenes, and the drill roster. */
+/**
+ * Settings (Alt+S): the user's own password; for an administrator, users and the credentials of sessions, crew
+ * terminals and wall screens; which display shows which role on the wall, the wall's scenes, and the drill roster.
+ */
 export function SettingsView() {
   const t = useTranslation();
   const model = useAppModel();
+  const principal = useStore(model.session.state, (state) => state.principal);
+  const signedIn = principal?.kind === 'user';
+  const administrator = isAdministrator(principal);
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="settings-title">
       <div className="dialog settings-dialog" data-testid="settings">
         <h2 id="settings-title">{t('settings.title')}</h2>
+        {signedIn && <PasswordChange />}
+        {administrator && <UsersEditor />}
+        {administrator && <CredentialsEditor />}
         <WallEditor />
         <SceneEditor />
         <DrillRosterEditor />

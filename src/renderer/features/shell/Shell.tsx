@@ -1,5 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
-import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
+import { useEffect, useMemo } from 'react';
 import { roleFromPath, roles } from '../../../shared/domain/roles.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -19,6 +18,7 @@ import { TourBadge, TourProblems, useTourPlan } from '../tour/Tour.js';
 import { SceneBadge } from '../wall/SceneBadge.js';
 import { windowScreenOf } from '../wall/window-screen.js';
 import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
+import { LockStrip, RefusalBanner, SessionBadge } from '../session/SessionViews.js';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
 export function Shell() {
@@ -27,7 +27,7 @@ export function Shell() {
   const { role, overlay } = useStore(model.shell, (state) => state);
   const settings = useStore(model.settings, (value) => value);
   const hostLink = useStore(model.connection, (state) => state.host);
-  const [prompt, setPrompt] = useState<TextPromptRequest | null>(null);
+  const viewOnly = useStore(model.session.state, (state) => state.principal?.kind === 'screen');
   const tour = useTourPlan();
   const screen = useMemo(() => windowScreenOf(location.search), []);
 
@@ -86,27 +86,17 @@ export function Shell() {
         <SceneBadge />
         <div className="header-tools">
           <Clock />
-          <button
-            type="button"
-            data-testid="operator"
-            title={t('operator.change')}
-            onClick={() =>
-              setPrompt({ question: t('operator.change'), initial: settings.operatorName, onAnswer: (name) => void model.updateSettings({ operatorName: name }) })
-            }
-          >
-            {t('operator.label')}: {settings.operatorName}
-          </button>
-          <button
-            type="button"
-            data-testid="language-toggle"
-            title="Alt+L"
-            onClick={() => void model.updateSettings({ language: settings.language === 'zh-CN' ? 'en' : 'zh-CN' })}
-          >
-            {t('language.switch')}
-          </button>
-          <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
-            {t('settings.open')}
-          </button>
+          <SessionBadge />
+          {!viewOnly && (
+            <button type="button" data-testid="language-toggle" title="Alt+L" onClick={() => void model.toggleLanguage()}>
+              {t('language.switch')}
+            </button>
+          )}
+          {!viewOnly && (
+            <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
+              {t('settings.open')}
+            </button>
+          )}
           <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
             {t('about.open')}
           </button>
@@ -117,6 +107,8 @@ export function Shell() {
       </header>
       <KpiBar />
       <SecureContextBanner />
+      <LockStrip />
+      <RefusalBanner />
       {hostLink === 'disconnected' && (
         <div className="banner" role="alert">
           {t('connection.lost')}
@@ -146,7 +138,6 @@ export function Shell() {
       {overlay === 'about' && <AboutDialog />}
       {overlay === 'help' && <HelpOverlay />}
       {overlay === 'settings' && <SettingsView />}
-      {prompt && <TextPrompt request={prompt} onClose={() => setPrompt(null)} />}
     </div>
   );
 }

@@ -24,8 +24,10 @@ export const commands: readonly Command[] = [
     id: 'language.toggle',
     shortcut: 'Alt+L',
     label: { key: 'shortcut.language' },
-    run: (model) => void model.updateSettings({ language: model.settings.get().language === 'zh-CN' ? 'en' : 'zh-CN' }),
+    run: (model) => void model.toggleLanguage(),
   },
+  // The wall stays visible; the host refuses commands until the user's password unlocks it (in every window).
+  { id: 'session.lock', shortcut: 'Alt+K', label: { key: 'shortcut.lock' }, run: (model) => void model.session.lock() },
   { id: 'map.catalogue', shortcut: 'Alt+C', label: { key: 'shortcut.catalogue' }, run: (model) => model.toggleMapPanel('catalogue') },
   { id: 'map.home', shortcut: 'Alt+H', label: { key: 'shortcut.home' }, run: (model) => model.requestMapCamera({ kind: 'home' }) },
   { id: 'settings.toggle', shortcut: 'Alt+S', label: { key: 'shortcut.settings' }, run: (model) => model.toggleOverlay('settings') },
