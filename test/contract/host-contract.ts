@@ -114,6 +114,7 @@ export const samples: { [M in ApiMethodName]: Sample<M> } = {
   'dispatch.account': { params: () => ({}), error: 'unavailable' },
   // Crew methods are a crew phone's own (the role matrix calls them as one): a console's user is refused them.
   'crewTerminal.account': { params: () => ({ crewId: 'CR0002' }), error: 'forbidden' },
+  'crewTerminal.identify': { params: () => ({ crewId: 'CR0002', user: '6003' }), error: 'forbidden' },
   'crewTerminal.report': { params: () => ({ crewId: 'CR0002', status: 'available', position: [106.58, 29.56] }), error: 'forbidden' },
   'dispatch.groups': { params: () => ({}) },
   'dispatch.resolveTarget': { params: () => ({ target: { group: 'GR001' }, incidentId: null, drill: true }) },

@@ -350,6 +350,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       logger.info('crew terminal signed in', { crewId, uri: sipUri(account.user, account.domain), window: origin.clientId.slice(0, 8) });
       return { account, crew };
     },
+    'crewTerminal.identify': async ({ user }) => {
+      const crew = (await backend.crews({ text: user, limit: 20 })).find((entry) => entry.sipExtension === user);
+      return crew ? { user, name: crew.name, crewId: crew.id } : null;
+    },
     'crewTerminal.report': (report) => backend.reportCrew(report),
     'feed.summary': () => backend.getSummary(),
     'sensors.abnormal': () => backend.abnormalSensors(),

@@ -27,7 +27,7 @@ import {
 import { CrewIdSchema, CrewReportSchema } from '../domain/directory.js';
 import { SipAccountSchema } from '../dispatch/sip-account.js';
 import { CallKpisSchema, CallRecordSchema } from '../dispatch/call-record.js';
-import { CallRequestSchema, ResolveTargetParamsSchema, ResolvedTargetSchema } from '../dispatch/call-request.js';
+import { CallPartySchema, CallRequestSchema, ResolveTargetParamsSchema, ResolvedTargetSchema } from '../dispatch/call-request.js';
 import { CrewGroupSchema } from '../city/schemas.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, SfuCloseRequestSchema, SfuOpenRequestSchema, SfuSessionSchema, SfuSessionIdSchema } from '../media/webrtc.js';
 import { PtzRequestSchema, PtzResultSchema } from '../media/ptz.js';
@@ -177,6 +177,8 @@ export const apiMethods = {
     params: z.object({ crewId: CrewIdSchema }).strict(),
     result: z.object({ account: SipAccountSchema, crew: CrewSchema }).strict(),
   },
+  /** Who calls a crew terminal (or is named in a transfer): the crew with that SIP extension, null for none. */
+  'crewTerminal.identify': { params: z.object({ crewId: CrewIdSchema, user: z.string().regex(/^\d{3,8}$/) }).strict(), result: CallPartySchema.nullable() },
   /** A crew terminal's status and position, passed on to the backend. */
   'crewTerminal.report': { params: CrewReportSchema.extend({ crewId: CrewIdSchema }).strict(), result: CrewSchema },
 } as const;

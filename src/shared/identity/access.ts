@@ -103,6 +103,7 @@ export const methodAccess: { readonly [M in ApiMethodName]: readonly Grant[] } =
   'calls.log': VIEW,
   'calls.kpis': VIEW,
   'crewTerminal.account': ['crew-own'],
+  'crewTerminal.identify': ['crew-own'],
   'crewTerminal.report': ['crew-own'],
 };
 

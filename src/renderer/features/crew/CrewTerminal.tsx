@@ -39,7 +39,8 @@ export function CrewTerminal({ bridge, crewId }: { bridge: HostBridge; crewId: s
           setCrew(signedIn.crew);
           return signedIn.account;
         },
-        identify: (user, displayName) => identifyUser(bridge, user, displayName),
+        identify: (user, displayName) =>
+          identifyUser(user, displayName, (extension) => callHost(bridge, 'crewTerminal.identify', { crewId, user: extension })),
       }),
     [bridge, crewId],
   );

@@ -35,7 +35,7 @@ export class DispatcherSeat {
     this.engine = new SipEngine({
       account: () => callHost(bridge, 'dispatch.account', {}),
       onCallChanged: (call) => this.writeLog(call),
-      identify: (user, displayName) => identifyUser(bridge, user, displayName),
+      identify: (user, displayName) => identifyUser(user, displayName, (extension) => crewInDirectory(bridge, extension)),
     });
     this.disposers.push(
       bridge.subscribe('calls.changed', ({ record, kpis }) =>
@@ -89,12 +89,21 @@ export class DispatcherSeat {
   }
 }
 
-/** Who a SIP user is: a crew from the directory, another dispatcher seat, or just the number. */
-export async function identifyUser(bridge: HostBridge, user: string, displayName: string | null): Promise<CallParty> {
+/**
+ * Who a SIP user is: another dispatcher seat, a crew (`crewOf` looks its extension up: the console in its directory,
+ * a crew terminal through the one method its credential allows), or just the number.
+ */
+export async function identifyUser(user: string, displayName: string | null, crewOf: (extension: string) => Promise<CallParty | null>): Promise<CallParty> {
   if (user.startsWith(DISPATCHER_USER_PREFIX)) return { user, name: displayName ?? '调度员 / Dispatcher', crewId: null };
   if (/^\d{3,8}$/.test(user)) {
-    const crew = (await callHost(bridge, 'directory.crews', { text: user, limit: 20 })).find((entry) => entry.sipExtension === user);
-    if (crew) return partyOfCrew(crew);
+    const crew = await crewOf(user);
+    if (crew) return crew;
   }
   return { user, name: displayName, crewId: null };
+}
+
+/** A crew by its SIP extension in the console's directory. */
+export async function crewInDirectory(bridge: HostBridge, extension: string): Promise<CallParty | null> {
+  const crew = (await callHost(bridge, 'directory.crews', { text: extension, limit: 20 })).find((entry) => entry.sipExtension === extension);
+  return crew ? partyOfCrew(crew) : null;
 }
