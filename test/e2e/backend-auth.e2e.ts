@@ -15,13 +15,13 @@ type Running = Awaited<ReturnType<typeof startProcess>>;
 const CONSOLE_ID = '3d0c1c52-7a9e-4f7e-8a36-1e0d2c4b1a01';
 
 /** Connects to a backend as a console would (socket.io-client from Node), and says what came of it. */
-async function connectConsole(url: string, credential: string | undefined, headers: Record<string, string> = {}) {
+async function connectConsole(url: string, credential: string | undefined, headers: Record<string, string> = {}, consoleId = CONSOLE_ID) {
   const socket = io(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     extraHeaders: headers,
-    auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: CONSOLE_ID, appVersion: 'e2e', ...(credential === undefined ? {} : { credential }) },
+    auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId, appVersion: 'e2e', ...(credential === undefined ? {} : { credential }) },
   });
   return new Promise<{ connected: true; socket: typeof socket } | { connected: false; reason: string | undefined }>((resolve) => {
     socket.once('connect', () => resolve({ connected: true, socket }));
@@ -93,7 +93,7 @@ describe('the backend authenticates every console', () => {
   it('standalone: a revoked console is refused, and the console says so; list shows it revoked', async () => {
     const spare = await enrolConsole(join(work, 'backend'), 'desk-2');
     // Connected when its credential is revoked: the backend ends the connection by itself within seconds.
-    const connected = await connectConsole(backendUrl, readFileSync(spare, 'utf8').trim());
+    const connected = await connectConsole(backendUrl, readFileSync(spare, 'utf8').trim(), {}, '5b7e4a10-2c3d-4e5f-8a9b-0c1d2e3f4a5b');
     if (!connected.connected) throw new Error(`refused: ${connected.reason}`);
     const dropped = new Promise<string>((resolve) => connected.socket.once('disconnect', resolve));
     const revoked = await consoleAdmin(join(work, 'backend'), '--revoke-console', 'desk-2');

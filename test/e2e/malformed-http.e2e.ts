@@ -116,7 +116,8 @@ function corpus(target: Target): { name: string; bytes: Buffer | string }[] {
     { name: 'empty session cookie', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: zhili_session=') },
     { name: 'cookie of only separators', bytes: request('GET /city/manifest.json HTTP/1.1', 'Cookie: ;;;==;') },
     { name: 'many cookies', bytes: request('GET /city/manifest.json HTTP/1.1', `Cookie: ${Array.from({ length: 500 }, (_, index) => `c${index}=%ZZ`).join('; ')}`) },
-    { name: 'malformed session cookie on a WebSocket', bytes: request('GET /api/ws HTTP/1.1', 'Cookie: zhili_session=%E0%A4%A', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==') },
+    // (The API socket lets a caller without a credential in to sign in; the SIP relay does not.)
+    { name: 'malformed session cookie on the SIP relay', bytes: request('GET /sip HTTP/1.1', 'Cookie: zhili_session=%E0%A4%A', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==') },
     // Headers
     { name: 'oversized header', bytes: request('GET /nowhere HTTP/1.1', `X-Big: ${'x'.repeat(20_000)}`) },
     { name: 'oversized header block', bytes: request('GET /nowhere HTTP/1.1', ...Array.from({ length: 64 }, (_, index) => `X-${index}: ${'y'.repeat(1000)}`)) },

@@ -7,7 +7,7 @@ import { CityManifestSchema, componentDetail, decodeComponentChunk, GridCellsSid
 import { launchChromium } from '../helpers/chromium.js';
 import { startProcess } from '../helpers/processes.js';
 import { MAP_TEST_CITY_COMPONENTS, mapTestCityDir } from '../helpers/test-city.js';
-import { signedInPage } from '../helpers/identity.js';
+import { signInCookie, signedInPage } from '../helpers/identity.js';
 
 /**
  * 一屏通览 end to end: a web host on the million-component city, the map window in Chromium (llvmpipe WebGL), with
@@ -69,17 +69,19 @@ describe('the situational map', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('serves the files the city manifest lists as bytes, revalidated by tag, and nothing else under /city/', async () => {
-    const manifest = CityManifestSchema.parse(await (await fetch(new URL('/city/manifest.json', base))).json());
+  it('serves the files the city manifest lists as bytes, revalidated by tag, and nothing else under /city/, to signed-in callers', async () => {
+    expect((await fetch(new URL('/city/manifest.json', base))).status).toBe(401);
+    const signedIn = { Cookie: `zhili_session=${await signInCookie(base.href)}` };
+    const manifest = CityManifestSchema.parse(await (await fetch(new URL('/city/manifest.json', base), { headers: signedIn })).json());
     const chunk = manifest.components.chunks[0];
     if (!chunk) throw new Error('no chunk');
-    const first = await fetch(new URL(`/city/${chunk.path}`, base));
+    const first = await fetch(new URL(`/city/${chunk.path}`, base), { headers: signedIn });
     expect(first.status).toBe(200);
     expect((await first.arrayBuffer()).byteLength).toBe(chunk.byteLength);
     const tag = first.headers.get('etag') ?? '';
-    expect((await fetch(new URL(`/city/${chunk.path}`, base), { headers: { 'If-None-Match': tag } })).status).toBe(304);
+    expect((await fetch(new URL(`/city/${chunk.path}`, base), { headers: { ...signedIn, 'If-None-Match': tag } })).status).toBe(304);
     for (const path of ['/city/../package.json', '/city/%2e%2e/package.json', '/city/logs/web-host.log', '/city/components/', '/city/%E0%A4%A']) {
-      expect([400, 404], path).toContain((await fetch(new URL(path, base))).status);
+      expect([400, 404], path).toContain((await fetch(new URL(path, base), { headers: signedIn })).status);
     }
   });
 

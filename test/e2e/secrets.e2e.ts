@@ -247,7 +247,7 @@ describe.skipIf(!kamailioInstalled())('secrets at rest and in processes', () => 
         // Its self-signed certificate, which the backend printed as the file to give consoles.
         '--backend-url', `https://127.0.0.1:${port}`, '--backend-token-file', credentialFile, '--backend-ca-file', join(dataDir, 'backend-tls-cert.pem'),
       ],
-      /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)\n/,
+      /Zhili web host: (http:\/\/127\.0\.0\.1:\d+\/)#code=/,
       { env: { ZHILI_BACKEND_TOKEN: '' } },
     );
     await expect

@@ -146,7 +146,7 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     const stills = await call(client, 'snapshots.list', { incidentId: incident.id, limit: 10 });
     expect(stills).toHaveLength(1);
     const saved = stills[0] as (typeof stills)[number];
-    expect(saved).toMatchObject({ cameraId: ptzCamera.id, cameraCode: ptzCamera.code, incidentId: incident.id, operator: '值班员', width: 960, height: 540 });
+    expect(saved).toMatchObject({ cameraId: ptzCamera.id, cameraCode: ptzCamera.code, incidentId: incident.id, operator: 'admin', width: 960, height: 540 });
     const { jpegBase64 } = await call(client, 'snapshots.image', { id: saved.id });
     // A real JPEG of the tile's size, decoded by the browser.
     const decoded = await page.evaluate(async (data) => {
