@@ -8,7 +8,7 @@ import { connectToHost } from './bridge/host.js';
 import { CREW_TERMINAL_PATH } from '../shared/domain/pages.js';
 import { perCredential, SessionModel } from './features/session/session-model.js';
 import { AppModel } from './state/app-model.js';
-import { ConsoleGate, CrewGate } from './features/session/SessionViews.js';
+import { ConsoleGate, CrewGate } from './features/session/SessionGates.js';
 import './ui/app.css';
 
 const root = document.getElementById('root');
