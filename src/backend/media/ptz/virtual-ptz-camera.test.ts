@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { processAlive } from '../../../../test/helpers/processes.js';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { PTZ_MOVE_LEASE_MS } from '../../../shared/media/ptz.js';
 import { freeUdpPortPairs } from '../free-ports.js';
@@ -26,7 +27,10 @@ async function rtpSink(): Promise<{ port: number; packets: () => number; senders
 }
 
 const senderPort = async () => (await freeUdpPortPairs(1))[0] as number;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long a move's lease may take to end on a busy machine, beyond the lease itself. */
+const LEASE_SLACK_MS = 5000;
+/** A window of time the tests count packets over: a rate, or that none come (an absence cannot be waited for). */
+const observe = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('viewCommands', () => {
   it('sets the zoom, the view and the burnt-in position in one batch', () => {
@@ -48,7 +52,7 @@ describe('a virtual PTZ camera\'s lease and faults', () => {
       await camera.command({ kind: 'move', ...velocity });
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(Date.now() - 3_600_000);
-      await sleep(PTZ_MOVE_LEASE_MS + 500);
+      await vi.waitUntil(() => !camera.moving, { timeout: PTZ_MOVE_LEASE_MS + LEASE_SLACK_MS, interval: 50 });
       // A wall-clock lease would have frozen the head here (its time ran backwards) and turned it an hour later.
       const stopped = await camera.command({ kind: 'stop' });
       expect(stopped.pan).toBeCloseTo(advance(HOME, velocity, PTZ_MOVE_LEASE_MS / 1000).pan, 3);
@@ -89,27 +93,21 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     sinks.push(rtp);
     camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, recordingLogger());
     await camera.start();
-    await sleep(1000);
-    expect(rtp.packets()).toBeGreaterThan(10);
+    await expect.poll(() => rtp.packets(), { timeout: 10_000 }).toBeGreaterThan(10);
 
-    const start = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 1 });
+    const move = { kind: 'move', pan: 1, tilt: 0, zoom: 1 } as const;
+    const start = await camera.command(move);
     expect(start).toEqual(HOME);
-    await sleep(1000);
-    const moving = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 1 });
-    expect(moving.pan).toBeGreaterThan(0.6);
-    expect(moving.zoom).toBeGreaterThan(1.2);
-    expect(moving.tilt).toBe(0.5);
-    // Not renewed: the move ends with its lease.
-    await sleep(PTZ_MOVE_LEASE_MS + 500);
+    // Renewed while it turns, as a held button renews it: the head pans right and zooms in, level.
+    await expect.poll(async () => camera?.command(move), { timeout: 10_000 }).toSatisfy((position) => position !== undefined && position.pan > 0.6 && position.zoom > 1.2 && position.tilt === 0.5);
+    // Not renewed: the move ends with its lease, by itself.
+    await vi.waitUntil(() => camera?.moving === false, { timeout: PTZ_MOVE_LEASE_MS + LEASE_SLACK_MS, interval: 50 });
     const leased = await camera.command({ kind: 'stop' });
-    await sleep(500);
-    expect(await camera.command({ kind: 'stop' })).toEqual(leased);
     expect(leased.pan).toBe(1);
 
     expect(await camera.command({ kind: 'home' })).toEqual(HOME);
     const before = rtp.packets();
-    await sleep(500);
-    expect(rtp.packets()).toBeGreaterThan(before);
+    await expect.poll(() => rtp.packets(), { timeout: 10_000 }).toBeGreaterThan(before);
   }, 20_000);
 
   it('keeps its position across a stop and start, and moves while nobody watches', async () => {
@@ -118,16 +116,14 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: await senderPort(), payloadType: 102, ssrc: 4242 }, recordingLogger());
     await camera.start();
     camera.stop();
-    await camera.command({ kind: 'move', pan: -1, tilt: 1, zoom: 0 });
-    await sleep(600);
+    const move = { kind: 'move', pan: -1, tilt: 1, zoom: 0 } as const;
+    await camera.command(move);
+    await expect.poll(async () => camera?.command(move), { timeout: 10_000 }).toSatisfy((position) => position !== undefined && position.pan < 0.45 && position.tilt > 0.55);
     const turned = await camera.command({ kind: 'stop' });
-    expect(turned.pan).toBeLessThan(0.45);
-    expect(turned.tilt).toBeGreaterThan(0.55);
     await camera.start();
     expect(await camera.command({ kind: 'stop' })).toEqual(turned);
     const before = rtp.packets();
-    await sleep(800);
-    expect(rtp.packets()).toBeGreaterThan(before);
+    await expect.poll(() => rtp.packets(), { timeout: 10_000 }).toBeGreaterThan(before);
   }, 20_000);
 
   it('runs one ffmpeg however often it is started, always from the same sender port, and none after it is stopped', async () => {
@@ -137,16 +133,17 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: port, payloadType: 102, ssrc: 4242 }, recordingLogger());
     await Promise.allSettled([camera.start(), camera.start()]);
     await camera.start();
-    await sleep(800);
+    await expect.poll(() => rtp.packets(), { timeout: 10_000 }).toBeGreaterThan(10);
     expect(rtp.senders()).toEqual(new Set([port]));
     // At 15 frames a second one ffmpeg sends a few dozen packets in a second; two would send twice as many from one port.
     const before = rtp.packets();
-    await sleep(1000);
+    await observe(1000);
     const perSecond = rtp.packets() - before;
+    const pid = camera.ffmpegPid as number;
     camera.stop();
-    await sleep(500);
+    await vi.waitUntil(() => !processAlive(pid), { timeout: 10_000, interval: 50 });
     const after = rtp.packets();
-    await sleep(700);
+    await observe(700);
     expect(rtp.packets()).toBe(after);
     expect(perSecond).toBeGreaterThan(0);
     expect(perSecond).toBeLessThan(400);
@@ -159,10 +156,10 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     const logger = recordingLogger();
     camera = new VirtualPtzCamera('CM000001', '50010300001320000001', { rtpPort: rtp.port, rtcpPort: rtp.port + 1, localRtpPort: port, payloadType: 102, ssrc: 4242 }, logger);
     await camera.start();
-    const turned = await camera.command({ kind: 'move', pan: 1, tilt: 0, zoom: 0 });
-    await sleep(300);
+    const move = { kind: 'move', pan: 1, tilt: 0, zoom: 0 } as const;
+    const turned = await camera.command(move);
+    await expect.poll(async () => (await camera?.command(move))?.pan, { timeout: 10_000 }).toBeGreaterThan(turned.pan);
     const position = await camera.command({ kind: 'stop' });
-    expect(position.pan).toBeGreaterThan(turned.pan);
     const killed = camera.ffmpegPid as number;
     process.kill(killed, 'SIGKILL');
     await expect.poll(() => camera?.ffmpegPid, { timeout: 10_000, interval: 100 }).not.toBe(killed);

@@ -126,6 +126,11 @@ export class VirtualPtzCamera {
     return position;
   }
 
+  /** Whether a move is under way (its lease not yet run out, no stop since). */
+  get moving(): boolean {
+    return this.ticker !== null;
+  }
+
   /** The running ffmpeg's process id, null when none runs (health, and tests that end it as a crash would). */
   get ffmpegPid(): number | null {
     return this.child?.pid ?? null;
