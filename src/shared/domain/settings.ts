@@ -13,8 +13,6 @@ export type Theme = z.infer<typeof ThemeSchema>;
 export const SettingsSchema = z.object({
   language: LanguageSchema,
   theme: ThemeSchema,
-  /** Who is on duty at this console: the name every run and audit record carries. */
-  operatorName: z.string().trim().min(1).max(50),
   /** Which display shows which role (used by the Electron host; browsers open the role URLs themselves). */
   wall: WallConfigSchema,
   /** The crews a drill may really call (演练名单); a drill's call steps ring no one else. */
@@ -26,7 +24,7 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', operatorName: '值班员', wall: defaultWallConfig, drillRoster: [], stillsQuotaMb: 2048 };
+export const defaultSettings: Settings = { language: 'zh-CN', theme: 'wall-dark', wall: defaultWallConfig, drillRoster: [], stillsQuotaMb: 2048 };
 
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
