@@ -13,24 +13,55 @@ import { HOME, advance } from './virtual-ptz-view.js';
 
 if (!ffmpegInstalled()) console.log('SKIPPED: the virtual PTZ camera tests need ffmpeg (apt-get install ffmpeg).');
 
-/** A UDP port that counts the RTP packets ffmpeg sends it (the SFU's place in these tests). */
-async function rtpSink(): Promise<{ port: number; packets: () => number; senders: () => Set<number>; close: () => void }> {
+interface RtpSink {
+  port: number;
+  packets: () => number;
+  packetsFrom: (port: number) => number;
+  /** Video frames seen: distinct RTP timestamps (a frame spans several packets, a key frame dozens). */
+  frames: () => number;
+  senders: () => Set<number>;
+  close: () => void;
+}
+
+/** A UDP port that counts the RTP packets ffmpeg sends it (the SFU's place in these tests), by sender port. */
+async function rtpSink(): Promise<RtpSink> {
   const socket = createSocket('udp4');
-  let packets = 0;
-  const senders = new Set<number>();
-  socket.on('message', (_message, sender) => {
-    packets++;
-    senders.add(sender.port);
+  const bySender = new Map<number, number>();
+  const timestamps = new Set<number>();
+  socket.on('message', (message, sender) => {
+    bySender.set(sender.port, (bySender.get(sender.port) ?? 0) + 1);
+    if (message.length >= 12) timestamps.add(message.readUInt32BE(4));
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return { port: socket.address().port, packets: () => packets, senders: () => senders, close: () => socket.close() };
+  return {
+    port: socket.address().port,
+    packets: () => [...bySender.values()].reduce((sum, count) => sum + count, 0),
+    packetsFrom: (port) => bySender.get(port) ?? 0,
+    frames: () => timestamps.size,
+    senders: () => new Set(bySender.keys()),
+    close: () => socket.close(),
+  };
+}
+
+/**
+ * Sends the sink one datagram from a socket of its own and waits until it is counted: on loopback whatever reached the
+ * sink's port before it has been counted too, so a sender that is gone is seen to have sent nothing since.
+ */
+async function drained(sink: RtpSink): Promise<void> {
+  const marker = createSocket('udp4');
+  await new Promise<void>((resolve) => marker.bind(0, '127.0.0.1', resolve));
+  const from = marker.address().port;
+  try {
+    marker.send('marker', sink.port, '127.0.0.1');
+    await expect.poll(() => sink.packetsFrom(from), { timeout: 5000 }).toBe(1);
+  } finally {
+    marker.close();
+  }
 }
 
 const senderPort = async () => (await freeUdpPortPairs(1))[0] as number;
 /** How long a move's lease may take to end on a busy machine, beyond the lease itself. */
 const LEASE_SLACK_MS = 5000;
-/** A window of time the tests count packets over: a rate, or that none come (an absence cannot be waited for). */
-const observe = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('viewCommands', () => {
   it('sets the zoom, the view and the burnt-in position in one batch', () => {
@@ -136,15 +167,20 @@ describe.skipIf(!ffmpegInstalled())('a virtual PTZ camera (a real ffmpeg)', () =
     await expect.poll(() => rtp.packets(), { timeout: 10_000 }).toBeGreaterThan(10);
     expect(rtp.senders()).toEqual(new Set([port]));
     // At 15 frames a second one ffmpeg sends a few dozen packets in a second; two would send twice as many from one port.
+    // Counted over 15 frames (a second of video), so that a key frame's burst of packets averages out.
     const before = rtp.packets();
-    await observe(1000);
-    const perSecond = rtp.packets() - before;
+    const framesBefore = rtp.frames();
+    const countFrom = performance.now();
+    await expect.poll(() => rtp.frames(), { timeout: 10_000 }).toBeGreaterThanOrEqual(framesBefore + 15);
+    const perSecond = (rtp.packets() - before) / ((performance.now() - countFrom) / 1000);
     const pid = camera.ffmpegPid as number;
     camera.stop();
     await vi.waitUntil(() => !processAlive(pid), { timeout: 10_000, interval: 50 });
-    const after = rtp.packets();
-    await observe(700);
-    expect(rtp.packets()).toBe(after);
+    await drained(rtp);
+    const after = rtp.packetsFrom(port);
+    await drained(rtp);
+    expect(rtp.packetsFrom(port)).toBe(after);
+    expect(camera.ffmpegPid).toBeNull();
     expect(perSecond).toBeGreaterThan(0);
     expect(perSecond).toBeLessThan(400);
   }, 20_000);
