@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../test/helpers/test-logger.js';
-import { repoRoot } from '../../test/helpers/processes.js';
-import { testCityDir } from '../../test/helpers/test-city.js';
+import { startTestBackend } from '../../test/helpers/test-backend.js';
 import { BACKEND_PROTOCOL_VERSION } from '../shared/backend/protocol.js';
-import { startBackend, type RunningBackend } from './backend-server.js';
+import type { RunningBackend } from './backend-server.js';
 import { generateConsoleCredential } from './consoles/index.js';
 
 const CONSOLE_ID = '0b7c7f0e-8f0e-4d4b-9d63-5c8f7a0e0001';
@@ -22,19 +21,7 @@ describe('backend: console credentials, Origin and signed media URLs', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-backend-auth-'));
-    backend = await startBackend({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: work,
-      cityDir: testCityDir(),
-      videoDir: join(repoRoot, 'resources', 'video', 'demo'),
-      camerasFile: null,
-      inProcessConsoleCredential: credential,
-      appVersion: '0.1.0',
-      logger,
-      sip: { kind: 'none' },
-      demoPtzCameras: 0,
-    });
+    backend = await startTestBackend({ dataDir: work, logger, inProcessConsoleCredential: credential });
   });
 
   afterAll(async () => {

@@ -5,10 +5,9 @@ import { io, type Socket } from 'socket.io-client';
 import { WebSocket, type RawData } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../test/helpers/test-logger.js';
-import { repoRoot } from '../../test/helpers/processes.js';
-import { testCityDir } from '../../test/helpers/test-city.js';
+import { startTestBackend } from '../../test/helpers/test-backend.js';
 import { BACKEND_PROTOCOL_VERSION } from '../shared/backend/protocol.js';
-import { startBackend, type RunningBackend } from './backend-server.js';
+import type { RunningBackend } from './backend-server.js';
 import { generateConsoleCredential } from './consoles/index.js';
 
 /** What the backend does with requests no console sends: each is refused, answered where it can be, and logged. */
@@ -22,19 +21,7 @@ describe('backend: malformed requests', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-backend-rejections-'));
-    backend = await startBackend({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: work,
-      cityDir: testCityDir(),
-      videoDir: join(repoRoot, 'resources', 'video', 'demo'),
-      camerasFile: null,
-      inProcessConsoleCredential: credential,
-      appVersion: '0.1.0',
-      logger,
-      sip: { kind: 'none' },
-      demoPtzCameras: 0,
-    });
+    backend = await startTestBackend({ dataDir: work, logger, inProcessConsoleCredential: credential });
     client = io(backend.url, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'test-console', appVersion: '0.1.0', credential } });
     await new Promise<void>((resolve) => client.once('connect', resolve));
   });

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { startBackend, type RunningBackend } from '../../../backend/backend-server.js';
+import type { RunningBackend } from '../../../backend/backend-server.js';
+import { startTestBackend as startBackendInProcess } from '../../../../test/helpers/test-backend.js';
 import { ConsoleCredentials } from '../../../backend/consoles/index.js';
 import { backendMigrations } from '../../../backend/db/backend-migrations.js';
 import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-plan.js';
 import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
-import { testCityDir } from '../../../../test/helpers/test-city.js';
 import { BACKEND_PROTOCOL_VERSION } from '../../../shared/backend/protocol.js';
 import { mulberry32 } from '../../../shared/city/random.js';
 import type { Actor, RunCommand } from '../../../shared/plans/run-model.js';
@@ -46,19 +46,7 @@ afterEach(async () => {
 });
 
 async function startTestBackend(): Promise<RunningBackend> {
-  backend = await startBackend({
-    host: '127.0.0.1',
-    port: backendPort,
-    dataDir: join(work, 'backend'),
-    cityDir: testCityDir(),
-    videoDir: join('resources', 'video', 'demo'),
-    camerasFile: null,
-    inProcessConsoleCredential: null,
-    appVersion: 'test',
-    logger: recordingLogger(logs, 'backend'),
-    demoPtzCameras: 0,
-    tickMs: 60_000,
-  });
+  backend = await startBackendInProcess({ port: backendPort, dataDir: join(work, 'backend'), inProcessConsoleCredential: null, logger: recordingLogger(logs, 'backend'), tickMs: 60_000 });
   backendPort = backend.port;
   return backend;
 }
