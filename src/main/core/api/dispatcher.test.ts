@@ -5,19 +5,11 @@ import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { defaultSettings } from '../../../shared/domain/settings.js';
 import { operatorRoles } from '../../../shared/identity/operator-roles.js';
 import type { Principal } from '../../../shared/identity/principal.js';
+import { signedInUser } from '../../../../test/fixtures/principals.js';
 import { createApiDispatch, type ApiHandlers, type CallOrigin } from './dispatcher.js';
 
 const origin: CallOrigin = { transport: 'test', clientId: 't', role: null, address: 'test', session: { credential: 'secret', adopt: () => undefined } };
-const administrator: Principal = {
-  kind: 'user',
-  userId: 'US000000000001',
-  username: 'admin',
-  displayName: 'admin',
-  roles: [...operatorRoles],
-  credentialId: 'CD000000000001',
-  locked: false,
-  expiresAt: '2099-01-01T00:00:00.000Z',
-};
+const administrator = signedInUser({ username: 'admin', displayName: 'admin', roles: [...operatorRoles] });
 const asAdministrator = (credential: string | null): Principal => (credential === 'secret' ? administrator : { kind: 'anonymous' });
 
 function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {

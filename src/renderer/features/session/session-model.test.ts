@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ApiEventName, ApiMethodName, HostBridge } from '../../../shared/contract/api.js';
 import type { ApiResponse } from '../../../shared/contract/errors.js';
 import type { Principal } from '../../../shared/identity/principal.js';
+import { signedInUser } from '../../../../test/fixtures/principals.js';
 import type { HostConnection } from '../../bridge/host.js';
 import type { HostLinkState } from '../../bridge/web-socket-bridge.js';
 import { perCredential, SessionModel } from './session-model.js';
 
-const user: Principal = {
-  kind: 'user',
-  userId: 'US0123456789ab',
-  username: 'wang',
-  displayName: 'Wang',
-  roles: ['dispatcher'],
-  credentialId: 'CD0123456789ab',
-  locked: false,
-  expiresAt: '2030-01-01T00:00:00.000Z',
-};
+const user: Principal = signedInUser();
 
 /** A host whose answers the test releases by hand, in the order it chooses. */
 function fakeHost() {

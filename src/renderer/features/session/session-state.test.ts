@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../../../shared/contract/errors.js';
 import type { Principal } from '../../../shared/identity/principal.js';
+import { signedInUser } from '../../../../test/fixtures/principals.js';
 import {
   credentialStatus,
   enrolmentLink,
@@ -14,16 +15,7 @@ import {
   withPrincipal,
 } from './session-state.js';
 
-const user: Principal = {
-  kind: 'user',
-  userId: 'US0123456789ab',
-  username: 'wang',
-  displayName: 'Wang',
-  roles: ['dispatcher'],
-  credentialId: 'CD0123456789ab',
-  locked: false,
-  expiresAt: '2030-01-01T00:00:00.000Z',
-};
+const user: Principal = signedInUser();
 
 describe('session state', () => {
   it('takes the one-time code from the fragment only', () => {
