@@ -8,7 +8,7 @@ import { installLastResortHandlers } from '../node/health.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
 import { openDatabase } from '../node/sqlite.js';
 import { startBackend } from './backend-server.js';
-import { announceCertificate, hostCredentials, servedNames } from '../node/tls/index.js';
+import { announceCertificate, entryPointTls } from '../node/tls/index.js';
 import { backendMigrations } from './db/backend-migrations.js';
 import { parseConsoleAdmin, runConsoleAdmin } from './consoles/console-admin.js';
 
@@ -33,14 +33,7 @@ await runUntilSignalled('backend', async () => {
     process.exit(0);
   }
   installLastResortHandlers(logger.child('last-resort'));
-  const served = servedNames(config.host, config.serverNames);
-  const tls = await hostCredentials({
-    configured: config.tls,
-    listenHost: config.host,
-    served,
-    selfSigned: { certFile: join(config.dataDir, 'backend-tls-cert.pem'), keyFile: join(config.dataDir, 'backend-tls-key.pem') },
-    logger: logger.child('tls'),
-  });
+  const { served, tls } = await entryPointTls('backend', config, logger.child('tls'));
   const backend = await startBackend({
     host: config.host,
     port: config.port,

@@ -7,7 +7,7 @@ import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { ONE_TIME_CODE_FRAGMENT } from '../../shared/identity/accounts.js';
 import { startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
-import { announceCertificate, hostCredentials, servedNames } from '../../node/tls/index.js';
+import { announceCertificate, entryPointTls } from '../../node/tls/index.js';
 
 // The bundle sits in out/main/; the built renderer in out/renderer/; the app root two levels up.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,14 +26,7 @@ await runUntilSignalled('web host', async () => {
   });
   installLastResortHandlers(started.logger.child('last-resort'));
   try {
-    const served = servedNames(config.host, config.serverNames);
-    const tls = await hostCredentials({
-      configured: config.tls,
-      listenHost: config.host,
-      served,
-      selfSigned: { certFile: join(config.dataDir, 'web-tls-cert.pem'), keyFile: join(config.dataDir, 'web-tls-key.pem') },
-      logger: started.logger.child('tls'),
-    });
+    const { served, tls } = await entryPointTls('web', config, started.logger.child('tls'));
     const server = await startWebServer({
       core: started.core,
       host: config.host,

@@ -3,11 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { generate } from 'selfsigned';
 import { HTTP_SERVER_LIMITS } from '../http-safety.js';
-import { isLoopback } from '../host-config.js';
+import { isLoopback, type HostConfig } from '../host-config.js';
 import type { Logger } from '../logger.js';
 import { tightenFile, writePrivateFile } from '../private-files.js';
 import { StartupError, errorCode, errorMessage } from '../startup-error.js';
@@ -117,6 +118,26 @@ export interface HostCredentialsOptions {
   selfSigned: { certFile: string; keyFile: string };
   logger: Logger;
   now?: Date;
+}
+
+/**
+ * What an entry point (`web` host or `backend`) serves as, from its configuration: the names it answers to, and its
+ * TLS credentials (the self-signed ones kept in the data folder as `<entry>-tls-cert.pem` and `<entry>-tls-key.pem`).
+ */
+export async function entryPointTls(
+  entry: 'web' | 'backend',
+  config: Pick<HostConfig, 'host' | 'serverNames' | 'tls' | 'dataDir'>,
+  logger: Logger,
+): Promise<{ served: ServedNames; tls: TlsCredentials | null }> {
+  const served = servedNames(config.host, config.serverNames);
+  const tls = await hostCredentials({
+    configured: config.tls,
+    listenHost: config.host,
+    served,
+    selfSigned: { certFile: join(config.dataDir, `${entry}-tls-cert.pem`), keyFile: join(config.dataDir, `${entry}-tls-key.pem`) },
+    logger,
+  });
+  return { served, tls };
 }
 
 /** A self-signed certificate is made again (with the same key, so pins hold) when it has less than this left. */

@@ -211,18 +211,7 @@ export class IdentityService {
 
   listCredentials(): CredentialSummary[] {
     const names = new Map(this.users.list().map((user) => [user.id, user.username]));
-    return this.credentials.list(this.options.now()).map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      subject: row.kind === 'session' ? (names.get(row.user_id ?? '') ?? '?') : row.label,
-      crewId: row.crew_id,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      lastUsedAt: row.last_used_at,
-      expiresAt: row.expires_at,
-      revokedAt: row.revoked_at,
-      pending: row.secret_hash === null,
-    }));
+    return this.credentials.list(this.options.now()).map((row) => summaryOf(row, row.user_id === null ? null : (names.get(row.user_id) ?? '?')));
   }
 
   issue(request: DeviceCredentialRequest, by: string): IssuedCredential {
@@ -242,8 +231,7 @@ export class IdentityService {
       now,
     );
     this.options.logger.info('device credential issued', { credentialId: row.id, kind: row.kind, label: row.label, by });
-    const credential = this.listCredentials().find((entry) => entry.id === row.id) as CredentialSummary;
-    return { credential, enrolmentCode: code, codeExpiresAt: codeExpiresAt.toISOString() };
+    return { credential: summaryOf(row, null), enrolmentCode: code, codeExpiresAt: codeExpiresAt.toISOString() };
   }
 
   revoke(credentialId: string, by: string): CredentialSummary[] {
@@ -303,4 +291,20 @@ export class IdentityService {
     this.touched.set(id, now.getTime());
     this.credentials.touch(id, now);
   }
+}
+
+/** A credential as the settings screen lists it, without its secret: `username` is the session's user's name. */
+function summaryOf(row: CredentialRow, username: string | null): CredentialSummary {
+  return {
+    id: row.id,
+    kind: row.kind,
+    subject: row.kind === 'session' ? (username ?? '?') : row.label,
+    crewId: row.crew_id,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    pending: row.secret_hash === null,
+  };
 }
