@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SIP_RELAY_PATH, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
+import { SESSION_ENDED_CLOSE_CODE, SIP_RELAY_PATH, WEB_SOCKET_PATH, WIRE_PROTOCOL_VERSION, type ServerMessage } from '../../shared/contract/wire.js';
 import { ApiFailure } from '../../shared/contract/errors.js';
 import { CITY_FILES_PATH } from '../../shared/city/city-files-path.js';
 import { RoleSchema, roles } from '../../shared/domain/roles.js';
@@ -45,8 +45,6 @@ export interface WebServer {
 const MEDIA_PATH = '/media/';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
-/** The close code a page sees when its credential ended (signed out elsewhere, revoked): it shows sign-in again. */
-const SIGNED_OUT_CLOSE = 4401;
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -186,7 +184,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       credentialId: () => credentialId,
       changed: () => connection.notify('session.changed', principal()),
       // Its subscriptions were granted to a caller who is gone: the page reconnects as nobody and shows sign-in.
-      ended: () => ws.close(SIGNED_OUT_CLOSE, 'signed out'),
+      ended: () => ws.close(SESSION_ENDED_CLOSE_CODE, 'signed out'),
     });
     ws.alive = true;
     ws.on('pong', () => {

@@ -1,6 +1,6 @@
 import type { ApiEventName, ApiEventPayload, ApiMethodName, ApiParams, ApiResult, HostBridge } from '../../shared/contract/api.js';
 import { apiError, type ApiResponse } from '../../shared/contract/errors.js';
-import { ServerMessageSchema, type ClientMessage } from '../../shared/contract/wire.js';
+import { SESSION_ENDED_CLOSE_CODE, ServerMessageSchema, type ClientMessage } from '../../shared/contract/wire.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 
 export type HostLinkState = 'connecting' | 'connected' | 'disconnected';
@@ -14,9 +14,6 @@ export interface WebSocketBridge extends HostBridge {
   onSessionEnded(listener: () => void): () => void;
   dispose(): void;
 }
-
-/** The close code the web host uses when a socket's credential ended (web-server.ts). */
-export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /** Jittered so that the screens of a wall do not all hit a restarted host in the same instant. */
 const RETRY_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5000, jitter: 0.3 };

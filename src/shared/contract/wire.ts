@@ -6,6 +6,9 @@ export const WIRE_PROTOCOL_VERSION = 1;
 
 export const WEB_SOCKET_PATH = '/api/ws';
 
+/** The close code of a socket whose credential ended (signed out elsewhere, revoked): the page shows sign-in again. */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
+
 /**
  * The web host's relay to the SIP server's WebSocket: a page registers through its own origin, so a browser on another
  * machine reaches the SIP server (which may listen on the host's loopback) and never mixes ws into an https page.

@@ -155,10 +155,6 @@ export function mayReceive(principal: Principal, event: ApiEventName): boolean {
   return principal.kind === 'user' || principal.kind === 'screen';
 }
 
-/** Whether a user holds `role` and may act now (session not locked). */
-export function actsAs(principal: Principal, role: OperatorRole): boolean {
-  return principal.kind === 'user' && !principal.locked && principal.roles.includes(role);
-}
 
 function forbidden(method: ApiMethodName, why: string): ApiError {
   return apiError('forbidden', `Not allowed to call "${method}": ${why}.`);

@@ -32,7 +32,7 @@ export interface NewCredential {
   code?: { hash: string; expiresAt: Date };
 }
 
-export function newCredentialId(): string {
+function newCredentialId(): string {
   return `CD${randomBytes(6).toString('hex')}`;
 }
 

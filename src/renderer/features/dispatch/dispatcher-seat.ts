@@ -103,7 +103,7 @@ export async function identifyUser(user: string, displayName: string | null, cre
 }
 
 /** A crew by its SIP extension in the console's directory. */
-export async function crewInDirectory(bridge: HostBridge, extension: string): Promise<CallParty | null> {
+async function crewInDirectory(bridge: HostBridge, extension: string): Promise<CallParty | null> {
   const crew = (await callHost(bridge, 'directory.crews', { text: extension, limit: 20 })).find((entry) => entry.sipExtension === extension);
   return crew ? partyOfCrew(crew) : null;
 }
