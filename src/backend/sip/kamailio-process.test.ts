@@ -48,7 +48,7 @@ describe.skipIf(!kamailioInstalled())('startKamailio', () => {
     expect(readFileSync(`/proc/${kamailio.pid}/cmdline`, 'utf8')).not.toContain(secret);
   });
 
-  it('ends a stale kamailio of this folder (one pid, which ends its own workers) before starting again', async () => {
+  it('ends a stale kamailio of this folder and its workers before starting again', async () => {
     const stale = await start();
     const fresh = await start();
     await stale.exited;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from '../../node/private-files.js';
@@ -92,8 +92,8 @@ export async function startKamailio(config: KamailioConfig, runDir: string, time
  * A host killed outright (SIGKILL, a crash) leaves its kamailio running: kamailio then refuses to start over its pid
  * file. The process named there is ended only if its command line (on /proc, split on NUL) is exactly this folder's
  * kamailio invocation, so an unrelated process that got the same pid or merely names this folder is left alone
- * (without /proc nothing is touched). Only that pid is signalled: SIGTERM lets kamailio end its own workers, SIGKILL
- * follows after 3 s.
+ * (without /proc nothing is touched). That pid gets SIGTERM, so kamailio ends its own workers, and SIGKILL after 3 s;
+ * then any worker of its process group still alive is killed, so the port is free when the new one starts.
  */
 async function endStaleInstance(dir: string): Promise<void> {
   const pidFile = join(dir, 'kamailio.pid');
@@ -110,11 +110,40 @@ async function endStaleInstance(dir: string): Promise<void> {
   };
   // kamailio's main loop waits in pause() after handling a signal: one that arrives while it starts up is only seen at
   // the next, so SIGTERM is repeated.
+  const wasRunning = running();
   for (let waited = 0; running() && waited < 6000; waited += 50) {
     if (waited % 250 === 0) signal(waited < 3000 ? 'SIGTERM' : 'SIGKILL');
     await new Promise((done) => setTimeout(done, 50));
   }
+  // Its workers outlive the main process for a moment and keep the port (kamailio runs in its own process group, whose
+  // id is the main pid, and that id is not reused while a member lives): they are ended and waited for.
+  for (let waited = 0; wasRunning && liveGroupMembers(pid) > 0 && waited < 3000; waited += 50) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      break;
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
   rmSync(pidFile, { force: true });
+}
+
+/** Processes of a process group that still run (zombies hold no sockets; they wait for whoever reaps them). */
+function liveGroupMembers(groupId: number): number {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so fields are read after the last ')'.
+    const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(group) === groupId && state !== 'Z') count += 1;
+  }
+  return count;
 }
 
 function sameCommandLine(pid: number, expected: readonly string[]): boolean {
