@@ -1,7 +1,7 @@
-import type { RunClock } from '../../src/main/core/plans/run-service.js';
+import type { Clock } from '../../src/main/core/clock/index.js';
 
 /** A clock a test moves by hand; armed timers fire, in time order, when their time is passed. */
-export class ManualClock implements RunClock {
+export class ManualClock implements Clock {
   private time: number;
   private timers: { at: number; callback: () => void; id: number }[] = [];
   private nextId = 1;
@@ -11,6 +11,8 @@ export class ManualClock implements RunClock {
   }
 
   now = () => new Date(this.time);
+  /** Moves with the wall time: a test's clock never steps back. */
+  monotonicMs = () => this.time;
   setTimeout = (callback: () => void, ms: number) => {
     const id = this.nextId++;
     this.timers.push({ at: this.time + ms, callback, id });

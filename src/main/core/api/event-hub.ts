@@ -32,6 +32,13 @@ export class EventHub {
     return delivered;
   }
 
+  /** A listener inside the host (a feature following another's events), typed by the event; dispose ends it. */
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEventPayload<E>) => void): { dispose(): void } {
+    const connection = this.connect((_event, payload) => listener(payload as ApiEventPayload<E>), () => true);
+    connection.subscribe(event);
+    return connection;
+  }
+
   /** `mayReceive` says whether the connection's caller, as it is now, may subscribe to an event. */
   connect(deliver: EventDelivery, mayReceive: (event: ApiEventName) => boolean): HubConnection {
     const connection = { events: new Set<ApiEventName>(), deliver };
