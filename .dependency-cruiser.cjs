@@ -79,6 +79,21 @@ module.exports = {
       to: { pathNot: ['^src/shared/contract/', '^electron$', '^node_modules/electron/'] },
     },
     {
+      name: 'core-features-meet-at-their-index',
+      comment:
+        'A feature of the console core (src/main/core/<feature>/) reaches another only through its public index.ts. The core context (core-context.ts) is the kernel every feature is built on and names the services it carries.',
+      severity: 'error',
+      from: { path: '^src/main/core/([^/]+)/' },
+      to: { path: '^src/main/core/[^/]+/', pathNot: ['^src/main/core/$1/', '^src/main/core/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'hosts-reach-core-features-at-their-index',
+      comment: 'The hosts (Electron glue, the web host, the composition) use the core through its composition root and the features public index.ts.',
+      severity: 'error',
+      from: { path: '^src/main/', pathNot: '^src/main/core/' },
+      to: { path: '^src/main/core/[^/]+/', pathNot: '^src/main/core/[^/]+/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -4,8 +4,7 @@ import { apiError, type ApiResponse } from '../../shared/contract/errors.js';
 import { roleFromPath } from '../../shared/domain/roles.js';
 import type { Logger } from '../../node/logger.js';
 import type { ConsoleCore } from '../core/console-core.js';
-import type { HubConnection } from '../core/api/event-hub.js';
-import type { SessionSlot } from '../core/api/dispatcher.js';
+import type { HubConnection, SessionSlot } from '../core/api/index.js';
 import { mayReceive } from '../../shared/identity/access.js';
 import { isAppUrl } from '../windows/app-url.js';
 

@@ -15,7 +15,7 @@ import { guardRequests, guardServer, requestUrl, sendFileStream, sendPlainText a
 import type { Logger } from '../../node/logger.js';
 import { mayReceive } from '../../shared/identity/access.js';
 import type { ConsoleCore } from '../core/console-core.js';
-import type { SessionSlot } from '../core/api/dispatcher.js';
+import type { SessionSlot } from '../core/api/index.js';
 import { AUTH_PATH, credentialOf, sameOrigin, serveAuth } from './auth-routes.js';
 import { readClientMessage } from './client-message.js';
 import { relayMedia } from './media-relay.js';

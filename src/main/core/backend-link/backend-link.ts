@@ -17,7 +17,7 @@ import type { LoggedRecord, PushResult, SyncConflict, SyncPage, SyncRecord } fro
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
 import type { Logger } from '../../../node/logger.js';
-import type { EventHub } from '../api/event-hub.js';
+import type { EventHub } from '../api/index.js';
 
 export interface BackendLinkOptions {
   url: string;

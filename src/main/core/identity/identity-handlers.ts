@@ -1,5 +1,5 @@
 import { principalName, type Principal, type UserPrincipal } from '../../../shared/identity/principal.js';
-import type { ApiHandlers, Caller } from '../api/dispatcher.js';
+import type { ApiHandlers, Caller } from '../api/index.js';
 import type { IdentityService } from './identity-service.js';
 
 type IdentityMethod = Extract<keyof ApiHandlers, `session.${string}` | `users.${string}` | `credentials.${string}`>;

@@ -7,7 +7,7 @@ import { PlanSchema, type Plan } from '../../../shared/plans/plan-schema.js';
 import type { PlanLibrary, PlanSummary } from '../../../shared/plans/plan-views.js';
 import { planVersionKey } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
-import type { Outbox } from '../sync/outbox.js';
+import type { Outbox } from '../sync/index.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
 
 interface PlanVersionRow {

@@ -7,7 +7,7 @@ import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
 import { runEventKey, runKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
-import type { Outbox } from '../sync/outbox.js';
+import type { Outbox } from '../sync/index.js';
 import type { PlanLibraryService } from './plan-library.js';
 
 /** Time and timers, injected so tests can drive a run's clock. */

@@ -1,12 +1,8 @@
 import type { RunView } from '../../../shared/plans/plan-views.js';
-import type { Actor } from '../../../shared/plans/run-model.js';
 import type { Logger } from '../../../node/logger.js';
-import type { RunTransition } from '../plans/run-service.js';
-import { SYSTEM_ACTOR, type EmergencyRun, type SceneService } from './scene-service.js';
-
-export function actorText(actor: Actor): string {
-  return actor.kind === 'operator' ? `${actor.name} (${actor.window})` : SYSTEM_ACTOR;
-}
+import type { RunTransition } from '../plans/index.js';
+import { SYSTEM_ACTOR, actorText } from '../core-context.js';
+import type { EmergencyRun, SceneService } from './scene-service.js';
 
 export function emergencyRunOf(view: RunView): EmergencyRun {
   const incident = view.state.incident;

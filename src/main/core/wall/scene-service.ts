@@ -12,6 +12,7 @@ import {
   type SceneRun,
 } from '../../../shared/wall/scenes.js';
 import type { Logger } from '../../../node/logger.js';
+import { SYSTEM_ACTOR } from '../core-context.js';
 import type { SceneRepository, StoredActiveScene } from './scene-repository.js';
 
 /** A plan run that holds (or may take over) the emergency scene, with where its incident is. */
@@ -21,7 +22,6 @@ export interface EmergencyRun {
 }
 
 /** Who applies a scene automatically: recorded like an operator's name, so the wall can say why it changed. */
-export const SYSTEM_ACTOR = 'system';
 
 /**
  * The wall's scene. An operator applies a scene from any window; a plan run started on this console (live or drill)

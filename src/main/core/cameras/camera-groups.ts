@@ -3,7 +3,7 @@ import { riskGrades } from '../../../shared/domain/feed.js';
 import type { GroupCamera } from '../../../shared/domain/shared-state.js';
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { CameraGroup } from '../../../shared/wall/scenes.js';
-import type { CityFiles } from '../city/city-files.js';
+import type { CityFiles } from '../city/index.js';
 
 /**
  * The cameras of a scene's camera group: catalogue cameras placed at risk sites of the group's types and grades, the

@@ -1,0 +1,23 @@
+import type { CoreContext, CoreFeature } from '../core-context.js';
+
+/** What the backend knows and the console only passes on: its link, the live feed, the incidents, the crew directory. */
+export function feedFeature(
+  ctx: CoreContext,
+): CoreFeature<'backend.status' | 'feed.summary' | 'sensors.abnormal' | 'sensors.history' | 'incidents.list' | 'incidents.report' | 'directory.crews'> {
+  const { backend } = ctx;
+  return {
+    handlers: {
+      'backend.status': () => backend.getStatus(),
+      'feed.summary': () => backend.getSummary(),
+      'sensors.abnormal': () => backend.abnormalSensors(),
+      'sensors.history': ({ sensorId }) => backend.sensorHistory(sensorId),
+      'incidents.list': () => backend.incidents(),
+      'incidents.report': async (report, caller) => {
+        const registered = await backend.registerIncident(report);
+        ctx.audit(caller, 'incident registered', { incidentId: registered.id });
+        return registered;
+      },
+      'directory.crews': (query) => backend.crews(query),
+    },
+  };
+}

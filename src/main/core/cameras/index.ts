@@ -1,0 +1,1 @@
+export { camerasFeature, type CamerasFeature } from './cameras-feature.js';

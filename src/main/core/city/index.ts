@@ -1,0 +1,2 @@
+export { CityFiles } from './city-files.js';
+export { cityFeature } from './city-feature.js';

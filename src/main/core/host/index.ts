@@ -1,0 +1,1 @@
+export { hostSurface, type HostSurface, type HostSurfaceOptions } from './host-feature.js';

@@ -1,0 +1,1 @@
+export { mapViewsFeature } from './map-views-feature.js';

@@ -1,0 +1,2 @@
+export { SettingsRepository, consoleIdentity } from './settings-repository.js';
+export { settingsFeature, type SettingsFeature } from './settings-feature.js';

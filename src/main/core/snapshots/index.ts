@@ -1,0 +1,1 @@
+export { snapshotsFeature } from './snapshots-feature.js';

@@ -1,0 +1,2 @@
+export { Outbox } from './outbox.js';
+export { syncFeature } from './sync-feature.js';
