@@ -62,7 +62,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const clock = options.clock ?? systemClock;
   const db = openDatabase({ file: join(options.dataDir, 'console.sqlite'), migrations: consoleMigrations, logger });
   const hub = new EventHub();
-  const info: HostInfo = { appVersion: options.appVersion, host: options.host, startedAt: clock.now().toISOString(), consoleId: consoleIdentity(db), basemap: options.basemap };
+  const info: HostInfo = { appVersion: options.appVersion, host: options.host, startedAt: clock.now().toISOString(), consoleId: consoleIdentity(db, clock.now()), basemap: options.basemap };
   const backend = new BackendLink({
     url: options.backend.url,
     embedded: options.backend.embedded,
@@ -71,6 +71,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     consoleId: info.consoleId,
     appVersion: options.appVersion,
     hub,
+    clock,
     logger: logger.child('backend-link'),
   });
   const ctx = createCoreContext({ clock, db, hub, logger, info, backend, settings: new SettingsRepository(db), city: new CityFiles(options.cityDir, logger.child('city')) });

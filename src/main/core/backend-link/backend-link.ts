@@ -18,6 +18,7 @@ import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
 
 export interface BackendLinkOptions {
   url: string;
@@ -32,6 +33,8 @@ export interface BackendLinkOptions {
   logger: Logger;
   /** How long a request waits for the backend before it fails as unavailable. */
   requestTimeoutMs?: number;
+  /** The console's clock (the skew to the backend is measured against it); the system's when absent. */
+  clock?: Clock;
 }
 
 type BackendSocket = Socket<BackendServerToClientEvents, BackendClientToServerEvents>;
@@ -48,6 +51,7 @@ export class BackendLink {
   private clockOffsetMs = 0;
   private sip: { info: SipServerInfo | null; unavailableReason: string | null } = { info: null, unavailableReason: null };
   private readonly requestTimeoutMs: number;
+  private readonly clock: Clock;
   private readonly syncListeners = new Set<{
     connected(): void;
     records(records: LoggedRecord[]): void;
@@ -55,12 +59,13 @@ export class BackendLink {
   }>();
 
   constructor(private readonly options: BackendLinkOptions) {
+    this.clock = options.clock ?? systemClock;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.status = {
       state: 'connecting',
       url: options.url,
       embedded: options.embedded,
-      since: new Date().toISOString(),
+      since: this.clock.now().toISOString(),
       lastError: null,
       serverVersion: null,
       clockSkewSeconds: null,
@@ -117,7 +122,7 @@ export class BackendLink {
    * summary): what incidents' times, which the backend stamps, are compared with.
    */
   backendNow(): Date {
-    return new Date(Date.now() - this.clockOffsetMs);
+    return new Date(this.clock.now().getTime() - this.clockOffsetMs);
   }
 
   getSummary(): FeedSummary | null {
@@ -233,7 +238,7 @@ export class BackendLink {
     this.lastSummary = summary;
     const backendTime = Date.parse(summary.at);
     if (Number.isFinite(backendTime)) {
-      this.clockOffsetMs = Date.now() - backendTime;
+      this.clockOffsetMs = this.clock.now().getTime() - backendTime;
       const skew = Math.abs(this.clockOffsetMs) > CLOCK_SKEW_WARNING_MS ? Math.round(this.clockOffsetMs / 1000) : null;
       const shown = this.status.clockSkewSeconds;
       // A second of network jitter is not news to every window.
@@ -265,7 +270,7 @@ export class BackendLink {
       ...this.status,
       state,
       lastError: lastError ?? (state === 'connected' ? null : this.status.lastError),
-      since: changed ? new Date().toISOString() : this.status.since,
+      since: changed ? this.clock.now().toISOString() : this.status.since,
     };
     if (changed) this.options.logger.info('backend connection', { state, url: this.options.url, lastError });
     this.options.hub.emit('backend.status', this.status);

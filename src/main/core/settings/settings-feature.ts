@@ -9,7 +9,7 @@ export interface SettingsFeature extends CoreFeature<'settings.get' | 'settings.
 
 export function settingsFeature(ctx: CoreContext): SettingsFeature {
   const update = (patch: SettingsPatch): Settings => {
-    const next = ctx.settings.update(patch);
+    const next = ctx.settings.update(patch, ctx.clock.now());
     ctx.hub.emit('settings.changed', next);
     return next;
   };

@@ -17,14 +17,14 @@ describe('SettingsRepository', () => {
     const repository = new SettingsRepository(database());
     expect(repository.read()).toEqual(defaultSettings);
     expect(repository.read().language).toBe('zh-CN');
-    expect(repository.update({ language: 'en' })).toEqual({ ...defaultSettings, language: 'en' });
+    expect(repository.update({ language: 'en' }, new Date())).toEqual({ ...defaultSettings, language: 'en' });
     expect(repository.read().language).toBe('en');
   });
 
   it('falls back to the default for one unreadable value and keeps the others', () => {
     const db = database();
     const repository = new SettingsRepository(db);
-    repository.update({ language: 'en', theme: 'console-light' });
+    repository.update({ language: 'en', theme: 'console-light' }, new Date());
     db.prepare("UPDATE settings SET value_json = '\"klingon\"' WHERE key = 'language'").run();
     expect(repository.read()).toEqual({ ...defaultSettings, language: 'zh-CN', theme: 'console-light' });
   });
@@ -33,8 +33,8 @@ describe('SettingsRepository', () => {
 describe('consoleIdentity', () => {
   it('creates one id and returns the same one afterwards', () => {
     const db = database();
-    const id = consoleIdentity(db);
+    const id = consoleIdentity(db, new Date());
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(consoleIdentity(db)).toBe(id);
+    expect(consoleIdentity(db, new Date())).toBe(id);
   });
 });

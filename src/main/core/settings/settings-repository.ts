@@ -41,7 +41,7 @@ export class SettingsRepository {
     return SettingsSchema.parse(settings);
   }
 
-  update(patch: SettingsPatch, now = new Date()): Settings {
+  update(patch: SettingsPatch, now: Date): Settings {
     const write = this.db.transaction((entries: [string, unknown][]) => {
       for (const [key, value] of entries) this.upsert.run(key, JSON.stringify(value), now.toISOString());
     });
@@ -53,7 +53,7 @@ export class SettingsRepository {
 const ConsoleIdSchema = z.string().uuid();
 
 /** The id this console stamps on the records it originates; created once and kept for the life of the data folder. */
-export function consoleIdentity(db: SqliteDatabase, now = new Date()): string {
+export function consoleIdentity(db: SqliteDatabase, now: Date): string {
   const row = db.prepare<[], { console_id: string }>('SELECT console_id FROM console_identity WHERE singleton = 1').get();
   if (row && ConsoleIdSchema.safeParse(row.console_id).success) return row.console_id;
   const id = randomUUID();
