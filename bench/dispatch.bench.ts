@@ -5,7 +5,7 @@
  * console's own overhead: its engine, store, screen and call log. Figures are for ratios on this machine.
  * ZHILI_BENCH_CALLS sets a smaller count for a quick look.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -14,6 +14,7 @@ import { sipPassword } from '../src/backend/sip/sip-password.js';
 import { percentile } from '../src/shared/dispatch/call-record.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { call, connectHost } from '../test/helpers/host-client.js';
+import { contextWithCredential, enrolDevice, signInCookie } from '../test/helpers/identity.js';
 import { kamailioInstalled, startTestSipServer } from '../test/helpers/kamailio.js';
 import { startProcess } from '../test/helpers/processes.js';
 import { testCityDir } from '../test/helpers/test-city.js';
@@ -42,9 +43,10 @@ try {
   await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the backend');
   const crew = (await call(client, 'directory.crews', { onDutyOnly: true, limit: 20 })).find((entry) => entry.status === 'available');
   if (!crew) throw new Error('no crew on duty in the test city');
-  const open = async (path: string): Promise<Page> => {
+  // The console signs in as the test administrator; the crew phone holds its own crew's credential, as enrolled.
+  const open = async (path: string, credential: string): Promise<Page> => {
     // The bare script goes in as a script tag, which the app's CSP would refuse; both runs share the same pages.
-    const context = await browser.newContext({ bypassCSP: true, permissions: ['microphone', 'camera'] });
+    const context = await contextWithCredential(browser, base, credential, { bypassCSP: true, permissions: ['microphone', 'camera'] });
     await context.addInitScript({ content: probeScript });
     const page = await context.newPage();
     await page.goto(`${base}${path}`);
@@ -52,9 +54,10 @@ try {
     await page.addScriptTag({ content: bareScript });
     return page;
   };
-  const dispatch = await open('dispatch');
-  const terminal = await open(`crew?crew=${crew.id}&autoAnswer=1`);
-  const [domain, secret, wsServer] = [sip.hostArgs[3] as string, sip.hostArgs[5] as string, sip.kamailio.wsUrl];
+  const dispatch = await open('dispatch', await signInCookie(base));
+  const terminal = await open('crew?autoAnswer=1', await enrolDevice(client, base, { kind: 'crew', crewId: crew.id }));
+  // The SIP secret sits in the private file the host reads (--sip-secret-file), as an operator would keep it.
+  const [domain, secret, wsServer] = [sip.hostArgs[3] as string, readFileSync(sip.hostArgs[5] as string, 'utf8').trim(), sip.kamailio.wsUrl];
   for (const [page, user] of [[dispatch, 'bench-caller'], [terminal, 'bench-callee']] as const) {
     await page.evaluate((account) => (window as unknown as { bareSip: { start(a: unknown): Promise<void> } }).bareSip.start(account), {
       user,
