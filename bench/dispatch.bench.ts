@@ -71,11 +71,19 @@ try {
   await callButton.waitFor();
 
   const watch = (page: Page) => page.evaluate(() => void (window as unknown as { benchProbe: { watchMedia(): Promise<void> } }).benchProbe.watchMedia());
-  const mediaAt = (page: Page) => page.evaluate(() => (window as unknown as { benchProbe: { probe: { mediaAt: number | null } } }).benchProbe.probe.mediaAt);
+  type Probe = { mediaAt: number | null; inviteSentAt: number | null; inviteReceivedAt: number | null };
+  const probeOf = (page: Page) => page.evaluate(() => ({ ...(window as unknown as { benchProbe: { probe: Probe } }).benchProbe.probe }));
+  const mediaAt = async (page: Page) => (await probeOf(page)).mediaAt;
   const settle = async (page: Page) => waitUntil(() => mediaAt(page), (at) => at !== null, 'sound to arrive', 15_000);
 
-  const ours = { ringing: [] as number[], media: [] as number[] };
-  const bare = { ringing: [] as number[], media: [] as number[] };
+  // `sent`: click to the INVITE leaving the caller's page; `shown`: the INVITE reaching the callee to it ringing there.
+  const ours = { ringing: [] as number[], media: [] as number[], sent: [] as number[], shown: [] as number[] };
+  const bare = { ringing: [] as number[], media: [] as number[], sent: [] as number[], shown: [] as number[] };
+  const split = async (into: typeof ours, startedAt: number, ringAt: number) => {
+    const [caller, callee] = [await probeOf(dispatch), await probeOf(terminal)];
+    into.sent.push((caller.inviteSentAt ?? NaN) - startedAt);
+    into.shown.push(ringAt - (callee.inviteReceivedAt ?? NaN));
+  };
 
   async function ourCall(): Promise<void> {
     await terminal.evaluate(() => {
@@ -99,6 +107,7 @@ try {
     const [consoleMedia, crewMedia] = [await settle(dispatch), await settle(terminal)];
     const ringAt = await waitUntil(() => terminal.evaluate(() => (window as unknown as { ringAt: number | null }).ringAt), (at) => at !== null, 'ringing');
     ours.ringing.push((ringAt as number) - clickedAt);
+    await split(ours, clickedAt, ringAt as number);
     ours.media.push(Math.max(consoleMedia as number, crewMedia as number) - clickedAt);
     await dispatch.locator('[data-testid="calls"] li').first().getByTestId('hang-up').click();
     await waitUntil(() => dispatch.locator('[data-testid="calls"] li').count(), (count) => count === 0, 'the console to hang up');
@@ -114,6 +123,7 @@ try {
     const [callerMedia, calleeMedia] = [await settle(dispatch), await settle(terminal)];
     const ringAt = await terminal.evaluate(() => (window as unknown as { bareSip: { marks: { ringingAt: number | null } } }).bareSip.marks.ringingAt);
     bare.ringing.push((ringAt as number) - startedAt);
+    await split(bare, startedAt, ringAt as number);
     bare.media.push(Math.max(callerMedia as number, calleeMedia as number) - startedAt);
     await dispatch.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
     await terminal.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
@@ -123,7 +133,7 @@ try {
   // One of each to warm the media stack up (the first call after a browser starts is several times slower).
   await ourCall();
   await bareCall();
-  ours.ringing.length = ours.media.length = bare.ringing.length = bare.media.length = 0;
+  for (const figures of [ours, bare]) for (const list of Object.values(figures)) list.length = 0;
   for (let index = 0; index < CALLS; index += 1) {
     await ourCall();
     await bareCall();
@@ -137,6 +147,8 @@ try {
   };
   line('click to the far end ringing', ours.ringing, bare.ringing);
   line('click to sound arriving on both sides', ours.media, bare.media);
+  line('of which click to the INVITE leaving the console', ours.sent, bare.sent);
+  line('of which the INVITE reaching the crew to it ringing there', ours.shown, bare.shown);
 } finally {
   client.dispose();
   await browser.close();
