@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../../../shared/clock/index.js';
+
 export type TileStatus = 'connecting' | 'live' | 'stalled' | 'reconnecting' | 'offline';
 
 export interface TilePlayback {
@@ -43,8 +45,10 @@ export abstract class TilePlayer {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  /** Durations (stall, offline, bitrate) on the monotonic reading; the last frame's time on the wall clock. */
+  protected readonly clock: Clock = systemClock;
   private lastTime = 0;
-  private lastProgressAt = Date.now();
+  private lastProgressAt = this.clock.monotonicMs();
   protected disposed = false;
 
   constructor(
@@ -108,7 +112,7 @@ export abstract class TilePlayer {
   }
 
   private checkProgress(): void {
-    const now = Date.now();
+    const now = this.clock.monotonicMs();
     const time = this.video.currentTime;
     if (time > this.lastTime && !this.video.paused) {
       this.lastTime = time;
@@ -117,7 +121,7 @@ export abstract class TilePlayer {
       this.update({
         status: 'live',
         problem: null,
-        lastFrameAt: now,
+        lastFrameAt: this.clock.now().getTime(),
         resolution: this.video.videoWidth > 0 ? { width: this.video.videoWidth, height: this.video.videoHeight } : this.state.resolution,
         ...this.measures(),
       });

@@ -51,7 +51,7 @@ export class WebRtcTilePlayer extends TilePlayer {
   }
 
   protected override measures(): Partial<TilePlayback> {
-    const now = Date.now();
+    const now = this.clock.monotonicMs();
     const consumer = this.receiving?.consumer;
     if (consumer && now - this.statsAskedAt >= STATS_EVERY_MS) {
       this.statsAskedAt = now;
