@@ -10,6 +10,7 @@ import { createWebSocketBridge, type WebSocketBridge } from '../../src/renderer/
 import { repoRoot } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { TEST_ADMIN_PASSWORD, signInBridge } from '../helpers/identity.js';
+import { waitUntil } from '../helpers/wait.js';
 import { hostContractSuite, type ContractHost } from './host-contract.js';
 
 /**
@@ -49,7 +50,7 @@ describe('host contract over the web transport', () => {
     );
     for (const bridge of bridges) await signInBridge(bridge);
     // The core reaches its embedded backend asynchronously; the suite expects a connected backend.
-    while (started.core.backend.getStatus().state !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => started.core.backend.getStatus().state, (state) => state === 'connected', 'the embedded backend to connect', 30_000);
   });
 
   afterAll(async () => {

@@ -85,7 +85,8 @@ describe('web host shell in Chromium', () => {
     const box = await page.locator('.maplibregl-canvas').boundingBox();
     expect(box?.width).toBeGreaterThan(1500);
     expect(box?.height).toBeGreaterThan(600);
-    await page.waitForTimeout(1500);
+    // Idle once it has fetched and drawn all it was asked to (style, glyphs, tiles): any request elsewhere went out by then.
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-idle'), { timeout: 60_000 }).toBe('true');
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

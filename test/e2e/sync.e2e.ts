@@ -94,10 +94,18 @@ describe('sync between two consoles', () => {
   });
 
   it('shows a run started on one console on the other within a second', async () => {
+    // Console b's own feed says when it learnt of the run: polling it would add its interval and round trips.
+    const heardAt = new Map<string, number>();
+    const unsubscribe = b().client.subscribe('runs.changed', (view) => {
+      if (!heardAt.has(view.state.runId)) heardAt.set(view.state.runId, Date.now());
+    });
+    await call(b().client, 'runs.list', {});
     const started = Date.now();
     const run = await call(a().client, 'runs.start', { planId: 'bridge-test', incidentId: null, mode: 'drill' });
-    await expect.poll(async () => (await call(b().client, 'runs.list', {})).some((summary) => summary.runId === run.state.runId), { timeout: 1000, interval: 50 }).toBe(true);
-    const seenAfterMs = Date.now() - started;
+    await expect.poll(() => heardAt.has(run.state.runId), { timeout: 10_000 }).toBe(true);
+    unsubscribe();
+    expect((await call(b().client, 'runs.list', {})).some((summary) => summary.runId === run.state.runId)).toBe(true);
+    const seenAfterMs = (heardAt.get(run.state.runId) as number) - started;
     console.log(`sync: console b listed the run ${seenAfterMs} ms after console a started it`);
     expect(seenAfterMs).toBeLessThan(1000);
     const followed = await call(b().client, 'runs.get', { runId: run.state.runId });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketBridge } from '../../src/renderer/bridge/web-socket-bridge.js';
@@ -12,10 +13,16 @@ import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { playingCameras } from '../helpers/video-wall.js';
 import { signedInPage } from '../helpers/identity.js';
+import { holdsThroughout, waitUntil } from '../helpers/wait.js';
 
 const workerBin = mediasoupWorkerBin();
 const missing = workerBin === null ? 'a mediasoup worker (MEDIASOUP_WORKER_BIN or ../shared/tools/mediasoup-worker)' : existsSync(FFMPEG_PATH) ? null : 'ffmpeg';
 if (missing !== null) console.log(`SKIPPED: the PTZ and stills test needs ${missing}.`);
+
+/** Seconds of the single tile's stream played so far. */
+function playedSeconds(page: Page): Promise<number> {
+  return page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="video-grid"] video')?.currentTime ?? 0);
+}
 
 /** A 32x18 grey thumbnail of the single tile's picture now: enough to tell that the view moved. */
 function thumbnail(page: Page): Promise<number[]> {
@@ -55,11 +62,7 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
       { env: { MEDIASOUP_WORKER_BIN: workerBin as string } },
     );
     client = await connectHost(host.match[1] as string);
-    // expect.poll belongs to tests: the backend's connection is waited for by hand.
-    for (const deadline = Date.now() + 20_000; (await call(client, 'backend.status', {})).state !== 'connected'; ) {
-      if (Date.now() > deadline) throw new Error('the embedded backend did not connect');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntil(async () => (await call(client, 'backend.status', {})).state, (state) => state === 'connected', 'the embedded backend to connect', 20_000);
     const withHeads = (await call(client, 'cameras.catalogue', {})).filter((camera) => camera.ptz);
     expect(withHeads).toHaveLength(2);
     const first = withHeads[0] as (typeof withHeads)[number];
@@ -88,9 +91,11 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     const pad = page.getByTestId('ptz-pad');
     await expect.poll(() => pad.isVisible()).toBe(true);
 
-    // Two thumbnails a moment apart differ only by the scene's own motion; a turn moves the whole picture.
+    // Two thumbnails 0.7 s of the stream apart differ only by the scene's own motion; a turn moves the whole picture.
+    // The stream's own clock measures the gap: a loaded machine decodes fewer frames in the test's 0.7 s.
     const still1 = await thumbnail(page);
-    await page.waitForTimeout(700);
+    const playedFrom = await playedSeconds(page);
+    await expect.poll(() => playedSeconds(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(playedFrom + 0.7);
     const still2 = await thumbnail(page);
     const ownMotion = meanDifference(still1, still2);
 
@@ -100,27 +105,31 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await expect.poll(() => pad.getAttribute('data-moving')).toBe('yes');
-    await page.waitForTimeout(2500);
+    // Held until the pad reports the camera turned (each renewal of the move answers with its position).
+    const position = page.getByTestId('ptz-position');
+    await expect.poll(async () => Number(await position.getAttribute('data-pan')), { timeout: 15_000 }).toBeGreaterThan(0.6);
     await page.mouse.up();
     await expect.poll(() => pad.getAttribute('data-moving')).toBe('no');
-    const position = page.getByTestId('ptz-position');
-    await expect.poll(async () => Number(await position.getAttribute('data-pan')), { timeout: 5000 }).toBeGreaterThan(0.6);
-    await page.waitForTimeout(800);
-    const turned = await thumbnail(page);
-    expect(meanDifference(still2, turned)).toBeGreaterThan(ownMotion + 10);
+    // The picture follows the head a moment later.
+    await expect.poll(async () => meanDifference(still2, await thumbnail(page)), { timeout: 10_000 }).toBeGreaterThan(ownMotion + 10);
 
-    // Let go: it stays where it stopped (asked twice, a second apart).
+    // Let go: it stays where it stopped. A camera that kept turning would show no event of its own, so its position is
+    // asked again for a second (a third of the move's lease: a move the stop missed would still be under way).
     const stopped = await call(client, 'cameras.ptz', { cameraId: ptzCamera.id, command: { kind: 'stop' } });
-    await page.waitForTimeout(1000);
-    expect(await call(client, 'cameras.ptz', { cameraId: ptzCamera.id, command: { kind: 'stop' } })).toEqual(stopped);
+    await holdsThroughout(
+      1000,
+      () => call(client, 'cameras.ptz', { cameraId: ptzCamera.id, command: { kind: 'stop' } }),
+      (answer) => isDeepStrictEqual(answer, stopped),
+      `the camera to stay at ${JSON.stringify(stopped)}`,
+    );
     expect(stopped.position?.pan).toBeGreaterThan(0.6);
     expect(stopped.position?.tilt).toBe(0.5);
 
-    // '+' held on the keyboard zooms in.
+    // '+' held on the keyboard zooms in, until the pad reports it.
     await page.keyboard.down('+');
-    await page.waitForTimeout(1500);
+    await expect.poll(async () => Number(await position.getAttribute('data-zoom')), { timeout: 15_000 }).toBeGreaterThan(1.1);
     await page.keyboard.up('+');
-    await expect.poll(async () => Number(await position.getAttribute('data-zoom')), { timeout: 5000 }).toBeGreaterThan(1.1);
+    await expect.poll(() => pad.getAttribute('data-moving')).toBe('no');
 
     await page.getByTestId('ptz-home').click();
     await expect.poll(async () => [await position.getAttribute('data-pan'), await position.getAttribute('data-zoom')], { timeout: 5000 }).toEqual(['0.500', '1.00']);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ConfiguredCameraSchema, StreamSource } from '../../src/shared/media/cameras.js';
 import { FFMPEG_BIN as FFMPEG_PATH, liveEncoderArgs, liveTestPictureInput } from '../../src/backend/media/live-encoding.js';
 import { repoRoot } from './processes.js';
+import { waitUntil } from './wait.js';
 
 export { FFMPEG_BIN as FFMPEG_PATH } from '../../src/backend/media/live-encoding.js';
 
@@ -147,13 +148,10 @@ export class HlsTestCameras {
 
   /** Resolves once every camera's playlist lists segments (a fresh encoder needs a second or two). */
   async ready(timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (const camera of this.cameras) {
-      while (!existsSync(join(camera.dir, 'index.m3u8'))) {
-        if (Date.now() > deadline) throw new Error(`Camera ${camera.name} wrote no playlist in ${timeoutMs} ms: ${camera.process.log()}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    const silent = () => this.cameras.filter((camera) => !existsSync(join(camera.dir, 'index.m3u8')));
+    await waitUntil(() => silent().map((camera) => camera.name), (names) => names.length === 0, 'every camera to write its playlist', timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message} ffmpeg: ${silent()[0]?.process.log() ?? ''}`, { cause: error });
+    });
   }
 
   async stop(): Promise<void> {

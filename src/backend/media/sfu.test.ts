@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeUdpPortPairs, mediasoupWorkerBin, RtpTestCamera } from '../../../test/helpers/ffmpeg-cameras.js';
+import { processAlive } from '../../../test/helpers/processes.js';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 import { Sfu, startSfuFor } from './sfu.js';
 import { ffmpegInstalled } from './live-encoding.js';
 import { VirtualPtzCamera } from './ptz/virtual-ptz-camera.js';
@@ -60,6 +62,9 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
 
   it('runs an on-demand feed only while a window plays it, and a little after', async () => {
     const local = await Sfu.start([], { listenIp: '127.0.0.1', logger: recordingLogger(), onDemandLingerMs: 100 });
+    // The linger is a span of time: the test steps its own clock past it, so neither a slow open on a loaded machine
+    // (outrunning a real 100 ms) nor a sleep decides the outcome. Only timers are faked: the worker still answers.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const events: string[] = [];
       let ports = { rtpPort: 0, rtcpPort: 0 };
@@ -73,18 +78,22 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
       const first = await local.open('console-a', 'cm900009-ptz', browserCapabilities);
       const second = await local.open('console-b', 'cm900009-ptz', browserCapabilities);
       expect(events).toEqual(['start']);
+      // One window left: well past the linger, the feed still runs for the other.
       local.close('console-a', first.sessionId);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      vi.advanceTimersByTime(1000);
       expect(events).toEqual(['start']);
       local.close('console-b', second.sessionId);
       // Back within the linger: it keeps running.
       const third = await local.open('console-a', 'cm900009-ptz', browserCapabilities);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      vi.advanceTimersByTime(1000);
       expect(events).toEqual(['start']);
       local.close('console-a', third.sessionId);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      vi.advanceTimersByTime(99);
+      expect(events).toEqual(['start']);
+      vi.advanceTimersByTime(1);
       expect(events).toEqual(['start', 'stop']);
     } finally {
+      vi.useRealTimers();
       local.stop();
     }
   });
@@ -95,17 +104,15 @@ describe.skipIf(workerBin === null)('the SFU (a real mediasoup worker)', () => {
     const camera = await local.receiveOnDemand('cm900010-ptz', { codec: 'H264', payloadType: 102, ssrc: 7777 }, senderPort, (ports) =>
       new VirtualPtzCamera('CM900010', '50010300001320900010', { ...ports, localRtpPort: senderPort, payloadType: 102, ssrc: 7777 }, recordingLogger()),
     );
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     try {
       await camera.start();
-      await sleep(1500);
-      const firstRun = await local.receivedBytes('cm900010-ptz');
-      expect(firstRun).toBeGreaterThan(10_000);
+      const firstRun = await waitUntil(() => local.receivedBytes('cm900010-ptz'), (bytes) => bytes > 10_000, 'the first ffmpeg\'s RTP in the SFU', 10_000);
+      const stopped = camera.ffmpegPid as number;
       camera.stop();
-      await sleep(500);
+      // The next ffmpeg sends from the same ports: it starts once the first has let them go.
+      await waitUntil(() => processAlive(stopped), (alive) => !alive, 'the stopped ffmpeg to exit', 10_000);
       await camera.start();
-      await sleep(1500);
-      expect(await local.receivedBytes('cm900010-ptz')).toBeGreaterThan(firstRun + 10_000);
+      await waitUntil(() => local.receivedBytes('cm900010-ptz'), (bytes) => bytes > firstRun + 10_000, 'the new ffmpeg\'s RTP in the SFU', 10_000);
     } finally {
       camera.dispose();
       local.stop();

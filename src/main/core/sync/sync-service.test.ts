@@ -10,6 +10,7 @@ import { ConsoleCredentials } from '../../../backend/consoles/index.js';
 import { backendMigrations } from '../../../backend/db/backend-migrations.js';
 import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-plan.js';
 import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
+import { waitUntil } from '../../../../test/helpers/wait.js';
 import { BACKEND_PROTOCOL_VERSION } from '../../../shared/backend/protocol.js';
 import { mulberry32 } from '../../../shared/city/random.js';
 import type { Actor, RunCommand } from '../../../shared/plans/run-model.js';
@@ -172,11 +173,12 @@ function backendLog(): { runs: string[]; events: string[]; lastSeq: number } {
   }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(logs.filter((log) => log.level !== "info" && log.level !== "debug").slice(-5))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits for a state of the consoles; a failure adds the last warnings, which say what held it up. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  try {
+    await waitUntil(condition, Boolean, what, 30_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} Last warnings: ${JSON.stringify(logs.filter((log) => log.level !== 'info' && log.level !== 'debug').slice(-5))}`, { cause: error });
   }
 }
 

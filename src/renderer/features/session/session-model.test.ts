@@ -39,6 +39,7 @@ function fakeHost() {
       return () => ended.delete(listener);
     },
   };
+  // One macrotask turn: every promise callback the fake's answer queued has run. It orders, it does not wait on time.
   const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
   return {
     host,
