@@ -19,6 +19,8 @@ import { EventHub } from '../src/main/core/api/event-hub.js';
 import { BackendLink } from '../src/main/core/backend-link/backend-link.js';
 import { consoleMigrations } from '../src/main/core/db/console-migrations.js';
 import { PlanLibraryService } from '../src/main/core/plans/plan-library.js';
+import { PlanRepository } from '../src/main/core/plans/plan-repository.js';
+import { RunRepository } from '../src/main/core/plans/run-repository.js';
 import { RunService, systemClock } from '../src/main/core/plans/run-service.js';
 import { Outbox } from '../src/main/core/sync/outbox.js';
 import { SyncService } from '../src/main/core/sync/sync-service.js';
@@ -43,9 +45,9 @@ function openConsole(name: string) {
   writeFileSync(join(plansDir, 'bridge-test.yaml'), bridgeTestPlanYaml);
   const db = openDatabase({ file: join(work, `${name}.sqlite`), migrations: consoleMigrations, logger, slowQueryMs: 0 });
   const outbox = new Outbox(db);
-  const plans = new PlanLibraryService(db, outbox, name, logger);
+  const plans = new PlanLibraryService(new PlanRepository(db), outbox, name, logger);
   plans.loadDirectory(plansDir);
-  const runs = new RunService(db, plans, outbox, name, () => undefined, logger, systemClock);
+  const runs = new RunService(new RunRepository(db), plans, outbox, name, () => undefined, logger, systemClock);
   return { db, outbox, plans, runs };
 }
 
