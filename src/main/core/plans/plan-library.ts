@@ -6,6 +6,7 @@ import type { Plan } from '../../../shared/plans/plan-schema.js';
 import type { PlanLibrary, PlanSummary } from '../../../shared/plans/plan-views.js';
 import { planVersionKey } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
+import type { Clock } from '../clock/index.js';
 import { planSourceSha256, type PlanRepository } from './plan-repository.js';
 import type { RecordOutbox } from './record-outbox.js';
 
@@ -25,6 +26,7 @@ export class PlanLibraryService {
     private readonly outbox: RecordOutbox,
     private readonly consoleId: string,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   /** Loads every *.yaml / *.yml in `directory`; returns the library as the windows see it. */
@@ -41,7 +43,7 @@ export class PlanLibraryService {
       this.repository.transaction(() => {
         const stored = this.repository.find(plan.id, plan.version);
         if (!stored) {
-          this.repository.insert({ plan, sourceFile: file, sourceSha256: sha, sourceText: text, originConsole: this.consoleId, storedAt: new Date() });
+          this.repository.insert({ plan, sourceFile: file, sourceSha256: sha, sourceText: text, originConsole: this.consoleId, storedAt: this.clock.now() });
           // The text travels with the version, so another console exports the file as written too.
           this.outbox.add({ kind: 'plan-version', key: planVersionKey(plan.id, plan.version), origin: this.consoleId, body: { plan, sha256: sha, sourceFile: file, sourceText: text } });
           this.logger.info('stored plan version', { planId: plan.id, version: plan.version, file });

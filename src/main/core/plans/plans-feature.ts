@@ -40,7 +40,7 @@ export interface PlansFeature extends CoreFeature<PlanMethods> {
  */
 export function plansFeature(ctx: CoreContext, options: { plansDir: string; outbox: RecordOutbox; runTransition(view: RunView, transition: RunTransition): void }): PlansFeature {
   const { backend, info, hub, logger } = ctx;
-  const plans = new PlanLibraryService(new PlanRepository(ctx.db), options.outbox, info.consoleId, logger.child('plans'));
+  const plans = new PlanLibraryService(new PlanRepository(ctx.db), options.outbox, info.consoleId, logger.child('plans'), ctx.clock);
   const runs: RunService = new RunService(
     new RunRepository(ctx.db),
     plans,
@@ -68,6 +68,7 @@ export function plansFeature(ctx: CoreContext, options: { plansDir: string; outb
     () => plans.latestPlans(),
     () => runs.incidentsWithRuns(),
     (list) => hub.emit('proposals.changed', list),
+    ctx.clock,
   );
   const incidentFeed = hub.on('incidents.changed', (incidents) => proposals.incidentsChanged(incidents));
   const latestPlan = (planId: string) => {

@@ -6,22 +6,10 @@ import type { Actor, RunCommand, RunEvent, RunIncident, RunMode, RunState } from
 import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/plan-views.js';
 import type { Logger } from '../../../node/logger.js';
 import { runEventKey, runKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
+import type { Clock } from '../clock/index.js';
 import type { PlanLibraryService } from './plan-library.js';
 import type { RecordOutbox } from './record-outbox.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
-
-/** Time and timers, injected so tests can drive a run's clock. */
-export interface RunClock {
-  now(): Date;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: RunClock = {
-  now: () => new Date(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** A run's life-cycle moment that others act on (the wall puts up and takes down its emergency scene). */
 export type RunTransition = 'started' | 'finished';
@@ -50,7 +38,8 @@ export class RunService {
     /** `transition` is set on the change that started or finished a run driven by this console. */
     private readonly onChange: (view: RunView, transition: RunTransition | null) => void,
     private readonly logger: Logger,
-    private readonly clock: RunClock = systemClock,
+    /** Stamps events and drives waits and time limits (tests move it by hand). */
+    private readonly clock: Clock,
   ) {}
 
   /** After a (re)start: catch up every active run this console drives with the clock and arm its timer. */

@@ -18,6 +18,7 @@ import { planVersionKey, runEventKey, type PushResult, type SyncRecord } from '.
 import { openDatabase } from '../../../node/sqlite.js';
 import { EventHub } from '../api/event-hub.js';
 import { BackendLink } from '../backend-link/backend-link.js';
+import { systemClock } from '../clock/index.js';
 import { consoleMigrations } from '../db/console-migrations.js';
 import { PlanLibraryService } from '../plans/plan-library.js';
 import { PlanRepository, planSourceSha256 } from '../plans/plan-repository.js';
@@ -87,11 +88,12 @@ class TestConsole {
     plansDir = join(work, 'plans'),
   ) {
     this.db = openDatabase({ file: join(work, `${id}.sqlite`), migrations: consoleMigrations, logger: recordingLogger(logs, id) });
-    this.outbox = new Outbox(this.db);
-    const plans = new PlanLibraryService(new PlanRepository(this.db), this.outbox, id, recordingLogger(logs, id));
+    // Real time: these consoles talk to a real backend over real sockets.
+    this.outbox = new Outbox(this.db, systemClock);
+    const plans = new PlanLibraryService(new PlanRepository(this.db), this.outbox, id, recordingLogger(logs, id), systemClock);
     plans.loadDirectory(plansDir);
     this.plans = plans;
-    this.runs = new RunService(new RunRepository(this.db), plans, this.outbox, id, () => undefined, recordingLogger(logs, id));
+    this.runs = new RunService(new RunRepository(this.db), plans, this.outbox, id, () => undefined, recordingLogger(logs, id), systemClock);
     consoles.push(this);
   }
 
@@ -114,6 +116,7 @@ class TestConsole {
       this.id,
       { plansChanged: () => plans.reloadLatest(), runChanged: (runId) => runs.remoteChanged(runId), statusChanged: () => undefined },
       recordingLogger(logs, `${this.id}.sync`),
+      systemClock,
     );
     return this;
   }

@@ -15,6 +15,7 @@ import {
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
+import type { Clock } from '../clock/index.js';
 import { PlanRepository, RunRepository, planSourceMismatch } from '../plans/index.js';
 import type { Outbox } from './outbox.js';
 
@@ -81,7 +82,8 @@ export class SyncService {
   private lastPushedAt: string | null = null;
   private cursorValue: number;
   private readonly buffered = new Map<number, LoggedRecord>();
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: unknown = null;
+  private pruneTimer: unknown = null;
   private retryAttempt = 0;
   private readonly disposers: (() => void)[] = [];
   private readonly statements;
@@ -95,6 +97,7 @@ export class SyncService {
     private readonly consoleId: string,
     private readonly targets: SyncTargets,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     this.statements = {
       cursor: db.prepare<[], { pulled_through: number }>('SELECT pulled_through FROM sync_cursor WHERE singleton = 1'),
@@ -112,10 +115,7 @@ export class SyncService {
     this.runs = new RunRepository(db);
     this.cursorValue = this.statements.cursor.get()?.pulled_through ?? 0;
     this.pruneOutbox();
-    const pruning = setInterval(() => this.pruneOutbox(), PRUNE_EVERY_MS);
-    pruning.unref();
     this.disposers.push(
-      () => clearInterval(pruning),
       outbox.onAdded(() => {
         this.publishStatus();
         void this.flush();
@@ -179,7 +179,7 @@ export class SyncService {
           this.outbox.settled('conflict', result.conflicts.map((conflict) => conflict.key));
           const sent = new Set(batch.map((record) => record.key));
           this.refuse(result.refused.filter((refusal) => sent.has(refusal.key)));
-          this.lastPushedAt = new Date().toISOString();
+          this.lastPushedAt = this.clock.now().toISOString();
           for (const conflict of result.conflicts) this.recordConflict(conflict, false);
           this.publishStatus();
           // A batch the backend answered for none of would loop for ever; wait for the next trigger instead.
@@ -236,18 +236,21 @@ export class SyncService {
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.buffered.clear();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const timer of [this.retryTimer, this.pruneTimer]) if (timer !== null) this.clock.clearTimeout(timer);
     this.retryTimer = null;
+    this.pruneTimer = null;
   }
 
+  /** Prunes now and again every PRUNE_EVERY_MS while the service runs. */
   private pruneOutbox(): void {
     try {
-      const pruned = this.outbox.pruneStored(new Date(Date.now() - KEEP_STORED_MS));
+      const pruned = this.outbox.pruneStored(new Date(this.clock.now().getTime() - KEEP_STORED_MS));
       if (pruned > 0) this.logger.info('forgot outbox records the backend stored over a week ago', { pruned });
     } catch (error) {
       // A full disk or a busy database: the records stay, and the next round tries again.
       this.logger.warn('could not prune the outbox', { error });
     }
+    this.pruneTimer = this.clock.setTimeout(() => this.pruneOutbox(), PRUNE_EVERY_MS);
   }
 
   /**
@@ -256,8 +259,8 @@ export class SyncService {
    * reconnecting together do not retry in step.
    */
   private retryLater(): void {
-    if (this.retryTimer || this.disposers.length === 0) return;
-    this.retryTimer = setTimeout(() => {
+    if (this.retryTimer !== null || this.disposers.length === 0) return;
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       void this.catchUp().then(() => this.flush());
     }, backoffDelay(RETRY, this.retryAttempt++));
@@ -339,7 +342,7 @@ export class SyncService {
 
   /** Stores one record of another console; returns what it touched. Idempotent: a record seen before changes nothing. */
   private apply(record: SyncRecord): 'plan' | string | null {
-    const now = new Date();
+    const now = this.clock.now();
     switch (record.kind) {
       case 'plan-version': {
         const { plan, sha256, sourceFile, sourceText } = record.body;
@@ -385,7 +388,7 @@ export class SyncService {
     const record = logged.record as Partial<SyncRecord>;
     const key = typeof record.key === 'string' ? record.key : `#${logged.seq}`;
     const origin = typeof record.origin === 'string' ? record.origin : '';
-    this.statements.setAside.run(logged.seq, key, origin, reason, detail.slice(0, 500), JSON.stringify(logged.record), new Date().toISOString());
+    this.statements.setAside.run(logged.seq, key, origin, reason, detail.slice(0, 500), JSON.stringify(logged.record), this.clock.now().toISOString());
     this.logger.warn('set aside a synced record this console cannot apply', { seq: logged.seq, key, origin, reason, detail });
     this.statusStale = true;
     return 'set-aside';

@@ -41,8 +41,8 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 /** One console process wired as console-core wires it: runs, scenes and the hook between them. */
 function openConsole(clock: ManualClock) {
   const db = openDatabase({ file: join(work, 'console.sqlite'), migrations: consoleMigrations, logger: recordingLogger() });
-  const outbox = new Outbox(db);
-  const plans = new PlanLibraryService(new PlanRepository(db), outbox, 'console-a', recordingLogger());
+  const outbox = new Outbox(db, clock);
+  const plans = new PlanLibraryService(new PlanRepository(db), outbox, 'console-a', recordingLogger(), clock);
   plans.loadDirectory(plansDir);
   const shown: ActiveScene[] = [];
   const focused: string[] = [];
