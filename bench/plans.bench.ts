@@ -19,7 +19,10 @@ import { EventHub } from '../src/main/core/api/event-hub.js';
 import { BackendLink } from '../src/main/core/backend-link/backend-link.js';
 import { consoleMigrations } from '../src/main/core/db/console-migrations.js';
 import { PlanLibraryService } from '../src/main/core/plans/plan-library.js';
-import { RunService, systemClock } from '../src/main/core/plans/run-service.js';
+import { PlanRepository } from '../src/main/core/plans/plan-repository.js';
+import { RunRepository } from '../src/main/core/plans/run-repository.js';
+import { RunService } from '../src/main/core/plans/run-service.js';
+import { systemClock } from '../src/main/core/clock/index.js';
 import { Outbox } from '../src/main/core/sync/outbox.js';
 import { SyncService } from '../src/main/core/sync/sync-service.js';
 import type { Actor } from '../src/shared/plans/run-model.js';
@@ -42,10 +45,10 @@ function openConsole(name: string) {
   mkdirSync(plansDir, { recursive: true });
   writeFileSync(join(plansDir, 'bridge-test.yaml'), bridgeTestPlanYaml);
   const db = openDatabase({ file: join(work, `${name}.sqlite`), migrations: consoleMigrations, logger, slowQueryMs: 0 });
-  const outbox = new Outbox(db);
-  const plans = new PlanLibraryService(db, outbox, name, logger);
+  const outbox = new Outbox(db, systemClock);
+  const plans = new PlanLibraryService(new PlanRepository(db), outbox, name, logger, systemClock);
   plans.loadDirectory(plansDir);
-  const runs = new RunService(db, plans, outbox, name, () => undefined, logger, systemClock);
+  const runs = new RunService(new RunRepository(db), plans, outbox, name, () => undefined, logger, systemClock);
   return { db, outbox, plans, runs };
 }
 
@@ -126,7 +129,7 @@ async function outboxReplay(): Promise<void> {
   const backend = await startBackend({ host: '127.0.0.1', port: 0, dataDir: join(work, 'backend'), cityDir: testCityDir(), videoDir: join('resources', 'video', 'demo'), camerasFile: null, inProcessConsoleCredential: credential, appVersion: 'bench', logger, tickMs: 60_000 });
   const hub = new EventHub();
   const link = new BackendLink({ url: backend.url, embedded: true, consoleId: 'replay', appVersion: 'bench', credential, hub, logger });
-  const sync = new SyncService(consoleA.db, consoleA.outbox, link, 'replay', { plansChanged: () => undefined, runChanged: () => undefined, statusChanged: () => undefined }, logger);
+  const sync = new SyncService(consoleA.db, consoleA.outbox, link, 'replay', { plansChanged: () => undefined, runChanged: () => undefined, statusChanged: () => undefined }, logger, systemClock);
   const t0 = performance.now();
   while (consoleA.outbox.pendingCount() > 0) {
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -11,6 +11,8 @@ import type {
 } from '../../shared/domain/feed.js';
 import type { Crew, CrewReport, CrewStatus } from '../../shared/domain/directory.js';
 import { mulberry32 } from '../../shared/city/random.js';
+import { nearestCrews } from '../../shared/dispatch/nearest-crews.js';
+import type { LngLat } from '../../shared/domain/geo.js';
 import type { FeedWorld, SensorSeed } from './feed-world.js';
 
 const METRES_PER_DEGREE = 111_320;
@@ -295,22 +297,17 @@ export class CityFeed {
     return !this.crewOnDuty(index) ? 'off-duty' : this.crewAssignments.has(index) ? 'busy' : 'available';
   }
 
-  /** The nearest on-duty crew not already on an incident takes a dispatched incident until it closes. */
+  /** The nearest on-duty crew not already on an incident takes a dispatched incident until it closes (the one rule of nearestCrews). */
   private assignNearestCrew(incident: Incident): void {
-    let best = -1;
-    let bestDistance = Infinity;
-    const cos = Math.cos((incident.position[1] * Math.PI) / 180);
-    this.world.crews.forEach((crew, index) => {
-      if (!this.crewOnDuty(index) || this.crewAssignments.has(index) || this.crewReports.get(index)?.status === 'busy') return;
-      const dx = ((this.crewPositions[index * 2] ?? 0) - incident.position[0]) * cos;
-      const dy = (this.crewPositions[index * 2 + 1] ?? 0) - incident.position[1];
-      const distance = dx * dx + dy * dy;
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = index;
-      }
-    });
-    if (best >= 0) this.crewAssignments.set(best, incident.id);
+    const candidates = this.world.crews.map((crew, index) => ({
+      id: crew.id,
+      index,
+      // A crew already on an incident is busy here whatever its terminal last reported.
+      status: (!this.crewOnDuty(index) ? 'off-duty' : this.crewAssignments.has(index) || this.crewReports.get(index)?.status === 'busy' ? 'busy' : 'available') as CrewStatus,
+      position: [this.crewPositions[index * 2] ?? 0, this.crewPositions[index * 2 + 1] ?? 0] as LngLat,
+    }));
+    const best = nearestCrews(candidates, { from: incident.position, count: 1 }).chosen[0];
+    if (best) this.crewAssignments.set(best.crew.index, incident.id);
   }
 
   private stepSensors(): FeedTick['sensorChanges'] {

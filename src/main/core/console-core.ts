@@ -81,7 +81,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const settings = settingsFeature(ctx);
   const cameras = camerasFeature(ctx, options.host === 'web' ? '' : (httpOrigin(options.backend.url) ?? ''));
   const wall = wallFeature(ctx, options.displays);
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, clock);
   // The wall follows this console's runs, and the runs are made before the wall can follow them.
   let wallRuns: WallRunHook | null = null;
   const plans = plansFeature(ctx, { plansDir: options.plansDir, outbox, runTransition: (view, transition) => wallRuns?.transition(view, transition) });

@@ -13,7 +13,14 @@ export const SyncRecordSchema = z.discriminatedUnion('kind', [
     kind: z.literal('plan-version'),
     key: z.string().max(300),
     origin: z.string().min(1).max(100),
-    body: z.object({ plan: PlanSchema, sha256: z.string(), sourceFile: z.string() }),
+    body: z.object({
+      plan: PlanSchema,
+      /** SHA-256 (hex) of the plan file's text: the version's fingerprint, compared when two consoles store one version. */
+      sha256: z.string(),
+      sourceFile: z.string(),
+      /** The plan file as written (comments included), so every console exports the original; absent from consoles that predate it. */
+      sourceText: z.string().optional(),
+    }),
   }),
   z.object({
     kind: z.literal('run'),
@@ -111,6 +118,8 @@ export const syncRefusalReasons = [
   'bad-handover',
   /** A different event under a number this console already holds (e.g. its own, made before a hand-over). */
   'conflicting-event',
+  /** A plan version whose source text does not hash to its fingerprint or does not parse to its plan. */
+  'source-mismatch',
   /** Storing it failed for another reason (logged with the record's key). */
   'apply-failed',
 ] as const;

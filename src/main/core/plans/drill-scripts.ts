@@ -1,7 +1,7 @@
 import type { DrillInjection, Incident } from '../../../shared/domain/feed.js';
 import type { RunView } from '../../../shared/plans/plan-views.js';
 import type { Logger } from '../../../node/logger.js';
-import type { RunClock } from './run-service.js';
+import type { Clock } from '../clock/index.js';
 
 const RETRY_MS = 5000;
 
@@ -22,7 +22,7 @@ export class DrillScriptPlayer {
 
   constructor(
     private readonly ports: DrillScriptPorts,
-    private readonly clock: RunClock,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 

@@ -1,22 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { parsePlanFile, type PlanFileProblem } from '../../../shared/plans/plan-file.js';
-import { PlanSchema, type Plan } from '../../../shared/plans/plan-schema.js';
+import type { Plan } from '../../../shared/plans/plan-schema.js';
 import type { PlanLibrary, PlanSummary } from '../../../shared/plans/plan-views.js';
 import { planVersionKey } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
-import type { Outbox } from '../sync/index.js';
-import type { SqliteDatabase } from '../../../node/sqlite.js';
-
-interface PlanVersionRow {
-  plan_id: string;
-  version: number;
-  source_file: string;
-  source_sha256: string;
-  body_json: string;
-}
+import type { Clock } from '../clock/index.js';
+import { planSourceSha256, type PlanRepository } from './plan-repository.js';
+import type { RecordOutbox } from './record-outbox.js';
 
 /**
  * The plans this console can run. Files in plans/ are read at start; a valid file is stored as a plan version, and a
@@ -30,10 +22,11 @@ export class PlanLibraryService {
   private readonly versions = new Map<string, Plan>();
 
   constructor(
-    private readonly db: SqliteDatabase,
-    private readonly outbox: Outbox,
+    private readonly repository: PlanRepository,
+    private readonly outbox: RecordOutbox,
     private readonly consoleId: string,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   /** Loads every *.yaml / *.yml in `directory`; returns the library as the windows see it. */
@@ -46,24 +39,19 @@ export class PlanLibraryService {
       this.logger.warn('plan folder unreadable', { directory, error });
       problems.push({ file: directory, line: 1, column: 1, message: 'The plan folder cannot be read; stored plans stay in use.' });
     }
-    const select = this.db.prepare<[string, number], PlanVersionRow>(
-      'SELECT plan_id, version, source_file, source_sha256, body_json FROM plan_versions WHERE plan_id = ? AND version = ?',
-    );
-    const insert = this.db.prepare(
-      `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at, source_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const store = this.db.transaction((plan: Plan, file: string, sha: string, text: string) => {
-      const stored = select.get(plan.id, plan.version);
-      if (!stored) {
-        insert.run(plan.id, plan.version, plan.title.zh, plan.title.en, file, sha, JSON.stringify(plan), this.consoleId, new Date().toISOString(), text);
-        this.outbox.add({ kind: 'plan-version', key: planVersionKey(plan.id, plan.version), origin: this.consoleId, body: { plan, sha256: sha, sourceFile: file } });
-        this.logger.info('stored plan version', { planId: plan.id, version: plan.version, file });
-        return null;
-      }
-      if (stored.source_sha256 === sha) return null;
-      return `This file changed but still says version ${plan.version}; the stored version ${plan.version} stays in use. Raise "version" to store the change.`;
-    });
+    const store = (plan: Plan, file: string, sha: string, text: string) =>
+      this.repository.transaction(() => {
+        const stored = this.repository.find(plan.id, plan.version);
+        if (!stored) {
+          this.repository.insert({ plan, sourceFile: file, sourceSha256: sha, sourceText: text, originConsole: this.consoleId, storedAt: this.clock.now() });
+          // The text travels with the version, so another console exports the file as written too.
+          this.outbox.add({ kind: 'plan-version', key: planVersionKey(plan.id, plan.version), origin: this.consoleId, body: { plan, sha256: sha, sourceFile: file, sourceText: text } });
+          this.logger.info('stored plan version', { planId: plan.id, version: plan.version, file });
+          return null;
+        }
+        if (stored.sourceSha256 === sha) return null;
+        return `This file changed but still says version ${plan.version}; the stored version ${plan.version} stays in use. Raise "version" to store the change.`;
+      });
     const fileOfId = new Map<string, string>();
     for (const name of files) {
       const path = join(directory, name);
@@ -90,7 +78,7 @@ export class PlanLibraryService {
         continue;
       }
       fileOfId.set(result.plan.id, name);
-      const conflict = store(result.plan, name, createHash('sha256').update(text).digest('hex'), text);
+      const conflict = store(result.plan, name, planSourceSha256(text), text);
       if (conflict) problems.push({ file: name, line: 1, column: 1, message: conflict });
     }
     this.outbox.notifyAdded();
@@ -118,13 +106,11 @@ export class PlanLibraryService {
     const key = `${planId}@${version}`;
     const cached = this.versions.get(key);
     if (cached) return cached;
-    const row = this.db
-      .prepare<[string, number], PlanVersionRow>('SELECT plan_id, version, source_file, source_sha256, body_json FROM plan_versions WHERE plan_id = ? AND version = ?')
-      .get(planId, version);
-    if (!row) throw new Error(`Plan ${planId} version ${version} is not stored.`);
-    const plan = PlanSchema.parse(JSON.parse(row.body_json));
-    this.versions.set(key, plan);
-    return plan;
+    const stored = this.repository.find(planId, version);
+    if (!stored) throw new Error(`Plan ${planId} version ${version} is not stored.`);
+    if (!stored.plan) throw new Error(`Plan ${planId} version ${version} no longer matches the plan schema.`);
+    this.versions.set(key, stored.plan);
+    return stored.plan;
   }
 
   /**
@@ -150,29 +136,19 @@ export class PlanLibraryService {
   exportFile(planId: string): { fileName: string; text: string } {
     const plan = this.latest.get(planId);
     if (!plan) throw new Error(`No plan "${planId}".`);
-    const row = this.db
-      .prepare<[string, number], { source_text: string | null }>('SELECT source_text FROM plan_versions WHERE plan_id = ? AND version = ?')
-      .get(plan.id, plan.version);
-    return { fileName: `${plan.id}.yaml`, text: row?.source_text ?? stringify(plan) };
+    return { fileName: `${plan.id}.yaml`, text: this.repository.find(plan.id, plan.version)?.sourceText ?? stringify(plan) };
   }
 
   /** Re-reads the stored versions (another console's plan versions may have arrived). */
   reloadLatest(): void {
     this.latest.clear();
-    const rows = this.db
-      .prepare<[], PlanVersionRow>(
-        `SELECT p.plan_id, p.version, p.source_file, p.source_sha256, p.body_json FROM plan_versions p
-         WHERE p.version = (SELECT MAX(version) FROM plan_versions q WHERE q.plan_id = p.plan_id) ORDER BY p.plan_id`,
-      )
-      .all();
-    for (const row of rows) {
-      const parsed = PlanSchema.safeParse(JSON.parse(row.body_json));
-      if (!parsed.success) {
-        this.logger.error('stored plan no longer matches the schema', { planId: row.plan_id, version: row.version });
+    for (const stored of this.repository.latestVersions()) {
+      if (!stored.plan) {
+        this.logger.error('stored plan no longer matches the schema', { planId: stored.planId, version: stored.version });
         continue;
       }
-      this.latest.set(row.plan_id, parsed.data);
-      this.sources.set(row.plan_id, row.source_file);
+      this.latest.set(stored.planId, stored.plan);
+      this.sources.set(stored.planId, stored.sourceFile);
     }
   }
 

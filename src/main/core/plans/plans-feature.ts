@@ -4,10 +4,12 @@ import { mayCommandRun, mayStartRun } from '../../../shared/identity/run-permiss
 import { plansForIncident, runIncidentOf } from '../../../shared/plans/plan-matching.js';
 import type { RunView } from '../../../shared/plans/plan-views.js';
 import type { CoreContext, CoreFeature } from '../core-context.js';
-import type { Outbox } from '../sync/index.js';
 import { DrillScriptPlayer } from './drill-scripts.js';
 import { PlanLibraryService } from './plan-library.js';
+import { PlanRepository } from './plan-repository.js';
 import { ProposalService } from './proposals.js';
+import type { RecordOutbox } from './record-outbox.js';
+import { RunRepository } from './run-repository.js';
 import { RunService, type RunTransition } from './run-service.js';
 
 type PlanMethods =
@@ -36,11 +38,11 @@ export interface PlansFeature extends CoreFeature<PlanMethods> {
  * Emergency plans and their runs: the library (files and synced versions), live runs and drills with their scripts,
  * and the plans proposed for new incidents. `runTransition` is told of every start and end of a run this console drives.
  */
-export function plansFeature(ctx: CoreContext, options: { plansDir: string; outbox: Outbox; runTransition(view: RunView, transition: RunTransition): void }): PlansFeature {
+export function plansFeature(ctx: CoreContext, options: { plansDir: string; outbox: RecordOutbox; runTransition(view: RunView, transition: RunTransition): void }): PlansFeature {
   const { backend, info, hub, logger } = ctx;
-  const plans = new PlanLibraryService(ctx.db, options.outbox, info.consoleId, logger.child('plans'));
+  const plans = new PlanLibraryService(new PlanRepository(ctx.db), options.outbox, info.consoleId, logger.child('plans'), ctx.clock);
   const runs: RunService = new RunService(
-    ctx.db,
+    new RunRepository(ctx.db),
     plans,
     options.outbox,
     info.consoleId,
@@ -66,6 +68,7 @@ export function plansFeature(ctx: CoreContext, options: { plansDir: string; outb
     () => plans.latestPlans(),
     () => runs.incidentsWithRuns(),
     (list) => hub.emit('proposals.changed', list),
+    ctx.clock,
   );
   const incidentFeed = hub.on('incidents.changed', (incidents) => proposals.incidentsChanged(incidents));
   const latestPlan = (planId: string) => {

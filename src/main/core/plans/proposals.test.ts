@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../shared/domain/feed.js';
 import { parsePlanFile } from '../../../shared/plans/plan-file.js';
+import { ManualClock } from '../../../../test/helpers/manual-clock.js';
 import { ProposalService } from './proposals.js';
 
 const planFile = join(import.meta.dirname, '..', '..', '..', '..', 'plans', 'gas-leak.yaml');
@@ -29,7 +30,7 @@ const incident = (id: string, state: Incident['state'] = 'reported'): Incident =
 
 describe('trigger proposals', () => {
   it('keeps a dismissal while its incident is open, and forgets it once the incident closes or leaves the list', () => {
-    const proposals = new ProposalService(() => [plan], () => new Set(), () => undefined);
+    const proposals = new ProposalService(() => [plan], () => new Set(), () => undefined, new ManualClock());
     proposals.incidentsChanged([incident('A'), incident('B')]);
     expect(proposals.list().map((proposal) => proposal.incidentId)).toEqual(['A', 'B']);
     proposals.dismiss('A', plan.id);

@@ -2,6 +2,7 @@ import type { Incident } from '../../../shared/domain/feed.js';
 import { triggeredPlans } from '../../../shared/plans/plan-matching.js';
 import type { Proposal } from '../../../shared/plans/plan-views.js';
 import type { Plan } from '../../../shared/plans/plan-schema.js';
+import type { Clock } from '../clock/index.js';
 
 /**
  * Plans proposed by automatic triggers. Derived from the incidents and the runs, so nothing needs storing: after a
@@ -15,7 +16,7 @@ export class ProposalService {
     private readonly plans: () => Plan[],
     private readonly incidentsWithRuns: () => Set<string>,
     private readonly onChange: (proposals: Proposal[]) => void,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   list(): Proposal[] {
@@ -42,7 +43,7 @@ export class ProposalService {
             planId: plan.id,
             planTitle: plan.title,
             drillId: incident.drillId,
-            proposedAt: this.now().toISOString(),
+            proposedAt: this.clock.now().toISOString(),
           },
         );
       }

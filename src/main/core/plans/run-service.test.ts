@@ -11,7 +11,9 @@ import { openDatabase } from '../../../node/sqlite.js';
 import { consoleMigrations } from '../db/console-migrations.js';
 import { Outbox } from '../sync/outbox.js';
 import { PlanLibraryService } from './plan-library.js';
-import { RunService, type RunClock } from './run-service.js';
+import { PlanRepository } from './plan-repository.js';
+import { RunRepository } from './run-repository.js';
+import { RunService } from './run-service.js';
 import { ManualClock } from '../../../../test/helpers/manual-clock.js';
 
 const operator: Actor = { kind: 'operator', name: '张伟', window: 'plans/test' };
@@ -27,12 +29,12 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** One console process: its database connection, plan library and run service. */
-function openConsole(clock: RunClock, changes: RunView[] = []) {
+function openConsole(clock: ManualClock, changes: RunView[] = []) {
   const db = openDatabase({ file: join(work, 'console.sqlite'), migrations: consoleMigrations, logger: recordingLogger() });
-  const outbox = new Outbox(db);
-  const plans = new PlanLibraryService(db, outbox, 'console-a', recordingLogger());
+  const outbox = new Outbox(db, clock);
+  const plans = new PlanLibraryService(new PlanRepository(db), outbox, 'console-a', recordingLogger(), clock);
   const library = plans.loadDirectory(plansDir);
-  const runs = new RunService(db, plans, outbox, 'console-a', (view) => changes.push(view), recordingLogger(), clock);
+  const runs = new RunService(new RunRepository(db), plans, outbox, 'console-a', (view) => changes.push(view), recordingLogger(), clock);
   const resumed = runs.resumeActiveRuns();
   return { db, plans, library, runs, resumed, changes, outbox };
 }

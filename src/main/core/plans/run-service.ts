@@ -2,45 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import type { Plan } from '../../../shared/plans/plan-schema.js';
 import { PlanIndex, decide, nextDueAt, replay, startRun, tick } from '../../../shared/plans/run-engine.js';
-import { RunEventSchema, type Actor, type RunCommand, type RunEvent, type RunIncident, type RunMode, type RunState } from '../../../shared/plans/run-model.js';
+import type { Actor, RunCommand, RunEvent, RunIncident, RunMode, RunState } from '../../../shared/plans/run-model.js';
 import type { RunEventRecord, RunSummary, RunView } from '../../../shared/plans/plan-views.js';
 import type { Logger } from '../../../node/logger.js';
-import type { SqliteDatabase } from '../../../node/sqlite.js';
 import { runEventKey, runKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
-import type { Outbox } from '../sync/index.js';
+import type { Clock } from '../clock/index.js';
 import type { PlanLibraryService } from './plan-library.js';
-
-/** Time and timers, injected so tests can drive a run's clock. */
-export interface RunClock {
-  now(): Date;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: RunClock = {
-  now: () => new Date(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-interface RunRow {
-  run_id: string;
-  plan_id: string;
-  plan_version: number;
-  origin_console: string;
-}
-
-interface EventRow {
-  seq: number;
-  body_json: string;
-  origin_console: string;
-}
+import type { RecordOutbox } from './record-outbox.js';
+import type { RunRepository, StoredRun } from './run-repository.js';
 
 /** A run's life-cycle moment that others act on (the wall puts up and takes down its emergency scene). */
 export type RunTransition = 'started' | 'finished';
 
 /** Longest single wait for a timer; longer waits re-arm, so a changed system clock is noticed within this time. */
 const MAX_TIMER_MS = 60_000;
+/** The runs list shows this many, newest first. */
+const LIST_RUNS = 200;
 
 /**
  * Runs plans. Every change is a list of events appended in one transaction before anything outside learns of it
@@ -54,22 +31,21 @@ export class RunService {
   private readonly indexes = new Map<string, PlanIndex>();
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly repository: RunRepository,
     private readonly plans: PlanLibraryService,
-    private readonly outbox: Outbox,
+    private readonly outbox: RecordOutbox,
     private readonly consoleId: string,
     /** `transition` is set on the change that started or finished a run driven by this console. */
     private readonly onChange: (view: RunView, transition: RunTransition | null) => void,
     private readonly logger: Logger,
-    private readonly clock: RunClock = systemClock,
+    /** Stamps events and drives waits and time limits (tests move it by hand). */
+    private readonly clock: Clock,
   ) {}
 
   /** After a (re)start: catch up every active run this console drives with the clock and arm its timer. */
   resumeActiveRuns(): number {
-    const active = this.db
-      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND origin_console = ? ORDER BY started_at")
-      .all(this.consoleId);
-    for (const { run_id: runId } of active) {
+    const active = this.repository.activeRunIds(this.consoleId);
+    for (const runId of active) {
       this.advanceClock(runId);
     }
     if (active.length > 0) this.logger.info('resumed active runs', { count: active.length });
@@ -78,10 +54,7 @@ export class RunService {
 
   /** The incidents any run (of any console) was started for. */
   incidentsWithRuns(): Set<string> {
-    const rows = this.db
-      .prepare<[], { id: string }>("SELECT DISTINCT json_extract(body_json, '$.incident.id') AS id FROM run_events WHERE seq = 1 AND id IS NOT NULL")
-      .all();
-    return new Set(rows.map((row) => row.id));
+    return this.repository.incidentsWithRuns();
   }
 
   /** `drillId`: the drill an injected incident belongs to (the run joins it); otherwise a drill run opens its own. */
@@ -93,13 +66,9 @@ export class RunService {
     const drillId = input.mode === 'drill' ? (input.drillId ?? `DRILL-${runId.slice(4)}`) : null;
     const index = this.indexFor(plan);
     const events = startRun(index, { runId, at: now.toISOString(), by: input.by, mode: input.mode, drillId, incident: input.incident });
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO runs (run_id, plan_id, plan_version, mode, drill_id, status, started_at, updated_at, origin_console)
-           VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-        )
-        .run(runId, plan.id, plan.version, input.mode, drillId, now.toISOString(), now.toISOString(), this.consoleId);
+    this.repository.transaction(() => {
+      const run = { runId, planId: plan.id, planVersion: plan.version, mode: input.mode, drillId, startedAt: now.toISOString(), originConsole: this.consoleId };
+      if (!this.repository.insert(run)) throw new Error(`Run id ${runId} is taken.`);
       this.outbox.add({
         kind: 'run',
         key: runKey(runId),
@@ -107,7 +76,7 @@ export class RunService {
         body: { runId, planId: plan.id, planVersion: plan.version, mode: input.mode, drillId, startedAt: now.toISOString() },
       });
       this.append(runId, 0, events);
-    })();
+    });
     this.outbox.notifyAdded();
     this.logger.info('run started', { runId, planId: plan.id, version: plan.version, mode: input.mode, by: input.by });
     return this.afterChange(runId, 'started');
@@ -131,27 +100,17 @@ export class RunService {
 
   /** The latest runs, read from their rows and first events only (no replay: the list stays cheap as runs pile up). */
   list(): RunSummary[] {
-    const rows = this.db
-      .prepare<[], RunRow & { mode: 'live' | 'drill'; drill_id: string | null; status: RunSummary['status']; started_at: string; started_json: string }>(
-        `SELECT r.run_id, r.plan_id, r.plan_version, r.origin_console, r.mode, r.drill_id, r.status, r.started_at, e.body_json AS started_json
-         FROM runs r JOIN run_events e ON e.run_id = r.run_id AND e.seq = 1
-         ORDER BY r.started_at DESC LIMIT 200`,
-      )
-      .all();
-    return rows.map((row) => {
-      const started = RunEventSchema.parse(JSON.parse(row.started_json));
-      return {
-        runId: row.run_id,
-        planId: row.plan_id,
-        planVersion: row.plan_version,
-        title: this.indexFor(this.plans.version(row.plan_id, row.plan_version)).plan.title,
-        mode: row.mode,
-        drillId: row.drill_id,
-        status: row.status,
-        startedAt: row.started_at,
-        incident: started.type === 'run-started' ? started.incident : null,
-      };
-    });
+    return this.repository.latest(LIST_RUNS).map((run) => ({
+      runId: run.runId,
+      planId: run.planId,
+      planVersion: run.planVersion,
+      title: this.indexFor(this.plans.version(run.planId, run.planVersion)).plan.title,
+      mode: run.mode,
+      drillId: run.drillId,
+      status: run.status,
+      startedAt: run.startedAt,
+      incident: run.incident,
+    }));
   }
 
   dispose(): void {
@@ -173,16 +132,13 @@ export class RunService {
 
   /** Appends `events`; answers 'finished' when they end the run. */
   private commit(runId: string, state: RunState, events: RunEvent[]): RunTransition | null {
-    this.db.transaction(() => {
+    this.repository.transaction(() => {
       // The state we decided on must still be the latest: another call may have appended in between.
-      const latest = this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?').get(runId);
-      if (latest?.n !== state.eventCount) throw new ApiFailure(apiError('conflict', 'The run changed meanwhile; look again and retry.'));
+      if (this.repository.eventCount(runId) !== state.eventCount) throw new ApiFailure(apiError('conflict', 'The run changed meanwhile; look again and retry.'));
       this.append(runId, state.eventCount, events);
       const finished = events.find((event) => event.type === 'run-finished');
-      this.db
-        .prepare('UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?')
-        .run(finished?.type === 'run-finished' ? finished.outcome : 'active', events.at(-1)?.at ?? state.startedAt, runId);
-    })();
+      this.repository.setStatus(runId, finished?.type === 'run-finished' ? finished.outcome : 'active', events.at(-1)?.at ?? state.startedAt);
+    });
     this.cache.delete(runId);
     this.outbox.notifyAdded();
     return events.some((event) => event.type === 'run-finished') ? 'finished' : null;
@@ -206,18 +162,12 @@ export class RunService {
 
   /** Active drill runs this console drives (their scripts continue after a restart). */
   activeDrillRuns(): string[] {
-    return this.db
-      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND mode = 'drill' AND origin_console = ?")
-      .all(this.consoleId)
-      .map((row) => row.run_id);
+    return this.repository.activeRunIds(this.consoleId, 'drill');
   }
 
   /** Active runs this console drives, oldest first. */
   activeRuns(): string[] {
-    return this.db
-      .prepare<[string], { run_id: string }>("SELECT run_id FROM runs WHERE status = 'active' AND origin_console = ? ORDER BY started_at, run_id")
-      .all(this.consoleId)
-      .map((row) => row.run_id);
+    return this.repository.activeRunIds(this.consoleId);
   }
 
   /** Another console's run changed (its records arrived through the backend): show the new state. */
@@ -246,29 +196,26 @@ export class RunService {
       const why = refusal?.reason === 'event-out-of-order' ? 'the run moved on at the backend; wait for this console to catch up and try again' : (refusal?.reason ?? 'conflict');
       throw new ApiFailure(apiError('conflict', `The backend did not accept the hand-over (${why}).`));
     }
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)').run(runId, seq, event.at, event.type, JSON.stringify(event), this.consoleId);
-      this.db.prepare('UPDATE runs SET origin_console = ?, updated_at = ? WHERE run_id = ?').run(this.consoleId, event.at, runId);
+    this.repository.transaction(() => {
+      this.repository.appendEvent(runId, seq, event, this.consoleId);
+      this.repository.setDriver(runId, this.consoleId, event.at);
       // Already stored at the backend: kept in the outbox as sent, so the record's key stays accounted for.
       this.outbox.add(record);
       this.outbox.settled('stored', [record.key]);
-    })();
+    });
     this.cache.delete(runId);
     this.logger.info('run taken over', { runId, from, reason, by });
     return this.afterChange(runId);
   }
 
   private originOf(runId: string): string {
-    const row = this.db.prepare<[string], { origin_console: string }>('SELECT origin_console FROM runs WHERE run_id = ?').get(runId);
-    if (!row) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
-    return row.origin_console;
+    return this.stored(runId).originConsole;
   }
 
   private append(runId: string, after: number, events: RunEvent[]): void {
-    const insert = this.db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)');
     events.forEach((event, offset) => {
       const seq = after + offset + 1;
-      insert.run(runId, seq, event.at, event.type, JSON.stringify(event), this.consoleId);
+      this.repository.appendEvent(runId, seq, event, this.consoleId);
       this.outbox.add({ kind: 'run-event', key: runEventKey(runId, seq), origin: this.consoleId, body: { runId, seq, event } });
     });
   }
@@ -308,9 +255,8 @@ export class RunService {
   private load(runId: string): { state: RunState; index: PlanIndex } {
     const cached = this.cache.get(runId);
     if (cached) return cached;
-    const run = this.db.prepare<[string], RunRow>('SELECT run_id, plan_id, plan_version, origin_console FROM runs WHERE run_id = ?').get(runId);
-    if (!run) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
-    const index = this.indexFor(this.plans.version(run.plan_id, run.plan_version));
+    const run = this.stored(runId);
+    const index = this.indexFor(this.plans.version(run.planId, run.planVersion));
     const state = replay(runId, index, this.records(runId).map((record) => record.event));
     const loaded = { state, index };
     this.cache.set(runId, loaded);
@@ -318,10 +264,13 @@ export class RunService {
   }
 
   private records(runId: string): RunEventRecord[] {
-    return this.db
-      .prepare<[string], EventRow>('SELECT seq, body_json, origin_console FROM run_events WHERE run_id = ? ORDER BY seq')
-      .all(runId)
-      .map((row) => ({ seq: row.seq, event: RunEventSchema.parse(JSON.parse(row.body_json)), origin: row.origin_console }));
+    return this.repository.events(runId);
+  }
+
+  private stored(runId: string): StoredRun {
+    const run = this.repository.find(runId);
+    if (!run) throw new ApiFailure(apiError('not-found', `No run "${runId}".`));
+    return run;
   }
 
   private indexFor(plan: Plan): PlanIndex {

@@ -1,5 +1,6 @@
 import type { SetAsideRecord, SyncRecord, SyncRefusal } from '../../../shared/sync/sync-records.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
+import type { Clock } from '../clock/index.js';
 
 interface OutboxRow {
   seq: number;
@@ -28,7 +29,10 @@ export class Outbox {
   private readonly countRefused;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {
     this.insert = db.prepare('INSERT OR IGNORE INTO outbox (key, body_json, created_at) VALUES (?, ?, ?)');
     this.pendingRows = db.prepare<[number], OutboxRow>('SELECT seq, body_json FROM outbox WHERE settled_at IS NULL ORDER BY seq LIMIT ?');
     this.markSettled = db.prepare<[string, string, string]>('UPDATE outbox SET settled_at = ?, outcome = ? WHERE key = ? AND settled_at IS NULL');
@@ -44,7 +48,7 @@ export class Outbox {
 
   /** Call inside the writer's transaction; listeners hear of it once that transaction has committed. */
   add(record: SyncRecord): void {
-    this.insert.run(record.key, JSON.stringify(record), new Date().toISOString());
+    this.insert.run(record.key, JSON.stringify(record), this.clock.now().toISOString());
   }
 
   /** Writers call this after their transaction commits, so the sender never races a change that might roll back. */
@@ -73,14 +77,16 @@ export class Outbox {
   }
 
   /** The backend answered for these records: it stored them, or refused them as conflicts (kept in sync_conflicts). */
-  settled(outcome: 'stored' | 'conflict', keys: readonly string[], at = new Date()): void {
+  settled(outcome: 'stored' | 'conflict', keys: readonly string[]): void {
+    const at = this.clock.now();
     this.db.transaction(() => {
       for (const key of keys) this.markSettled.run(at.toISOString(), outcome, key);
     })();
   }
 
   /** Records that will not be sent again, with why: refused by the backend, or by this console as too large. */
-  refused(refusals: readonly SyncRefusal[], at = new Date()): void {
+  refused(refusals: readonly SyncRefusal[]): void {
+    const at = this.clock.now();
     this.db.transaction(() => {
       for (const refusal of refusals) this.markRefused.run(at.toISOString(), refusal.reason, refusal.detail, refusal.key);
     })();

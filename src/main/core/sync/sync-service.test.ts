@@ -14,12 +14,16 @@ import { waitUntil } from '../../../../test/helpers/wait.js';
 import { BACKEND_PROTOCOL_VERSION } from '../../../shared/backend/protocol.js';
 import { mulberry32 } from '../../../shared/city/random.js';
 import type { Actor, RunCommand } from '../../../shared/plans/run-model.js';
-import { runEventKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
+import { parsePlanFile } from '../../../shared/plans/plan-file.js';
+import { planVersionKey, runEventKey, type PushResult, type SyncRecord } from '../../../shared/sync/sync-records.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { EventHub } from '../api/event-hub.js';
 import { BackendLink } from '../backend-link/backend-link.js';
+import { systemClock } from '../clock/index.js';
 import { consoleMigrations } from '../db/console-migrations.js';
 import { PlanLibraryService } from '../plans/plan-library.js';
+import { PlanRepository, planSourceSha256 } from '../plans/plan-repository.js';
+import { RunRepository } from '../plans/run-repository.js';
 import { RunService } from '../plans/run-service.js';
 import { Outbox } from './outbox.js';
 import { SyncService } from './sync-service.js';
@@ -72,18 +76,25 @@ async function restartBackend(): Promise<void> {
 class TestConsole {
   readonly db;
   readonly outbox;
+  readonly plans;
   readonly runs;
   private link: BackendLink | null = null;
   /** Enrolled on its first time online, and kept across offline spells and backend restarts. */
   private credential: string | null = null;
   private sync: SyncService | null = null;
 
-  constructor(readonly id: string) {
+  /** `plansDir`: the console's own plan folder (default: the one every test console shares). */
+  constructor(
+    readonly id: string,
+    plansDir = join(work, 'plans'),
+  ) {
     this.db = openDatabase({ file: join(work, `${id}.sqlite`), migrations: consoleMigrations, logger: recordingLogger(logs, id) });
-    this.outbox = new Outbox(this.db);
-    const plans = new PlanLibraryService(this.db, this.outbox, id, recordingLogger(logs, id));
-    plans.loadDirectory(join(work, 'plans'));
-    this.runs = new RunService(this.db, plans, this.outbox, id, () => undefined, recordingLogger(logs, id));
+    // Real time: these consoles talk to a real backend over real sockets.
+    this.outbox = new Outbox(this.db, systemClock);
+    const plans = new PlanLibraryService(new PlanRepository(this.db), this.outbox, id, recordingLogger(logs, id), systemClock);
+    plans.loadDirectory(plansDir);
+    this.plans = plans;
+    this.runs = new RunService(new RunRepository(this.db), plans, this.outbox, id, () => undefined, recordingLogger(logs, id), systemClock);
     consoles.push(this);
   }
 
@@ -98,14 +109,15 @@ class TestConsole {
       hub: new EventHub(),
       logger: recordingLogger(logs, this.id),
     });
-    const runs = this.runs;
+    const { plans, runs } = this;
     this.sync = new SyncService(
       this.db,
       this.outbox,
       this.link,
       this.id,
-      { plansChanged: () => undefined, runChanged: (runId) => runs.remoteChanged(runId), statusChanged: () => undefined },
+      { plansChanged: () => plans.reloadLatest(), runChanged: (runId) => runs.remoteChanged(runId), statusChanged: () => undefined },
       recordingLogger(logs, `${this.id}.sync`),
+      systemClock,
     );
     return this;
   }
@@ -328,4 +340,61 @@ describe('SyncService against a real backend', () => {
     expectExactlyTheLog(trio);
     expect(backendLog().events.length).toBeGreaterThan(100);
   }, 120_000);
+
+  describe('plan versions carry their source text', () => {
+    /** A console with an empty plan folder: every plan it has came through sync. */
+    function receivingConsole(id: string): TestConsole {
+      const empty = join(work, `${id}-plans`);
+      mkdirSync(empty);
+      return new TestConsole(id, empty).online();
+    }
+
+    /** Pushes a plan-version record as another console would, from a client that is not one of the test consoles. */
+    async function pushAs(origin: string, record: Omit<Extract<SyncRecord, { kind: 'plan-version' }>, 'origin'>): Promise<void> {
+      const peer = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: origin, appVersion: 'x', credential: enrol(origin) } });
+      try {
+        const answer = await peer.timeout(5000).emitWithAck('sync:push', [{ ...record, origin }]);
+        expect(answer).toMatchObject({ ok: true, value: { stored: [record.key] } });
+      } finally {
+        peer.disconnect();
+      }
+    }
+
+    const bridgePlan = () => {
+      const parsed = parsePlanFile('bridge-test.yaml', bridgeTestPlanYaml);
+      if (!parsed.ok) throw new Error('fixture plan does not parse');
+      return parsed.plan;
+    };
+
+    it('exports a synced plan as the file written on the console it came from, comments included', async () => {
+      const original = `# 桥梁测试预案：注释只在原文里\n${bridgeTestPlanYaml}`;
+      writeFileSync(join(work, 'plans', 'bridge-test.yaml'), original);
+      await startTestBackend();
+      const a = new TestConsole('console-a').online();
+      const b = receivingConsole('console-b');
+      await settled([a, b]);
+      expect(b.plans.latestPlan('bridge-test')).toEqual(a.plans.latestPlan('bridge-test'));
+      expect(b.plans.exportFile('bridge-test')).toEqual({ fileName: 'bridge-test.yaml', text: original });
+      expect(b.status().setAsideCount).toBe(0);
+    });
+
+    it('sets aside a plan version whose source text is not the version it claims, and stores one that comes without text', async () => {
+      await startTestBackend();
+      const b = receivingConsole('console-b');
+      const plan = bridgePlan();
+      const forged = `${bridgeTestPlanYaml}\n# 篡改`;
+      await pushAs('console-x', { kind: 'plan-version', key: planVersionKey(plan.id, plan.version), body: { plan, sha256: planSourceSha256(bridgeTestPlanYaml), sourceFile: 'bridge-test.yaml', sourceText: forged } });
+      await until(() => b.status().setAsideCount === 1, 'the forged plan version to be set aside');
+      expect(b.status().setAside).toMatchObject([{ key: planVersionKey(plan.id, plan.version), direction: 'in', origin: 'console-x', reason: 'source-mismatch' }]);
+      expect(b.plans.latestPlan(plan.id)).toBeUndefined();
+
+      // A console that predates source texts sends none: the version is stored, and exports as the plan in YAML.
+      const older = { ...plan, version: plan.version + 1 };
+      await pushAs('console-y', { kind: 'plan-version', key: planVersionKey(plan.id, older.version), body: { plan: older, sha256: 'from-an-older-console', sourceFile: 'bridge-test.yaml' } });
+      await until(() => b.plans.latestPlan(plan.id)?.version === older.version, 'the plan version without text to be stored');
+      const exported = parsePlanFile('bridge-test.yaml', b.plans.exportFile(plan.id).text);
+      expect(exported.ok && exported.plan).toEqual(older);
+      expect(b.status().setAsideCount).toBe(1);
+    });
+  });
 });

@@ -15,6 +15,8 @@ import {
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
+import type { Clock } from '../clock/index.js';
+import { PlanRepository, RunRepository, planSourceMismatch } from '../plans/index.js';
 import type { Outbox } from './outbox.js';
 
 const BATCH_RECORDS = 200;
@@ -80,10 +82,13 @@ export class SyncService {
   private lastPushedAt: string | null = null;
   private cursorValue: number;
   private readonly buffered = new Map<number, LoggedRecord>();
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: unknown = null;
+  private pruneTimer: unknown = null;
   private retryAttempt = 0;
   private readonly disposers: (() => void)[] = [];
   private readonly statements;
+  private readonly plans: PlanRepository;
+  private readonly runs: RunRepository;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -92,6 +97,7 @@ export class SyncService {
     private readonly consoleId: string,
     private readonly targets: SyncTargets,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     this.statements = {
       cursor: db.prepare<[], { pulled_through: number }>('SELECT pulled_through FROM sync_cursor WHERE singleton = 1'),
@@ -103,28 +109,13 @@ export class SyncService {
       ),
       conflicts: db.prepare<[], { key: string; kept_from: string; refused_from: string; at: string }>('SELECT key, kept_from, refused_from, at FROM sync_conflicts ORDER BY at'),
       insertConflict: db.prepare('INSERT OR IGNORE INTO sync_conflicts (key, kept_from, refused_from, at) VALUES (?, ?, ?, ?)'),
-      planVersion: db.prepare<[string, number], { source_sha256: string }>('SELECT source_sha256 FROM plan_versions WHERE plan_id = ? AND version = ?'),
-      insertPlanVersion: db.prepare(
-        `INSERT INTO plan_versions (plan_id, version, title_zh, title_en, source_file, source_sha256, body_json, origin_console, stored_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertRun: db.prepare(
-        `INSERT OR IGNORE INTO runs (run_id, plan_id, plan_version, mode, drill_id, status, started_at, updated_at, origin_console)
-         VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-      ),
-      runExists: db.prepare<[string], { run_id: string }>('SELECT run_id FROM runs WHERE run_id = ?'),
-      eventCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_events WHERE run_id = ?'),
-      eventAt: db.prepare<[string, number], { body_json: string }>('SELECT body_json FROM run_events WHERE run_id = ? AND seq = ?'),
-      insertEvent: db.prepare('INSERT INTO run_events (run_id, seq, at, type, body_json, origin_console) VALUES (?, ?, ?, ?, ?, ?)'),
-      finishRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?'),
-      handOverRun: db.prepare('UPDATE runs SET origin_console = ?, updated_at = ? WHERE run_id = ?'),
     };
+    // Other consoles' plans and runs are stored as this console stores its own: through the plans feature's repositories.
+    this.plans = new PlanRepository(db);
+    this.runs = new RunRepository(db);
     this.cursorValue = this.statements.cursor.get()?.pulled_through ?? 0;
     this.pruneOutbox();
-    const pruning = setInterval(() => this.pruneOutbox(), PRUNE_EVERY_MS);
-    pruning.unref();
     this.disposers.push(
-      () => clearInterval(pruning),
       outbox.onAdded(() => {
         this.publishStatus();
         void this.flush();
@@ -188,7 +179,7 @@ export class SyncService {
           this.outbox.settled('conflict', result.conflicts.map((conflict) => conflict.key));
           const sent = new Set(batch.map((record) => record.key));
           this.refuse(result.refused.filter((refusal) => sent.has(refusal.key)));
-          this.lastPushedAt = new Date().toISOString();
+          this.lastPushedAt = this.clock.now().toISOString();
           for (const conflict of result.conflicts) this.recordConflict(conflict, false);
           this.publishStatus();
           // A batch the backend answered for none of would loop for ever; wait for the next trigger instead.
@@ -245,18 +236,21 @@ export class SyncService {
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.buffered.clear();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const timer of [this.retryTimer, this.pruneTimer]) if (timer !== null) this.clock.clearTimeout(timer);
     this.retryTimer = null;
+    this.pruneTimer = null;
   }
 
+  /** Prunes now and again every PRUNE_EVERY_MS while the service runs. */
   private pruneOutbox(): void {
     try {
-      const pruned = this.outbox.pruneStored(new Date(Date.now() - KEEP_STORED_MS));
+      const pruned = this.outbox.pruneStored(new Date(this.clock.now().getTime() - KEEP_STORED_MS));
       if (pruned > 0) this.logger.info('forgot outbox records the backend stored over a week ago', { pruned });
     } catch (error) {
       // A full disk or a busy database: the records stay, and the next round tries again.
       this.logger.warn('could not prune the outbox', { error });
     }
+    this.pruneTimer = this.clock.setTimeout(() => this.pruneOutbox(), PRUNE_EVERY_MS);
   }
 
   /**
@@ -265,8 +259,8 @@ export class SyncService {
    * reconnecting together do not retry in step.
    */
   private retryLater(): void {
-    if (this.retryTimer || this.disposers.length === 0) return;
-    this.retryTimer = setTimeout(() => {
+    if (this.retryTimer !== null || this.disposers.length === 0) return;
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       void this.catchUp().then(() => this.flush());
     }, backoffDelay(RETRY, this.retryAttempt++));
@@ -338,7 +332,7 @@ export class SyncService {
         if (record.kind !== 'run-event' || record.body.event.type !== 'run-handed-over' || error.reason !== 'conflicting-event') return 'set-aside';
         // The run was handed over while this console had events of its own not yet synced: those stay here, set
         // against the new driver's, but the new driver is the one this console follows (and stops driving) from now on.
-        this.statements.handOverRun.run(record.body.event.to, record.body.event.at, record.body.runId);
+        this.runs.setDriver(record.body.runId, record.body.event.to, record.body.event.at);
         return record.body.runId;
       }
       this.logger.error('could not apply a synced record; it is set aside', { key: record.key, seq: logged.seq, error });
@@ -348,40 +342,43 @@ export class SyncService {
 
   /** Stores one record of another console; returns what it touched. Idempotent: a record seen before changes nothing. */
   private apply(record: SyncRecord): 'plan' | string | null {
-    const now = new Date().toISOString();
+    const now = this.clock.now();
     switch (record.kind) {
       case 'plan-version': {
-        const { plan, sha256, sourceFile } = record.body;
-        const existing = this.statements.planVersion.get(plan.id, plan.version);
+        const { plan, sha256, sourceFile, sourceText } = record.body;
+        // A text that is not the version it comes with would export as a plan other than the one that runs.
+        const mismatch = sourceText === undefined ? null : planSourceMismatch({ plan, sha256, sourceFile, sourceText });
+        if (mismatch) throw new NotApplicable('source-mismatch', mismatch);
+        const existing = this.plans.find(plan.id, plan.version);
         if (!existing) {
-          this.statements.insertPlanVersion.run(plan.id, plan.version, plan.title.zh, plan.title.en, sourceFile, sha256, JSON.stringify(plan), record.origin, now);
+          // A console that predates source texts sends none: its version exports as the stored plan in YAML.
+          this.plans.insert({ plan, sourceFile, sourceSha256: sha256, sourceText: sourceText ?? null, originConsole: record.origin, storedAt: now });
           return 'plan';
         }
-        if (existing.source_sha256 !== sha256) {
+        if (existing.sourceSha256 !== sha256) {
           // Our own edit under the same version: keep ours here and show the conflict (the backend reports it too).
-          this.recordConflict({ key: record.key, keptFrom: record.origin, refusedFrom: this.consoleId, at: now }, false);
+          this.recordConflict({ key: record.key, keptFrom: record.origin, refusedFrom: this.consoleId, at: now.toISOString() }, false);
         }
         return null;
       }
       case 'run': {
         const { runId, planId, planVersion, mode, drillId, startedAt } = record.body;
-        if (!this.statements.planVersion.get(planId, planVersion)) throw new NotApplicable('unknown-plan-version', `${planId}@${planVersion}`);
-        this.statements.insertRun.run(runId, planId, planVersion, mode, drillId, startedAt, startedAt, record.origin);
+        if (!this.plans.exists(planId, planVersion)) throw new NotApplicable('unknown-plan-version', `${planId}@${planVersion}`);
+        this.runs.insert({ runId, planId, planVersion, mode, drillId, startedAt, originConsole: record.origin });
         return runId;
       }
       case 'run-event': {
         const { runId, seq, event } = record.body;
-        if (!this.statements.runExists.get(runId)) throw new NotApplicable('unknown-run', runId);
-        if (event.type === 'run-handed-over') this.statements.handOverRun.run(event.to, event.at, runId);
-        const count = this.statements.eventCount.get(runId)?.n ?? 0;
+        if (!this.runs.find(runId)) throw new NotApplicable('unknown-run', runId);
+        if (event.type === 'run-handed-over') this.runs.setDriver(runId, event.to, event.at);
+        const count = this.runs.eventCount(runId);
         if (seq <= count) {
-          const held = this.statements.eventAt.get(runId, seq);
-          if (held && JSON.stringify(JSON.parse(held.body_json)) === JSON.stringify(event)) return null;
+          if (this.runs.holdsEvent(runId, seq, event)) return null;
           throw new NotApplicable('conflicting-event', `event ${seq} of ${runId} differs from the one this console holds`);
         }
         if (seq !== count + 1) throw new NotApplicable('event-out-of-order', `event ${seq} of ${runId}, this console holds ${count}`);
-        this.statements.insertEvent.run(runId, seq, event.at, event.type, JSON.stringify(event), record.origin);
-        if (event.type === 'run-finished') this.statements.finishRun.run(event.outcome, event.at, runId);
+        this.runs.appendEvent(runId, seq, event, record.origin);
+        if (event.type === 'run-finished') this.runs.setStatus(runId, event.outcome, event.at);
         return runId;
       }
     }
@@ -391,7 +388,7 @@ export class SyncService {
     const record = logged.record as Partial<SyncRecord>;
     const key = typeof record.key === 'string' ? record.key : `#${logged.seq}`;
     const origin = typeof record.origin === 'string' ? record.origin : '';
-    this.statements.setAside.run(logged.seq, key, origin, reason, detail.slice(0, 500), JSON.stringify(logged.record), new Date().toISOString());
+    this.statements.setAside.run(logged.seq, key, origin, reason, detail.slice(0, 500), JSON.stringify(logged.record), this.clock.now().toISOString());
     this.logger.warn('set aside a synced record this console cannot apply', { seq: logged.seq, key, origin, reason, detail });
     this.statusStale = true;
     return 'set-aside';

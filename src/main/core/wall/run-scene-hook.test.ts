@@ -9,6 +9,8 @@ import type { ActiveScene } from '../../../shared/wall/scenes.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { consoleMigrations } from '../db/console-migrations.js';
 import { PlanLibraryService } from '../plans/plan-library.js';
+import { PlanRepository } from '../plans/plan-repository.js';
+import { RunRepository } from '../plans/run-repository.js';
 import { RunService } from '../plans/run-service.js';
 import { Outbox } from '../sync/outbox.js';
 import { wallFollowsRuns } from './run-scene-hook.js';
@@ -39,13 +41,13 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 /** One console process wired as console-core wires it: runs, scenes and the hook between them. */
 function openConsole(clock: ManualClock) {
   const db = openDatabase({ file: join(work, 'console.sqlite'), migrations: consoleMigrations, logger: recordingLogger() });
-  const outbox = new Outbox(db);
-  const plans = new PlanLibraryService(db, outbox, 'console-a', recordingLogger());
+  const outbox = new Outbox(db, clock);
+  const plans = new PlanLibraryService(new PlanRepository(db), outbox, 'console-a', recordingLogger(), clock);
   plans.loadDirectory(plansDir);
   const shown: ActiveScene[] = [];
   const focused: string[] = [];
   const scenes = new SceneService(new SceneRepository(db, recordingLogger()), clock.now, (scene) => shown.push(scene), recordingLogger());
-  const runs: RunService = new RunService(db, plans, outbox, 'console-a', (view, transition) => transition && hook.transition(view, transition), recordingLogger(), clock);
+  const runs: RunService = new RunService(new RunRepository(db), plans, outbox, 'console-a', (view, transition) => transition && hook.transition(view, transition), recordingLogger(), clock);
   const hook = wallFollowsRuns({ scenes, runs, focus: (incidentId) => focused.push(incidentId), logger: recordingLogger() });
   runs.resumeActiveRuns();
   hook.reconcile();

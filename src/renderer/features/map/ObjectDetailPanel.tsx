@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Sensor } from '../../../shared/city/index.js';
 import type { Incident, SensorHistory } from '../../../shared/domain/feed.js';
 import { partyOfCrew } from '../../../shared/dispatch/call-request.js';
-import { distanceMetres } from '../../../shared/domain/geo.js';
+import { nearestCrews } from '../../../shared/dispatch/nearest-crews.js';
+import type { LngLat } from '../../../shared/domain/geo.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -16,6 +17,8 @@ import { describeObject } from './map-objects.js';
 import { SnapshotStrip } from '../video/SnapshotStrip.js';
 
 const SENSOR_REFRESH_MS = 5000;
+/** The detail panel lists this many crews to send. */
+const NEAREST_CREWS_SHOWN = 3;
 
 /** What the operator clicked: its facts, and what can be done with it from here. */
 export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngine; city: CityRegisters; selected: MapObjectRef }) {
@@ -125,20 +128,16 @@ function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine:
   };
   const origin = engine.live.origin;
   const positions = engine.live.crews.positions;
-  const nearest = useMemo(
-    () =>
-      city.crews.crews
-        .map((crew, index) => {
-          const lng = positions[index * 2];
-          const lat = positions[index * 2 + 1];
-          const at: [number, number] = lng === undefined || lat === undefined || Number.isNaN(lng) ? crew.base : [origin[0] + lng, origin[1] + lat];
-          return { crew, distance: distanceMetres(position, at) };
-        })
-        .filter(({ crew }) => crew.onDuty)
-        .sort((a, b) => a.distance - b.distance)
-        .slice(0, 3),
-    [city, positions, origin, position],
-  );
+  const nearest = useMemo(() => {
+    const candidates = city.crews.crews.map((crew, index) => {
+      const lng = positions[index * 2];
+      const lat = positions[index * 2 + 1];
+      const at: LngLat = lng === undefined || lat === undefined || Number.isNaN(lng) ? crew.base : [origin[0] + lng, origin[1] + lat];
+      // The map knows a crew's duty from the register, not whether it is busy: the one rule decides the rest.
+      return { ...crew, status: crew.onDuty ? ('available' as const) : ('off-duty' as const), position: at };
+    });
+    return nearestCrews(candidates, { from: position, count: NEAREST_CREWS_SHOWN }).chosen.map(({ crew, distanceMetres }) => ({ crew, distance: distanceMetres }));
+  }, [city, positions, origin, position]);
   return (
     <div className="nearest-crews" data-testid="nearest-crews">
       <h4>{t('map.nearestCrews')}</h4>
