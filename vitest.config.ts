@@ -12,5 +12,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Servers, sockets and child processes answer in their own time: on two shared cores past expect.poll's 1 s default.
+    expect: { poll: { timeout: 5_000 } },
   },
 });

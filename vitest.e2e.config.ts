@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // A window updates after a round trip to its host and a render: on two shared cores that can take seconds, past
+    // expect.poll's 1 s default. Polls that need longer say so.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -179,8 +179,10 @@ describe('a 16-tile wall of live ffmpeg cameras', () => {
         await expect
           .poll(
             async () => {
+              await mapPage.keyboard.press('Escape');
+              // The pick must open a panel of its own, not read the one Escape is closing.
+              await mapPage.getByTestId('object-detail').waitFor({ state: 'detached', timeout: 5_000 });
               await mapPage.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-              await mapPage.waitForTimeout(500);
               return mapPage.getByTestId('object-detail').locator('h3').textContent({ timeout: 2_000 }).catch(() => null);
             },
             { timeout: 30_000, interval: 500 },
