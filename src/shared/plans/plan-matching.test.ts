@@ -3,7 +3,7 @@ import type { Plan } from './plan-schema.js';
 import type { PlanSummary } from './plan-views.js';
 import { plansForIncident, triggeredPlans } from './plan-matching.js';
 
-const summary = (id: string, zh: string, incidentTypes: string[], minSeverity: string): PlanSummary => ({
+const summary = (id: string, zh: string, incidentTypes: string[], minSeverity: PlanSummary['minSeverity']): PlanSummary => ({
   id,
   version: 1,
   title: { zh, en: id },

@@ -1,5 +1,5 @@
 import type { Incident } from '../domain/feed.js';
-import { incidentSeverities } from '../domain/feed.js';
+import { severityReaches } from '../domain/severity.js';
 import type { Plan } from './plan-schema.js';
 import type { PlanSummary } from './plan-views.js';
 import type { RunIncident } from './run-model.js';
@@ -9,10 +9,9 @@ import type { RunIncident } from './run-model.js';
  * incident reaches ahead of the others, then by title for a stable order. Plans for other types are not offered.
  */
 export function plansForIncident(plans: readonly PlanSummary[], incident: Pick<Incident, 'type' | 'severity'>): PlanSummary[] {
-  const rank = (severity: string) => incidentSeverities.indexOf(severity as (typeof incidentSeverities)[number]);
   return plans
     .filter((plan) => plan.incidentTypes.includes(incident.type))
-    .map((plan) => ({ plan, reaches: rank(incident.severity) >= rank(plan.minSeverity) ? 0 : 1 }))
+    .map((plan) => ({ plan, reaches: severityReaches(incident.severity, plan.minSeverity) ? 0 : 1 }))
     .sort((a, b) => a.reaches - b.reaches || a.plan.title.zh.localeCompare(b.plan.title.zh, 'zh-CN'))
     .map(({ plan }) => plan);
 }

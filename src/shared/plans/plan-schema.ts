@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CrewSpecialitySchema, SensorKindSchema } from '../city/schemas.js';
-import { RiskGradeSchema, SensorStateSchema } from '../domain/feed.js';
+import { RiskGradeSchema, SensorStateSchema, incidentSeverities } from '../domain/feed.js';
 
 /**
  * The emergency plan (预案) file format: one YAML file per plan in plans/. Versioned by `formatVersion`; the JSON
@@ -166,7 +166,7 @@ export const PlanSchema = z
     /** Incident types (the feed's sensor kinds or case types) the plan applies to. */
     incidentTypes: z.array(z.string().min(1)).min(1),
     /** Severity from which the plan is offered first. */
-    minSeverity: z.enum(['minor', 'major', 'severe', 'critical']).default('major'),
+    minSeverity: z.enum(incidentSeverities).default('major'),
     triggers: z.array(PlanTriggerSchema).default([]),
     roles: z.record(RoleKey, PlanRoleSchema),
     steps: z.array(PlanStepSchema).min(1),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentSeverities } from '../domain/feed.js';
 import { PlanSchema } from './plan-schema.js';
 import { RunCommandSchema, RunEventSchema, RunIncidentSchema, RunModeSchema, RunStateSchema } from './run-model.js';
 
@@ -10,7 +11,7 @@ export const PlanSummarySchema = z.object({
   title: Text,
   summary: Text,
   incidentTypes: z.array(z.string()),
-  minSeverity: z.string(),
+  minSeverity: z.enum(incidentSeverities),
   sourceFile: z.string(),
   stepCount: z.number().int(),
 });

@@ -25,6 +25,7 @@ import { PlanLibraryService } from '../plans/plan-library.js';
 import { PlanRepository, planSourceSha256 } from '../plans/plan-repository.js';
 import { RunRepository } from '../plans/run-repository.js';
 import { RunService } from '../plans/run-service.js';
+import { ManualClock } from '../../../../test/helpers/manual-clock.js';
 import { Outbox } from './outbox.js';
 import { SyncService } from './sync-service.js';
 
@@ -396,5 +397,27 @@ describe('SyncService against a real backend', () => {
       expect(exported.ok && exported.plan).toEqual(older);
       expect(b.status().setAsideCount).toBe(1);
     });
+  });
+
+  it('forgets records the backend stored a week ago, on its own hourly round, by the console clock', () => {
+    const clock = new ManualClock('2026-12-01T00:00:00.000Z');
+    const db = openDatabase({ file: ':memory:', migrations: consoleMigrations, logger: recordingLogger(logs, 'prune') });
+    const outbox = new Outbox(db, clock);
+    for (const key of ['stored', 'pending']) outbox.add({ kind: 'run', key: `run:${key}`, origin: 'console-a', body: { runId: key, planId: 'p', planVersion: 1, mode: 'live', drillId: null, startedAt: clock.now().toISOString() } });
+    outbox.settled('stored', ['run:stored']);
+    // No backend listens here: the link keeps trying, and pruning does not wait for it.
+    const link = new BackendLink({ url: 'http://127.0.0.1:9', embedded: false, consoleId: 'console-a', appVersion: 'test', credential: 'none', hub: new EventHub(), logger: recordingLogger(logs, 'link'), clock });
+    const sync = new SyncService(db, outbox, link, 'console-a', { plansChanged: () => undefined, runChanged: () => undefined, statusChanged: () => undefined }, recordingLogger(logs, 'prune'), clock);
+    try {
+      clock.advance(7 * 24 * 3600 - 60);
+      expect(db.prepare('SELECT key FROM outbox ORDER BY key').all()).toEqual([{ key: 'run:pending' }, { key: 'run:stored' }]);
+      clock.advance(3600);
+      expect(db.prepare('SELECT key FROM outbox ORDER BY key').all()).toEqual([{ key: 'run:pending' }]);
+    } finally {
+      sync.dispose();
+      link.dispose();
+      db.close();
+    }
+    expect(clock.armed).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
-import { incidentSeverities, type Incident } from '../../../shared/domain/feed.js';
+import type { Incident } from '../../../shared/domain/feed.js';
+import { compareSeverity, severityReaches } from '../../../shared/domain/severity.js';
 import type { AlarmPopup } from '../../../shared/domain/shared-state.js';
 
 /** An incident reported longer ago than this when the console first hears of it is old news, not an alarm to pop up. */
 const FRESH_FOR_MS = 2 * 60_000;
 /** Alarms waiting at once; beyond this the least serious, then the newest, are dropped (the incident list keeps them). */
 const MAX_WAITING = 20;
-/** Incidents serious enough to take tiles of the wall. */
-const POPPING = new Set<Incident['severity']>(['severe', 'critical']);
+/** Incidents at least this serious take tiles of the wall. */
+const POPS_FROM: Incident['severity'] = 'severe';
 
 /**
  * Alarm pop-ups on the video wall (Genetec's alarm monitoring): each new severe or critical incident, raised by a
@@ -29,7 +30,7 @@ export class AlarmPopups {
     for (const incident of open.values()) {
       if (this.seen.has(incident.id)) continue;
       this.seen.add(incident.id);
-      if (!POPPING.has(incident.severity) || now.getTime() - Date.parse(incident.reportedAt) > FRESH_FOR_MS) continue;
+      if (!severityReaches(incident.severity, POPS_FROM) || now.getTime() - Date.parse(incident.reportedAt) > FRESH_FOR_MS) continue;
       this.waiting.push({
         incidentId: incident.id,
         title: incident.title,
@@ -40,7 +41,7 @@ export class AlarmPopups {
       });
     }
     this.waiting = this.waiting
-      .sort((a, b) => incidentSeverities.indexOf(b.severity) - incidentSeverities.indexOf(a.severity) || a.raisedAt.localeCompare(b.raisedAt))
+      .sort((a, b) => compareSeverity(b.severity, a.severity) || a.raisedAt.localeCompare(b.raisedAt))
       .slice(0, MAX_WAITING);
     return JSON.stringify(this.waiting) !== before;
   }
