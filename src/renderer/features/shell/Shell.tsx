@@ -19,6 +19,7 @@ import { SceneBadge } from '../wall/SceneBadge.js';
 import { windowScreenOf } from '../wall/window-screen.js';
 import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
 import { LockStrip, RefusalBanner, SessionBadge } from '../session/SessionViews.js';
+import './shell.css';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
 export function Shell() {
