@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@fontsource/noto-sans-sc/400.css';
 import '@fontsource/noto-sans-sc/700.css';
+// The base styles before any feature's: features' own stylesheets come with their components and build on these.
+import './ui/app.css';
 import { roleFromPath } from '../shared/domain/roles.js';
 import { isTourPath, parseTourParams } from '../shared/wall/tour.js';
 import { connectToHost } from './bridge/host.js';
@@ -9,7 +11,6 @@ import { CREW_TERMINAL_PATH } from '../shared/domain/pages.js';
 import { perCredential, SessionModel } from './features/session/session-model.js';
 import { AppModel } from './state/app-model.js';
 import { ConsoleGate, CrewGate } from './features/session/SessionGates.js';
-import './ui/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

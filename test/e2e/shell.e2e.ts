@@ -45,8 +45,8 @@ describe('web host shell in Chromium', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function openPage(path: string): Promise<{ page: Page; foreignRequests: string[]; problems: string[] }> {
-    const page = await signedInPage(browser, url.href, { viewport: { width: 1600, height: 900 } });
+  async function openPage(path: string, viewport = { width: 1600, height: 900 }): Promise<{ page: Page; foreignRequests: string[]; problems: string[] }> {
+    const page = await signedInPage(browser, url.href, { viewport });
     const foreignRequests: string[] = [];
     const problems: string[] = [];
     page.on('request', (request) => {
@@ -136,6 +136,98 @@ describe('web host shell in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await page.close();
+  });
+
+  /** Where the header's items sit: the role links' tops, every visible control's box, and the header's own. */
+  const headerLayout = (page: Page) =>
+    page.evaluate(() => {
+      const box = (element: Element) => element.getBoundingClientRect();
+      const header = document.querySelector('.shell-header') as HTMLElement;
+      const controls = Array.from(header.querySelectorAll('a, button, select')).map(box).filter((rect) => rect.width > 0 && rect.height > 0);
+      return {
+        linkTops: Array.from(header.querySelectorAll('nav.roles a')).map((link) => box(link).top),
+        controls: controls.map((rect) => ({ top: rect.top, bottom: rect.bottom, right: rect.right })),
+        header: { right: box(header).right, scrollWidth: header.scrollWidth, clientWidth: header.clientWidth },
+      };
+    });
+
+  it('keeps the header on one line from 1280 to 3840 pixels wide for an administrator, in Chinese and in English', { timeout: 300_000 }, async () => {
+    const sizes = [
+      [1280, 720],
+      [1600, 900],
+      [1920, 1080],
+      [3840, 2160],
+    ] as const;
+    for (const language of ['zh-CN', 'en']) {
+      for (const [width, height] of sizes) {
+        const { page, problems } = await openPage('/plans', { width, height });
+        await expect.poll(() => page.getByTestId('session-user').count(), { timeout: 15_000 }).toBe(1);
+        if ((await page.locator('html').getAttribute('lang')) !== language) await page.keyboard.press('Alt+L');
+        await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(language);
+        // The administrator holds every role: the longest list of roles and every tool in the header.
+        await expect.poll(() => page.getByTestId('session-roles').textContent()).toContain(language === 'en' ? 'Administrator' : '管理员');
+        await expect.poll(() => page.getByTestId('scene-name').count(), { timeout: 10_000 }).toBe(1);
+        const layout = await headerLayout(page);
+        const where = `${language} at ${width}x${height}`;
+        expect(layout.linkTops, where).toHaveLength(4);
+        expect(Math.max(...layout.linkTops) - Math.min(...layout.linkTops), where).toBeLessThanOrEqual(2);
+        // One row: every visible control crosses the role links' middle line, and none sticks out on the right.
+        const row = (layout.linkTops[0] as number) + 10;
+        for (const control of layout.controls) {
+          expect(control.top, where).toBeLessThan(row);
+          expect(control.bottom, where).toBeGreaterThan(row);
+          expect(control.right, where).toBeLessThanOrEqual(layout.header.right);
+        }
+        expect(layout.header.scrollWidth, where).toBeLessThanOrEqual(layout.header.clientWidth);
+        expect(problems, where).toEqual([]);
+        await page.context().close();
+      }
+    }
+    // Back to Chinese for the tests after this one (the language is kept by the host).
+    const { page } = await openPage('/plans');
+    await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 15_000 }).toBe('en');
+    await page.keyboard.press('Alt+L');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.context().close();
+  });
+
+  it('reaches every folded tool of a 1280-pixel header by mouse and by keyboard', async () => {
+    const { page } = await openPage('/plans', { width: 1280, height: 720 });
+    const tools = page.getByTestId('header-tools');
+    await expect.poll(() => page.getByTestId('session-user').count(), { timeout: 15_000 }).toBe(1);
+    expect(await tools.isVisible()).toBe(false);
+    await page.getByTestId('header-more').click();
+    await expect.poll(() => page.getByTestId('settings-open').isVisible()).toBe(true);
+    await page.getByTestId('settings-open').click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
+    expect(await tools.isVisible()).toBe(false);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    await page.getByTestId('header-more').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => tools.isVisible()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="header-tools"]') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tools.isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('shows no horizontal scroll bar on any main view at 1280x720', { timeout: 240_000 }, async () => {
+    const shown = { map: 'map', video: 'video-grid', dispatch: 'crew-list', plans: 'incident-plans' } as const;
+    for (const [role, testId] of Object.entries(shown)) {
+      const { page } = await openPage(`/${role}`, { width: 1280, height: 720 });
+      await expect.poll(() => page.getByTestId(testId).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      if (role === 'map') await expect.poll(() => page.getByTestId('map').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+      await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        body: document.body.scrollWidth - document.body.clientWidth,
+      }));
+      expect(widths, role).toEqual({ page: 0, body: 0 });
+      await page.context().close();
+    }
   });
 
   it('credits the data sources and marks synthetic data in the About panel', async () => {

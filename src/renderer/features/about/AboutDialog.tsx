@@ -4,6 +4,7 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import './about.css';
 
 /** Credits every real data source and says which layers are synthetic, as the licences and map rules require. */
 export function AboutDialog() {

@@ -2,6 +2,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { effectiveBackendState } from './connection-state.js';
+import './connection.css';
 
 /** Always visible: is this window reaching its host, and is the host reaching the command-centre backend. */
 export function ConnectionIndicator() {

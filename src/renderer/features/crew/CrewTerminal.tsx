@@ -13,6 +13,7 @@ import { incomingQueue, liveCalls } from '../dispatch/call-state.js';
 import { identifyUser } from '../dispatch/dispatcher-seat.js';
 import { SipEngine } from '../dispatch/sip-engine.js';
 import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
+import './crew.css';
 
 /** Position reports are sent at most this often while the crew moves (and at once when its status changes). */
 const POSITION_REPORT_MS = 10_000;

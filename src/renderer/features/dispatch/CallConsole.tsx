@@ -6,6 +6,7 @@ import { beijingTime } from '../../ui/time-format.js';
 import { incomingQueue, liveCalls, type CallView } from './call-state.js';
 import type { DispatcherSeat } from './dispatcher-seat.js';
 import type { SipEngine } from './sip-engine.js';
+import './dispatch.css';
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);

@@ -17,6 +17,7 @@ import type { MessageKey } from '../../i18n/messages.js';
 import type { CrewGroup } from '../../../shared/city/schemas.js';
 import { partyOfCrew, type CallParty } from '../../../shared/dispatch/call-request.js';
 import { CallConsole } from './CallConsole.js';
+import './dispatch.css';
 
 /** The panel chosen on this dispatch window, and under which scene (a later scene's panel replaces it). */
 const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underScene: z.string().nullable() }).strict().nullable();

@@ -3,6 +3,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
+import './focus.css';
 
 /** Open incidents; choosing one focuses it on every window (the wall follows). */
 export function IncidentPicker() {

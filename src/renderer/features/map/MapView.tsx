@@ -20,6 +20,7 @@ import { SavedViews } from './SavedViews.js';
 import { useMapWindow } from './use-map-window.js';
 import { refOfSelection, sameSelection, selectionOf } from './map-selection.js';
 import type { Selection } from '../../../shared/domain/shared-state.js';
+import './map.css';
 
 type Load = { state: 'loading' } | { state: 'ready'; basemap: Basemap; basemapSource: BasemapSource; city: CityRegisters } | { state: 'failed'; message: string };
 

@@ -2,6 +2,7 @@ import { riskGrades } from '../../../shared/domain/feed.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
+import './overview.css';
 
 /** The 一屏通览 headline: alarms by risk grade, open incidents, crews on duty, vehicles active. */
 export function KpiBar() {

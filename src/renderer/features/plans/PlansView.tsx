@@ -14,6 +14,7 @@ import { RunConsole } from './RunConsole.js';
 import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { choiceNow } from '../wall/window-state-codec.js';
+import './plans.css';
 
 /** The panel this plans window puts first, and under which scene it was chosen (a later scene's choice replaces it). */
 const PlansWindowStateSchema = z.object({ choice: PlansPanelSchema, underScene: z.string().nullable() }).strict().nullable();

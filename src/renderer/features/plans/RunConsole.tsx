@@ -11,6 +11,7 @@ import { CallStepAction } from './CallStepAction.js';
 import { CamerasStepAction } from './CamerasStepAction.js';
 import { Countdown } from '../../ui/Countdown.js';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
+import './plans.css';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
 const actionTypes = new Set(['notify', 'focus-map']);
@@ -76,7 +77,7 @@ export function RunConsole({ view }: { view: RunView }) {
         {open && step.type === 'call' && <CallStepAction step={step} state={state} />}
         {open && step.type === 'open-cameras' && <CamerasStepAction step={step} state={state} />}
         {open && step.type === 'decision' && (
-          <div className="decision">
+          <div className="step-actions">
             <div>{text(step.question)}</div>
             {step.options.map((option) => (
               <button

@@ -6,6 +6,7 @@ import { Shell } from '../shell/Shell.js';
 import type { SessionModel } from './session-model.js';
 import { seesTheWall } from './session-state.js';
 import { ConnectingView, SignInProblemNote, SignInView } from './SessionViews.js';
+import '../crew/crew.css';
 
 /**
  * The console's page: the shell once a user (or a kiosk wall screen) is signed in, the sign-in view otherwise. Each

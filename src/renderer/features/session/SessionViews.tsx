@@ -5,6 +5,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import type { SessionModel } from './session-model.js';
 import { signInProblemOf } from './session-state.js';
+import './session.css';
 
 /** Shown until the host has said who this page is. */
 export function ConnectingView() {

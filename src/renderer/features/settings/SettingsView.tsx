@@ -15,6 +15,7 @@ import { blankSceneForm, formOf, sceneOf, type FormProblem, type SceneForm } fro
 import { DrillRosterEditor } from './DrillRosterEditor.js';
 import { CredentialsEditor, PasswordChange, UsersEditor } from './AccountSettings.js';
 import { isAdministrator } from '../session/session-state.js';
+import './settings.css';
 
 const PICTURE = { width: 680, height: 200 };
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { roleFromPath, roles } from '../../../shared/domain/roles.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
@@ -19,6 +19,7 @@ import { SceneBadge } from '../wall/SceneBadge.js';
 import { windowScreenOf } from '../wall/window-screen.js';
 import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
 import { LockStrip, RefusalBanner, SessionBadge } from '../session/SessionViews.js';
+import './shell.css';
 
 /** The frame every window shows: roles, the headline figures, the connection state and the clock. */
 export function Shell() {
@@ -30,6 +31,7 @@ export function Shell() {
   const viewOnly = useStore(model.session.state, (state) => state.principal?.kind === 'screen');
   const tour = useTourPlan();
   const screen = useMemo(() => windowScreenOf(location.search), []);
+  const [toolsOpen, setToolsOpen] = useState(false);
 
   useEffect(() => {
     document.documentElement.lang = settings.language;
@@ -39,7 +41,10 @@ export function Shell() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') return model.closeOverlay();
+      if (event.key === 'Escape') {
+        setToolsOpen(false);
+        return model.closeOverlay();
+      }
       const command = commandFor(event);
       if (!command) return;
       event.preventDefault();
@@ -57,7 +62,7 @@ export function Shell() {
   return (
     <div className="shell">
       <header className="shell-header">
-        <div className="brand">
+        <div className="brand" title={t('app.name')}>
           <span className="brand-mark" aria-hidden="true">
             智
           </span>
@@ -73,7 +78,7 @@ export function Shell() {
               href={`/${name}`}
               className={name === role ? 'active' : ''}
               aria-current={name === role ? 'page' : undefined}
-              title={`Alt+${index + 1}`}
+              title={`${t(`role.${name}`)} (Alt+${index + 1})`}
               onClick={(event) => {
                 event.preventDefault();
                 navigateToRole(model, name);
@@ -84,25 +89,51 @@ export function Shell() {
           ))}
         </nav>
         <SceneBadge />
-        <div className="header-tools">
-          <Clock />
-          <SessionBadge />
-          {!viewOnly && (
-            <button type="button" data-testid="language-toggle" title="Alt+L" onClick={() => void model.toggleLanguage()}>
-              {t('language.switch')}
-            </button>
-          )}
-          {!viewOnly && (
-            <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
-              {t('settings.open')}
-            </button>
-          )}
-          <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
-            {t('about.open')}
+        <Clock />
+        {/* On a narrow window the tools fold behind the "more" button (CSS decides when: on a wide one it is hidden).
+            A choice made in the folded menu closes it, as does focus leaving it (a click elsewhere). */}
+        <div
+          className="header-menu"
+          onBlur={(event) => {
+            if (!event.currentTarget.contains(event.relatedTarget)) setToolsOpen(false);
+          }}
+        >
+          <button
+            type="button"
+            className="header-more"
+            aria-expanded={toolsOpen}
+            aria-controls="header-tools"
+            data-testid="header-more"
+            onClick={() => setToolsOpen((open) => !open)}
+          >
+            {t('header.more')} ▾
           </button>
-          <button type="button" title="F1" onClick={() => model.toggleOverlay('help')}>
-            {t('help.open')}
-          </button>
+          <div
+            id="header-tools"
+            className={toolsOpen ? 'header-tools open' : 'header-tools'}
+            data-testid="header-tools"
+            onClick={(event) => {
+              if ((event.target as Element).closest('button')) setToolsOpen(false);
+            }}
+          >
+            <SessionBadge />
+            {!viewOnly && (
+              <button type="button" data-testid="language-toggle" title="Alt+L" onClick={() => void model.toggleLanguage()}>
+                {t('language.switch')}
+              </button>
+            )}
+            {!viewOnly && (
+              <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
+                {t('settings.open')}
+              </button>
+            )}
+            <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
+              {t('about.open')}
+            </button>
+            <button type="button" title="F1" onClick={() => model.toggleOverlay('help')}>
+              {t('help.open')}
+            </button>
+          </div>
         </div>
       </header>
       <KpiBar />

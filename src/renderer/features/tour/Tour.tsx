@@ -3,6 +3,7 @@ import type { Role } from '../../../shared/domain/roles.js';
 import { TOUR_PATH, isTourPath, parseTourParams, type TourPlan, type TourProblem } from '../../../shared/wall/tour.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
+import './tour.css';
 
 /** The tour this window runs (`/tour?roles=…&dwell=…`), or null on an ordinary role URL. */
 export function useTourPlan(): TourPlan | null {

@@ -4,6 +4,7 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { beijingDateTime, beijingTime } from '../../ui/time-format.js';
+import './video.css';
 
 /** Stills an incident's strip shows (newest first); older ones stay in the console's database. */
 const SHOWN = 12;

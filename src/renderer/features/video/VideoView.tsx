@@ -18,6 +18,7 @@ import { VideoTile } from './VideoTile.js';
 import { TOUR_MAX_PAGES, reservedTiles, tourPage, wallSlots, withPlaced, type Tile, type WallSlot } from './wall-slots.js';
 import { CAMERA_DRAG_TYPE, CameraList, droppedCamera } from './CameraList.js';
 import { VideoWindowStateSchema, msToNextTourPage, placementWall, placementsOn, tourPageAt, withPlacement, withVideoChange, type VideoTour } from './video-window-state.js';
+import './video.css';
 
 const DEFAULT_LAYOUT: VideoLayoutSize = 9;
 /** Dwell times a tour offers; the shortest is the tour's minimum (a screen must be readable before it goes). */
@@ -67,7 +68,7 @@ export function VideoView() {
     <section className="video-view" aria-label={t('role.video')}>
       <header className="video-header">
         <h2>{title}</h2>
-        <div className="video-layouts" role="group" aria-label={t('video.layout')}>
+        <div className="panel-tabs" role="group" aria-label={t('video.layout')}>
           {videoLayoutSizes.map((size) => (
             <button
               type="button"

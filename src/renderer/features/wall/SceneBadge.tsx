@@ -6,6 +6,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useActiveScene } from './use-active-scene.js';
+import './wall.css';
 
 /** The wall's scene in every window's header, and the switch that puts another scene on all of them. */
 export function SceneBadge() {
