@@ -13,7 +13,7 @@ import { RunConsole } from '../plans/RunConsole.js';
 import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { choiceNow } from '../wall/window-state-codec.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import type { CrewGroup } from '../../../shared/city/schemas.js';
 import { partyOfCrew, type CallParty } from '../../../shared/dispatch/call-request.js';
 import { CallConsole } from './CallConsole.js';
@@ -21,7 +21,7 @@ import { CallConsole } from './CallConsole.js';
 /** The panel chosen on this dispatch window, and under which scene (a later scene's panel replaces it). */
 const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underScene: z.string().nullable() }).strict().nullable();
 
-const panelLabels: Record<DispatchPanel, MessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
+const panelLabels: Record<DispatchPanel, PlainMessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
 
 /**
  * The dispatcher's directory of crews and call groups (each callable with one click), the live incident list and the

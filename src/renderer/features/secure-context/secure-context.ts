@@ -1,4 +1,4 @@
-import { translate } from '../../i18n/messages.js';
+import { translate } from '../../i18n/catalogue.js';
 
 /**
  * Calls, the microphone, the camera, the device's position and `crypto.randomUUID` exist only in a secure context:
