@@ -5,7 +5,7 @@ export const videoMessages = defineMessages({
   'video.near': { 'zh-CN': '事件附近摄像头', en: 'Cameras near the incident' },
   'video.noFocus': { 'zh-CN': '在任一屏幕点选事件后，此处显示其附近摄像头', en: 'Choose an incident on any screen to show the cameras near it here' },
   'video.status.connecting': { 'zh-CN': '连接中', en: 'Connecting' },
-  'video.status.live': { 'zh-CN': '直播', en: 'Live' },
+  'video.status.live': { 'zh-CN': '实时', en: 'Live' },
   'video.status.stalled': { 'zh-CN': '卡顿', en: 'Stalled' },
   'video.status.reconnecting': { 'zh-CN': '重连中', en: 'Reconnecting' },
   'video.status.offline': { 'zh-CN': '离线', en: 'Offline' },
