@@ -8,6 +8,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { IncidentPlanLaunchers } from '../focus/IncidentPlanLaunchers.js';
+import { errorText } from '../dispatch/call-problem-text.js';
 import { beijingTime } from '../../ui/time-format.js';
 import type { CityRegisters } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
@@ -92,7 +93,7 @@ function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
     setProblem(null);
     void model
       .requestCall({ parties: [partyOfCrew(crew)], media, priority: 'urgent', incidentId: focused?.id ?? null, runId: null, drill: (focused?.drillId ?? null) !== null })
-      .then(setProblem);
+      .catch((error: unknown) => setProblem(errorText(t, error)));
   };
   return (
     <div className="detail-actions" data-testid="crew-call">
@@ -121,7 +122,7 @@ function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine:
     setProblem(null);
     void model
       .requestCall({ parties: [partyOfCrew(crew)], media: 'audio', priority: 'urgent', incidentId: incident.id, runId: null, drill: incident.drillId !== null })
-      .then(setProblem);
+      .catch((error: unknown) => setProblem(errorText(t, error)));
   };
   const origin = engine.live.origin;
   const positions = engine.live.crews.positions;
