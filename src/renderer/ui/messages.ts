@@ -3,6 +3,7 @@ import { defineMessages } from '../i18n/define-messages.js';
 /** Words several screens share: the app, screen roles, risk grades, severities, incident states, site types, operator roles, prompts. */
 export const sharedMessages = defineMessages({
   'app.name': { 'zh-CN': '智理城市运行指挥中心', en: 'Zhili City Operations Command Centre' },
+  'app.mark': { 'zh-CN': '智', en: '智' },
   'app.shortName': { 'zh-CN': '智理', en: 'Zhili' },
   'role.map': { 'zh-CN': '态势地图', en: 'Situation map' },
   'role.video': { 'zh-CN': '视频墙', en: 'Video wall' },
