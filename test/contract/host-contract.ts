@@ -141,7 +141,7 @@ export const samples: { [M in ApiMethodName]: Sample<M> } = {
       answeredAt: null,
       endedAt: '2026-11-27T08:00:30.000Z',
       outcome: 'unavailable',
-      error: null,
+      problem: null,
       incidentId: null,
       runId: null,
       drill: false,

@@ -44,7 +44,7 @@ export class SipService {
 
   async start(): Promise<void> {
     if (this.option.kind === 'none') {
-      this.unavailableReason = '未配置 SIP 服务器 / No SIP server is configured';
+      this.unavailableReason = 'No SIP server is configured';
       return;
     }
     if (this.option.kind === 'external') {
@@ -53,7 +53,7 @@ export class SipService {
       return;
     }
     if (!kamailioInstalled()) {
-      this.unavailableReason = '本机未安装 kamailio，调度通话不可用 / kamailio is not installed here: install kamailio and kamailio-websocket-modules, or give --sip-server';
+      this.unavailableReason = 'kamailio is not installed here: install kamailio and kamailio-websocket-modules, or give --sip-server';
       this.logger.warn('no local SIP server: kamailio is not installed');
       return;
     }
@@ -65,7 +65,7 @@ export class SipService {
       // Dispatch is one feature: the rest of the centre starts without it, and the seats say why.
       const why = withoutSecret(String(error), secret);
       this.startFailed = true;
-      this.unavailableReason = `本机 SIP 服务器未能启动 / The local SIP server did not start: ${why.slice(0, 300)}`;
+      this.unavailableReason = `The local SIP server did not start: ${why.slice(0, 300)}`;
       this.logger.error('local SIP server did not start', { error: why });
     }
   }
@@ -132,7 +132,7 @@ export class SipService {
     this.restartAttempt += 1;
     const seconds = Math.max(1, Math.round(delayMs / 1000));
     this.down = true;
-    this.unavailableReason = `本机 SIP 服务器已停止，${seconds} 秒后第 ${this.restartAttempt} 次重启 / The local SIP server stopped; restart ${this.restartAttempt} in ${seconds} s (see the backend log)`;
+    this.unavailableReason = `The local SIP server stopped; restart ${this.restartAttempt} in ${seconds} s (see the backend log)`;
     this.logger.warn(`${what}; restarting it`, { attempt: this.restartAttempt, delayMs, ...fields });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

@@ -22,6 +22,8 @@ import { initialSharedState, type Selection, type SharedState } from '../../shar
 import { createStore, type Store } from './store.js';
 import { principalName, type Principal } from '../../shared/identity/principal.js';
 import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
+import { CallProblemError } from '../features/dispatch/call-problem-text.js';
+import { callProblem } from '../../shared/dispatch/call-problem.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 import { requireSecureContext } from '../features/secure-context/secure-context.js';
@@ -202,23 +204,19 @@ export class AppModel {
 
   /**
    * One click from the map or a plan: the window holding the dispatcher seat places the call. With no such window
-   * open, this window takes a seat itself and places it once registered. Returns what went wrong, or null.
+   * open, this window takes a seat itself and places it once registered. Rejects with what went wrong (a
+   * CallProblemError when the seat could not register).
    */
-  async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<string | null> {
-    try {
-      // Before the random id and the seat, both of which need it: the operator reads why nothing can ring.
-      requireSecureContext();
-      if (this.seat === null) {
-        const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
-        if (delivered > 0) return null;
-      }
-      const seat = this.dispatcherSeat();
-      await waitForRegistration(seat);
-      seat.place(request);
-      return null;
-    } catch (error) {
-      return (error as Error).message;
+  async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<void> {
+    // Before the random id and the seat, both of which need it: the operator reads why nothing can ring.
+    requireSecureContext();
+    if (this.seat === null) {
+      const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
+      if (delivered > 0) return;
     }
+    const seat = this.dispatcherSeat();
+    await waitForRegistration(seat);
+    seat.place(request);
   }
 
   dismissPlansError(): void {
@@ -317,7 +315,7 @@ function waitForRegistration(seat: DispatcherSeat): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(state.get().registrationNote ?? '本席位未能注册到 SIP 服务器 / This seat could not register with the SIP server'));
+      reject(new CallProblemError(state.get().registrationNote ?? callProblem('seat-not-registered')));
     }, SEAT_REGISTRATION_WAIT_MS);
     const stop = state.subscribe(() => {
       if (state.get().registration !== 'registered') return;

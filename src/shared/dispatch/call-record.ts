@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallProblemSchema } from './call-problem.js';
 import { SipUserSchema } from './sip-account.js';
 
 export const callOutcomes = [
@@ -14,7 +15,7 @@ export const callOutcomes = [
   'unavailable',
   'cancelled',
   'transferred',
-  /** Signalling or media failed; `error` says what. */
+  /** Signalling or media failed; `problem` says what. */
   'failed',
 ] as const;
 export const CallOutcomeSchema = z.enum(callOutcomes);
@@ -48,8 +49,8 @@ export const CallRecordSchema = z
     answeredAt: IsoTime.nullable(),
     endedAt: IsoTime.nullable(),
     outcome: CallOutcomeSchema,
-    /** What went wrong, in words an operator can act on (zh, then en). */
-    error: z.string().max(500).nullable(),
+    /** What went wrong, as a code each window translates. */
+    problem: CallProblemSchema.nullable(),
     incidentId: z.string().max(64).nullable(),
     runId: z.string().max(64).nullable(),
     drill: z.boolean(),

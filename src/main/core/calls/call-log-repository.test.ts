@@ -3,7 +3,7 @@ import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { openDatabase } from '../../../node/sqlite.js';
 import { callKpis, type CallRecord } from '../../../shared/dispatch/call-record.js';
 import { consoleMigrations } from '../db/console-migrations.js';
-import { CLOSED_AT_START, CallLogRepository } from './call-log-repository.js';
+import { CallLogRepository } from './call-log-repository.js';
 
 function repository() {
   const logger = recordingLogger();
@@ -22,7 +22,7 @@ function call(id: string, patch: Partial<CallRecord> = {}): CallRecord {
     answeredAt: null,
     endedAt: null,
     outcome: 'ringing',
-    error: null,
+    problem: null,
     incidentId: null,
     runId: null,
     drill: false,
@@ -52,13 +52,24 @@ describe('CallLogRepository', () => {
     calls.save(call('queued-01', { direction: 'incoming' }), new Date('2026-11-27T08:00:06Z'));
     calls.save(call('done-0001', { outcome: 'completed', endedAt: '2026-11-27T08:00:09.000Z' }), new Date('2026-11-27T08:00:09Z'));
     expect(calls.closeOpen()).toBe(2);
-    expect(calls.get('talking-1')).toMatchObject({ outcome: 'failed', endedAt: '2026-11-27T08:00:05.000Z', error: CLOSED_AT_START });
+    expect(calls.get('talking-1')).toMatchObject({ outcome: 'failed', endedAt: '2026-11-27T08:00:05.000Z', problem: { code: 'console-stopped', detail: null } });
     expect(calls.get('queued-01')).toMatchObject({ outcome: 'missed', endedAt: '2026-11-27T08:00:06.000Z' });
-    expect(calls.get('done-0001')).toMatchObject({ outcome: 'completed', error: null });
+    expect(calls.get('done-0001')).toMatchObject({ outcome: 'completed', problem: null });
     // A web window kept the call going through the console's restart and tells its real end.
     const realEnd = call('talking-1', { outcome: 'completed', answeredAt: '2026-11-27T08:00:04.000Z', endedAt: '2026-11-27T08:09:00.000Z' });
     calls.save(realEnd, new Date('2026-11-27T08:09:00Z'));
     expect(calls.get('talking-1')).toEqual(realEnd);
+  });
+
+  it('reads the bilingual text of rows logged before problems were codes', () => {
+    const { db, calls } = repository();
+    const at = new Date('2026-11-27T08:01:00Z');
+    calls.save(call('old-fail', { outcome: 'failed', endedAt: '2026-11-27T08:00:30.000Z' }), at);
+    calls.save(call('old-stop', { outcome: 'failed', endedAt: '2026-11-27T08:00:30.000Z' }), at);
+    db.prepare("UPDATE call_log SET error = '呼叫失败 / The call failed (500 Server Error)' WHERE id = 'old-fail'").run();
+    db.prepare("UPDATE call_log SET error = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged' WHERE id = 'old-stop'").run();
+    expect(calls.get('old-fail')?.problem).toEqual({ code: 'call-failed', detail: '呼叫失败 / The call failed (500 Server Error)' });
+    expect(calls.get('old-stop')?.problem).toEqual({ code: 'console-stopped', detail: null });
   });
 
   it('skips a damaged row with a warning instead of failing the list', () => {
@@ -88,7 +99,7 @@ describe('callKpis', () => {
       answeredAfter('in-9-0000', 'incoming', 20),
       answeredAfter('out-1-000', 'outgoing', 3),
       call('missed-01', { direction: 'incoming', outcome: 'missed', endedAt: '2026-11-27T08:00:30.000Z' }),
-      call('failed-01', { outcome: 'failed', error: 'SIP 服务器不可达 / SIP server unreachable' }),
+      call('failed-01', { outcome: 'failed', problem: { code: 'call-failed', detail: '503 Service Unavailable' } }),
       // Drill calls and calls before the window count apart.
       answeredAfter('drill-001', 'incoming', 60, true),
       call('before-01', { direction: 'incoming', outcome: 'missed', startedAt: '2026-11-26T23:59:59.000Z' }),

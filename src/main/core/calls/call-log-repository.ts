@@ -1,3 +1,4 @@
+import { callProblem, CallProblemSchema, type CallProblem } from '../../../shared/dispatch/call-problem.js';
 import { CallRecordSchema, type CallRecord } from '../../../shared/dispatch/call-record.js';
 import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
@@ -22,8 +23,10 @@ interface CallLogRow {
   operator: string;
 }
 
-/** The reason a call gets when the console stopped during it (and the marker that lets its real end still be written). */
-export const CLOSED_AT_START = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged';
+/** The problem a call gets when the console stopped during it (and the marker that lets its real end still be written). */
+const CLOSED_AT_START = JSON.stringify(callProblem('console-stopped'));
+/** What the same marker said before problems were codes. */
+const CLOSED_AT_START_AS_TEXT = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged';
 
 const columns =
   'id, direction, media, peer_user, peer_name, crew_id, priority, started_at, answered_at, ended_at, outcome, error, incident_id, run_id, drill, group_call_id, operator';
@@ -65,7 +68,7 @@ export class CallLogRepository {
    */
   save(record: CallRecord, at: Date): CallRecord {
     const stored = this.get(record.id);
-    if (stored !== null && stored.endedAt !== null && stored.error !== CLOSED_AT_START) return stored;
+    if (stored !== null && stored.endedAt !== null && stored.problem?.code !== 'console-stopped') return stored;
     if (stored !== null && (stored.direction !== record.direction || stored.peer.user !== record.peer.user || stored.startedAt !== record.startedAt)) {
       throw new Error(`Call ${record.id} is already logged with another peer, direction or start.`);
     }
@@ -108,7 +111,7 @@ export class CallLogRepository {
       answeredAt: row.answered_at,
       endedAt: row.ended_at,
       outcome: row.outcome,
-      error: row.error,
+      problem: problemOfColumn(row.error),
       incidentId: row.incident_id,
       runId: row.run_id,
       drill: row.drill === 1,
@@ -136,11 +139,25 @@ function toRow(record: CallRecord): CallLogRow {
     answered_at: record.answeredAt,
     ended_at: record.endedAt,
     outcome: record.outcome,
-    error: record.error,
+    error: record.problem === null ? null : JSON.stringify(record.problem),
     incident_id: record.incidentId,
     run_id: record.runId,
     drill: record.drill ? 1 : 0,
     group_call_id: record.groupCallId,
     operator: record.operator,
   };
+}
+
+/**
+ * The `error` column holds a problem as JSON. Rows written before problems were codes hold bilingual text: it stays
+ * readable as the detail of a failed call.
+ */
+function problemOfColumn(value: string | null): CallProblem | null {
+  if (value === null) return null;
+  if (value === CLOSED_AT_START_AS_TEXT) return callProblem('console-stopped');
+  if (value.startsWith('{')) {
+    const parsed = CallProblemSchema.safeParse(JSON.parse(value));
+    if (parsed.success) return parsed.data;
+  }
+  return callProblem('call-failed', value);
 }

@@ -39,7 +39,7 @@ export class DispatchService {
   save(record: CallRecord): CallRecord {
     const stored = this.ports.log.save(record, this.ports.now());
     this.ports.emit('calls.changed', { record: stored, kpis: this.kpis() });
-    if (stored.outcome === 'failed' || stored.outcome === 'missed') this.ports.logger.warn('call not connected', { id: stored.id, outcome: stored.outcome, error: stored.error });
+    if (stored.outcome === 'failed' || stored.outcome === 'missed') this.ports.logger.warn('call not connected', { id: stored.id, outcome: stored.outcome, problem: stored.problem });
     return stored;
   }
 

@@ -9,6 +9,7 @@ import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useStore } from '../../state/store.js';
 import { CallRow } from '../dispatch/CallConsole.js';
+import { callProblemText, errorText } from '../dispatch/call-problem-text.js';
 import { incomingQueue, liveCalls } from '../dispatch/call-state.js';
 import { identifyUser } from '../dispatch/dispatcher-seat.js';
 import { SipEngine } from '../dispatch/sip-engine.js';
@@ -58,7 +59,7 @@ export function CrewTerminal({ bridge, crewId }: { bridge: HostBridge; crewId: s
   }, [engine]);
 
   const report = (status: CrewStatus, at: LngLat | null) => {
-    callHost(bridge, 'crewTerminal.report', { crewId, status, position: at }).then(setCrew, (error: unknown) => setProblem((error as Error).message));
+    callHost(bridge, 'crewTerminal.report', { crewId, status, position: at }).then(setCrew, (error: unknown) => setProblem(errorText(t, error)));
   };
 
   // The device's position, when it grants one; the crew's last status goes with it.
@@ -85,9 +86,9 @@ export function CrewTerminal({ bridge, crewId }: { bridge: HostBridge; crewId: s
   const callCentre = (priority: CallPriority) => {
     setProblem(null);
     try {
-      engine.call({ user: DISPATCH_HUNT_GROUP, name: '调度中心 / Command centre', crewId: null }, { media: 'audio', priority, incidentId: null, runId: null, drill: false });
+      engine.call({ user: DISPATCH_HUNT_GROUP, name: t('crew.commandCentre'), crewId: null }, { media: 'audio', priority, incidentId: null, runId: null, drill: false });
     } catch (error) {
-      setProblem((error as Error).message);
+      setProblem(errorText(t, error));
     }
   };
   const ringing = incomingQueue(sip.calls);
@@ -101,7 +102,7 @@ export function CrewTerminal({ bridge, crewId }: { bridge: HostBridge; crewId: s
       <SecureContextBanner />
       <div className={`sip-registration state-${sip.registration}`} data-testid="sip-registration" data-state={sip.registration}>
         {sip.user ?? ''} · {t(`call.registration.${sip.registration}`)}
-        {sip.registrationNote && <span className="registration-note">{sip.registrationNote}</span>}
+        {sip.registrationNote && <span className="registration-note">{callProblemText(t, sip.registrationNote)}</span>}
       </div>
       {problem && (
         <p className="manual-note" role="alert">

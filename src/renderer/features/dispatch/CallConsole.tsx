@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { ringMs, talkMs } from '../../../shared/dispatch/call-record.js';
+import type { CallParty } from '../../../shared/dispatch/call-request.js';
+import { DISPATCHER_USER_PREFIX } from '../../../shared/dispatch/sip-account.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
+import { callProblemText, errorText } from './call-problem-text.js';
 import { incomingQueue, liveCalls, type CallView } from './call-state.js';
 import type { DispatcherSeat } from './dispatcher-seat.js';
 import type { SipEngine } from './sip-engine.js';
@@ -24,7 +28,7 @@ export function CallConsole({ seat }: { seat: DispatcherSeat }) {
     <aside className="call-console" aria-label={t('call.seat')}>
       <div className={`sip-registration state-${sip.registration}`} data-testid="sip-registration" data-state={sip.registration} data-reregistrations={sip.reregistrations}>
         <strong>{t('call.seat')}</strong> {sip.user ?? ''} · {t(`call.registration.${sip.registration}`)}
-        {sip.registrationNote && <span className="registration-note">{sip.registrationNote}</span>}
+        {sip.registrationNote && <span className="registration-note">{callProblemText(t, sip.registrationNote)}</span>}
       </div>
       <dl className="call-kpis" data-testid="call-kpis" data-answer-p90={kpis?.incomingAnswerP90Ms ?? ''} data-answered={kpis?.incomingAnswered ?? 0} data-missed={kpis?.missed ?? 0}>
         <div>
@@ -50,9 +54,9 @@ export function CallConsole({ seat }: { seat: DispatcherSeat }) {
           <dd>{seconds(kpis?.outgoingAnswerP90Ms ?? null)}</dd>
         </div>
       </dl>
-      {log.error && (
+      {log.problem && (
         <p className="manual-note" role="alert">
-          {log.error}
+          {callProblemText(t, log.problem)}
         </p>
       )}
 
@@ -63,7 +67,7 @@ export function CallConsole({ seat }: { seat: DispatcherSeat }) {
         <ol className="call-queue" data-testid="call-queue">
           {queue.map((call) => (
             <li key={call.id} className={`queued priority-${call.priority}`} data-call-id={call.id} data-priority={call.priority}>
-              <span className="call-party">{call.party.name ?? call.party.user}</span>
+              <span className="call-party">{partyName(t, call.party)}</span>
               <span className="call-meta">
                 {t(`call.priority.${call.priority}`)} · {call.party.user} · <Waiting since={call.startedAt} />
               </span>
@@ -102,7 +106,7 @@ export function CallConsole({ seat }: { seat: DispatcherSeat }) {
                   {seconds(ringMs(record))} / {seconds(talkMs(record))}
                 </td>
                 <td>
-                  {record.drill ? t('call.drill') : ''} {record.incidentId ?? ''} {record.error ?? ''}
+                  {record.drill ? t('call.drill') : ''} {record.incidentId ?? ''} {record.problem ? callProblemText(t, record.problem) : ''}
                 </td>
               </tr>
             ))}
@@ -121,7 +125,7 @@ export function CallRow({ call, engine, others }: { call: CallView; engine: SipE
     setProblem(null);
     Promise.resolve()
       .then(action)
-      .catch((error: unknown) => setProblem((error as Error).message));
+      .catch((error: unknown) => setProblem(errorText(t, error)));
   };
   const talking = call.phase === 'talking';
   return (
@@ -140,14 +144,14 @@ export function CallRow({ call, engine, others }: { call: CallView; engine: SipE
       data-audio-level={call.quality?.audioLevel ?? 0}
       data-dtmf={call.dtmfReceived}
     >
-      <span className="call-party">{call.party.name ?? call.party.user}</span>
+      <span className="call-party">{partyName(t, call.party)}</span>
       <span className="call-meta">
         {t(call.direction === 'incoming' ? 'call.incoming' : 'call.outgoing')} · {call.party.user} · {call.held ? t('call.held') : t(`call.phase.${call.phase}`)}
         {call.groupCallId ? ` · ${t('call.group')}` : ''}
         {call.drill ? ` · ${t('call.drill')}` : ''}
         {call.quality && talking ? ` · RTT ${call.quality.rttMs === null ? '—' : Math.round(call.quality.rttMs)} ms · jitter ${call.quality.jitterMs === null ? '—' : call.quality.jitterMs.toFixed(0)} ms · ${call.quality.lossPct.toFixed(1)}%` : ''}
       </span>
-      {call.error && <span className="call-error">{call.error}</span>}
+      {call.problem && <span className="call-error">{callProblemText(t, call.problem)}</span>}
       {problem && (
         <span className="call-error" role="alert">
           {problem}
@@ -194,7 +198,7 @@ export function CallRow({ call, engine, others }: { call: CallView; engine: SipE
             </button>
             {others.map((other) => (
               <button type="button" key={other.id} onClick={() => attempt(() => engine.attendedTransfer(call.id, other.id))}>
-                {t('call.attended')} → {other.party.name ?? other.party.user}
+                {t('call.attended')} → {partyName(t, other.party)}
               </button>
             ))}
           </>
@@ -225,4 +229,10 @@ function Waiting({ since }: { since: string }) {
     return () => clearInterval(timer);
   }, []);
   return <span className="waiting">{Math.max(0, Math.round((now - Date.parse(since)) / 1000))} s</span>;
+}
+
+/** Who is on the line: the crew or person's name, a dispatcher seat without one by its role, else the SIP number. */
+function partyName(t: Translate, party: CallParty): string {
+  if (party.name !== null) return party.name;
+  return party.user.startsWith(DISPATCHER_USER_PREFIX) ? t('call.dispatcher') : party.user;
 }

@@ -13,16 +13,17 @@ import { RunConsole } from '../plans/RunConsole.js';
 import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { choiceNow } from '../wall/window-state-codec.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import type { CrewGroup } from '../../../shared/city/schemas.js';
 import { partyOfCrew, type CallParty } from '../../../shared/dispatch/call-request.js';
 import { CallConsole } from './CallConsole.js';
+import { errorText } from './call-problem-text.js';
 import './dispatch.css';
 
 /** The panel chosen on this dispatch window, and under which scene (a later scene's panel replaces it). */
 const DispatchWindowStateSchema = z.object({ choice: DispatchPanelSchema, underScene: z.string().nullable() }).strict().nullable();
 
-const panelLabels: Record<DispatchPanel, MessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
+const panelLabels: Record<DispatchPanel, PlainMessageKey> = { crews: 'dispatch.directory', incidents: 'dispatch.incidents', run: 'dispatch.panel.run' };
 
 /**
  * The dispatcher's directory of crews and call groups (each callable with one click), the live incident list and the
@@ -59,7 +60,7 @@ export function DispatchView() {
     try {
       seat.place({ parties, media, priority: 'normal', incidentId: focusedIncidentId, runId: null, drill: false });
     } catch (error) {
-      setCallProblem((error as Error).message);
+      setCallProblem(errorText(t, error));
     }
   };
   const needle = text.trim().toLowerCase();
@@ -214,7 +215,7 @@ function GroupCallButton({ groupId, onCall, onProblem }: { groupId: string; onCa
       onClick={() => {
         callHost(model.host.bridge, 'dispatch.resolveTarget', { target: { group: groupId }, incidentId: null, drill: false }).then(
           (resolved) => (resolved.crews.length === 0 ? onProblem(`${groupId}: ${t('dispatch.empty')}`) : onCall(resolved.crews.map(partyOfCrew))),
-          (error: unknown) => onProblem((error as Error).message),
+          (error: unknown) => onProblem(errorText(t, error)),
         );
       }}
     >

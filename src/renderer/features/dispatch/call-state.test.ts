@@ -16,7 +16,7 @@ function call(id: string, patch: Partial<CallView> = {}): CallView {
     answeredAt: null,
     endedAt: null,
     outcome: 'ringing',
-    error: null,
+    problem: null,
     incidentId: null,
     runId: null,
     drill: false,
@@ -47,14 +47,13 @@ describe('the incoming queue', () => {
 });
 
 describe('a call that did not connect', () => {
-  it('says why in both languages and logs it as what it was', () => {
-    expect(outcomeOfResponse(486, 'Busy Here')).toMatchObject({ outcome: 'busy' });
-    expect(outcomeOfResponse(480, 'Temporarily Unavailable')).toMatchObject({ outcome: 'unavailable' });
-    expect(outcomeOfResponse(603, 'Decline')).toMatchObject({ outcome: 'rejected' });
-    expect(outcomeOfResponse(487, 'Request Terminated')).toMatchObject({ outcome: 'cancelled' });
-    const refused = outcomeOfResponse(403, 'Forbidden');
-    expect(refused.outcome).toBe('failed');
-    expect(refused.error).toMatch(/拒绝.*refused/);
+  it('logs the call as what it was, with a problem code and the response the server gave', () => {
+    expect(outcomeOfResponse(486, 'Busy Here')).toEqual({ outcome: 'busy', problem: { code: 'crew-busy', detail: '486 Busy Here' } });
+    expect(outcomeOfResponse(480, 'Temporarily Unavailable')).toMatchObject({ outcome: 'unavailable', problem: { code: 'crew-unreachable' } });
+    expect(outcomeOfResponse(603, 'Decline')).toMatchObject({ outcome: 'rejected', problem: { code: 'crew-declined' } });
+    expect(outcomeOfResponse(487, 'Request Terminated')).toEqual({ outcome: 'cancelled', problem: { code: 'cancelled', detail: null } });
+    expect(outcomeOfResponse(403, 'Forbidden')).toEqual({ outcome: 'failed', problem: { code: 'seat-refused', detail: '403 Forbidden' } });
+    expect(outcomeOfResponse(500, 'Server Internal Error')).toMatchObject({ outcome: 'failed', problem: { code: 'call-failed' } });
   });
 });
 

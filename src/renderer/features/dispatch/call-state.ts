@@ -1,4 +1,5 @@
 import type { CallOutcome, CallPriority, CallRecord } from '../../../shared/dispatch/call-record.js';
+import { callProblem, type CallProblem } from '../../../shared/dispatch/call-problem.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
 import { InsecureContextError } from '../secure-context/secure-context.js';
 
@@ -18,7 +19,7 @@ export interface CallView {
   answeredAt: string | null;
   endedAt: string | null;
   outcome: CallOutcome;
-  error: string | null;
+  problem: CallProblem | null;
   incidentId: string | null;
   runId: string | null;
   drill: boolean;
@@ -43,7 +44,7 @@ export interface CallQuality {
 export interface SipState {
   registration: RegistrationState;
   /** What is wrong with the registration, or what just happened to it (re-registered after a loss). */
-  registrationNote: string | null;
+  registrationNote: CallProblem | null;
   user: string | null;
   /** Times the user agent got its registration back after losing it (the screen says so). */
   reregistrations: number;
@@ -65,7 +66,7 @@ export function ringingCall(call: NewCall, at: Date): CallView {
     answeredAt: null,
     endedAt: null,
     outcome: 'ringing',
-    error: null,
+    problem: null,
     dtmfReceived: '',
     quality: null,
   };
@@ -91,27 +92,24 @@ export function parsePriority(header: string | undefined): CallPriority {
 }
 
 /** What a final SIP response to our INVITE means for the call log, and what to tell the dispatcher. */
-export function outcomeOfResponse(statusCode: number, reason: string): { outcome: CallOutcome; error: string } {
-  if (statusCode === 486 || statusCode === 600) return { outcome: 'busy', error: `对方忙 / The crew is busy (${statusCode})` };
-  if (statusCode === 603) return { outcome: 'rejected', error: `对方拒接 / The crew declined (${statusCode})` };
-  if (statusCode === 480 || statusCode === 404 || statusCode === 408) {
-    return { outcome: 'unavailable', error: `对方不在线或无应答 / The crew is not reachable or did not answer (${statusCode} ${reason})` };
-  }
-  if (statusCode === 487) return { outcome: 'cancelled', error: '已取消 / Cancelled' };
-  if (statusCode === 401 || statusCode === 403 || statusCode === 407) {
-    return { outcome: 'failed', error: `SIP 服务器拒绝了本席位 / The SIP server refused this seat (${statusCode} ${reason})` };
-  }
-  return { outcome: 'failed', error: `呼叫失败 / The call failed (${statusCode} ${reason})` };
+export function outcomeOfResponse(statusCode: number, reason: string): { outcome: CallOutcome; problem: CallProblem } {
+  const response = `${statusCode} ${reason}`.trim();
+  if (statusCode === 486 || statusCode === 600) return { outcome: 'busy', problem: callProblem('crew-busy', response) };
+  if (statusCode === 603) return { outcome: 'rejected', problem: callProblem('crew-declined', response) };
+  if (statusCode === 480 || statusCode === 404 || statusCode === 408) return { outcome: 'unavailable', problem: callProblem('crew-unreachable', response) };
+  if (statusCode === 487) return { outcome: 'cancelled', problem: callProblem('cancelled') };
+  if (statusCode === 401 || statusCode === 403 || statusCode === 407) return { outcome: 'failed', problem: callProblem('seat-refused', response) };
+  return { outcome: 'failed', problem: callProblem('call-failed', response) };
 }
 
-/** A failure to get the microphone or camera, in words the dispatcher can act on. */
-export function mediaErrorText(error: unknown): string {
+/** A failure to get the microphone or camera, as a problem the dispatcher can act on. */
+export function mediaProblem(error: unknown): CallProblem {
   const name = error instanceof Error ? error.name : '';
-  if (error instanceof InsecureContextError) return error.message;
-  if (name === 'NotAllowedError') return '麦克风或摄像头未获授权 / The microphone or camera is not allowed for this page';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return '找不到麦克风或摄像头 / No microphone or camera is connected';
-  if (name === 'NotReadableError') return '麦克风或摄像头被占用或已断开 / The microphone or camera is in use or was unplugged';
-  return `无法建立媒体 / Media could not start: ${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof InsecureContextError) return callProblem('insecure-context');
+  if (name === 'NotAllowedError') return callProblem('media-not-allowed');
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return callProblem('media-missing');
+  if (name === 'NotReadableError') return callProblem('media-in-use');
+  return callProblem('media-failed', error instanceof Error ? error.message : String(error));
 }
 
 export function recordOf(call: CallView, operator: string): CallRecord {
@@ -125,7 +123,7 @@ export function recordOf(call: CallView, operator: string): CallRecord {
     answeredAt: call.answeredAt,
     endedAt: call.endedAt,
     outcome: call.outcome,
-    error: call.error,
+    problem: call.problem,
     incidentId: call.incidentId,
     runId: call.runId,
     drill: call.drill,

@@ -1,3 +1,6 @@
+import { callProblem } from '../../../shared/dispatch/call-problem.js';
+import { CallProblemError } from './call-problem-text.js';
+
 /**
  * A group call mixed in the console: every member hears the dispatcher and every other member, so the crews of a
  * group call talk as one conversation without a conference server. kamailio only relays signalling, so the mix has to
@@ -46,7 +49,7 @@ export class ConferenceMixer {
     // Until the page has had a click, the browser keeps audio contexts suspended and the mix would be silence:
     // then the member keeps hearing the dispatcher alone, and the caller is told why.
     if (this.context.state === 'suspended') await Promise.race([this.context.resume(), new Promise((resolve) => setTimeout(resolve, 1000))]);
-    if (this.context.state !== 'running') throw new Error('浏览器未允许混音（请先点击一次页面）/ The browser has not let the mix start (click the page once)');
+    if (this.context.state !== 'running') throw new CallProblemError(callProblem('mix-suspended'));
     await sender.replaceTrack(mix.stream.getAudioTracks()[0] ?? null);
   }
 

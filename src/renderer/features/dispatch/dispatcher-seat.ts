@@ -1,6 +1,7 @@
 import type { HostBridge } from '../../../shared/contract/api.js';
 import type { CallKpis, CallRecord } from '../../../shared/dispatch/call-record.js';
 import { partyOfCrew, type CallParty, type CallRequest } from '../../../shared/dispatch/call-request.js';
+import { callProblem, type CallProblem } from '../../../shared/dispatch/call-problem.js';
 import { DISPATCHER_USER_PREFIX } from '../../../shared/dispatch/sip-account.js';
 import { callHost } from '../../bridge/host.js';
 import { createStore, type Store } from '../../state/store.js';
@@ -11,7 +12,7 @@ export interface CallLogState {
   records: CallRecord[];
   kpis: CallKpis | null;
   /** The last call that could not be written to the log, or a request that could not be placed. */
-  error: string | null;
+  problem: CallProblem | null;
 }
 
 const LOG_SHOWN = 50;
@@ -23,7 +24,7 @@ const LOG_SHOWN = 50;
  */
 export class DispatcherSeat {
   readonly engine: SipEngine;
-  readonly log: Store<CallLogState> = createStore<CallLogState>({ records: [], kpis: null, error: null });
+  readonly log: Store<CallLogState> = createStore<CallLogState>({ records: [], kpis: null, problem: null });
   private readonly disposers: (() => void)[] = [];
   /** Log writes in the order the calls changed, so a late "ringing" never overtakes "talking". */
   private writes: Promise<unknown> = Promise.resolve();
@@ -60,9 +61,9 @@ export class DispatcherSeat {
   async refreshLog(): Promise<void> {
     try {
       const [records, kpis] = await Promise.all([callHost(this.bridge, 'calls.log', { limit: LOG_SHOWN }), callHost(this.bridge, 'calls.kpis', {})]);
-      this.log.update((state) => ({ ...state, records, kpis, error: null }));
+      this.log.update((state) => ({ ...state, records, kpis, problem: null }));
     } catch (error) {
-      this.log.update((state) => ({ ...state, error: (error as Error).message }));
+      this.log.update((state) => ({ ...state, problem: callProblem('call-log-unavailable', (error as Error).message) }));
     }
   }
 
@@ -77,7 +78,7 @@ export class DispatcherSeat {
       if (!(await callHost(this.bridge, 'calls.claim', { requestId: request.requestId }))) return;
       this.place(request);
     } catch (error) {
-      this.log.update((state) => ({ ...state, error: `呼叫请求未能发起 / The requested call could not be placed: ${(error as Error).message}` }));
+      this.log.update((state) => ({ ...state, problem: callProblem('call-request-failed', (error as Error).message) }));
     }
   }
 
@@ -85,7 +86,7 @@ export class DispatcherSeat {
     const record = recordOf(call, this.operator());
     this.writes = this.writes
       .then(() => callHost(this.bridge, 'calls.save', record))
-      .catch((error: unknown) => this.log.update((state) => ({ ...state, error: `通话记录未能保存 / The call log could not be written: ${(error as Error).message}` })));
+      .catch((error: unknown) => this.log.update((state) => ({ ...state, problem: callProblem('call-log-failed', (error as Error).message) })));
   }
 }
 
@@ -94,7 +95,7 @@ export class DispatcherSeat {
  * a crew terminal through the one method its credential allows), or just the number.
  */
 export async function identifyUser(user: string, displayName: string | null, crewOf: (extension: string) => Promise<CallParty | null>): Promise<CallParty> {
-  if (user.startsWith(DISPATCHER_USER_PREFIX)) return { user, name: displayName ?? '调度员 / Dispatcher', crewId: null };
+  if (user.startsWith(DISPATCHER_USER_PREFIX)) return { user, name: displayName, crewId: null };
   if (/^\d{3,8}$/.test(user)) {
     const crew = await crewOf(user);
     if (crew) return crew;

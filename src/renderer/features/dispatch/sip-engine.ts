@@ -13,16 +13,18 @@ import {
   type Session,
 } from 'sip.js';
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js';
+import { callProblem } from '../../../shared/dispatch/call-problem.js';
 import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
 import { DISPATCHER_USER_PREFIX, SipUserSchema, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
 import { createStore, type Store } from '../../state/store.js';
 import { sipWebSocketUrl } from '../../bridge/host.js';
-import { InsecureContextError, pageIsSecure, requireSecureContext } from '../secure-context/secure-context.js';
+import { pageIsSecure, requireSecureContext } from '../secure-context/secure-context.js';
+import { CallProblemError } from './call-problem-text.js';
 import {
   initialSipState,
   ringingCall,
-  mediaErrorText,
+  mediaProblem,
   outcomeOfResponse,
   parsePriority,
   withCall,
@@ -88,13 +90,13 @@ export class SipEngine {
   /** Fetches the account and registers; failures land in `state` with a reason, and reconnection goes on. */
   async start(): Promise<void> {
     // A seat that registered here would be rung and could never answer: say why instead, and stay unregistered.
-    if (!pageIsSecure()) return this.patch({ registration: 'unavailable', registrationNote: new InsecureContextError().message });
+    if (!pageIsSecure()) return this.patch({ registration: 'unavailable', registrationNote: callProblem('insecure-context') });
     this.patch({ registration: 'connecting', registrationNote: null });
     let account: SipAccount;
     try {
       account = await this.options.account();
     } catch (error) {
-      this.patch({ registration: 'unavailable', registrationNote: error instanceof Error ? error.message : String(error) });
+      this.patch({ registration: 'unavailable', registrationNote: callProblem('sip-unavailable', error instanceof Error ? error.message : String(error)) });
       this.scheduleReconnect(() => this.start());
       return;
     }
@@ -131,7 +133,7 @@ export class SipEngine {
     this.registerer.stateChange.addListener((state) => {
       if (state === RegistererState.Unregistered && this.state.get().registration === 'registered' && !this.disposed) {
         this.lostRegistration = true;
-        this.patch({ registration: 'reconnecting', registrationNote: '注册已失效，正在重新注册 / The registration lapsed; registering again' });
+        this.patch({ registration: 'reconnecting', registrationNote: callProblem('registration-lapsed') });
         this.scheduleReconnect(() => this.register());
       }
     });
@@ -195,7 +197,7 @@ export class SipEngine {
       if (session.replacee === undefined) this.holdOthers(id, null);
       await session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: call?.media === 'video' } } });
     } catch (error) {
-      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: mediaErrorText(error) }));
+      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', problem: mediaProblem(error) }));
       if (session.state === SessionState.Initial) await session.reject({ statusCode: 480 }).catch(() => undefined);
     } finally {
       this.answering.delete(id);
@@ -206,7 +208,7 @@ export class SipEngine {
     const session = this.live.get(id)?.session;
     if (!(session instanceof Invitation)) return;
     if (session.state !== SessionState.Initial) return;
-    this.updateCall(id, (call) => ({ ...call, outcome: 'rejected', error: null }));
+    this.updateCall(id, (call) => ({ ...call, outcome: 'rejected', problem: null }));
     await session.reject({ statusCode: 603 });
   }
 
@@ -215,7 +217,7 @@ export class SipEngine {
     if (!session) return;
     if (session instanceof Inviter && (session.state === SessionState.Initial || session.state === SessionState.Establishing)) {
       // Initial: still getting the microphone or gathering candidates; cancel() stops the INVITE from leaving.
-      this.updateCall(id, (call) => ({ ...call, outcome: 'cancelled', error: null }));
+      this.updateCall(id, (call) => ({ ...call, outcome: 'cancelled', problem: null }));
       await session.cancel();
     } else if (session instanceof Invitation && session.state === SessionState.Initial) {
       await this.reject(id);
@@ -245,13 +247,13 @@ export class SipEngine {
             },
             onReject: (response) => {
               session.sessionDescriptionHandlerOptionsReInvite = previous;
-              reject(new Error(`保持/恢复被拒绝 / Hold or resume was refused (${response.message.statusCode})`));
+              reject(new CallProblemError(callProblem('hold-refused', String(response.message.statusCode))));
             },
           },
         })
         .catch((error: unknown) => {
           session.sessionDescriptionHandlerOptionsReInvite = previous;
-          reject(error instanceof RequestPendingError ? new Error('上一个保持/恢复请求尚未完成 / A hold or resume is still under way') : error);
+          reject(error instanceof RequestPendingError ? new CallProblemError(callProblem('hold-pending')) : error);
         });
     });
   }
@@ -340,7 +342,7 @@ export class SipEngine {
           onAccept: () => this.markRegistered(),
           onReject: (response) => {
             const { statusCode, reasonPhrase } = response.message;
-            this.patch({ registration: 'rejected', registrationNote: `注册被拒绝 / Registration refused: ${statusCode} ${reasonPhrase}` });
+            this.patch({ registration: 'rejected', registrationNote: callProblem('registration-refused', `${statusCode} ${reasonPhrase}`) });
             // A refusal may be the server starting up or a secret being changed: keep trying, slower each time.
             this.scheduleReconnect(() => this.register());
           },
@@ -349,7 +351,7 @@ export class SipEngine {
     } catch (error) {
       // A REGISTER sent before the server went away stays pending until it times out (32 s): try again after it.
       if (!(error instanceof RequestPendingError)) {
-        this.patch({ registration: 'rejected', registrationNote: `注册失败 / Registration failed: ${String(error)}` });
+        this.patch({ registration: 'rejected', registrationNote: callProblem('registration-failed', String(error)) });
       }
       this.scheduleReconnect(() => this.register());
     }
@@ -363,7 +365,7 @@ export class SipEngine {
     this.state.update((current) => ({
       ...current,
       registration: 'registered',
-      registrationNote: again ? '已自动重新注册 / Registered again by itself' : null,
+      registrationNote: again ? callProblem('registered-again') : null,
       reregistrations: current.reregistrations + (again ? 1 : 0),
     }));
   }
@@ -373,7 +375,7 @@ export class SipEngine {
     if (this.everRegistered) this.lostRegistration = true;
     this.patch({
       registration: 'reconnecting',
-      registrationNote: `与 SIP 服务器的连接已断开，正在重连 / Lost the SIP server${error ? ` (${error.message})` : ''}; reconnecting`,
+      registrationNote: callProblem('sip-server-lost', error ? error.message : null),
     });
     this.scheduleReconnect(async () => {
       await this.userAgent?.reconnect();
@@ -405,7 +407,7 @@ export class SipEngine {
       onCancel: (cancel) => {
         // A hunt-group call answered by another dispatcher is cancelled with this reason: not a missed call.
         const elsewhere = /cause=200|completed elsewhere/i.test(cancel.request.getHeader('Reason') ?? '');
-        this.updateCall(id, (call) => ({ ...call, outcome: elsewhere ? 'cancelled' : 'missed', error: elsewhere ? '已由其他调度员接听 / Answered by another dispatcher' : null }));
+        this.updateCall(id, (call) => ({ ...call, outcome: elsewhere ? 'cancelled' : 'missed', problem: elsewhere ? callProblem('answered-elsewhere') : null }));
       },
     };
     // Attended transfer reaching its target: sip.js has matched the dialog it replaces (RFC 3891) and ends that one
@@ -446,7 +448,7 @@ export class SipEngine {
   }
 
   private onEstablished(id: string, session: Session, audio: HTMLAudioElement): void {
-    this.updateCall(id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), error: null }));
+    this.updateCall(id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), problem: null }));
     const media = mediaOf(session);
     const peer = media?.peerConnection;
     if (!media || !peer) return;
@@ -455,13 +457,13 @@ export class SipEngine {
     // A far end that vanishes (phone out of coverage, tab killed) sends no BYE: ICE failing ends the call here.
     peer.addEventListener('connectionstatechange', () => {
       if (peer.connectionState !== 'failed' || session.state !== SessionState.Established) return;
-      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', error: '媒体连接中断，通话已结束 / The media connection was lost; the call was ended' }));
+      this.updateCall(id, (current) => ({ ...current, outcome: 'failed', problem: callProblem('media-lost') }));
       void session.bye().catch(() => undefined);
     });
     const groupCallId = this.find(id)?.groupCallId;
     const mixer = groupCallId ? this.mixers.get(groupCallId) : undefined;
     mixer?.add(id, peer, media.remoteMediaStream, media.localMediaStream).catch((error: unknown) => {
-      this.updateCall(id, (entry) => ({ ...entry, error: `无法加入组呼混音 / Could not join the group mix: ${String(error)}` }));
+      this.updateCall(id, (entry) => ({ ...entry, problem: error instanceof CallProblemError ? error.problem : callProblem('group-mix-failed', String(error)) }));
     });
   }
 
@@ -481,14 +483,14 @@ export class SipEngine {
       .invite({
         requestDelegate: {
           onReject: (response) => {
-            const { outcome, error } = outcomeOfResponse(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
-            this.updateCall(id, (call) => ({ ...call, outcome, error }));
+            const { outcome, problem } = outcomeOfResponse(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
+            this.updateCall(id, (call) => ({ ...call, outcome, problem }));
           },
         },
       })
       .catch((error: unknown) => {
         // getUserMedia and offer failures land here: the call never left this console.
-        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', error: mediaErrorText(error), endedAt: new Date().toISOString() }));
+        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', problem: mediaProblem(error), endedAt: new Date().toISOString() }));
         this.cleanUp(id);
       });
   }
@@ -526,7 +528,7 @@ export class SipEngine {
         .refer(target, {
           requestDelegate: {
             onAccept: () => resolve(),
-            onReject: (response) => reject(new Error(`转接被拒绝 / The transfer was refused (${response.message.statusCode} ${response.message.reasonPhrase})`)),
+            onReject: (response) => reject(new CallProblemError(callProblem('transfer-refused', `${response.message.statusCode} ${response.message.reasonPhrase}`))),
           },
         })
         .catch(reject);
@@ -605,7 +607,7 @@ export class SipEngine {
   private requireRegistered(): UserAgent {
     const registration = this.state.get().registration;
     if (!this.userAgent || registration !== 'registered') {
-      throw new Error(`本席位未注册到 SIP 服务器 / This seat is not registered with the SIP server (${registration})`);
+      throw new CallProblemError(callProblem('seat-not-registered', registration));
     }
     return this.userAgent;
   }
@@ -615,7 +617,7 @@ export class SipEngine {
     this.state.update((state) => withCall(state, id, change));
     const after = this.find(id);
     // Quality samples change often and are not logged; every other change is.
-    if (after && before && (after.outcome !== before.outcome || after.phase !== before.phase || after.error !== before.error || after.party !== before.party)) {
+    if (after && before && (after.outcome !== before.outcome || after.phase !== before.phase || after.problem !== before.problem || after.party !== before.party)) {
       this.options.onCallChanged?.(after);
     }
   }

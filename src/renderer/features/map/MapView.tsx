@@ -241,12 +241,12 @@ export function MapView() {
           </div>
           <div className="map-status" data-testid="map-status">
             {progress.loaded < progress.total
-              ? t('map.componentsLoading').replace('{loaded}', String(progress.loaded)).replace('{total}', String(progress.total))
-              : t('map.componentsLoaded').replace('{count}', progress.components.toLocaleString(language))}
+              ? t('map.componentsLoading', { loaded: progress.loaded, total: progress.total })
+              : t('map.componentsLoaded', { count: progress.components })}
             {progress.problems.length > 0 && (
               <span className="error" role="alert" title={progress.problems.join('\n')}>
                 {' · '}
-                {t('map.chunkProblems').replace('{count}', String(progress.problems.length))}
+                {t('map.chunkProblems', { count: progress.problems.length })}
               </span>
             )}
           </div>

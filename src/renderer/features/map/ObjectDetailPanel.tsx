@@ -9,6 +9,7 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { IncidentPlanLaunchers } from '../focus/IncidentPlanLaunchers.js';
+import { errorText } from '../dispatch/call-problem-text.js';
 import { beijingTime } from '../../ui/time-format.js';
 import type { CityRegisters } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
@@ -95,7 +96,7 @@ function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
     setProblem(null);
     void model
       .requestCall({ parties: [partyOfCrew(crew)], media, priority: 'urgent', incidentId: focused?.id ?? null, runId: null, drill: (focused?.drillId ?? null) !== null })
-      .then(setProblem);
+      .catch((error: unknown) => setProblem(errorText(t, error)));
   };
   return (
     <div className="detail-actions" data-testid="crew-call">
@@ -124,7 +125,7 @@ function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine:
     setProblem(null);
     void model
       .requestCall({ parties: [partyOfCrew(crew)], media: 'audio', priority: 'urgent', incidentId: incident.id, runId: null, drill: incident.drillId !== null })
-      .then(setProblem);
+      .catch((error: unknown) => setProblem(errorText(t, error)));
   };
   const origin = engine.live.origin;
   const positions = engine.live.crews.positions;

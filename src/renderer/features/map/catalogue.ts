@@ -1,7 +1,7 @@
 import { COMPONENT_MAJOR_CLASSES, COMPONENT_SUBCLASSES } from '../../../shared/city/index.js';
 import type { CityManifest, CrewsFile, FleetFile, RiskSitesFile, SensorsFile } from '../../../shared/city/index.js';
 import { incidentSeverities, type RiskGrade } from '../../../shared/domain/feed.js';
-import { translate } from '../../i18n/messages.js';
+import { translate } from '../../i18n/catalogue.js';
 import type { MapLayersState } from '../../../shared/map/map-layers-state.js';
 
 /**

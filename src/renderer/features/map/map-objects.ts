@@ -1,7 +1,7 @@
 import { componentDetail, type ComponentDetail } from '../../../shared/city/index.js';
 import type { Incident } from '../../../shared/domain/feed.js';
 import type { Language } from '../../../shared/domain/settings.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import type { CameraMarker } from './camera-markers.js';
 import type { CityRegisters, LoadedComponentChunk } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
@@ -21,7 +21,7 @@ export interface DescribeContext {
   readonly incidents: readonly Incident[];
   readonly cameras: readonly CameraMarker[];
   readonly language: Language;
-  readonly t: (key: MessageKey) => string;
+  readonly t: (key: PlainMessageKey) => string;
 }
 
 

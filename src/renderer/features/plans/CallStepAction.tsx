@@ -5,6 +5,7 @@ import type { RunState } from '../../../shared/plans/run-model.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
+import { errorText } from '../dispatch/call-problem-text.js';
 
 type CallStep = Extract<PlanStep, { type: 'call' }>;
 
@@ -29,7 +30,7 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
       if (target.crews.length === 0) return setProblem(t('dispatch.empty'));
       // A group call rings at most MAX_CALL_PARTIES crews; the note names exactly those.
       const rung = target.crews.slice(0, MAX_CALL_PARTIES);
-      const failed = await model.requestCall({
+      await model.requestCall({
         parties: rung.map(partyOfCrew),
         media: step.media,
         priority: drill ? 'normal' : 'urgent',
@@ -37,12 +38,11 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
         runId: state.runId,
         drill,
       });
-      if (failed !== null) return setProblem(failed);
       const called = rung.map((crew) => `${crew.name} (${crew.sipExtension})`).join('、');
       const left = target.left.map((entry) => `${entry.name}: ${t(`call.reason.${entry.reason}`)}`).join('、');
       await model.commandRun(state.runId, { type: 'complete', stepId: step.id, note: `${t('call.planStep')}: ${called}${left ? `; ${t('call.planStepLeft')}: ${left}` : ''}`.slice(0, 2000) });
     } catch (error) {
-      setProblem((error as Error).message);
+      setProblem(errorText(t, error));
     }
   };
 

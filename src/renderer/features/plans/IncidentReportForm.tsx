@@ -4,6 +4,7 @@ import { incidentSeverities, riskGrades, type IncidentReport } from '../../../sh
 import type { LngLat } from '../../../shared/domain/geo.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
+import { incidentTypeLabel } from '../../ui/incident-type.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 
@@ -74,7 +75,7 @@ export function IncidentReportForm({ onDone }: { onDone: () => void }) {
           <option value="" />
           {types.map((type) => (
             <option key={type} value={type}>
-              {type}
+              {incidentTypeLabel(t, type)}
             </option>
           ))}
         </select>

@@ -4,6 +4,7 @@ import type { Incident } from '../../../shared/domain/feed.js';
 import { PlansPanelSchema, plansPanels, type PlansPanel } from '../../../shared/wall/scenes.js';
 import { plansForIncident } from '../../../shared/plans/plan-matching.js';
 import { useTranslation } from '../../i18n/use-translation.js';
+import { incidentTypeLabel } from '../../ui/incident-type.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
@@ -135,7 +136,7 @@ export function PlansView() {
             <option value="">{t('plans.allTypes')}</option>
             {incidentTypes.map((type) => (
               <option key={type} value={type}>
-                {type}
+                {incidentTypeLabel(t, type)}
               </option>
             ))}
           </select>

@@ -1,6 +1,8 @@
-import type { PlanStep } from '../../../shared/plans/plan-schema.js';
+import type { PlanStep, PlanTarget } from '../../../shared/plans/plan-schema.js';
+import { CrewSpecialitySchema } from '../../../shared/city/schemas.js';
 import type { RunEvent } from '../../../shared/plans/run-model.js';
 import type { RunView } from '../../../shared/plans/plan-views.js';
+import type { Translate } from '../../i18n/catalogue.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
@@ -14,7 +16,6 @@ import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 import './plans.css';
 
 const time = (iso: string | null) => (iso ? beijingTime(iso) : '');
-const actionTypes = new Set(['notify', 'focus-map']);
 
 /** The run console: every step with its state and the actions the operator can take now, and the audit trail. */
 export function RunConsole({ view }: { view: RunView }) {
@@ -73,7 +74,18 @@ export function RunConsole({ view }: { view: RunView }) {
             {t('run.waitUntil')} {time(stepState?.dueAt ?? null)} {stepState?.dueAt && <Countdown until={stepState.dueAt} />}
           </div>
         )}
-        {open && actionTypes.has(step.type) && <div className="manual-note">{t('run.manualAction')}</div>}
+        {step.type === 'notify' && (
+          <div className="notify-step" data-testid={`notify-${step.id}`}>
+            {open && <div className="manual-note">{t('run.notifyAction')}</div>}
+            <div>
+              {t('run.notifyMessage')}: {text(step.message)}
+            </div>
+            <div className="muted">
+              {t('run.notifyRecipients')}: {step.to.map((target) => targetText(target, t, roleTitle)).join('、')}
+            </div>
+          </div>
+        )}
+        {open && step.type === 'focus-map' && <div className="manual-note">{t('run.focusMapAction', { zoom: step.zoom })}</div>}
         {open && step.type === 'call' && <CallStepAction step={step} state={state} />}
         {open && step.type === 'open-cameras' && <CamerasStepAction step={step} state={state} />}
         {open && step.type === 'decision' && (
@@ -144,7 +156,10 @@ export function RunConsole({ view }: { view: RunView }) {
         return base;
       }
       case 'action-requested':
-        return `${event.action.kind} (${event.action.stepId})`;
+      {
+        const step = findStep(plan.steps, event.action.stepId);
+        return `${t(`step.type.${event.action.kind}`)}: ${step ? text(step.title) : event.action.stepId}`;
+      }
       case 'run-finished':
         return `${t(`run.status.${event.outcome}`)}${event.reason ? `: ${event.reason}` : ''}`;
       case 'run-started':
@@ -215,6 +230,23 @@ export function RunConsole({ view }: { view: RunView }) {
       </div>
     </div>
   );
+}
+
+/** Who a plan step reaches, in the operator's words. */
+function targetText(target: PlanTarget, t: Translate, roleTitle: (key: string) => string): string {
+  if ('crew' in target) return t('run.target.crew', { crew: target.crew });
+  if ('role' in target) return roleTitle(target.role);
+  if ('nearest' in target) {
+    const { speciality, count, withinKm } = target.nearest;
+    const nearest = speciality ? t('run.target.nearest', { count, speciality: t(`speciality.${speciality}`) }) : t('run.target.nearestAny', { count });
+    return withinKm === undefined ? nearest : t('run.target.nearestWithin', { nearest, km: withinKm });
+  }
+  if (target.group === 'district:incident') return t('run.target.incidentDistrict');
+  if (target.group.startsWith('speciality:')) {
+    const speciality = CrewSpecialitySchema.parse(target.group.slice('speciality:'.length));
+    return t('run.target.specialityGroup', { speciality: t(`speciality.${speciality}`) });
+  }
+  return t('run.target.group', { group: target.group });
 }
 
 function findStep(steps: PlanStep[], stepId: string): PlanStep | undefined {

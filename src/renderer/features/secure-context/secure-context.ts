@@ -1,5 +1,3 @@
-import { translate } from '../../i18n/messages.js';
-
 /**
  * Calls, the microphone, the camera, the device's position and `crypto.randomUUID` exist only in a secure context:
  * a page over HTTPS, or over plain HTTP on loopback. A wall browser that opened the web host by name over plain HTTP
@@ -9,10 +7,10 @@ export function pageIsSecure(): boolean {
   return window.isSecureContext;
 }
 
-/** What a call button says on a page that is not a secure context, in both languages like the engine's other errors. */
+/** Thrown where a call or the microphone needs a secure context; windows say it as `secureContext.required`. */
 export class InsecureContextError extends Error {
   constructor() {
-    super(`${translate('zh-CN', 'secureContext.required')} / ${translate('en', 'secureContext.required')}`);
+    super('This page is not a secure context (HTTPS or loopback): calls, the microphone and the camera are unavailable.');
     this.name = 'InsecureContextError';
   }
 }

@@ -75,7 +75,7 @@ export function SignInView({ session }: { session: SessionModel }) {
 export function SignInProblemNote({ error }: { error: ApiError }) {
   const t = useTranslation();
   const problem = signInProblemOf(error);
-  const text = problem.kind === 'too-many' ? t('session.problem.too-many').replace('{seconds}', String(problem.waitSeconds)) : t(`session.problem.${problem.kind}`);
+  const text = problem.kind === 'too-many' ? t('session.problem.too-many', { seconds: problem.waitSeconds }) : t(`session.problem.${problem.kind}`);
   return (
     <p className="manual-note" role="alert" data-testid="sign-in-error" data-problem={problem.kind}>
       {text}{' '}

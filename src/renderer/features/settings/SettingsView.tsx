@@ -6,7 +6,7 @@ import { EMERGENCY_SCENE_ID, dispatchPanels, plansPanels, videoLayoutSizes, type
 import type { WallDisplays } from '../../../shared/wall/displays.js';
 import { WallConfigSchema, type WallConfig, type WallScreen } from '../../../shared/wall/wall-config.js';
 import { ApiCallError, callHost } from '../../bridge/host.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
@@ -220,7 +220,7 @@ function WallEditor() {
   );
 }
 
-const fieldLabels: Record<string, MessageKey> = {
+const fieldLabels: Record<string, PlainMessageKey> = {
   id: 'settings.scene.id',
   'name.zh': 'settings.scene.nameZh',
   'name.en': 'settings.scene.nameEn',
@@ -387,7 +387,7 @@ function SceneEditor() {
           <ul>
             {problems.map((problem) => (
               <li key={`${problem.path}:${problem.message}`} data-path={problem.path}>
-                {fieldLabels[problem.path] ? t(fieldLabels[problem.path] as MessageKey) : problem.path}: {problem.message}
+                {fieldLabels[problem.path] ? t(fieldLabels[problem.path] as PlainMessageKey) : problem.path}: {problem.message}
               </li>
             ))}
           </ul>

@@ -64,7 +64,7 @@ export function Shell() {
       <header className="shell-header">
         <div className="brand" title={t('app.name')}>
           <span className="brand-mark" aria-hidden="true">
-            智
+            {t('app.mark')}
           </span>
           <h1>{t('app.name')}</h1>
           <span className="synthetic-badge" title={t('about.syntheticNote')}>

@@ -1,5 +1,5 @@
 import { roles, type Role } from '../../../shared/domain/roles.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import type { AppModel } from '../../state/app-model.js';
 
 /** Operator commands in one registry: the keyboard handler and the help overlay both read it. */
@@ -7,7 +7,7 @@ export interface Command {
   id: string;
   /** As shown to the operator and matched against key events, e.g. "Alt+1". */
   shortcut: string;
-  label: { key: MessageKey; suffix?: MessageKey };
+  label: { key: PlainMessageKey; suffix?: PlainMessageKey };
   run(model: AppModel): void;
 }
 

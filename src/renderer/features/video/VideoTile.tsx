@@ -6,7 +6,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { beijingDateTime, beijingTime } from '../../ui/time-format.js';
 import { useFocusedIncident } from '../focus/use-focused-incident.js';
 import { PtzPad } from './PtzPad.js';
-import { captureStill } from './snapshot.js';
+import { captureStill, NoFrameYetError } from './snapshot.js';
 import type { PlayableStream, StreamQuality } from '../../../shared/media/cameras.js';
 import { HlsTilePlayer } from './hls-player.js';
 import type { SfuClient } from './sfu-client.js';
@@ -87,7 +87,7 @@ export function VideoTile({
       .then((image) => callHost(model.host.bridge, 'snapshots.save', { cameraId, incidentId: linked, capturedAt: capturedAt.toISOString(), ...image }))
       .then(
         (saved) => setStill({ text: saved.incidentId ? `${t('video.stillSaved')} · ${saved.incidentId}` : t('video.stillSaved'), failed: false }),
-        (error: Error) => setStill({ text: `${t('video.stillFailed')}: ${error.message}`, failed: true }),
+        (error: Error) => setStill({ text: `${t('video.stillFailed')}: ${error instanceof NoFrameYetError ? t('video.noFrameYet') : error.message}`, failed: true }),
       );
   };
 

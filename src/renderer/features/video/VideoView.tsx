@@ -117,7 +117,7 @@ export function VideoView() {
           <span>{alarm.title}</span>
           <span className="muted">{beijingTime(alarm.raisedAt)}</span>
           {popped && popped.cameras.length === 0 && <span className="muted">{t('video.alarmNoCamera')}</span>}
-          {shared.alarms.length > 1 && <span className="muted">{t('video.alarmsWaiting').replace('{n}', String(shared.alarms.length - 1))}</span>}
+          {shared.alarms.length > 1 && <span className="muted">{t('video.alarmsWaiting', { count: shared.alarms.length - 1 })}</span>}
           <button type="button" data-testid="alarm-acknowledge" onClick={() => void callHost(model.host.bridge, 'alarms.acknowledge', { incidentId: alarm.incidentId })}>
             {t('video.alarmHandled')}
           </button>

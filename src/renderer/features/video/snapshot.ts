@@ -4,12 +4,20 @@ import { SNAPSHOT_MAX_BYTES } from '../../../shared/media/snapshots.js';
 const QUALITIES = [0.9, 0.8, 0.65, 0.5] as const;
 const SCALES = [1, 0.5] as const;
 
+/** The video has shown no frame yet, so there is nothing to take a still of (the tile says `video.noFrameYet`). */
+export class NoFrameYetError extends Error {
+  constructor() {
+    super('No picture yet to take a still of.');
+    this.name = 'NoFrameYetError';
+  }
+}
+
 /**
  * The frame a <video> shows now, as a JPEG with `caption` (time, camera code and name) burnt into a bar along its
  * foot, so the still says where and when it was taken wherever it is copied to.
  */
 export async function captureStill(video: HTMLVideoElement, caption: string): Promise<{ jpegBase64: string; width: number; height: number }> {
-  if (video.videoWidth === 0 || video.videoHeight === 0) throw new Error('画面尚未出现，无法截图 / No picture yet to take a still of.');
+  if (video.videoWidth === 0 || video.videoHeight === 0) throw new NoFrameYetError();
   for (const scale of SCALES) {
     const width = Math.round(video.videoWidth * scale);
     const height = Math.round(video.videoHeight * scale);
