@@ -1,4 +1,5 @@
 import type { Language } from '../../shared/domain/settings.js';
+import { intentMessagesIn, type IntentMessageKey } from './intent-messages.js';
 
 /** Every string the shell shows, Chinese first. A key missing from English is a compile error. */
 const zhCN = {
@@ -531,9 +532,9 @@ const zhCN = {
   'tour.problem.unknown-parameter': '未知参数',
 } as const;
 
-export type MessageKey = keyof typeof zhCN;
+export type MessageKey = keyof typeof zhCN | IntentMessageKey;
 
-const en: Record<MessageKey, string> = {
+const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Zhili City Operations Command Centre',
   'app.shortName': 'Zhili',
   'role.map': 'Situation map',
@@ -1064,7 +1065,7 @@ const en: Record<MessageKey, string> = {
   'tour.problem.unknown-parameter': 'unknown parameter',
 };
 
-export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': { ...zhCN, ...intentMessagesIn('zh-CN') }, en: { ...en, ...intentMessagesIn('en') } };
 
 export function translate(language: Language, key: MessageKey): string {
   return messages[language][key];
