@@ -25,8 +25,8 @@ import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 import { requireSecureContext } from '../features/secure-context/secure-context.js';
-import { initialNoticesState, withNotice, withoutNotice, type NoticesState } from '../features/notices/index.js';
-import { OperatorIntents } from '../features/intent/index.js';
+import { initialNoticesState, withNotice, withoutNotice, type NoticesState } from '../features/notices/notices.js';
+import { OperatorIntents } from '../features/intent/intents.js';
 import { translate } from '../i18n/messages.js';
 
 export type Overlay = 'none' | 'about' | 'help' | 'settings';
@@ -71,7 +71,7 @@ export class AppModel {
     this.host = { ...host, bridge: reportingRefusals(host.bridge, (error) => this.refusal.update(() => error)) };
     this.shell = createStore<ShellState>({ role: initialRole, overlay: 'none' });
     this.intents = new OperatorIntents({
-      state: () => ({ principal: session.principal(), screen: this.shell.get().role, overlay: this.shell.get().overlay, alarmsWaiting: this.shared.get().alarms.length }),
+      state: () => ({ principal: session.principal(), screen: this.shell.get().role, overlayOpen: this.shell.get().overlay !== 'none', alarmsWaiting: this.shared.get().alarms.length }),
       language: () => this.settings.get().language,
       report: (text) => this.report(text),
       model: this,

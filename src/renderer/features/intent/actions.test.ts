@@ -17,7 +17,7 @@ const screen: Principal = { kind: 'screen', credentialId: 'CD000000000002', labe
 const state = (patch: Partial<IntentState> = {}): IntentState => ({
   principal: user(['duty-operator']),
   screen: 'map',
-  overlay: 'none',
+  overlayOpen: false,
   alarmsWaiting: 0,
   provided: new Set(),
   ...patch,
@@ -33,7 +33,7 @@ describe('the operator action registry', () => {
   it('lets one action at most take a key in any one state (Esc: the dialog, else the detail panel, else the tile)', () => {
     const states = [
       state(),
-      state({ overlay: 'help', provided: new Set(['map.closeDetail']) }),
+      state({ overlayOpen: true, provided: new Set(['map.closeDetail']) }),
       state({ screen: 'video', provided: new Set(['video.backToGrid', 'ptz.up', 'ptz.zoomIn']) }),
       state({ screen: 'video', alarmsWaiting: 1 }),
     ];

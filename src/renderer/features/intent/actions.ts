@@ -5,13 +5,36 @@ import { authorise } from '../../../shared/identity/access.js';
 import { anonymous, type Principal } from '../../../shared/identity/principal.js';
 import type { RunMode } from '../../../shared/plans/run-model.js';
 import type { MessageKey } from '../../i18n/messages.js';
-import type { AppModel, Overlay } from '../../state/app-model.js';
+import type { withCameraRequest } from '../map/map-state.js';
+
+type Overlay = 'about' | 'help' | 'settings';
+
+/**
+ * What the actions ask of the window's model (IntentModel has it all); named here, so that the registry does not depend
+ * on the model that holds it.
+ */
+export interface IntentModel {
+  setRole(role: Role): void;
+  toggleOverlay(overlay: Overlay): void;
+  closeOverlay(): void;
+  toggleLanguage(): Promise<void>;
+  readonly session: { lock(): Promise<{ message: string } | null> };
+  toggleMapPanel(panel: 'catalogue'): void;
+  requestMapCamera(target: Parameters<typeof withCameraRequest>[1]): void;
+  acknowledgeAlarm(): Promise<void>;
+  playOnWall(cameraId: string): Promise<string | null>;
+  focusIncident(incidentId: string | null): Promise<void>;
+  applyScene(sceneId: string): Promise<void>;
+  requestCall(request: Omit<CallRequest, 'requestId'>): Promise<string | null>;
+  launchPlan(planId: string, incidentId: string | null, mode: RunMode): Promise<void>;
+}
 
 /** What availability is judged on: this window as it is now. */
 export interface IntentState {
   principal: Principal | null;
   screen: Role;
-  overlay: Overlay;
+  /** A dialog (help, about, settings) is open. */
+  overlayOpen: boolean;
   alarmsWaiting: number;
   /** Actions a view shown now carries out (its own state: the single tile, the PTZ pad, the detail panel). */
   provided: ReadonlySet<string>;
@@ -38,7 +61,7 @@ export interface OperatorAction<P> {
    * Absent: the view that shows it carries it out, while it is shown (see OperatorIntents.provide). What it returns or
    * resolves to, where it is a text, is the problem it met.
    */
-  readonly run?: (model: AppModel, params: P) => unknown;
+  readonly run?: (model: IntentModel, params: P) => unknown;
 }
 
 const here = (reason: MessageKey = 'intent.why.notHere'): Unavailable => ({ reason, context: true });
@@ -72,7 +95,7 @@ const both =
   };
 
 /** Each role keeps its own URL (the kiosk URL of a wall screen), so switching screen updates the address too. */
-export function navigateToRole(model: AppModel, role: Role): void {
+export function navigateToRole(model: IntentModel, role: Role): void {
   model.setRole(role);
   if (location.pathname !== `/${role}`) history.pushState({ role }, '', `/${role}${location.search}`);
 }
@@ -108,7 +131,7 @@ export const actions = {
     name: { key: 'intent.action.closeOverlay' },
     shortcuts: ['Escape'],
     audit: null,
-    availability: (state) => (state.overlay === 'none' ? here() : null),
+    availability: (state) => (state.overlayOpen ? null : here()),
     run: (model) => model.closeOverlay(),
   },
   'language.toggle': {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/identity/principal.js';
-import type { Overlay } from '../../state/app-model.js';
 import type { IntentState } from './actions.js';
 import { OperatorIntents } from './intents.js';
 import type { KeyPress } from './shortcuts.js';
@@ -8,7 +7,7 @@ import type { KeyPress } from './shortcuts.js';
 /** The few model methods the shell's actions call, recorded. */
 class RecordingModel {
   readonly calls: string[] = [];
-  toggleOverlay(overlay: Overlay) {
+  toggleOverlay(overlay: string) {
     this.calls.push(`toggle ${overlay}`);
   }
   closeOverlay() {
@@ -24,7 +23,7 @@ function setUp(window: Partial<Omit<IntentState, 'provided'>> = {}) {
   const notices: string[] = [];
   const principal: Principal = { kind: 'screen', credentialId: 'CD000000000002', label: 'wall' };
   const intents = new OperatorIntents({
-    state: () => ({ principal, screen: 'map', overlay: 'none', alarmsWaiting: 0, ...window }),
+    state: () => ({ principal, screen: 'map', overlayOpen: false, alarmsWaiting: 0, ...window }),
     language: () => 'en',
     report: (text) => notices.push(text),
     model,
@@ -78,7 +77,7 @@ describe('the keyboard dispatcher', () => {
   });
 
   it('gives a shared key to the first available action only (Esc closes the dialog, not also the panel)', () => {
-    const { model, intents } = setUp({ overlay: 'help' });
+    const { model, intents } = setUp({ overlayOpen: true });
     const closed: string[] = [];
     intents.provide('map.closeDetail', () => closed.push('detail'));
     intents.keyDown(press('Escape', 'Escape'));
