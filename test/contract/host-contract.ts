@@ -45,6 +45,8 @@ export const samples: { [M in ApiMethodName]: Sample<M> } = {
   'webrtc.connect': { params: () => ({ sessionId: 'none', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }), error: 'unavailable' },
   'webrtc.close': { params: () => ({ sessionId: 'none' }), error: 'unavailable' },
   'alarms.acknowledge': { params: () => ({ incidentId: 'INC-none' }) },
+  'wallPlay.request': { params: () => ({ requestId: 'contract-play-1', cameraId: 'CM000001' }) },
+  'wallPlay.claim': { params: () => ({ requestId: 'contract-play-1' }) },
   'cameras.search': { params: () => ({ text: '监控', limit: 20 }) },
   // The contract hosts run without demo PTZ cameras (`--demo-ptz-cameras 0`): the backend drives no head.
   'cameras.ptz': { params: () => ({ cameraId: 'CM000001', command: { kind: 'move', pan: 0.5, tilt: 0, zoom: 0 } }), error: 'unavailable' },

@@ -85,6 +85,9 @@ describe('who may call what', () => {
     expect(refusals['crew CR0002']).not.toContain('crewTerminal.report');
     expect(refusals['wall screen']).toEqual(expect.arrayContaining(['shared.focusIncident', 'runs.start', 'calls.request']));
     expect(refusals['wall screen']).not.toContain('incidents.list');
+    // A kiosk video wall plays the cameras operators send it, and sends none itself.
+    expect(refusals['wall screen']).toContain('wallPlay.request');
+    expect(refusals['wall screen']).not.toContain('wallPlay.claim');
     expect(refusals['locked administrator']).toEqual(expect.arrayContaining(['runs.start', 'users.list', 'shared.select']));
     expect(refusals['locked administrator']).not.toContain('incidents.list');
     expect(refusals['drill-director']).toContain('incidents.report');

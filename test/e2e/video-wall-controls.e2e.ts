@@ -114,7 +114,8 @@ describe('the video wall’s controls', () => {
   it('plays a camera chosen on a map window', async () => {
     const [camera] = await call(client, 'cameras.near', { position: [106.3, 29.9], count: 1, radiusM: 50_000 });
     if (!camera) throw new Error('no camera in the test city');
-    await call(client, 'shared.select', { selection: { kind: 'camera', id: camera.id } });
+    // What a map click sends (see MapView): a play request, which the one video window open claims.
+    expect(await call(client, 'wallPlay.request', { requestId: 'e2e-wall-play-1', cameraId: camera.id })).toEqual({ delivered: 1 });
     await expect.poll(() => page.getByTestId('video-grid').getAttribute('data-single'), { timeout: 10_000 }).toBe(camera.id);
     await expect.poll(async () => await playingCameras(page), { timeout: 20_000 }).toEqual([camera.id]);
     await page.getByTestId('video-back').click();

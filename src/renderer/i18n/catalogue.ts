@@ -4,7 +4,9 @@ import { connectionMessages } from '../features/connection/messages.js';
 import { crewMessages } from '../features/crew/messages.js';
 import { dispatchMessages } from '../features/dispatch/messages.js';
 import { focusMessages } from '../features/focus/messages.js';
+import { intentMessages } from '../features/intent/messages.js';
 import { mapMessages } from '../features/map/messages.js';
+import { noticesMessages } from '../features/notices/messages.js';
 import { overviewMessages } from '../features/overview/messages.js';
 import { plansMessages } from '../features/plans/messages.js';
 import { secureContextMessages } from '../features/secure-context/messages.js';
@@ -25,7 +27,9 @@ export const messageTables = {
   crewMessages,
   dispatchMessages,
   focusMessages,
+  intentMessages,
   mapMessages,
+  noticesMessages,
   overviewMessages,
   plansMessages,
   secureContextMessages,
@@ -45,7 +49,9 @@ type Catalogue = typeof sharedMessages &
   typeof crewMessages &
   typeof dispatchMessages &
   typeof focusMessages &
+  typeof intentMessages &
   typeof mapMessages &
+  typeof noticesMessages &
   typeof overviewMessages &
   typeof plansMessages &
   typeof secureContextMessages &

@@ -22,11 +22,15 @@ import { initialSharedState, type Selection, type SharedState } from '../../shar
 import { createStore, type Store } from './store.js';
 import { principalName, type Principal } from '../../shared/identity/principal.js';
 import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
+import { errorText } from '../features/dispatch/call-problem-text.js';
 import { CallProblemError } from '../features/dispatch/call-problem-text.js';
 import { callProblem } from '../../shared/dispatch/call-problem.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
 import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
 import { requireSecureContext } from '../features/secure-context/secure-context.js';
+import { initialNoticesState, withNotice, withoutNotice, type NoticesState } from '../features/notices/notices.js';
+import { OperatorIntents } from '../features/intent/intents.js';
+import { translate, type Translate } from '../i18n/catalogue.js';
 
 export type Overlay = 'none' | 'about' | 'help' | 'settings';
 
@@ -52,6 +56,10 @@ export class AppModel {
   readonly map: Store<MapViewState> = createStore(initialMapViewState);
   /** The host's last refusal of a command (forbidden by role, a locked screen, signed out), shown until dismissed. */
   readonly refusal: Store<ApiError | null> = createStore<ApiError | null>(null);
+  /** What went wrong in this window, shown in this window (see NoticeStrip). */
+  readonly notices: Store<NoticesState> = createStore(initialNoticesState);
+  /** The operator's actions as this window runs them: from its keyboard and its views (see features/intent). */
+  readonly intents: OperatorIntents<AppModel>;
   readonly shell: Store<ShellState>;
   /** The host as this window's views reach it: every refused command is also shown in the shell. */
   readonly host: HostConnection;
@@ -65,6 +73,12 @@ export class AppModel {
   ) {
     this.host = { ...host, bridge: reportingRefusals(host.bridge, (error) => this.refusal.update(() => error)) };
     this.shell = createStore<ShellState>({ role: initialRole, overlay: 'none' });
+    this.intents = new OperatorIntents({
+      state: () => ({ principal: session.principal(), screen: this.shell.get().role, overlayOpen: this.shell.get().overlay !== 'none', alarmsWaiting: this.shared.get().alarms.length }),
+      language: () => this.settings.get().language,
+      report: (text) => this.report(text),
+      model: this,
+    });
     const { bridge } = this.host;
     this.disposers.push(
       host.onLinkState((link) => {
@@ -119,25 +133,25 @@ export class AppModel {
   }
 
   async dismissProposal(proposal: Proposal): Promise<void> {
-    const proposals = await this.guard(callHost(this.host.bridge, 'proposals.dismiss', { incidentId: proposal.incidentId, planId: proposal.planId }));
+    const proposals = await this.guardPlans(callHost(this.host.bridge, 'proposals.dismiss', { incidentId: proposal.incidentId, planId: proposal.planId }));
     if (proposals) this.proposals.update(() => proposals);
   }
 
   /** Adds a plan file; its problems (with line and column) are shown, never half-applied. */
   async importPlan(text: string): Promise<PlanFileProblem[]> {
-    const outcome = await this.guard(callHost(this.host.bridge, 'plans.import', { text }));
+    const outcome = await this.guardPlans(callHost(this.host.bridge, 'plans.import', { text }));
     if (!outcome) return [];
     this.plans.update((state) => ({ ...state, library: outcome.library }));
     return outcome.problems;
   }
 
   async exportPlan(planId: string): Promise<{ fileName: string; text: string } | null> {
-    return this.guard(callHost(this.host.bridge, 'plans.export', { planId }));
+    return this.guardPlans(callHost(this.host.bridge, 'plans.export', { planId }));
   }
 
   /** A drill operator stages the plan's trigger as a drill incident; it then proposes the plan like a real alarm. */
   async injectDrill(planId: string): Promise<void> {
-    await this.guard(callHost(this.host.bridge, 'drills.inject', { planId }));
+    await this.guardPlans(callHost(this.host.bridge, 'drills.inject', { planId }));
   }
 
   async openRun(runId: string): Promise<void> {
@@ -152,13 +166,13 @@ export class AppModel {
   }
 
   async commandRun(runId: string, command: RunCommand): Promise<void> {
-    const view = await this.guard(callHost(this.host.bridge, 'runs.command', { runId, command }));
+    const view = await this.guardPlans(callHost(this.host.bridge, 'runs.command', { runId, command }));
     if (view) this.plans.update((state) => withRunView(state, view));
   }
 
   /** Take over driving another console's active run (its console went away); the reason goes into its history. */
   async takeOverRun(runId: string, reason: string): Promise<void> {
-    const view = await this.guard(callHost(this.host.bridge, 'runs.takeOver', { runId, reason }));
+    const view = await this.guardPlans(callHost(this.host.bridge, 'runs.takeOver', { runId, reason }));
     if (view) this.plans.update((state) => withRunView(state, view));
   }
 
@@ -185,8 +199,22 @@ export class AppModel {
 
   /** Puts a scene on every window of the console; the host answers with the shared state every window then follows. */
   async applyScene(sceneId: string): Promise<void> {
-    const shared = await callHost(this.host.bridge, 'scenes.apply', { sceneId });
-    this.shared.update(() => shared);
+    const shared = await this.guard(callHost(this.host.bridge, 'scenes.apply', { sceneId }));
+    if (shared) this.shared.update(() => shared);
+  }
+
+  /** The alarm popped up first on the wall is handled: its cameras leave the reserved tiles on every window. */
+  async acknowledgeAlarm(): Promise<void> {
+    const alarm = this.shared.get().alarms[0];
+    if (!alarm) return;
+    const shared = await this.guard(callHost(this.host.bridge, 'alarms.acknowledge', { incidentId: alarm.incidentId }));
+    if (shared) this.shared.update(() => shared);
+  }
+
+  /** Asks the video wall windows to play a camera on its own; the first to claim the request plays it. */
+  async playOnWall(cameraId: string): Promise<string | null> {
+    const outcome = await this.guard(callHost(this.host.bridge, 'wallPlay.request', { requestId: crypto.randomUUID(), cameraId }));
+    return outcome?.delivered === 0 ? translate(this.settings.get().language, 'intent.noVideoWindow') : null;
   }
 
   /** This window's dispatcher seat, started on first use (the dispatch screen, or a call asked for here). */
@@ -204,35 +232,49 @@ export class AppModel {
 
   /**
    * One click from the map or a plan: the window holding the dispatcher seat places the call. With no such window
-   * open, this window takes a seat itself and places it once registered. Rejects with what went wrong (a
-   * CallProblemError when the seat could not register).
+   * open, this window takes a seat itself and places it once registered. Resolves to what went wrong, in the
+   * operator's language (a call problem is translated from its code), or null.
    */
-  async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<void> {
-    // Before the random id and the seat, both of which need it: the operator reads why nothing can ring.
-    requireSecureContext();
-    if (this.seat === null) {
-      const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
-      if (delivered > 0) return;
+  async requestCall(request: Omit<CallRequest, 'requestId'>): Promise<string | null> {
+    try {
+      // Before the random id and the seat, both of which need it: the operator reads why nothing can ring.
+      requireSecureContext();
+      if (this.seat === null) {
+        const { delivered } = await callHost(this.host.bridge, 'calls.request', { ...request, requestId: crypto.randomUUID() });
+        if (delivered > 0) return null;
+      }
+      const seat = this.dispatcherSeat();
+      await waitForRegistration(seat);
+      seat.place(request);
+      return null;
+    } catch (error) {
+      const language = this.settings.get().language;
+      const t: Translate = (key, ...params) => translate(language, key, ...params);
+      return errorText(t, error);
     }
-    const seat = this.dispatcherSeat();
-    await waitForRegistration(seat);
-    seat.place(request);
   }
 
   dismissPlansError(): void {
     this.plans.update((state) => ({ ...state, error: null }));
   }
 
-  /** A refused command (already done elsewhere, lost connection) is shown, never thrown into the UI. */
-  private async guard<T>(call: Promise<T>): Promise<T | null> {
-    try {
-      return await call;
-    } catch (error) {
-      // A refusal is already shown by the shell (see reportingRefusals).
-      if (error instanceof ApiCallError && (error.error.code === 'forbidden' || error.error.code === 'unauthorized')) return null;
-      this.plans.update((state) => ({ ...state, error: (error as Error).message }));
-      return null;
-    }
+  /** Shows a problem in this window's notices. */
+  report(text: string): void {
+    this.notices.update((state) => withNotice(state, text));
+  }
+
+  dismissNotice(id: number): void {
+    this.notices.update((state) => withoutNotice(state, id));
+  }
+
+  /** A failed command (already done elsewhere, lost connection) is shown in this window, never thrown into the UI. */
+  private guard<T>(call: Promise<T>): Promise<T | null> {
+    return guarded(call, (text) => this.report(text));
+  }
+
+  /** The same for what only the plans screen offers (its runs, library and drills): shown on that screen. */
+  private guardPlans<T>(call: Promise<T>): Promise<T | null> {
+    return guarded(call, (text) => this.plans.update((state) => ({ ...state, error: text })));
   }
 
   setRole(role: Role): void {
@@ -282,6 +324,17 @@ export class AppModel {
 /** Who acts, as the call log names them: the signed-in user (the host records the same from the credential). */
 function operatorOf(principal: Principal | null): string {
   return principal === null ? '' : principalName(principal);
+}
+
+async function guarded<T>(call: Promise<T>, report: (text: string) => void): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    // A refusal is already shown by the shell (see reportingRefusals).
+    if (error instanceof ApiCallError && (error.error.code === 'forbidden' || error.error.code === 'unauthorized')) return null;
+    report((error as Error).message);
+    return null;
+  }
 }
 
 /** Methods whose refusal the sign-in and lock views show themselves. */

@@ -9,6 +9,7 @@ import { CameraStreamsSchema, CameraSummarySchema, GroupCameraSchema, NearbyCame
 import { RoleSchema } from '../domain/roles.js';
 import { CameraGroupSchema, SceneEntrySchema, SceneIdSchema, SceneSchema } from '../wall/scenes.js';
 import { WallDisplaysSchema } from '../wall/displays.js';
+import { WallPlayRequestSchema } from '../wall/wall-play.js';
 import { SavedWindowStateSchema, ScreenKeySchema, WindowStateSchema } from '../wall/window-state.js';
 import { LngLatSchema } from '../domain/geo.js';
 import { SettingsPatchSchema, SettingsSchema } from '../domain/settings.js';
@@ -108,6 +109,10 @@ export const apiMethods = {
   'cameras.catalogue': { params: NoParams, result: z.array(CameraSummarySchema) },
   /** The operator handled an alarm popped up on the wall: its cameras leave the reserved tiles on every window. */
   'alarms.acknowledge': { params: z.object({ incidentId: z.string().min(1).max(60) }).strict(), result: SharedStateSchema },
+  /** Asks a video wall window to play a camera on its own; `delivered` 0: no video window is open. */
+  'wallPlay.request': { params: WallPlayRequestSchema, result: z.object({ delivered: z.number().int() }).strict() },
+  /** The first video window to claim a play request plays it; the others leave it (true: this window won). */
+  'wallPlay.claim': { params: z.object({ requestId: WallPlayRequestSchema.shape.requestId }).strict(), result: z.boolean() },
   'shared.get': { params: NoParams, result: SharedStateSchema },
   /** Focus an incident on every window of this console (null clears the focus). */
   'shared.focusIncident': { params: z.object({ incidentId: z.string().min(1).nullable() }).strict(), result: SharedStateSchema },
@@ -203,6 +208,8 @@ export const apiEvents = {
   'mapViews.changed': z.array(SavedViewSchema),
   /** A call for the window holding the dispatcher seat to place (claim it first). */
   'calls.requested': CallRequestSchema,
+  /** A camera for a video wall window to play on its own (claim it first). */
+  'wallPlay.requested': WallPlayRequestSchema,
   /** A still was taken on a window of this console. */
   'snapshots.saved': SnapshotSchema,
   /** A call was logged or moved on; the figures as they are now. */

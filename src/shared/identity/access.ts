@@ -61,6 +61,9 @@ export const methodAccess: { readonly [M in ApiMethodName]: readonly Grant[] } =
   'cameras.search': VIEW,
   'cameras.catalogue': VIEW,
   'alarms.acknowledge': FLOOR,
+  // Operators send cameras to the wall; the wall's kiosk screens, which only view, play them.
+  'wallPlay.request': FLOOR,
+  'wallPlay.claim': VIEW,
   'shared.get': VIEW,
   'shared.focusIncident': FLOOR,
   'shared.select': FLOOR,
@@ -122,6 +125,7 @@ export const eventAccess: { readonly [E in ApiEventName]: 'anyone' | 'view' } = 
   'scenes.changed': 'view',
   'mapViews.changed': 'view',
   'calls.requested': 'view',
+  'wallPlay.requested': 'view',
   'snapshots.saved': 'view',
   'calls.changed': 'view',
 };

@@ -1,4 +1,3 @@
-import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import type { ApiEventPayload } from '../../../shared/contract/api.js';
 import type { CrewGroup } from '../../../shared/city/schemas.js';
 import { callKpis, type CallKpis, type CallRecord } from '../../../shared/dispatch/call-record.js';
@@ -7,6 +6,7 @@ import type { Crew } from '../../../shared/domain/directory.js';
 import type { Incident } from '../../../shared/domain/feed.js';
 import type { PlanTarget } from '../../../shared/plans/plan-schema.js';
 import type { Logger } from '../../../node/logger.js';
+import { RequestClaims } from '../api/index.js';
 import type { CallLogRepository } from './call-log-repository.js';
 import { resolveTarget } from './resolve-target.js';
 
@@ -22,8 +22,6 @@ export interface DispatchServicePorts {
   logger: Logger;
 }
 
-/** How long a call request may wait for a window to claim it (claims are kept this long, then forgotten). */
-const CLAIM_WINDOW_MS = 60_000;
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 /**
@@ -32,9 +30,11 @@ const BEIJING_OFFSET_MS = 8 * 3600_000;
  * the browser); this service only keeps what must outlive a window.
  */
 export class DispatchService {
-  private readonly claims = new Map<string, { claimedAt: number; winner: string | null }>();
+  private readonly claims: RequestClaims;
 
-  constructor(private readonly ports: DispatchServicePorts) {}
+  constructor(private readonly ports: DispatchServicePorts) {
+    this.claims = new RequestClaims('call request', () => ports.now());
+  }
 
   save(record: CallRecord): CallRecord {
     const stored = this.ports.log.save(record, this.ports.now());
@@ -65,22 +65,12 @@ export class DispatchService {
   }
 
   request(request: CallRequest): { delivered: number } {
-    this.forgetOldClaims();
-    this.claims.set(request.requestId, { claimedAt: this.ports.now().getTime(), winner: null });
+    this.claims.open(request.requestId);
     return { delivered: this.ports.emit('calls.requested', request) };
   }
 
   /** The first window to claim a request places the call; a second claim (another seat window) is told no. */
   claim(requestId: string, clientId: string): boolean {
-    const entry = this.claims.get(requestId);
-    if (!entry) throw new ApiFailure(apiError('not-found', `No call request ${requestId} is waiting (it may be older than a minute).`));
-    if (entry.winner !== null) return entry.winner === clientId;
-    entry.winner = clientId;
-    return true;
-  }
-
-  private forgetOldClaims(): void {
-    const oldest = this.ports.now().getTime() - CLAIM_WINDOW_MS;
-    for (const [id, entry] of this.claims) if (entry.claimedAt < oldest) this.claims.delete(id);
+    return this.claims.claim(requestId, clientId);
   }
 }

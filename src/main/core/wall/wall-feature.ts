@@ -5,6 +5,7 @@ import { AlarmPopups } from './alarm-popups.js';
 import { wallFollowsRuns, type WallRunHook } from './run-scene-hook.js';
 import { SceneRepository } from './scene-repository.js';
 import { SceneService } from './scene-service.js';
+import { WallRequests } from './wall-requests.js';
 import { WallState } from './wall-state.js';
 import { WindowStateRepository } from './window-state-repository.js';
 
@@ -13,6 +14,8 @@ type WallMethods =
   | 'shared.focusIncident'
   | 'shared.select'
   | 'alarms.acknowledge'
+  | 'wallPlay.request'
+  | 'wallPlay.claim'
   | 'scenes.list'
   | 'scenes.apply'
   | 'scenes.save'
@@ -26,8 +29,9 @@ export interface WallFeature extends CoreFeature<WallMethods> {
 }
 
 /**
- * The wall: what every window follows (focus, selection, alarms, the scene), the scenes an operator applies, and where
- * each window stood. `displays` is the OS's list (Electron); the web host cannot see its browsers' monitors.
+ * The wall: what every window follows (focus, selection, alarms, the scene), the scenes an operator applies, cameras
+ * sent to a video window by request and claim, and where each window stood. `displays` is the OS's list (Electron);
+ * the web host cannot see its browsers' monitors.
  */
 export function wallFeature(ctx: CoreContext, displays: (() => OsDisplay[]) | undefined): WallFeature {
   const state = new WallState(ctx.hub, ctx.clock);
@@ -35,6 +39,7 @@ export function wallFeature(ctx: CoreContext, displays: (() => OsDisplay[]) | un
   state.sceneChanged(scenes.active());
   const windowStates = new WindowStateRepository(ctx.db, ctx.logger.child('window-state'));
   const alarms = new AlarmPopups();
+  const requests = new WallRequests({ emit: (event, payload) => ctx.hub.emit(event, payload), now: () => ctx.clock.now() });
   // Alarms are judged fresh by the backend's time, which stamps incidents (not this machine's clock, nor the runs').
   const incidentFeed = ctx.hub.on('incidents.changed', (incidents) => {
     if (alarms.incidentsChanged(incidents, ctx.backend.backendNow())) state.alarmsChanged(alarms.list());
@@ -50,6 +55,11 @@ export function wallFeature(ctx: CoreContext, displays: (() => OsDisplay[]) | un
         ctx.audit(caller, 'alarm handled on the wall', { incidentId });
         return state.alarmsChanged(alarms.list());
       },
+      'wallPlay.request': (request, caller) => {
+        ctx.audit(caller, 'camera sent to the wall', { requestId: request.requestId, cameraId: request.cameraId });
+        return requests.requestPlay(request);
+      },
+      'wallPlay.claim': ({ requestId }, caller) => requests.claimPlay(requestId, caller.clientId),
       'scenes.list': () => scenes.list(),
       'scenes.apply': ({ sceneId }, caller) => {
         scenes.apply(sceneId, actorText(ctx.actorOf(caller)));

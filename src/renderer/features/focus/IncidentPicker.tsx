@@ -24,7 +24,7 @@ export function IncidentPicker() {
               className={incident.id === focusedId ? 'focused' : ''}
               aria-pressed={incident.id === focusedId}
               data-incident={incident.id}
-              onClick={() => void model.focusIncident(incident.id === focusedId ? null : incident.id)}
+              onClick={() => void model.intents.run('incident.focus', { incidentId: incident.id === focusedId ? null : incident.id })}
             >
               <span className={`grade-chip grade-${incident.riskGrade ?? 'none'}`} /> {incident.title}
               <span className="muted"> · {beijingTime(incident.reportedAt)}</span>

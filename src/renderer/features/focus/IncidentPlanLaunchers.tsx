@@ -36,7 +36,7 @@ export function IncidentPlanLaunchers({ incident, testIdPrefix }: { incident: In
           className={mode === 'drill' ? 'launch drill' : 'launch'}
           data-testid={`${testIdPrefix}-${plan.id}`}
           onClick={() => {
-            void model.launchPlan(plan.id, incident.id, mode);
+            void model.intents.run('plan.launch', { planId: plan.id, incidentId: incident.id, mode });
           }}
         >
           {t(mode === 'drill' ? 'plans.drill' : 'plans.launch')}：{language === 'zh-CN' ? plan.title.zh : plan.title.en}

@@ -167,6 +167,8 @@ export function MapView() {
     const local = mapState.selected ? selectionOf(mapState.selected, { city, chunks: engine.loadedChunks, cameras }) : null;
     if (sameSelection(local, announced.current)) return;
     announced.current = local;
+    // A camera picked here is sent to the video wall, by request: the shared selection only marks it on the maps.
+    if (local?.kind === 'camera') void model.intents.run('wall.playCamera', { cameraId: local.id });
     if (sameSelection(local, sharedSelection)) return;
     const request = { selection: local };
     awaiting.current = request;

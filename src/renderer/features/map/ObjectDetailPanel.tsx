@@ -9,13 +9,13 @@ import { useTranslation } from '../../i18n/use-translation.js';
 import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { IncidentPlanLaunchers } from '../focus/IncidentPlanLaunchers.js';
-import { errorText } from '../dispatch/call-problem-text.js';
 import { beijingTime } from '../../ui/time-format.js';
 import type { CityRegisters } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
 import type { MapEngine } from './map-engine.js';
 import { describeObject } from './map-objects.js';
 import { SnapshotStrip } from '../video/SnapshotStrip.js';
+import { useProvidedAction } from '../intent/index.js';
 
 const SENSOR_REFRESH_MS = 5000;
 /** The detail panel lists this many crews to send. */
@@ -31,13 +31,7 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
   // Vehicles, crews and sensors change with every tick; re-read them while the panel is open.
   const [, setTick] = useState(0);
   useEffect(() => model.host.bridge.subscribe('feed.tick', () => setTick((n) => n + 1)), [model]);
-  useEffect(() => {
-    const close = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') model.map.update((state) => ({ ...state, selected: null }));
-    };
-    window.addEventListener('keydown', close);
-    return () => window.removeEventListener('keydown', close);
-  }, [model]);
+  useProvidedAction('map.closeDetail', () => model.map.update((state) => ({ ...state, selected: null })));
 
   const description = describeObject(selected, { city, chunks: engine.loadedChunks, live: engine.live, incidents, cameras: engine.cameras, language, t });
   const position = engine.positionOf(selected);
@@ -69,7 +63,7 @@ export function ObjectDetailPanel({ engine, city, selected }: { engine: MapEngin
           </button>
         )}
         {incident && (
-          <button type="button" aria-pressed={incident.id === focusedId} onClick={() => void model.focusIncident(incident.id === focusedId ? null : incident.id)}>
+          <button type="button" aria-pressed={incident.id === focusedId} onClick={() => void model.intents.run('incident.focus', { incidentId: incident.id === focusedId ? null : incident.id })}>
             {t(incident.id === focusedId ? 'map.unfocus' : 'map.focusAll')}
           </button>
         )}
@@ -90,14 +84,9 @@ function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
   const model = useAppModel();
   const focusedId = useStore(model.shared, (shared) => shared.focusedIncidentId);
   const focused = useStore(model.incidents, (list) => list.find((incident) => incident.id === focusedId));
-  const [problem, setProblem] = useState<string | null>(null);
-  // The call is about the incident in focus, if any (a drill incident makes it a drill call).
-  const callCrew = (media: 'audio' | 'video') => {
-    setProblem(null);
-    void model
-      .requestCall({ parties: [partyOfCrew(crew)], media, priority: 'urgent', incidentId: focused?.id ?? null, runId: null, drill: (focused?.drillId ?? null) !== null })
-      .catch((error: unknown) => setProblem(errorText(t, error)));
-  };
+  // The call is about the incident in focus, if any (a drill incident makes it a drill call); a problem is a notice.
+  const callCrew = (media: 'audio' | 'video') =>
+    void model.intents.run('crew.call', { parties: [partyOfCrew(crew)], media, priority: 'urgent', incidentId: focused?.id ?? null, runId: null, drill: (focused?.drillId ?? null) !== null });
   return (
     <div className="detail-actions" data-testid="crew-call">
       <button type="button" onClick={() => callCrew('audio')}>
@@ -106,11 +95,6 @@ function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
       <button type="button" onClick={() => callCrew('video')}>
         {t('call.video')}
       </button>
-      {problem && (
-        <p className="manual-note" role="alert">
-          {problem}
-        </p>
-      )}
     </div>
   );
 }
@@ -119,14 +103,9 @@ function CrewCallButtons({ crew }: { crew: CrewOnMap }) {
 function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine: MapEngine; incident: Incident }) {
   const t = useTranslation();
   const model = useAppModel();
-  const [problem, setProblem] = useState<string | null>(null);
   const position = incident.position;
-  const callCrew = (crew: { id: string; name: string; sipExtension: string }) => {
-    setProblem(null);
-    void model
-      .requestCall({ parties: [partyOfCrew(crew)], media: 'audio', priority: 'urgent', incidentId: incident.id, runId: null, drill: incident.drillId !== null })
-      .catch((error: unknown) => setProblem(errorText(t, error)));
-  };
+  const callCrew = (crew: { id: string; name: string; sipExtension: string }) =>
+    void model.intents.run('crew.call', { parties: [partyOfCrew(crew)], media: 'audio', priority: 'urgent', incidentId: incident.id, runId: null, drill: incident.drillId !== null });
   const origin = engine.live.origin;
   const positions = engine.live.crews.positions;
   const nearest = useMemo(() => {
@@ -152,11 +131,6 @@ function NearestCrews({ city, engine, incident }: { city: CityRegisters; engine:
           </li>
         ))}
       </ol>
-      {problem && (
-        <p className="manual-note" role="alert">
-          {problem}
-        </p>
-      )}
     </div>
   );
 }

@@ -30,7 +30,7 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
       if (target.crews.length === 0) return setProblem(t('dispatch.empty'));
       // A group call rings at most MAX_CALL_PARTIES crews; the note names exactly those.
       const rung = target.crews.slice(0, MAX_CALL_PARTIES);
-      await model.requestCall({
+      const failed = await model.intents.run('crew.call', {
         parties: rung.map(partyOfCrew),
         media: step.media,
         priority: drill ? 'normal' : 'urgent',
@@ -38,6 +38,8 @@ export function CallStepAction({ step, state }: { step: CallStep; state: RunStat
         runId: state.runId,
         drill,
       });
+      // Why it failed is one of this window's notices (see OperatorIntents.run).
+      if (failed !== null) return;
       const called = rung.map((crew) => `${crew.name} (${crew.sipExtension})`).join('、');
       const left = target.left.map((entry) => `${entry.name}: ${t(`call.reason.${entry.reason}`)}`).join('、');
       await model.commandRun(state.runId, { type: 'complete', stepId: step.id, note: `${t('call.planStep')}: ${called}${left ? `; ${t('call.planStepLeft')}: ${left}` : ''}`.slice(0, 2000) });

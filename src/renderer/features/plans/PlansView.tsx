@@ -116,7 +116,7 @@ export function PlansView() {
                     key={plan.id}
                     className={launchMode === 'drill' ? 'launch drill' : 'launch'}
                     data-testid={`launch-${plan.id}`}
-                    onClick={() => void model.launchPlan(plan.id, incident.id, launchMode)}
+                    onClick={() => void model.intents.run('plan.launch', { planId: plan.id, incidentId: incident.id, mode: launchMode })}
                   >
                     {launchMode === 'drill' ? t('plans.drill') : t('plans.launch')}：{text(plan.title)}
                   </button>
@@ -162,7 +162,7 @@ export function PlansView() {
                 v{plan.version} · {plan.sourceFile}
               </span>
               <span className="plan-buttons">
-                <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.launchPlan(plan.id, null, 'drill')}>
+                <button type="button" data-testid={`drill-${plan.id}`} onClick={() => void model.intents.run('plan.launch', { planId: plan.id, incidentId: null, mode: 'drill' })}>
                   {t('plans.drill')}
                 </button>
                 <button type="button" data-testid={`export-${plan.id}`} onClick={() => void exportPlan(plan.id)}>
@@ -228,7 +228,7 @@ export function PlansView() {
                     type="button"
                     className={proposal.drillId ? 'launch drill' : 'launch'}
                     data-testid={`confirm-${proposal.planId}`}
-                    onClick={() => void model.launchPlan(proposal.planId, proposal.incidentId, proposal.drillId ? 'drill' : 'live')}
+                    onClick={() => void model.intents.run('plan.launch', { planId: proposal.planId, incidentId: proposal.incidentId, mode: proposal.drillId ? 'drill' : 'live' })}
                   >
                     {t('plans.confirmLaunch')}
                   </button>{' '}

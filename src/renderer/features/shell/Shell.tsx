@@ -12,7 +12,8 @@ import { Clock } from './Clock.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { PlansView } from '../plans/PlansView.js';
 import { VideoView } from '../video/VideoView.js';
-import { commandFor, navigateToRole } from './commands.js';
+import { navigateToRole } from '../intent/index.js';
+import { NoticeStrip } from '../notices/index.js';
 import { SettingsView } from '../settings/SettingsView.js';
 import { TourBadge, TourProblems, useTourPlan } from '../tour/Tour.js';
 import { SceneBadge } from '../wall/SceneBadge.js';
@@ -39,24 +40,12 @@ export function Shell() {
     document.title = `${t(`role.${role}`)} · ${t('app.shortName')}`;
   }, [settings, role, t]);
 
+  // The window's one keyboard dispatcher: every shortcut is an action of the registry (features/intent).
+  useEffect(() => model.intents.listen(window), [model]);
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setToolsOpen(false);
-        return model.closeOverlay();
-      }
-      const command = commandFor(event);
-      if (!command) return;
-      event.preventDefault();
-      command.run(model);
-    };
     const onPop = () => model.setRole(roleFromPath(location.pathname) ?? 'map');
-    window.addEventListener('keydown', onKey);
     window.addEventListener('popstate', onPop);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('popstate', onPop);
-    };
+    return () => window.removeEventListener('popstate', onPop);
   }, [model]);
 
   return (
@@ -91,11 +80,17 @@ export function Shell() {
         <SceneBadge />
         <Clock />
         {/* On a narrow window the tools fold behind the "more" button (CSS decides when: on a wide one it is hidden).
-            A choice made in the folded menu closes it, as does focus leaving it (a click elsewhere). */}
+            A choice made in the folded menu closes it, as do Escape (handled here, so the window's keyboard dispatcher
+            leaves that key alone) and focus leaving it (a click elsewhere). */}
         <div
           className="header-menu"
           onBlur={(event) => {
             if (!event.currentTarget.contains(event.relatedTarget)) setToolsOpen(false);
+          }}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape' || !toolsOpen) return;
+            event.preventDefault();
+            setToolsOpen(false);
           }}
         >
           <button
@@ -140,6 +135,7 @@ export function Shell() {
       <SecureContextBanner />
       <LockStrip />
       <RefusalBanner />
+      <NoticeStrip />
       {hostLink === 'disconnected' && (
         <div className="banner" role="alert">
           {t('connection.lost')}

@@ -24,17 +24,6 @@ const PAD: { key: string; label: string; velocity: PtzVelocity | null }[] = [
   { key: 'down', label: '↓', velocity: DOWN },
   { key: 'down-right', label: '↘', velocity: turn(1, -1) },
 ];
-/** Keys on a focused tile: arrows turn, + and - zoom, Home goes home (Esc stays the way back to the grid). */
-const KEYS: Record<string, PtzVelocity | 'home'> = {
-  ArrowUp: UP,
-  ArrowDown: DOWN,
-  ArrowLeft: LEFT,
-  ArrowRight: RIGHT,
-  '+': ZOOM_IN,
-  '=': ZOOM_IN,
-  '-': ZOOM_OUT,
-  Home: 'home',
-};
 
 /**
  * PTZ controls on a focused tile of a camera whose head the backend drives: press and hold to turn or zoom, let go to
@@ -49,23 +38,23 @@ export function PtzPad({ cameraId }: { cameraId: string }) {
   useEffect(() => {
     const made = new PtzControl(model.host.bridge, cameraId, setState);
     control.current = made;
-    const down = (event: KeyboardEvent) => {
-      const action = KEYS[event.key];
-      if (action === undefined || event.repeat || isTyping(event.target)) return;
-      event.preventDefault();
-      if (action === 'home') made.home();
-      else made.move(action);
+    // The keys (arrows, + and -, Home) are the registry's PTZ actions, carried out here while the pad is shown: held,
+    // they move the camera until let go.
+    const hold = (velocity: PtzVelocity) => () => {
+      made.move(velocity);
+      return () => made.stop();
     };
-    const up = (event: KeyboardEvent) => KEYS[event.key] !== undefined && KEYS[event.key] !== 'home' && made.stop();
-    // A window that loses focus never sees the key go up.
-    const blur = () => made.stop();
-    window.addEventListener('keydown', down);
-    window.addEventListener('keyup', up);
-    window.addEventListener('blur', blur);
+    const withdraw = [
+      model.intents.provide('ptz.up', hold(UP)),
+      model.intents.provide('ptz.down', hold(DOWN)),
+      model.intents.provide('ptz.left', hold(LEFT)),
+      model.intents.provide('ptz.right', hold(RIGHT)),
+      model.intents.provide('ptz.zoomIn', hold(ZOOM_IN)),
+      model.intents.provide('ptz.zoomOut', hold(ZOOM_OUT)),
+      model.intents.provide('ptz.home', () => made.home()),
+    ];
     return () => {
-      window.removeEventListener('keydown', down);
-      window.removeEventListener('keyup', up);
-      window.removeEventListener('blur', blur);
+      for (const stop of withdraw) stop();
       made.dispose();
       if (control.current === made) control.current = null;
     };
@@ -143,9 +132,4 @@ function HoldButton({
       {children}
     </button>
   );
-}
-
-/** Keys typed into a field are the field's, not the camera's. */
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 }

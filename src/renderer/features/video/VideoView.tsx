@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { videoLayoutSizes, type VideoLayoutSize } from '../../../shared/wall/scenes.js';
 import { MIN_DWELL_SECONDS } from '../../../shared/wall/tour.js';
 import { callHost } from '../../bridge/host.js';
@@ -7,6 +7,7 @@ import { useAppModel } from '../../state/app-model.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useFocusedIncident } from '../focus/use-focused-incident.js';
+import { useProvidedAction } from '../intent/index.js';
 import { useActiveScene } from '../wall/use-active-scene.js';
 import { useWindowState } from '../wall/use-window-state.js';
 import { videoShows } from '../wall/video-source.js';
@@ -60,8 +61,7 @@ export function VideoView() {
   const place = (index: number, tile: Tile) => saveChange({ placed: withPlacement(own.value?.placed, wall, index, tile) });
   const [listShown, setListShown] = useState(false);
   const slots = tour === null ? null : wallSlots(withPlaced(tour.cameras, layout, placements), layout, popped);
-  // The scene is null only until this window has heard from its host (see SharedState).
-  const single = useSingleTile(model, shared.scene === null ? undefined : shared.selection);
+  const single = useSingleTile(model);
   const title = focused ? `${t('video.near')}: ${focused.title}` : group ? t('video.group') : t('video.noFocus');
 
   return (
@@ -118,7 +118,7 @@ export function VideoView() {
           <span className="muted">{beijingTime(alarm.raisedAt)}</span>
           {popped && popped.cameras.length === 0 && <span className="muted">{t('video.alarmNoCamera')}</span>}
           {shared.alarms.length > 1 && <span className="muted">{t('video.alarmsWaiting', { count: shared.alarms.length - 1 })}</span>}
-          <button type="button" data-testid="alarm-acknowledge" onClick={() => void callHost(model.host.bridge, 'alarms.acknowledge', { incidentId: alarm.incidentId })}>
+          <button type="button" data-testid="alarm-acknowledge" title="Alt+A" onClick={() => void model.intents.run('alarm.acknowledge')}>
             {t('video.alarmHandled')}
           </button>
         </div>
@@ -228,42 +228,31 @@ function useTourPage(tour: VideoTour | null): number {
 }
 
 /**
- * One camera on the whole wall, playing its main stream: a tile double-clicked here, or a camera selected on a map
- * window (a map click plays it on the wall). `Esc` or the back button returns to the grid.
+ * One camera on the whole wall, playing its main stream: a tile double-clicked here, or a camera another window sends
+ * to the wall (a map click) when this window claims the request first. `Esc` or the back button returns to the grid.
  */
-function useSingleTile(
-  model: ReturnType<typeof useAppModel>,
-  /** The shared selection; undefined until the window has heard its host's shared state. */
-  selection: { kind: string; id: string } | null | undefined,
-): { tile: Tile | null; open: (tile: Tile) => void; close: () => void } {
+function useSingleTile(model: ReturnType<typeof useAppModel>): { tile: Tile | null; open: (tile: Tile) => void; close: () => void } {
   const [tile, setTile] = useState<Tile | null>(null);
-  // The camera selected when this window first heard its host (undefined: not yet), then the last one it played.
-  const seen = useRef<string | null | undefined>(undefined);
-  const selectedCamera = selection === undefined ? undefined : selection?.kind === 'camera' ? selection.id : null;
   useEffect(() => {
-    if (selectedCamera === undefined) return;
-    // A selection made before this window opened (or reloaded) is not a request to this window: the first state it
-    // hears from its host only tells it what is selected already.
-    if (seen.current === undefined) {
-      seen.current = selectedCamera;
-      return;
-    }
-    if (selectedCamera === null || selectedCamera === seen.current) return;
-    seen.current = selectedCamera;
-    let cancelled = false;
-    callHost(model.host.bridge, 'cameras.streams', { cameraId: selectedCamera }).then(
-      (camera) => !cancelled && setTile({ id: camera.cameraId, name: camera.name, detail: `${camera.code}${camera.ptz ? ' · PTZ' : ''}` }),
-      () => undefined,
-    );
+    let listening = true;
+    const stop = model.host.bridge.subscribe('wallPlay.requested', ({ requestId, cameraId }) => {
+      claimedCamera(model, requestId, cameraId).then(
+        (claimed) => listening && claimed && setTile(claimed),
+        (error: unknown) => listening && model.report((error as Error).message),
+      );
+    });
     return () => {
-      cancelled = true;
+      listening = false;
+      stop();
     };
-  }, [model, selectedCamera]);
-  useEffect(() => {
-    if (tile === null) return;
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setTile(null);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [tile]);
+  }, [model]);
+  useProvidedAction('video.backToGrid', () => setTile(null), tile !== null);
   return { tile, open: setTile, close: () => setTile(null) };
+}
+
+/** The camera a play request asks for, when this window won the claim (another video window may play it instead). */
+async function claimedCamera(model: ReturnType<typeof useAppModel>, requestId: string, cameraId: string): Promise<Tile | null> {
+  if (!(await callHost(model.host.bridge, 'wallPlay.claim', { requestId }))) return null;
+  const camera = await callHost(model.host.bridge, 'cameras.streams', { cameraId });
+  return { id: camera.cameraId, name: camera.name, detail: `${camera.code}${camera.ptz ? ' · PTZ' : ''}` };
 }

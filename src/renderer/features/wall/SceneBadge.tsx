@@ -16,7 +16,6 @@ export function SceneBadge() {
   const hostLink = useStore(model.connection, (state) => state.host);
   const active = useActiveScene();
   const [scenes, setScenes] = useState<SceneEntry[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const text = (value: { zh: string; en: string }) => (language === 'zh-CN' ? value.zh : value.en);
 
   // Read on (re)connecting; saves made meanwhile arrive as scenes.changed.
@@ -47,10 +46,8 @@ export function SceneBadge() {
         title={t('scene.apply')}
         data-testid="scene-select"
         value={active.scene.id}
-        onChange={(event) => {
-          setError(null);
-          model.applyScene(event.target.value).catch((failure: Error) => setError(failure.message));
-        }}
+        // A refusal or failure is one of this window's notices.
+        onChange={(event) => void model.intents.run('scene.apply', { sceneId: event.target.value })}
       >
         {!scenes.some((entry) => entry.scene.id === active.scene.id) && <option value={active.scene.id}>{text(active.scene.name)}</option>}
         {scenes.map((entry) => (
@@ -59,11 +56,6 @@ export function SceneBadge() {
           </option>
         ))}
       </select>
-      {error && (
-        <span className="scene-error" role="alert">
-          {t('scene.applyFailed')}: {error}
-        </span>
-      )}
     </div>
   );
 }
