@@ -94,10 +94,34 @@ module.exports = {
       to: { path: '^src/main/core/[^/]+/', pathNot: '^src/main/core/[^/]+/index\\.ts$' },
     },
     {
+      name: 'renderer-features-meet-at-their-index',
+      comment:
+        'A feature of the renderer (src/renderer/features/<feature>/) reaches another only through its public index.ts.',
+      severity: 'error',
+      from: { path: '^src/renderer/features/([^/]+)/' },
+      to: { path: '^src/renderer/features/[^/]+/', pathNot: ['^src/renderer/features/$1/', '^src/renderer/features/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'renderer-reaches-features-at-their-index',
+      comment:
+        'The rest of the renderer (its model, root, entry, shared UI) uses a feature through its index.ts.',
+      severity: 'error',
+      from: { path: '^src/renderer/', pathNot: ['^src/renderer/features/', '^src/renderer/i18n/catalogue\\.ts$'] },
+      to: { path: '^src/renderer/features/[^/]+/', pathNot: '^src/renderer/features/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'catalogue-reads-only-message-tables',
+      comment: 'The translation catalogue gathers each feature\'s messages.ts, and nothing else of a feature.',
+      severity: 'error',
+      from: { path: '^src/renderer/i18n/catalogue\\.ts$' },
+      to: { path: '^src/renderer/features/[^/]+/', pathNot: '^src/renderer/features/[^/]+/messages\\.ts$' },
+    },
+    {
       name: 'no-circular',
+      comment: 'A cycle of imports that exist at run time; a type-only import is erased, so it cannot make one.',
       severity: 'error',
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'no-unresolvable',

@@ -8,9 +8,9 @@ import { roleFromPath } from '../shared/domain/roles.js';
 import { isTourPath, parseTourParams } from '../shared/wall/tour.js';
 import { connectToHost } from './bridge/host.js';
 import { CREW_TERMINAL_PATH } from '../shared/domain/pages.js';
-import { perCredential, SessionModel } from './features/session/session-model.js';
+import { perCredential, SessionModel } from './features/session/index.js';
 import { AppModel } from './state/app-model.js';
-import { ConsoleGate, CrewGate } from './features/session/SessionGates.js';
+import { ConsoleGate, CrewGate } from './app/SessionGates.js';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,7 +1,7 @@
 import { useContext } from 'react';
 import type { Language } from '../../shared/domain/settings.js';
 import { createStore, useStore } from '../state/store.js';
-import { AppModelContext } from '../state/app-model.js';
+import { AppModelContext } from '../state/app-model-context.js';
 import { translate, type Translate } from './catalogue.js';
 
 /** Pages without the console's settings (the crew terminal) speak Chinese, or English with `?lang=en` in their URL. */

@@ -1,4 +1,3 @@
-import { createContext, useContext } from 'react';
 import type { FeedSummary, Incident } from '../../shared/domain/feed.js';
 import type { HostInfo } from '../../shared/domain/host.js';
 import { defaultSettings, type Settings, type SettingsPatch } from '../../shared/domain/settings.js';
@@ -6,14 +5,14 @@ import type { Role } from '../../shared/domain/roles.js';
 import type { ApiMethodName, HostBridge } from '../../shared/contract/api.js';
 import type { ApiError } from '../../shared/contract/errors.js';
 import { ApiCallError, callHost, type HostConnection } from '../bridge/host.js';
-import type { SessionModel } from '../features/session/session-model.js';
+import type { SessionModel } from '../features/session/index.js';
 import {
   initialConnectionState,
   withBackendStatus,
   withHostLink,
   type ConnectionState,
-} from '../features/connection/connection-state.js';
-import { initialPlansState, withRunView, type PlansState } from '../features/plans/plans-state.js';
+} from '../features/connection/index.js';
+import { initialPlansState, withRunView, type PlansState } from '../features/plans/index.js';
 import type { RunCommand, RunMode } from '../../shared/plans/run-model.js';
 import type { SyncStatus } from '../../shared/sync/sync-records.js';
 import type { Proposal } from '../../shared/plans/plan-views.js';
@@ -21,15 +20,15 @@ import type { PlanFileProblem } from '../../shared/plans/plan-file.js';
 import { initialSharedState, type Selection, type SharedState } from '../../shared/domain/shared-state.js';
 import { createStore, type Store } from './store.js';
 import { principalName, type Principal } from '../../shared/identity/principal.js';
-import { DispatcherSeat } from '../features/dispatch/dispatcher-seat.js';
-import { errorText } from '../features/dispatch/call-problem-text.js';
-import { CallProblemError } from '../features/dispatch/call-problem-text.js';
+import { DispatcherSeat } from '../features/dispatch/index.js';
+import { errorText } from '../features/dispatch/index.js';
+import { CallProblemError } from '../features/dispatch/index.js';
 import { callProblem } from '../../shared/dispatch/call-problem.js';
 import type { CallRequest } from '../../shared/dispatch/call-request.js';
-import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/map-state.js';
-import { requireSecureContext } from '../features/secure-context/secure-context.js';
-import { initialNoticesState, withNotice, withoutNotice, type NoticesState } from '../features/notices/notices.js';
-import { OperatorIntents } from '../features/intent/intents.js';
+import { initialMapViewState, withCameraRequest, withPanelToggled, type MapPanel, type MapViewState } from '../features/map/index.js';
+import { requireSecureContext } from '../features/secure-context/index.js';
+import { initialNoticesState, withNotice, withoutNotice, type NoticesState } from '../features/notices/index.js';
+import { OperatorIntents } from '../features/intent/index.js';
 import { translate, type Translate } from '../i18n/catalogue.js';
 
 export type Overlay = 'none' | 'about' | 'help' | 'settings';
@@ -350,14 +349,6 @@ function reportingRefusals(bridge: HostBridge, report: (error: ApiError) => void
     },
     subscribe: (event, listener) => bridge.subscribe(event, listener),
   };
-}
-
-export const AppModelContext = createContext<AppModel | null>(null);
-
-export function useAppModel(): AppModel {
-  const model = useContext(AppModelContext);
-  if (!model) throw new Error('useAppModel outside AppModelContext');
-  return model;
 }
 
 const SEAT_REGISTRATION_WAIT_MS = 10_000;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CityAbout } from '../../../shared/domain/basemap.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import './about.css';
 

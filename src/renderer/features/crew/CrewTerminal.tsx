@@ -8,12 +8,12 @@ import type { CallPriority } from '../../../shared/dispatch/call-record.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { useStore } from '../../state/store.js';
-import { CallRow } from '../dispatch/CallConsole.js';
-import { callProblemText, errorText } from '../dispatch/call-problem-text.js';
-import { incomingQueue, liveCalls } from '../dispatch/call-state.js';
-import { identifyUser } from '../dispatch/dispatcher-seat.js';
-import { SipEngine } from '../dispatch/sip-engine.js';
-import { SecureContextBanner } from '../secure-context/SecureContextBanner.js';
+import { CallRow } from '../dispatch/index.js';
+import { callProblemText, errorText } from '../dispatch/index.js';
+import { incomingQueue, liveCalls } from '../dispatch/index.js';
+import { identifyUser } from '../dispatch/index.js';
+import { SipEngine } from '../dispatch/index.js';
+import { SecureContextBanner } from '../secure-context/index.js';
 import './crew.css';
 
 /** Position reports are sent at most this often while the crew moves (and at once when its status changes). */

@@ -1,6 +1,6 @@
 import { useTranslation } from '../../i18n/use-translation.js';
-import { IncidentPlanLaunchers } from '../focus/IncidentPlanLaunchers.js';
-import { useFocusedIncident } from '../focus/use-focused-incident.js';
+import { IncidentPlanLaunchers } from '../focus/index.js';
+import { useFocusedIncident } from '../focus/index.js';
 
 /** The focused incident on the dispatch console, with the plans that fit it and one click to launch. */
 export function FocusedIncidentPanel() {

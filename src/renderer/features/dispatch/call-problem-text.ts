@@ -1,6 +1,6 @@
 import type { CallProblem, CallProblemCode } from '../../../shared/dispatch/call-problem.js';
 import type { PlainMessageKey, Translate } from '../../i18n/catalogue.js';
-import { InsecureContextError } from '../secure-context/secure-context.js';
+import { InsecureContextError } from '../secure-context/index.js';
 
 const messageOfCode: Record<CallProblemCode, PlainMessageKey> = {
   'crew-busy': 'callProblem.crew-busy',

@@ -1,7 +1,7 @@
 import type { CallOutcome, CallPriority, CallRecord } from '../../../shared/dispatch/call-record.js';
 import { callProblem, type CallProblem } from '../../../shared/dispatch/call-problem.js';
 import type { CallParty } from '../../../shared/dispatch/call-request.js';
-import { InsecureContextError } from '../secure-context/secure-context.js';
+import { InsecureContextError } from '../secure-context/index.js';
 
 export type RegistrationState = 'idle' | 'connecting' | 'registered' | 'reconnecting' | 'rejected' | 'unavailable';
 

@@ -19,7 +19,7 @@ import type { CallParty } from '../../../shared/dispatch/call-request.js';
 import { DISPATCHER_USER_PREFIX, SipUserSchema, sipUri, type SipAccount } from '../../../shared/dispatch/sip-account.js';
 import { createStore, type Store } from '../../state/store.js';
 import { sipWebSocketUrl } from '../../bridge/host.js';
-import { pageIsSecure, requireSecureContext } from '../secure-context/secure-context.js';
+import { pageIsSecure, requireSecureContext } from '../secure-context/index.js';
 import { CallProblemError } from './call-problem-text.js';
 import {
   initialSipState,

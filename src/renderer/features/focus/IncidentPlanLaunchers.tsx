@@ -3,7 +3,7 @@ import type { Incident } from '../../../shared/domain/feed.js';
 import type { PlanSummary } from '../../../shared/plans/plan-views.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 
 /** The plans that fit an incident, each launched with one click (as a drill for a drill incident). */

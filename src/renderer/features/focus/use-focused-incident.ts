@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Incident } from '../../../shared/domain/feed.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 
 /** The incident every window is focused on, as the backend last described it (null when none or closed away). */

@@ -5,7 +5,7 @@ import { authorise } from '../../../shared/identity/access.js';
 import { anonymous, type Principal } from '../../../shared/identity/principal.js';
 import type { RunMode } from '../../../shared/plans/run-model.js';
 import type { PlainMessageKey } from '../../i18n/catalogue.js';
-import type { withCameraRequest } from '../map/map-state.js';
+import type { withCameraRequest } from '../map/index.js';
 
 type Overlay = 'about' | 'help' | 'settings';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import type { ActionId } from './actions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Basemap } from '../../../shared/domain/basemap.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import type { CityRegisters } from './city-data.js';
 import type { MapEngine } from './map-engine.js';
 import { searchMap, type SearchHit } from './map-search.js';

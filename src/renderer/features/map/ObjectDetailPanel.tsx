@@ -6,15 +6,15 @@ import { nearestCrews } from '../../../shared/dispatch/nearest-crews.js';
 import type { LngLat } from '../../../shared/domain/geo.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
-import { IncidentPlanLaunchers } from '../focus/IncidentPlanLaunchers.js';
+import { IncidentPlanLaunchers } from '../focus/index.js';
 import { beijingTime } from '../../ui/time-format.js';
 import type { CityRegisters } from './city-data.js';
 import type { MapObjectRef } from './deck-layers.js';
 import type { MapEngine } from './map-engine.js';
 import { describeObject } from './map-objects.js';
-import { SnapshotStrip } from '../video/SnapshotStrip.js';
+import { SnapshotStrip } from '../video/index.js';
 import { useProvidedAction } from '../intent/index.js';
 
 const SENSOR_REFRESH_MS = 5000;

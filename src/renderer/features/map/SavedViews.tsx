@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SavedView } from '../../../shared/map/saved-views.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { TextPrompt, type TextPromptRequest } from '../../ui/TextPrompt.js';
 import type { MapEngine } from './map-engine.js';
 

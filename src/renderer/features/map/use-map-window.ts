@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { z } from 'zod';
 import { LngLatSchema } from '../../../shared/domain/geo.js';
-import { useAppModel } from '../../state/app-model.js';
-import { useActiveScene } from '../wall/use-active-scene.js';
-import { useWindowState } from '../wall/use-window-state.js';
+import { useAppModel } from '../../state/app-model-context.js';
+import { useActiveScene } from '../wall/index.js';
+import { useWindowState } from '../wall/index.js';
 import { MapLayersStateSchema } from '../../../shared/map/map-layers-state.js';
 import { layersForScene, type CatalogueSystem } from './catalogue.js';
 import type { MapCamera } from './map-engine.js';

@@ -4,8 +4,8 @@ import type { PlanStep } from '../../../shared/plans/plan-schema.js';
 import type { RunState } from '../../../shared/plans/run-model.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
-import { errorText } from '../dispatch/call-problem-text.js';
+import { useAppModel } from '../../state/app-model-context.js';
+import { errorText } from '../dispatch/index.js';
 
 type CallStep = Extract<PlanStep, { type: 'call' }>;
 

@@ -3,7 +3,7 @@ import type { PlanStep } from '../../../shared/plans/plan-schema.js';
 import type { RunState } from '../../../shared/plans/run-model.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 
 type CamerasStep = Extract<PlanStep, { type: 'open-cameras' }>;
 

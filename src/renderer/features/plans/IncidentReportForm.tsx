@@ -5,7 +5,7 @@ import type { LngLat } from '../../../shared/domain/geo.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { incidentTypeLabel } from '../../ui/incident-type.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 
 interface District {

@@ -5,16 +5,16 @@ import { PlansPanelSchema, plansPanels, type PlansPanel } from '../../../shared/
 import { plansForIncident } from '../../../shared/plans/plan-matching.js';
 import { useTranslation } from '../../i18n/use-translation.js';
 import { incidentTypeLabel } from '../../ui/incident-type.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { orderedRuns } from './plans-state.js';
 import type { PlanFileProblem } from '../../../shared/plans/plan-file.js';
 import { IncidentReportForm } from './IncidentReportForm.js';
 import { RunConsole } from './RunConsole.js';
-import { useActiveScene } from '../wall/use-active-scene.js';
-import { useWindowState } from '../wall/use-window-state.js';
-import { choiceNow } from '../wall/window-state-codec.js';
+import { useActiveScene } from '../wall/index.js';
+import { useWindowState } from '../wall/index.js';
+import { choiceNow } from '../wall/index.js';
 import './plans.css';
 
 /** The panel this plans window puts first, and under which scene it was chosen (a later scene's choice replaces it). */

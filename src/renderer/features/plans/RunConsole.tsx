@@ -4,7 +4,7 @@ import type { RunEvent } from '../../../shared/plans/run-model.js';
 import type { RunView } from '../../../shared/plans/plan-views.js';
 import type { Translate } from '../../i18n/catalogue.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useState } from 'react';

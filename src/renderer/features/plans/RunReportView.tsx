@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { RunView } from '../../../shared/plans/plan-views.js';
 import { buildRunReport } from '../../../shared/plans/run-report.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { beijingDateTime } from '../../ui/time-format.js';
 

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from '../../state/store.js';
 import type { ApiError } from '../../../shared/contract/errors.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import type { SessionModel } from './session-model.js';
 import { signInProblemOf } from './session-state.js';
 import './session.css';

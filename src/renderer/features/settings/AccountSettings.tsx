@@ -7,9 +7,9 @@ import { operatorRoles } from '../../../shared/identity/operator-roles.js';
 import type { CredentialSummary, IssuedCredential, User } from '../../../shared/identity/accounts.js';
 import { ApiCallError, callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { beijingDateTime } from '../../ui/time-format.js';
-import { credentialStatus, enrolmentLink, type EnrolmentTarget } from '../session/session-state.js';
+import { credentialStatus, enrolmentLink, type EnrolmentTarget } from '../session/index.js';
 import { blankUserForm, formOfUser, userSaveOf, withRole, type UserForm } from './user-form.js';
 import type { FormProblem } from './scene-form.js';
 

@@ -8,13 +8,13 @@ import { WallConfigSchema, type WallConfig, type WallScreen } from '../../../sha
 import { ApiCallError, callHost } from '../../bridge/host.js';
 import type { PlainMessageKey } from '../../i18n/catalogue.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { displaysForDraft, drawDisplays } from './display-drawing.js';
 import { blankSceneForm, formOf, sceneOf, type FormProblem, type SceneForm } from './scene-form.js';
 import { DrillRosterEditor } from './DrillRosterEditor.js';
 import { CredentialsEditor, PasswordChange, UsersEditor } from './AccountSettings.js';
-import { isAdministrator } from '../session/session-state.js';
+import { isAdministrator } from '../session/index.js';
 import './settings.css';
 
 const PICTURE = { width: 680, height: 200 };

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Role } from '../../../shared/domain/roles.js';
 import { TOUR_PATH, isTourPath, parseTourParams, type TourPlan, type TourProblem } from '../../../shared/wall/tour.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import './tour.css';
 
 /** The tour this window runs (`/tour?roles=…&dwell=…`), or null on an ordinary role URL. */

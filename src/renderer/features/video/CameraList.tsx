@@ -1,7 +1,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { TileSchema } from './video-window-state.js';
 import type { Tile } from './wall-slots.js';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { PtzControl, isMoving, type PtzControlState, type PtzVelocity } from './ptz-control.js';
 
 /** Half speed from the pad: a wall operator aims more often than sweeps. */

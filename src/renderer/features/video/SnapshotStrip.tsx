@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Snapshot } from '../../../shared/media/snapshots.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { beijingDateTime, beijingTime } from '../../ui/time-format.js';
 import './video.css';
 

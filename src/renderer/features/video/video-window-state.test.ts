@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../../shared/wall/window-state.js';
-import { decodeWindowState } from '../wall/window-state-codec.js';
+import { decodeWindowState } from '../wall/index.js';
 import {
   VideoWindowStateSchema,
   msToNextTourPage,

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { EMERGENCY_SCENE_ID, type SceneEntry } from '../../../shared/wall/scenes.js';
 import { callHost } from '../../bridge/host.js';
 import { useTranslation } from '../../i18n/use-translation.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { beijingTime } from '../../ui/time-format.js';
 import { useActiveScene } from './use-active-scene.js';

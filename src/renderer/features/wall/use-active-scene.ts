@@ -1,5 +1,5 @@
 import type { ActiveScene } from '../../../shared/wall/scenes.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 
 /** The wall's scene as this window last heard it (null until the host has answered). The map reads `scene.map`. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { Role } from '../../../shared/domain/roles.js';
 import type { JsonValue } from '../../../shared/wall/window-state.js';
-import { useAppModel } from '../../state/app-model.js';
+import { useAppModel } from '../../state/app-model-context.js';
 import { useStore } from '../../state/store.js';
 import { decodeWindowState, type WindowStateMigration } from './window-state-codec.js';
 import { windowScreenOf } from './window-screen.js';

@@ -1,14 +1,14 @@
-import { type Store, useStore } from '../../state/store.js';
-import { useTranslation } from '../../i18n/use-translation.js';
-import { AppModelContext, type AppModel } from '../../state/app-model.js';
-import { CrewTerminal } from '../crew/CrewTerminal.js';
-import { Shell } from '../shell/Shell.js';
-import type { SessionModel } from './session-model.js';
-import { seesTheWall } from './session-state.js';
-import { ConnectingView, SignInProblemNote, SignInView } from './SessionViews.js';
-import '../crew/crew.css';
+import { type Store, useStore } from '../state/store.js';
+import { useTranslation } from '../i18n/use-translation.js';
+import type { AppModel } from '../state/app-model.js';
+import { AppModelContext } from '../state/app-model-context.js';
+import { CrewTerminal } from '../features/crew/index.js';
+import { Shell } from '../features/shell/index.js';
+import { ConnectingView, seesTheWall, SignInProblemNote, SignInView, type SessionModel } from '../features/session/index.js';
 
 /**
+ * The renderer's root, above every feature (so in no feature's folder): which page a credential gets.
+ *
  * The console's page: the shell once a user (or a kiosk wall screen) is signed in, the sign-in view otherwise. Each
  * credential has its own AppModel (see perCredential).
  */

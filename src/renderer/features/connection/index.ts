@@ -1,0 +1,3 @@
+export { effectiveBackendState, initialConnectionState, withBackendStatus, withHostLink } from './connection-state.js';
+export type { ConnectionState } from './connection-state.js';
+export { ConnectionIndicator } from './ConnectionIndicator.js';

@@ -1,0 +1,1 @@
+export { CrewTerminal } from './CrewTerminal.js';

@@ -1,0 +1,1 @@
+export { KpiBar } from './KpiBar.js';

@@ -1,0 +1,2 @@
+export { InsecureContextError, pageIsSecure, requireSecureContext } from './secure-context.js';
+export { SecureContextBanner } from './SecureContextBanner.js';

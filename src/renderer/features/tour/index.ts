@@ -1,0 +1,1 @@
+export { TourBadge, TourProblems, useTourPlan } from './Tour.js';

@@ -1,0 +1,2 @@
+export { SnapshotStrip } from './SnapshotStrip.js';
+export { VideoView } from './VideoView.js';
