@@ -33,6 +33,7 @@ import {
   type SipState,
 } from './call-state.js';
 import { ConferenceMixer } from './conference-mixer.js';
+import { systemClock, type Clock } from '../../../shared/clock/index.js';
 
 export interface CallOptions {
   media: 'audio' | 'video';
@@ -84,6 +85,9 @@ export class SipEngine {
   private lostRegistration = false;
   private readonly answering = new Set<string>();
   private autoAnswer = false;
+
+  /** Stamps calls' ringing, answer and end times. */
+  private readonly clock: Clock = systemClock;
 
   constructor(private readonly options: SipEngineOptions) {}
 
@@ -159,7 +163,7 @@ export class SipEngine {
       sessionDescriptionHandlerOptions: { constraints: { audio: true, video } },
     });
     this.holdOthers(null, groupCallId);
-    this.track(inviter, ringingCall({ id, direction: 'outgoing', party, groupCallId, ...options }, new Date()));
+    this.track(inviter, ringingCall({ id, direction: 'outgoing', party, groupCallId, ...options }, this.clock.now()));
     void this.invite(id, inviter);
     return id;
   }
@@ -401,7 +405,7 @@ export class SipEngine {
     const party = { user: SipUserSchema.safeParse(user).success ? user : 'unknown', name: displayName?.slice(0, MAX_DISPLAY_NAME) ?? null, crewId: null };
     const media = offersVideo ? 'video' : 'audio';
     const priority = parsePriority(invitation.request.getHeader('Priority'));
-    this.track(invitation, ringingCall({ id, direction: 'incoming', party, media, priority, incidentId: null, runId: null, drill: false, groupCallId: null }, new Date()));
+    this.track(invitation, ringingCall({ id, direction: 'incoming', party, media, priority, incidentId: null, runId: null, drill: false, groupCallId: null }, this.clock.now()));
     invitation.delegate = {
       ...invitation.delegate,
       onCancel: (cancel) => {
@@ -448,7 +452,7 @@ export class SipEngine {
   }
 
   private onEstablished(id: string, session: Session, audio: HTMLAudioElement): void {
-    this.updateCall(id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? new Date().toISOString(), problem: null }));
+    this.updateCall(id, (current) => ({ ...current, phase: 'talking', outcome: 'talking', answeredAt: current.answeredAt ?? this.clock.now().toISOString(), problem: null }));
     const media = mediaOf(session);
     const peer = media?.peerConnection;
     if (!media || !peer) return;
@@ -471,7 +475,7 @@ export class SipEngine {
     this.updateCall(id, (current) => ({
       ...current,
       phase: 'ended',
-      endedAt: new Date().toISOString(),
+      endedAt: this.clock.now().toISOString(),
       outcome: current.outcome === 'talking' ? 'completed' : current.outcome !== 'ringing' ? current.outcome : current.direction === 'incoming' ? 'missed' : 'unavailable',
     }));
     this.cleanUp(id);
@@ -490,7 +494,7 @@ export class SipEngine {
       })
       .catch((error: unknown) => {
         // getUserMedia and offer failures land here: the call never left this console.
-        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', problem: mediaProblem(error), endedAt: new Date().toISOString() }));
+        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', problem: mediaProblem(error), endedAt: this.clock.now().toISOString() }));
         this.cleanUp(id);
       });
   }
@@ -513,7 +517,7 @@ export class SipEngine {
     const party = this.options.identify ? await this.options.identify(user, displayName).catch(() => null) : null;
     const newId = crypto.randomUUID();
     // The new call keeps what the old one was about (incident, run, drill, group) and goes out as ours.
-    this.track(inviter, ringingCall({ ...old, id: newId, direction: 'outgoing', party: party ?? { user, name: displayName, crewId: null } }, new Date()));
+    this.track(inviter, ringingCall({ ...old, id: newId, direction: 'outgoing', party: party ?? { user, name: displayName, crewId: null } }, this.clock.now()));
     await this.invite(newId, inviter);
     const session = this.live.get(id)?.session;
     if (session?.state === SessionState.Established) {
