@@ -76,6 +76,13 @@ describe('the keyboard dispatcher', () => {
     expect(model.calls).toEqual([]);
   });
 
+  it('still runs keys while a checkbox has the focus (a layer just ticked off), not a text field', () => {
+    const { model, intents } = setUp();
+    intents.keyDown(press('F1', 'F1', { target: { tagName: 'INPUT', type: 'checkbox' } }));
+    intents.keyDown(press('F1', 'F1', { target: { tagName: 'INPUT', type: 'search' } }));
+    expect(model.calls).toEqual(['toggle help']);
+  });
+
   it('gives a shared key to the first available action only (Esc closes the dialog, not also the panel)', () => {
     const { model, intents } = setUp({ overlayOpen: true });
     const closed: string[] = [];

@@ -26,9 +26,13 @@ export function shortcutOf(event: Pick<KeyPress, 'key' | 'code' | 'altKey' | 'ct
   return parts.join('+');
 }
 
+/** Inputs that take no typing: with one of them focused (a layer ticked off), the window's keys still work. */
+const CLICKED_INPUTS = ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image'];
+
 /** Keys typed into a field are the field's (its Enter, its Esc), never an operator action. */
 export function isTypingTarget(target: unknown): boolean {
   if (typeof target !== 'object' || target === null) return false;
-  const element = target as { isContentEditable?: boolean; tagName?: string };
-  return element.isContentEditable === true || ['INPUT', 'SELECT', 'TEXTAREA'].includes(element.tagName ?? '');
+  const element = target as { isContentEditable?: boolean; tagName?: string; type?: string };
+  if (element.tagName === 'INPUT') return !CLICKED_INPUTS.includes(element.type ?? 'text');
+  return element.isContentEditable === true || ['SELECT', 'TEXTAREA'].includes(element.tagName ?? '');
 }
