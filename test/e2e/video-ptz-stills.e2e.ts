@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,11 +79,16 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  /** Asks the video wall to play a camera, as a map window does, until a video window has heard the request. */
+  async function playOnWall(cameraId: string): Promise<void> {
+    await expect.poll(async () => (await call(client, 'wallPlay.request', { requestId: randomUUID(), cameraId })).delivered, { timeout: 15_000 }).toBeGreaterThan(0);
+  }
+
   it('plays a demo PTZ camera over WebRTC on a focused tile, turns it while a button is held, stops when it is let go, zooms from the keyboard and goes home', async () => {
     await page.goto(`${host.match[1] as string}video`);
     await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
     // A camera picked on a map plays on the wall, on a tile of its own (the main stream, with PTZ).
-    await call(client, 'shared.select', { selection: { kind: 'camera', id: ptzCamera.id } });
+    await playOnWall(ptzCamera.id);
     const grid = page.getByTestId('video-grid');
     await expect.poll(() => grid.getAttribute('data-single'), { timeout: 15_000 }).toBe(ptzCamera.id);
     const tile = grid.locator('[data-status]');
@@ -190,7 +196,7 @@ describe.skipIf(missing !== null)('PTZ and stills on the video wall', () => {
   it('plays the PTZ camera again after its ffmpeg is killed mid-play (kill -9), on the same tile', async () => {
     await page.goto(`${host.match[1] as string}video`);
     await expect.poll(() => page.getByTestId('backend-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
-    await call(client, 'shared.select', { selection: { kind: 'camera', id: ptzCamera.id } });
+    await playOnWall(ptzCamera.id);
     const grid = page.getByTestId('video-grid');
     await expect.poll(() => grid.getAttribute('data-single'), { timeout: 15_000 }).toBe(ptzCamera.id);
     await expect.poll(() => playingCameras(page), { timeout: 30_000 }).toEqual([ptzCamera.id]);
