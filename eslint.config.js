@@ -34,8 +34,6 @@ const cjkAllowed = [
   // Incident titles are record content in the city's language (place names, sensor kinds), not UI words.
   'src/backend/feed/load-feed-world.ts',
   'src/backend/feed/city-feed.ts',
-  // Reads call-log rows written before call problems were codes.
-  'src/main/core/calls/call-log-repository.ts',
   // The product name 智理 in the window title and the fatal start-up dialog, before any language is known.
   'src/main/index.ts',
   'src/main/windows/role-window.ts',

@@ -61,17 +61,6 @@ describe('CallLogRepository', () => {
     expect(calls.get('talking-1')).toEqual(realEnd);
   });
 
-  it('reads the bilingual text of rows logged before problems were codes', () => {
-    const { db, calls } = repository();
-    const at = new Date('2026-11-27T08:01:00Z');
-    calls.save(call('old-fail', { outcome: 'failed', endedAt: '2026-11-27T08:00:30.000Z' }), at);
-    calls.save(call('old-stop', { outcome: 'failed', endedAt: '2026-11-27T08:00:30.000Z' }), at);
-    db.prepare("UPDATE call_log SET error = '呼叫失败 / The call failed (500 Server Error)' WHERE id = 'old-fail'").run();
-    db.prepare("UPDATE call_log SET error = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged' WHERE id = 'old-stop'").run();
-    expect(calls.get('old-fail')?.problem).toEqual({ code: 'call-failed', detail: '呼叫失败 / The call failed (500 Server Error)' });
-    expect(calls.get('old-stop')?.problem).toEqual({ code: 'console-stopped', detail: null });
-  });
-
   it('skips a damaged row with a warning instead of failing the list', () => {
     const { db, logger, calls } = repository();
     calls.save(call('call-0001'), new Date());

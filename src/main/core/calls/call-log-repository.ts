@@ -25,8 +25,6 @@ interface CallLogRow {
 
 /** The problem a call gets when the console stopped during it (and the marker that lets its real end still be written). */
 const CLOSED_AT_START = JSON.stringify(callProblem('console-stopped'));
-/** What the same marker said before problems were codes. */
-const CLOSED_AT_START_AS_TEXT = '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged';
 
 const columns =
   'id, direction, media, peer_user, peer_name, crew_id, priority, started_at, answered_at, ended_at, outcome, error, incident_id, run_id, drill, group_call_id, operator';
@@ -149,12 +147,11 @@ function toRow(record: CallRecord): CallLogRow {
 }
 
 /**
- * The `error` column holds a problem as JSON. Rows written before problems were codes hold bilingual text: it stays
- * readable as the detail of a failed call.
+ * The `error` column holds a problem as JSON (migration 11 turned older bilingual text into codes); text that is not
+ * one stays readable as the detail of a failed call.
  */
 function problemOfColumn(value: string | null): CallProblem | null {
   if (value === null) return null;
-  if (value === CLOSED_AT_START_AS_TEXT) return callProblem('console-stopped');
   if (value.startsWith('{')) {
     const parsed = CallProblemSchema.safeParse(JSON.parse(value));
     if (parsed.success) return parsed.data;

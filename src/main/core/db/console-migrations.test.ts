@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../../test/helpers/test-logger.js';
 import { migrate, schemaVersion } from '../../../node/sqlite.js';
 import { consoleMigrations } from './console-migrations.js';
+import { CallLogRepository } from '../calls/call-log-repository.js';
 
 function columns(db: Database.Database, table: string): string[] {
   return db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((row) => row.name);
@@ -227,6 +228,26 @@ describe('console migrations', () => {
     expect(() => insert.run('CD5', 'screen', null, null, null, null, 'a', 'now', 'admin')).toThrow(/CHECK/);
     expect(() => insert.run('CD6', 'session', 'h6', null, 'US9', null, 'a', 'now', 'admin')).toThrow(/FOREIGN KEY/);
     expect(() => insert.run('CD7', 'screen', 'h1', null, null, null, 'a', 'now', 'admin')).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('11: turns call-log problems written as bilingual text into codes; the log reads them', () => {
+    const db = new Database(':memory:');
+    migrate(db, consoleMigrations, recordingLogger(), 10);
+    const insert = db.prepare(
+      "INSERT INTO call_log VALUES (?, 'outgoing', 'audio', '6002', NULL, NULL, 'normal', '2026-11-27T08:00:00.000Z', NULL, '2026-11-27T08:00:30.000Z', 'failed', ?, NULL, NULL, 0, NULL, '值班员', 'now')",
+    );
+    insert.run('old-fail', '呼叫失败 / The call failed (500 Server Error)');
+    insert.run('old-stop', '控制台在通话中停止，通话以最后记录为准 / The console stopped during the call; it ends where it was last logged');
+    insert.run('new-busy', JSON.stringify({ code: 'crew-busy', detail: '486 Busy Here' }));
+    insert.run('no-problem', null);
+    migrate(db, consoleMigrations, recordingLogger(), 11);
+    expect(schemaVersion(db)).toBe(11);
+    const calls = new CallLogRepository(db, recordingLogger());
+    expect(calls.get('old-fail')?.problem).toEqual({ code: 'call-failed', detail: '呼叫失败 / The call failed (500 Server Error)' });
+    expect(calls.get('old-stop')?.problem).toEqual({ code: 'console-stopped', detail: null });
+    expect(calls.get('new-busy')?.problem).toEqual({ code: 'crew-busy', detail: '486 Busy Here' });
+    expect(calls.get('no-problem')?.problem).toBeNull();
     db.close();
   });
 });

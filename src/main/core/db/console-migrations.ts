@@ -324,4 +324,19 @@ export const consoleMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'call problems as codes',
+    up(db) {
+      // Rows logged before problems were codes hold bilingual text in \`error\`. The marker of a call the console
+      // stopped during (matched by its English half) becomes that code; any other text stays as a failed call's
+      // detail. The log then holds only problems as JSON, which the window translates.
+      db.exec(`
+        UPDATE call_log SET error = json_object('code', 'console-stopped', 'detail', NULL)
+          WHERE error LIKE '% / The console stopped during the call; it ends where it was last logged';
+        UPDATE call_log SET error = json_object('code', 'call-failed', 'detail', substr(error, 1, 300))
+          WHERE error IS NOT NULL AND error NOT LIKE '{%';
+      `);
+    },
+  },
 ];
