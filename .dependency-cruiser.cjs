@@ -79,12 +79,12 @@ module.exports = {
       to: { pathNot: ['^src/shared/contract/', '^electron$', '^node_modules/electron/'] },
     },
     {
-      name: 'core-features-meet-at-their-index',
+      name: 'features-meet-at-their-index',
       comment:
-        'A feature of the console core (src/main/core/<feature>/) reaches another only through its public index.ts. The core context (core-context.ts) is the kernel every feature is built on and names the services it carries.',
+        'A feature of the console core (src/main/core/<feature>/) or of the renderer (src/renderer/features/<feature>/) reaches another of its runtime only through its public index.ts. The core context (core-context.ts) is the kernel every core feature is built on and names the services it carries.',
       severity: 'error',
-      from: { path: '^src/main/core/([^/]+)/' },
-      to: { path: '^src/main/core/[^/]+/', pathNot: ['^src/main/core/$1/', '^src/main/core/[^/]+/index\\.ts$'] },
+      from: { path: '^src/(main/core|renderer/features)/([^/]+)/' },
+      to: { path: '^src/$1/[^/]+/', pathNot: ['^src/$1/$2/', '^src/$1/[^/]+/index\\.ts$'] },
     },
     {
       name: 'hosts-reach-core-features-at-their-index',
@@ -92,14 +92,6 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/main/', pathNot: '^src/main/core/' },
       to: { path: '^src/main/core/[^/]+/', pathNot: '^src/main/core/[^/]+/index\\.ts$' },
-    },
-    {
-      name: 'renderer-features-meet-at-their-index',
-      comment:
-        'A feature of the renderer (src/renderer/features/<feature>/) reaches another only through its public index.ts.',
-      severity: 'error',
-      from: { path: '^src/renderer/features/([^/]+)/' },
-      to: { path: '^src/renderer/features/[^/]+/', pathNot: ['^src/renderer/features/$1/', '^src/renderer/features/[^/]+/index\\.ts$'] },
     },
     {
       name: 'renderer-reaches-features-at-their-index',
