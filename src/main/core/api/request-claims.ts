@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/index.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 
 /** How long a request may wait for a window to claim it (claims are kept this long, then forgotten). */
@@ -14,12 +15,13 @@ export class RequestClaims {
   /** `what` names the request in the not-found answer, e.g. "call request". */
   constructor(
     private readonly what: string,
-    private readonly now: () => Date,
+    /** A request's age is a duration: read on the monotonic clock, which a stepped wall clock cannot fool. */
+    private readonly clock: Pick<Clock, 'monotonicMs'>,
   ) {}
 
   open(requestId: string): void {
     this.forgetOld();
-    this.requests.set(requestId, { openedAt: this.now().getTime(), winner: null });
+    this.requests.set(requestId, { openedAt: this.clock.monotonicMs(), winner: null });
   }
 
   /** True for the window that claimed the request first (also when it claims it again), false for any other. */
@@ -32,7 +34,7 @@ export class RequestClaims {
   }
 
   private forgetOld(): void {
-    const oldest = this.now().getTime() - CLAIM_WINDOW_MS;
+    const oldest = this.clock.monotonicMs() - CLAIM_WINDOW_MS;
     for (const [id, entry] of this.requests) if (entry.openedAt < oldest) this.requests.delete(id);
   }
 }

@@ -34,7 +34,7 @@ export function callsFeature(ctx: CoreContext): CoreFeature<CallMethods> {
     incident: (incidentId) => ctx.incident(incidentId),
     drillRoster: () => ctx.settings.read().drillRoster,
     emit: (event, payload) => ctx.hub.emit(event, payload),
-    now: () => ctx.clock.now(),
+    clock: ctx.clock,
     logger: logger.child('calls'),
   });
   const requireSipServer = () => {

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/index.js';
 import type { ApiEventPayload } from '../../../shared/contract/api.js';
 import type { CrewGroup } from '../../../shared/city/schemas.js';
 import { callKpis, type CallKpis, type CallRecord } from '../../../shared/dispatch/call-record.js';
@@ -18,7 +19,7 @@ export interface DispatchServicePorts {
   drillRoster(): readonly string[];
   /** Delivers an event to the windows subscribed to it; returns how many got it. */
   emit<E extends 'calls.requested' | 'calls.changed'>(event: E, payload: ApiEventPayload<E>): number;
-  now(): Date;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -33,11 +34,11 @@ export class DispatchService {
   private readonly claims: RequestClaims;
 
   constructor(private readonly ports: DispatchServicePorts) {
-    this.claims = new RequestClaims('call request', () => ports.now());
+    this.claims = new RequestClaims('call request', ports.clock);
   }
 
   save(record: CallRecord): CallRecord {
-    const stored = this.ports.log.save(record, this.ports.now());
+    const stored = this.ports.log.save(record, this.ports.clock.now());
     this.ports.emit('calls.changed', { record: stored, kpis: this.kpis() });
     if (stored.outcome === 'failed' || stored.outcome === 'missed') this.ports.logger.warn('call not connected', { id: stored.id, outcome: stored.outcome, problem: stored.problem });
     return stored;
@@ -49,7 +50,7 @@ export class DispatchService {
 
   /** Since the start of today in Beijing time, where the centre's shifts count. */
   kpis(): CallKpis {
-    const now = this.ports.now().getTime();
+    const now = this.ports.clock.now().getTime();
     const dayStart = Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000) * 86_400_000 - BEIJING_OFFSET_MS;
     return callKpis(this.ports.log.since(new Date(dayStart)), new Date(dayStart));
   }

@@ -39,7 +39,7 @@ export function wallFeature(ctx: CoreContext, displays: (() => OsDisplay[]) | un
   state.sceneChanged(scenes.active());
   const windowStates = new WindowStateRepository(ctx.db, ctx.logger.child('window-state'));
   const alarms = new AlarmPopups();
-  const requests = new WallRequests({ emit: (event, payload) => ctx.hub.emit(event, payload), now: () => ctx.clock.now() });
+  const requests = new WallRequests({ emit: (event, payload) => ctx.hub.emit(event, payload), clock: ctx.clock });
   // Alarms are judged fresh by the backend's time, which stamps incidents (not this machine's clock, nor the runs').
   const incidentFeed = ctx.hub.on('incidents.changed', (incidents) => {
     if (alarms.incidentsChanged(incidents, ctx.backend.backendNow())) state.alarmsChanged(alarms.list());

@@ -18,20 +18,20 @@ describe('wall play requests', () => {
   it('tells every video window of a request and says how many heard it', () => {
     const hub = new EventHub();
     const windows = videoWindows(hub, 2);
-    const requests = new WallRequests({ emit: (event, payload) => hub.emit(event, payload), now: new ManualClock().now });
+    const requests = new WallRequests({ emit: (event, payload) => hub.emit(event, payload), clock: new ManualClock() });
     expect(requests.requestPlay(request)).toEqual({ delivered: 2 });
     expect(windows).toEqual([[request], [request]]);
   });
 
   it('lets only the first window that claims a request play it', () => {
-    const requests = new WallRequests({ emit: () => 0, now: new ManualClock().now });
+    const requests = new WallRequests({ emit: () => 0, clock: new ManualClock() });
     requests.requestPlay(request);
     expect(requests.claimPlay(request.requestId, 'video-left')).toBe(true);
     expect(requests.claimPlay(request.requestId, 'video-right')).toBe(false);
   });
 
   it('refuses a claim for a request never made', () => {
-    const requests = new WallRequests({ emit: () => 0, now: new ManualClock().now });
+    const requests = new WallRequests({ emit: () => 0, clock: new ManualClock() });
     expect(() => requests.claimPlay('play-request-none', 'video-left')).toThrow(/No wall play request play-request-none/);
   });
 });

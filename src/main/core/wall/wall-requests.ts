@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/index.js';
 import type { ApiEventPayload } from '../../../shared/contract/api.js';
 import type { WallPlayRequest } from '../../../shared/wall/wall-play.js';
 import { RequestClaims } from '../api/index.js';
@@ -5,7 +6,7 @@ import { RequestClaims } from '../api/index.js';
 export interface WallRequestPorts {
   /** Delivers the event to the windows subscribed to it (the open video windows); returns how many got it. */
   emit(event: 'wallPlay.requested', payload: ApiEventPayload<'wallPlay.requested'>): number;
-  now(): Date;
+  clock: Clock;
 }
 
 /**
@@ -17,7 +18,7 @@ export class WallRequests {
   private readonly claims: RequestClaims;
 
   constructor(private readonly ports: WallRequestPorts) {
-    this.claims = new RequestClaims('wall play request', () => ports.now());
+    this.claims = new RequestClaims('wall play request', ports.clock);
   }
 
   requestPlay(request: WallPlayRequest): { delivered: number } {
