@@ -212,6 +212,12 @@ export class AppModel {
 
   /** Asks the video wall windows to play a camera on its own; the first to claim the request plays it. */
   async playOnWall(cameraId: string): Promise<string | null> {
+    try {
+      // Before the random id, which a page that is not a secure context does not have.
+      requireSecureContext();
+    } catch (error) {
+      return this.problemText(error);
+    }
     const outcome = await this.guard(callHost(this.host.bridge, 'wallPlay.request', { requestId: crypto.randomUUID(), cameraId }));
     return outcome?.delivered === 0 ? translate(this.settings.get().language, 'intent.noVideoWindow') : null;
   }
@@ -247,10 +253,16 @@ export class AppModel {
       seat.place(request);
       return null;
     } catch (error) {
-      const language = this.settings.get().language;
-      const t: Translate = (key, ...params) => translate(language, key, ...params);
-      return errorText(t, error);
+      // A refusal is already shown by the shell (see reportingRefusals), not a second time as this call's problem.
+      return isRefusal(error) ? null : this.problemText(error);
     }
+  }
+
+  /** A problem in the operator's language: call problems and an insecure page from their codes, others as they came. */
+  private problemText(error: unknown): string {
+    const language = this.settings.get().language;
+    const t: Translate = (key, ...params) => translate(language, key, ...params);
+    return errorText(t, error);
   }
 
   dismissPlansError(): void {
@@ -330,10 +342,13 @@ async function guarded<T>(call: Promise<T>, report: (text: string) => void): Pro
     return await call;
   } catch (error) {
     // A refusal is already shown by the shell (see reportingRefusals).
-    if (error instanceof ApiCallError && (error.error.code === 'forbidden' || error.error.code === 'unauthorized')) return null;
-    report((error as Error).message);
+    if (!isRefusal(error)) report((error as Error).message);
     return null;
   }
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ApiCallError && (error.error.code === 'forbidden' || error.error.code === 'unauthorized');
 }
 
 /** Methods whose refusal the sign-in and lock views show themselves. */

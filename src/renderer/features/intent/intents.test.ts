@@ -8,8 +8,10 @@ import type { KeyPress } from './shortcuts.js';
 class RecordingModel {
   readonly calls: string[] = [];
   toggleOverlay(overlay: string) {
+    if (overlay === 'about' && this.failAbout) throw new Error('the about dialog failed');
     this.calls.push(`toggle ${overlay}`);
   }
+  failAbout = false;
   closeOverlay() {
     this.calls.push('close');
   }
@@ -127,5 +129,12 @@ describe('the keyboard dispatcher', () => {
     const { notices, intents } = setUp();
     expect(await intents.run('wall.playCamera', { cameraId: 'CM000001' })).toBe('a wall screen only views');
     expect(notices).toEqual(['Play a camera on the video wall: a wall screen only views']);
+  });
+
+  it('says in the notices what a view’s action met when it throws, instead of rejecting', async () => {
+    const { model, notices, intents } = setUp();
+    model.failAbout = true;
+    await expect(intents.run('about.toggle')).resolves.toBe('the about dialog failed');
+    expect(notices).toEqual(['About and data sources: the about dialog failed']);
   });
 });

@@ -51,12 +51,15 @@ export class OperatorIntents<M> {
     const { action } = this.entry(id);
     const unavailable = action.availability(this.state());
     if (unavailable) return this.refuse(action, unavailable);
-    const problem = await this.execute(id, action, params[0] as never);
-    if (typeof problem === 'string') {
-      this.ports.report(`${this.nameOf(action)}: ${problem}`);
+    try {
+      const problem = await this.execute(id, action, params[0] as never);
+      if (typeof problem !== 'string') return null;
+      this.reportProblem(action, problem);
       return problem;
+    } catch (error) {
+      // An action that throws is a problem of this window too: said here, never a rejection a view drops.
+      return this.reportProblem(action, (error as Error).message);
     }
-    return null;
   }
 
   /** The window's one keyboard listener; returns its removal. */
@@ -100,10 +103,10 @@ export class OperatorIntents<M> {
     event.preventDefault();
     void this.execute(chosen.id, chosen.action, undefined as never).then(
       (outcome) => {
-        if (typeof outcome === 'string') this.ports.report(`${this.nameOf(chosen.action)}: ${outcome}`);
+        if (typeof outcome === 'string') this.reportProblem(chosen.action, outcome);
         else if (typeof outcome === 'function') this.held.set(event.code, outcome as () => void);
       },
-      (error: unknown) => this.ports.report(`${this.nameOf(chosen.action)}: ${(error as Error).message}`),
+      (error: unknown) => this.reportProblem(chosen.action, (error as Error).message),
     );
   }
 
@@ -127,9 +130,13 @@ export class OperatorIntents<M> {
   }
 
   private refuse(action: OperatorAction<never>, unavailable: Unavailable): string {
-    const text = translate(this.ports.language(), unavailable.reason);
-    this.ports.report(`${this.nameOf(action)}: ${text}`);
-    return text;
+    return this.reportProblem(action, translate(this.ports.language(), unavailable.reason));
+  }
+
+  /** Says in the window's notices which action met what; returns the problem. */
+  private reportProblem(action: OperatorAction<never>, problem: string): string {
+    this.ports.report(`${this.nameOf(action)}: ${problem}`);
+    return problem;
   }
 
   private nameOf(action: OperatorAction<never>): string {
