@@ -15,8 +15,12 @@ export interface WebSocketBridge extends HostBridge {
   dispose(): void;
 }
 
-/** Jittered so that the screens of a wall do not all hit a restarted host in the same instant. */
-const RETRY_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5000, jitter: 0.3 };
+/**
+ * Jittered so that the screens of a wall do not all hit a restarted host in the same instant. Capped at 2 s: a wall
+ * must be back within 5 s of its host (#14), and a refused connection to the host costs next to nothing, whereas a
+ * 5 s cap let a screen wait up to 6.5 s after a slow host restart was already serving.
+ */
+const RETRY_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 2000, jitter: 0.3 };
 
 /**
  * The web host's client side of the contract. It reconnects on its own with back-off, replays subscriptions after a
