@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
-import { connectHost } from '../helpers/host-client.js';
-import { contextWithCredential, enrolDevice, signedInPage } from '../helpers/identity.js';
+import { call, connectHost } from '../helpers/host-client.js';
+import { callFromPage, contextWithCredential, enrolDevice, signedInPage } from '../helpers/identity.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 
 /**
  * A wall screen through a host that dies: the page stays up, says it lost its host, and is back on its own, still
  * signed in (its session is kept, hashed, in the console's database, and the page's cookie still holds it), once the
- * host is restarted. The same for a kiosk screen enrolled with its own view-only credential.
+ * host is restarted. The same for a kiosk screen enrolled with its own view-only credential, and a crew phone with its
+ * crew's.
  */
 describe('a wall screen across a host restart', () => {
   const work = mkdtempSync(join(tmpdir(), 'zhili-host-restart-'));
@@ -37,7 +38,13 @@ describe('a wall screen across a host restart', () => {
       // A kiosk screen beside it, on the plans screen too (no map to render on llvmpipe meanwhile).
       const admin = await connectHost(base);
       const kiosk = await (await contextWithCredential(browser, base, await enrolDevice(admin, base, { kind: 'screen', label: 'Wall 1' }))).newPage();
+      // And a crew phone, enrolled with its crew's credential.
+      const crewId = (await call(admin, 'directory.crews', { onDutyOnly: true, limit: 1 }))[0]?.id as string;
+      const phone = await (await contextWithCredential(browser, base, await enrolDevice(admin, base, { kind: 'crew', crewId }))).newPage();
       admin.dispose();
+      await phone.goto(`${base}crew`);
+      const crewReport = () => callFromPage<{ id: string }>(phone, 'crewTerminal.report', { crewId, status: 'available', position: null });
+      expect((await crewReport()).id).toBe(crewId);
       await kiosk.goto(`${base}plans`);
       await expect.poll(() => kiosk.getByTestId('view-only').count(), { timeout: 30_000 }).toBe(1);
       await page.evaluate(() => ((window as { zhiliMarker?: number }).zhiliMarker = 1));
@@ -60,6 +67,8 @@ describe('a wall screen across a host restart', () => {
       await expect.poll(() => kiosk.getByTestId('host-state').getAttribute('class'), { timeout: 30_000 }).toContain('state-connected');
       expect(await kiosk.getByTestId('view-only').count()).toBe(1);
       expect(await kiosk.evaluate(async () => (await fetch('/city/manifest.json')).status)).toBe(200);
+      // The phone's crew credential too: its own crew's methods still answer without enrolling again.
+      await expect.poll(async () => (await crewReport().catch(() => null))?.id, { timeout: 30_000 }).toBe(crewId);
       await kiosk.reload();
       await expect.poll(() => kiosk.getByTestId('view-only').count(), { timeout: 30_000 }).toBe(1);
       await page.reload();

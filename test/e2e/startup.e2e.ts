@@ -1,7 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { TLSSocket } from 'node:tls';
+import { generate } from 'selfsigned';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +126,39 @@ describe('web host start-up', () => {
     expect(signedIn.setCookie).toMatch(/^zhili_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
     expect(await openSocket(`wss://127.0.0.1:${port}/api/ws`, 'https://evil.example', ca)).toBe('refused');
     expect(await openSocket(`wss://127.0.0.1:${port}/api/ws`, undefined, ca)).toBe('open');
+    await host.stop();
+  });
+
+  it('serves HTTPS on loopback with the certificate a site gives it (--tls-cert, --tls-key), and says its fingerprint', async () => {
+    // A site's own certificate for the name its walls use (here made for the test, as a site's CA would issue one).
+    const made = await generate([{ name: 'commonName', value: 'zhili.centre.example' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'zhili.centre.example' }] }],
+    });
+    const dir = join(work, 'given-tls');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cert.pem'), made.cert);
+    writeFileSync(join(dir, 'key.pem'), made.private, { mode: 0o600 });
+    const fingerprint = new X509Certificate(made.cert).fingerprint256;
+    const host = await startProcess(
+      'out/main/web-host.mjs',
+      hostArgs(join(dir, 'data'), '--port', '0', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')),
+      /Zhili web host: (https:\/\/127\.0\.0\.1:(\d+)\/)/,
+    );
+    expect(host.output()).toContain(fingerprint);
+    const base = `https://127.0.0.1:${host.match[2] as string}`;
+    const served = await new Promise<string>((resolve, reject) => {
+      const request = httpsGet(`${base}/map`, { ca: made.cert }, (response) => {
+        resolve((response.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '');
+        response.resume();
+      });
+      request.on('error', reject);
+    });
+    expect(served).toBe(fingerprint);
+    // It made no certificate of its own beside the one it was given.
+    expect(readdirSync(join(dir, 'data')).filter((name) => name.endsWith('.pem'))).toEqual([]);
     await host.stop();
   });
 
