@@ -10,13 +10,14 @@ import { openDatabase } from '../node/sqlite.js';
 import { startBackend } from './backend-server.js';
 import { announceCertificate, entryPointTls } from '../node/tls/index.js';
 import { backendMigrations } from './db/backend-migrations.js';
-import { parseConsoleAdmin, runConsoleAdmin } from './consoles/console-admin.js';
+import { consoleAdminOptions, runConsoleAdmin } from './consoles/index.js';
+import { parseCredentialAdmin } from './credentials/index.js';
 
 // The bundle sits in out/backend/; the app root two levels up.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 await runUntilSignalled('backend', async () => {
-  const { command, rest } = parseConsoleAdmin(process.argv.slice(2));
+  const { command, rest } = parseCredentialAdmin(process.argv.slice(2), [consoleAdminOptions]);
   const config = parseHostConfig({ argv: rest, env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
   prepareDataDir(config.dataDir);
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
