@@ -15,11 +15,10 @@ export interface CredentialAdminOptions<S extends string> {
   list: string;
 }
 
-/** What the standalone backend does instead of serving when given one of these options. */
-export type CredentialAdminCommand<S extends string> =
-  | { subject: S; kind: 'add'; name: string; credentialOut: string }
-  | { subject: S; kind: 'revoke'; name: string }
-  | { subject: S; kind: 'list' };
+/** What the standalone backend does instead of serving when given one of these options (one subject each). */
+export type CredentialAdminCommand<S extends string> = S extends string
+  ? { subject: S; kind: 'add'; name: string; credentialOut: string } | { subject: S; kind: 'revoke'; name: string } | { subject: S; kind: 'list' }
+  : never;
 
 /**
  * Takes the credential options of every kind out of the backend's arguments: the one command they ask for (null: serve
@@ -58,10 +57,10 @@ export function parseCredentialAdmin<S extends string>(
     if (added !== null) {
       // Never on the command line (ps shows it to every user): the credential goes into a file only its owner reads.
       if (credentialOut === null) throw new StartupError(`--${add} needs --credential-out <file>: the new credential is written there (0600), never printed.`);
-      commands.push({ subject, kind: 'add', name: name(added, add), credentialOut: resolve(credentialOut) });
+      commands.push({ subject, kind: 'add', name: name(added, add), credentialOut: resolve(credentialOut) } as CredentialAdminCommand<S>);
     }
-    if (revoked !== null) commands.push({ subject, kind: 'revoke', name: name(revoked, revoke) });
-    if (values[list] === true) commands.push({ subject, kind: 'list' });
+    if (revoked !== null) commands.push({ subject, kind: 'revoke', name: name(revoked, revoke) } as CredentialAdminCommand<S>);
+    if (values[list] === true) commands.push({ subject, kind: 'list' } as CredentialAdminCommand<S>);
   }
   const all = kinds.flatMap((kind) => [kind.add, kind.revoke, kind.list].map((option) => `--${option}`));
   if (commands.length > 1) throw new StartupError(`Give one of ${all.slice(0, -1).join(', ')} and ${all.at(-1) ?? ''} at a time.`);
