@@ -48,6 +48,7 @@ await runUntilSignalled('backend', async () => {
     logger,
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
+    mqtt: config.mqtt,
     tls,
     served,
   });

@@ -8,8 +8,6 @@ import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT } from '../../shared/ingest
 import type { Ingestion } from './ingestion.js';
 import type { SourceCredentials } from './source-credentials.js';
 
-/** The MQTT port the backend's own broker takes when not told: not 1883, which a site's Mosquitto may hold. */
-export const DEFAULT_MQTT_PORT = 7883;
 /** A source revoked from another process (--revoke-source) loses its connections within this period. */
 const REVOCATION_SWEEP_MS = 2000;
 /** MQTT 3.1.1's CONNACK code for a refused username or password. */

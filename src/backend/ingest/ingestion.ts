@@ -111,6 +111,18 @@ export class Ingestion {
     }
   }
 
+  /** Refuses a message whose body was not read (an HTTP body over the limit), counted and logged like any other. */
+  refuseUnread(topic: string, origin: IngestOrigin, reason: IngestRejection, detail: string): IngestOutcome {
+    const { clock } = this.options;
+    const nowMs = clock.monotonicMs();
+    const receivedAt = clock.now();
+    const state = this.source(origin.source, nowMs);
+    state.received.count(nowMs);
+    state.lastMessageAt = receivedAt.toISOString();
+    this.refuse(state, origin.source, topic, '', new Refusal(reason, detail), receivedAt, nowMs);
+    return { accepted: false, reason, detail };
+  }
+
   /** The simulator's entry: its message goes the same way as a device's, without a network in between. */
   receiveSimulated(topic: string, message: unknown): IngestOutcome {
     return this.receive(topic, JSON.stringify(message) ?? '', SIMULATOR_ORIGIN);

@@ -28,7 +28,8 @@ export const IngestMqttStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embedded'), port: z.number().int(), clients: z.number().int().min(0) }),
   /** `url` without any user or password; `connected` false while it reconnects. */
   z.object({ kind: z.literal('external'), url: z.string(), connected: z.boolean(), lastError: z.string().nullable() }),
-  z.object({ kind: z.literal('none') }),
+  /** `reason`: why there is none (the port was taken); null when none was asked for (`--mqtt-port none`). */
+  z.object({ kind: z.literal('none'), reason: z.string().nullable() }),
 ]);
 export type IngestMqttState = z.infer<typeof IngestMqttStateSchema>;
 
