@@ -8,10 +8,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { sipPassword } from '../src/backend/sip/sip-password.js';
-import { percentile } from '../src/shared/dispatch/call-record.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { call, connectHost } from '../test/helpers/host-client.js';
 import { contextWithCredential, enrolDevice, signInCookie } from '../test/helpers/identity.js';
@@ -19,6 +17,7 @@ import { kamailioInstalled, startTestSipServer } from '../test/helpers/kamailio.
 import { startProcess } from '../test/helpers/processes.js';
 import { testCityDir } from '../test/helpers/test-city.js';
 import { waitUntil } from '../test/helpers/wait.js';
+import { bundleBrowserScript, bundlePeerProbe, mediaArrival, noCallTimes, oneClickCall, recordCall, spread, watchMedia } from './dispatch/one-click-call.js';
 
 const CALLS = Number(process.env.ZHILI_BENCH_CALLS ?? 50);
 
@@ -27,10 +26,7 @@ if (!kamailioInstalled()) {
   process.exit(0);
 }
 
-const bundle = async (entry: string) =>
-  (await build({ entryPoints: [join(import.meta.dirname, 'dispatch', entry)], bundle: true, format: 'iife', write: false, platform: 'browser', target: 'chrome120' }))
-    .outputFiles[0]?.text ?? '';
-const [bareScript, probeScript] = await Promise.all([bundle('bare-call.ts'), bundle('peer-probe.ts')]);
+const [bareScript, probeScript] = await Promise.all([bundleBrowserScript('dispatch/bare-call.ts'), bundlePeerProbe()]);
 
 const work = mkdtempSync(join(tmpdir(), 'zhili-dispatch-bench-'));
 const sip = await startTestSipServer(work);
@@ -70,61 +66,19 @@ try {
   const callButton = dispatch.locator('[data-testid="crew-list"] li', { hasText: crew.name }).getByTestId('call-voice');
   await callButton.waitFor();
 
-  const watch = (page: Page) => page.evaluate(() => void (window as unknown as { benchProbe: { watchMedia(): Promise<void> } }).benchProbe.watchMedia());
-  type Probe = { mediaAt: number | null; inviteSentAt: number | null; inviteReceivedAt: number | null };
-  const probeOf = (page: Page) => page.evaluate(() => ({ ...(window as unknown as { benchProbe: { probe: Probe } }).benchProbe.probe }));
-  const mediaAt = async (page: Page) => (await probeOf(page)).mediaAt;
-  const settle = async (page: Page) => waitUntil(() => mediaAt(page), (at) => at !== null, 'sound to arrive', 15_000);
-
-  // `sent`: click to the INVITE leaving the caller's page; `shown`: the INVITE reaching the callee to it ringing there.
-  const ours = { ringing: [] as number[], media: [] as number[], sent: [] as number[], shown: [] as number[] };
-  const bare = { ringing: [] as number[], media: [] as number[], sent: [] as number[], shown: [] as number[] };
-  const split = async (into: typeof ours, startedAt: number, ringAt: number) => {
-    const [caller, callee] = [await probeOf(dispatch), await probeOf(terminal)];
-    into.sent.push((caller.inviteSentAt ?? NaN) - startedAt);
-    into.shown.push(ringAt - (callee.inviteReceivedAt ?? NaN));
-  };
-
-  async function ourCall(): Promise<void> {
-    await terminal.evaluate(() => {
-      const marks = window as unknown as { ringAt: number | null };
-      marks.ringAt = null;
-      const observer = new MutationObserver(() => {
-        if (marks.ringAt === null && document.querySelector('[data-testid="incoming"], [data-testid="calls"] li')) {
-          marks.ringAt = Date.now();
-          observer.disconnect();
-        }
-      });
-      observer.observe(document.body, { childList: true, subtree: true });
-    });
-    await Promise.all([watch(dispatch), watch(terminal)]);
-    const clickedAt = await dispatch.evaluate(() => {
-      const button = document.querySelector<HTMLButtonElement>('[data-testid="crew-list"] [data-testid="call-voice"]');
-      const at = Date.now();
-      button?.click();
-      return at;
-    });
-    const [consoleMedia, crewMedia] = [await settle(dispatch), await settle(terminal)];
-    const ringAt = await waitUntil(() => terminal.evaluate(() => (window as unknown as { ringAt: number | null }).ringAt), (at) => at !== null, 'ringing');
-    ours.ringing.push((ringAt as number) - clickedAt);
-    await split(ours, clickedAt, ringAt as number);
-    ours.media.push(Math.max(consoleMedia as number, crewMedia as number) - clickedAt);
-    await dispatch.locator('[data-testid="calls"] li').first().getByTestId('hang-up').click();
-    await waitUntil(() => dispatch.locator('[data-testid="calls"] li').count(), (count) => count === 0, 'the console to hang up');
-    await waitUntil(() => terminal.locator('[data-testid="calls"] li').count(), (count) => count === 0, 'the crew to hang up');
-  }
+  const ours = noCallTimes();
+  const bare = noCallTimes();
+  const ourCall = () => oneClickCall(dispatch, terminal, ours);
 
   async function bareCall(): Promise<void> {
-    await Promise.all([watch(dispatch), watch(terminal)]);
+    await Promise.all([watchMedia(dispatch), watchMedia(terminal)]);
     const startedAt = await dispatch.evaluate(
       ({ user, domain }) => (window as unknown as { bareSip: { call(u: string, d: string): number } }).bareSip.call(user, domain),
       { user: 'bench-callee', domain },
     );
-    const [callerMedia, calleeMedia] = [await settle(dispatch), await settle(terminal)];
+    const mediaAt = [await mediaArrival(dispatch), await mediaArrival(terminal)];
     const ringAt = await terminal.evaluate(() => (window as unknown as { bareSip: { marks: { ringingAt: number | null } } }).bareSip.marks.ringingAt);
-    bare.ringing.push((ringAt as number) - startedAt);
-    await split(bare, startedAt, ringAt as number);
-    bare.media.push(Math.max(callerMedia as number, calleeMedia as number) - startedAt);
+    await recordCall(bare, dispatch, terminal, { startedAt, ringAt: ringAt as number, mediaAt });
     await dispatch.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
     await terminal.evaluate(() => (window as unknown as { bareSip: { hangUp(): Promise<void> } }).bareSip.hangUp());
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -140,7 +94,7 @@ try {
   }
 
   const line = (what: string, oursMs: number[], bareMs: number[]) => {
-    const [m, b, p, q] = [percentile(oursMs, 0.5) ?? NaN, percentile(bareMs, 0.5) ?? NaN, percentile(oursMs, 0.9) ?? NaN, percentile(bareMs, 0.9) ?? NaN];
+    const [{ median: m, p90: p }, { median: b, p90: q }] = [spread(oursMs), spread(bareMs)];
     console.log(
       `dispatch: ${what}: median ${m.toFixed(0)} ms vs bare sip.js ${b.toFixed(0)} ms = ${(m / b).toFixed(2)}x; p90 ${p.toFixed(0)} vs ${q.toFixed(0)} ms = ${(p / q).toFixed(2)}x (ours/bare, ${CALLS} calls each)`,
     );

@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 // The map bench drives headless Chromium (llvmpipe WebGL) over cities of 1 and 10 million components: ~10 minutes here.
 // The video bench plays 16 live ffmpeg cameras over HLS and WebRTC in headless Chromium, then holds 16 HLS tiles for 10
 // minutes to read their memory each minute (~13 minutes in all; needs `npm run build`).
-const benches = ['bench/plans.bench.ts', 'bench/dispatch.bench.ts', 'bench/map.bench.ts', 'bench/video.bench.ts'];
+// The TLS bench times /map's first frame, one-click calls and a wall screen across host restarts over HTTPS against
+// HTTP, two hosts side by side (~5 minutes; needs `npm run build`).
+const benches = ['bench/plans.bench.ts', 'bench/dispatch.bench.ts', 'bench/map.bench.ts', 'bench/video.bench.ts', 'bench/tls.bench.ts'];
 for (const bench of benches) {
   const result = spawnSync('npx', ['tsx', '--expose-gc', bench], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--expose-gc' } });
   if (result.status !== 0) process.exit(result.status ?? 1);

@@ -35,7 +35,9 @@ import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repo
 import { SyncStore } from './db/sync-store.js';
 import { MAX_SYNC_BATCH_RECORDS } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
-import { CityFeed } from './feed/city-feed.js';
+import { CityRegistry } from './registry/index.js';
+import { CitySimulator, SimulatedCaseWork } from './simulator/index.js';
+import { applySimulatedMessages } from './simulator/apply-in-process.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 import { SipService } from './sip/sip-service.js';
 import { guardedSocketParser } from './guarded-socket-parser.js';
@@ -101,7 +103,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const world = loadFeedWorld(options.cityDir);
   const db = openDatabase({ file: join(options.dataDir, 'backend.sqlite'), migrations: backendMigrations, logger });
   const incidents = new IncidentRepository(db, logger);
-  const feed = new CityFeed(world, options.seed ?? DEFAULT_SEED, incidents.recent());
+  const registry = new CityRegistry(world, incidents.recent());
+  const simulator = new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));
+  const caseWork = new SimulatedCaseWork(registry);
   const sync = new SyncStore(db, logger.child('sync'));
   const consoles = new ConsoleCredentials(db);
   if (options.inProcessConsoleCredential !== null) consoles.admitInMemory(IN_PROCESS_CONSOLE_NAME, options.inProcessConsoleCredential);
@@ -285,7 +289,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         const parsed = payload(backendSchemas.sipAccountRequest, request, 'SIP account request');
         if (parsed.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, parsed.displayName);
         const crewId = parsed.crewId;
-        const crew = feed.crews().find((entry) => entry.id === crewId);
+        const crew = registry.crews().find((entry) => entry.id === crewId);
         if (!crew) throw new Error(`No crew ${crewId} in the directory.`);
         return sip.account(crew.sipExtension, crew.name);
       }),
@@ -294,7 +298,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       answer('crews:report', reply, () => {
         const parsed = payload(backendSchemas.crewReport, report, 'crew report');
         const { crewId, ...rest } = parsed;
-        return feed.reportCrew(crewId, rest, new Date());
+        return registry.reportCrew(crewId, rest, new Date());
       }),
     );
     socket.on('directory:crews', (query, reply) =>
@@ -302,7 +306,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         const parsed = payload(backendSchemas.crewQuery, query, 'crew query');
         const { text, onDutyOnly, districtAdcode, limit } = parsed;
         const needle = text?.trim().toLowerCase() ?? '';
-        return feed
+        return registry
           .crews()
           .filter((crew) => !onDutyOnly || crew.status !== 'off-duty')
           .filter((crew) => !districtAdcode || crew.districtAdcode === districtAdcode)
@@ -314,17 +318,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
           .slice(0, limit ?? 1000);
       }),
     );
-    socket.on('feed:summary', (reply) => answer('feed:summary', reply, () => feed.summary(new Date().toISOString())));
-    socket.on('incidents:list', (reply) => answer('incidents:list', reply, () => feed.incidentList()));
-    socket.on('sensors:abnormal', (reply) => answer('sensors:abnormal', reply, () => feed.abnormalSensors()));
+    socket.on('feed:summary', (reply) => answer('feed:summary', reply, () => registry.summary(new Date().toISOString())));
+    socket.on('incidents:list', (reply) => answer('incidents:list', reply, () => registry.incidentList()));
+    socket.on('sensors:abnormal', (reply) => answer('sensors:abnormal', reply, () => registry.abnormalSensors()));
     socket.on('sensors:history', (sensorId, reply) =>
-      answer('sensors:history', reply, () => feed.sensorHistory(payload(z.string().max(40), sensorId, 'sensor id'))),
+      answer('sensors:history', reply, () => registry.sensorHistory(payload(z.string().max(40), sensorId, 'sensor id'))),
     );
     socket.on('incidents:inject-drill', (injection, reply) =>
       answer('incidents:inject-drill', reply, () => {
         const parsed = payload(backendSchemas.drillInjection, injection, 'drill injection');
-        const incident = feed.injectDrillIncident(parsed, new Date());
-        const list = feed.incidentList();
+        const incident = registry.injectDrillIncident(parsed, new Date());
+        const list = registry.incidentList();
         incidents.save([incident]);
         io.emit('incidents:changed', list);
         logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
@@ -334,9 +338,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     socket.on('incidents:register', (report, reply) =>
       answer('incidents:register', reply, () => {
         const parsed = payload(backendSchemas.incidentReport, report, 'incident report');
-        const incident = feed.registerIncident(parsed, new Date());
+        const incident = registry.registerIncident(parsed, new Date());
         incidents.save([incident]);
-        io.emit('incidents:changed', feed.incidentList());
+        io.emit('incidents:changed', registry.incidentList());
         logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
         return incident;
       }),
@@ -397,7 +401,10 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   });
 
   const timer = setInterval(() => {
-    const step = feed.step(new Date());
+    const now = new Date();
+    applySimulatedMessages(simulator.step(now), registry);
+    caseWork.step(now);
+    const step = registry.flush(now);
     io.emit('feed:tick', step.tick);
     io.emit('feed:summary', step.summary);
     // Never throws: a failed write (a full disk) is kept, retried here each tick, and shown in health().

@@ -104,6 +104,16 @@ describe('who may call what', () => {
     expect(other).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
+  it('names the signed-in user in the call log, whatever the window wrote', async () => {
+    const dispatcher = await signIn('only-dispatcher');
+    const record = { ...(samples['calls.save'].params({ runId: 'none', credentialId: 'CD000000000000' }) as object), id: 'role-matrix-call', operator: 'someone else' };
+    expect(await call(dispatcher, 'calls.save', record)).toMatchObject({ ok: true });
+    const log = await call(dispatcher, 'calls.log', { limit: 50 });
+    if (!log.ok) throw new Error(`calls.log refused: ${log.error.message}`);
+    const saved = (log.value as { id: string; operator: string }[]).find((entry) => entry.id === 'role-matrix-call');
+    expect(saved?.operator).toBe('dispatcher (only-dispatcher)');
+  });
+
   it('keeps a drill director to drills and the highest-level live plan to the commander', async () => {
     const identity = started.core.identity;
     const director = await signIn('only-drill-director');

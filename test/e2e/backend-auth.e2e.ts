@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -13,6 +14,18 @@ import { waitUntil } from '../helpers/wait.js';
 
 type Running = Awaited<ReturnType<typeof startProcess>>;
 const CONSOLE_ID = '3d0c1c52-7a9e-4f7e-8a36-1e0d2c4b1a01';
+
+/** Status of a plain-HTTP GET to `url` with this Host header (fetch may not set Host). */
+function statusForHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
 
 /** Connects to a backend as a console would (socket.io-client from Node), and says what came of it. */
 async function connectConsole(url: string, credential: string | undefined, headers: Record<string, string> = {}, consoleId = CONSOLE_ID) {
@@ -151,6 +164,9 @@ describe('the backend authenticates every console', () => {
       expect(await connectConsole(embeddedUrl, generateConsoleCredential())).toEqual({ connected: false, reason: 'unauthorized' });
       expect(await connectConsole(embeddedUrl, readFileSync(credentialFile, 'utf8').trim())).toEqual({ connected: false, reason: 'unauthorized' });
       expect((await fetch(`${embeddedUrl}/media/demo/cm000001-sub.m3u8`)).status).toBe(401);
+      // Loopback as it is, it answers only the names it serves: a rebound DNS name gets 421.
+      expect(await statusForHost(`${embeddedUrl}/healthz`, 'evil.example')).toBe(421);
+      expect(await statusForHost(`${embeddedUrl}/healthz`, new URL(embeddedUrl).host)).toBe(200);
     } finally {
       await host.stop();
     }

@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Crew } from '../../src/shared/domain/directory.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { launchChromium, spkiPin } from '../helpers/chromium.js';
 import { call, connectHost } from '../helpers/host-client.js';
 import { kamailioInstalled } from '../helpers/kamailio.js';
 import { enrolConsole } from '../helpers/backend-consoles.js';
-import { callFromPage, signInFromPage } from '../helpers/identity.js';
+import { callFromPage, redeemFromPage, signInFromPage } from '../helpers/identity.js';
 import { startProcess } from '../helpers/processes.js';
 import { testCityDir } from '../helpers/test-city.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -20,12 +20,6 @@ const CALL_TIMEOUT_MS = 30_000;
 const LAN_NAME = 'zhili.test';
 
 type Host = Awaited<ReturnType<typeof startProcess>>;
-
-/** Base64 SHA-256 of the certificate's public key (SPKI, DER): the pin Chromium takes. */
-function spkiPin(certFile: string): string {
-  // createPublicKey takes a certificate's PEM and gives its public key.
-  return createHash('sha256').update(createPublicKey(readFileSync(certFile)).export({ type: 'spki', format: 'der' })).digest('base64');
-}
 
 /**
  * Status of a GET to 127.0.0.1 with this Host header, over HTTPS trusting `ca` (its identity checked against the LAN
@@ -76,7 +70,7 @@ describe.skipIf(!kamailioInstalled())('HTTPS on the LAN', () => {
     await page.goto(url);
     if (as === null) return page;
     if ('signIn' in as) await signInFromPage(page);
-    else expect(await page.evaluate(async (code) => (await fetch('/auth/redeem', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) })).status, as.code)).toBe(200);
+    else await redeemFromPage(page, as.code);
     await page.reload();
     return page;
   }

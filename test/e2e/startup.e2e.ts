@@ -78,6 +78,9 @@ describe('web host start-up', () => {
     const [, base, port, code] = host.match as unknown as [string, string, string, string];
     expect((await fetch(`${base}/map`)).status).toBe(200);
     expect((await fetch(`${base}/city/manifest.json`)).status).toBe(401);
+    // Camera media and the SIP relay are for signed-in callers too, whatever the Origin.
+    expect((await fetch(`${base}/media/demo/cm000001-sub.m3u8`)).status).toBe(401);
+    expect(await openSocket(`ws://127.0.0.1:${port}/sip`, base)).toBe('refused');
     const post = (path: string, body: unknown, origin: string | null = base) =>
       fetch(`${base}/auth/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(origin ? { Origin: origin } : {}) }, body: JSON.stringify(body) });
     // Another site's page cannot sign a visitor's browser in or out (CSRF), nor can a request without an Origin.

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.ZHILI_CHROMIUM ?? '/usr/bin/chromium';
@@ -56,3 +57,9 @@ const mediaSwitches = [
   '--allow-loopback-in-peer-connection',
   '--autoplay-policy=no-user-gesture-required',
 ];
+
+/** Base64 SHA-256 of a certificate's public key (SPKI, DER): the pin `trustedSpkiPins` takes. */
+export function spkiPin(certFile: string): string {
+  // createPublicKey takes a certificate's PEM and gives its public key.
+  return createHash('sha256').update(createPublicKey(readFileSync(certFile)).export({ type: 'spki', format: 'der' })).digest('base64');
+}

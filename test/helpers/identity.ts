@@ -100,3 +100,13 @@ export async function callFromPage<T>(page: Page, method: string, params: unknow
   if (!response.ok) throw new Error(`${method} refused: ${response.error?.message ?? ''}`);
   return response.value as T;
 }
+
+/** Enrols a page's browser with a one-time enrolment code from the page itself (as a crew phone or wall screen does). */
+export async function redeemFromPage(page: Page, code: string): Promise<void> {
+  const status = await page.evaluate(
+    async (enrolmentCode) =>
+      (await fetch('/auth/redeem', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: enrolmentCode }) })).status,
+    code,
+  );
+  if (status !== 200) throw new Error(`enrolment from the page refused: ${status}`);
+}

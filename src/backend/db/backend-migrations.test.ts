@@ -21,6 +21,7 @@ const incident: Incident = {
   synthetic: true,
   drillId: null,
   source: 'sensor',
+  externalId: null,
 };
 
 describe('backend migrations', () => {

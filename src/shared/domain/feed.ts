@@ -10,6 +10,8 @@ export const SensorStateSchema = z.enum(sensorStates);
 export type SensorState = z.infer<typeof SensorStateSchema>;
 
 export const incidentSeverities = ['minor', 'major', 'severe', 'critical'] as const;
+/** Systems that report incidents to the backend over ingestion (the 12319 hotline, the citizen app, video analytics, an industry system). */
+export const incidentSourceSystems = ['hotline-12319', 'citizen-app', 'video-analytics', 'industry-system'] as const;
 export const incidentStates = ['reported', 'registered', 'dispatched', 'handling', 'verifying', 'closed'] as const;
 
 export const IncidentSchema = z.object({
@@ -27,8 +29,10 @@ export const IncidentSchema = z.object({
   synthetic: z.boolean(),
   /** Set on incidents a drill injected: they are kept out of live figures and only drill runs act on them. */
   drillId: z.string().nullable().default(null),
-  /** Raised by a sensor's alarm, or registered by an operator (a hotline call, a patrol report). */
-  source: z.enum(['sensor', 'operator']).default('sensor'),
+  /** Raised by a sensor's alarm, registered by an operator (a hotline call, a patrol report), or sent by another system. */
+  source: z.enum(['sensor', 'operator', ...incidentSourceSystems]).default('sensor'),
+  /** The reporting system's own number for an incident it sent (null for the others). */
+  externalId: z.string().nullable().default(null),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CrewStatusSchema } from '../domain/directory.js';
-import { incidentSeverities, RiskGradeSchema } from '../domain/feed.js';
+import { incidentSeverities, incidentSourceSystems, RiskGradeSchema } from '../domain/feed.js';
 
 /**
  * What the city's devices and systems send the backend (version 1): over MQTT on the topics below, or as the same JSON
@@ -53,7 +53,6 @@ export const CrewStatusMessageSchema = z
 export type CrewStatusMessage = z.infer<typeof CrewStatusMessageSchema>;
 
 /** Where an incident reported by another system came from. */
-export const incidentSourceSystems = ['hotline-12319', 'citizen-app', 'video-analytics', 'industry-system'] as const;
 export const IncidentSourceSystemSchema = z.enum(incidentSourceSystems);
 export type IncidentSourceSystem = z.infer<typeof IncidentSourceSystemSchema>;
 

@@ -26,6 +26,7 @@ const incident = (id: string, state: Incident['state'] = 'reported'): Incident =
   synthetic: true,
   drillId: null,
   source: 'sensor',
+  externalId: null,
 });
 
 describe('trigger proposals', () => {

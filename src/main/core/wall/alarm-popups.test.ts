@@ -18,6 +18,7 @@ const incident = (id: string, severity: Incident['severity'], reportedAt: string
   synthetic: true,
   drillId: null,
   source: 'sensor',
+  externalId: null,
 });
 
 describe('alarm pop-ups', () => {

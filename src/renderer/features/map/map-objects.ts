@@ -143,6 +143,8 @@ export function describeObject(ref: MapObjectRef, context: DescribeContext): Obj
           [t('map.fact.severity'), t(`severity.${incident.severity}`)],
           [t('map.fact.state'), t(`incident.state.${incident.state}`)],
           [t('map.fact.district'), districtName(incident.districtAdcode)],
+          [t('map.fact.source'), t(`incident.source.${incident.source}`)],
+          ...(incident.externalId ? [[t('map.fact.externalId'), incident.externalId] as const] : []),
           ...(incident.drillId ? [[t('map.fact.drill'), incident.drillId] as const] : []),
         ],
       };

@@ -76,6 +76,8 @@ export const mapMessages = defineMessages({
   'map.fact.state': { 'zh-CN': '处置状态', en: 'State' },
   'map.fact.reported': { 'zh-CN': '上报时间', en: 'Reported' },
   'map.fact.drill': { 'zh-CN': '演练', en: 'Drill' },
+  'map.fact.source': { 'zh-CN': '来源', en: 'Source' },
+  'map.fact.externalId': { 'zh-CN': '来源编号', en: 'Source number' },
   'map.fact.ptz': { 'zh-CN': '云台', en: 'PTZ' },
   'map.fact.capacity': { 'zh-CN': '日处理能力', en: 'Capacity' },
   'map.fact.notConnected': { 'zh-CN': '未上报', en: 'No reading yet' },

@@ -4,8 +4,11 @@ import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { migrate } from '../../node/sqlite.js';
 import { backendMigrations } from '../db/backend-migrations.js';
 import { CLOSED_INCIDENT_RETENTION_DAYS, IncidentRepository } from '../db/incident-repository.js';
-import { CityFeed, DRILL_INCIDENT_LIFETIME_MS, OPERATOR_INCIDENT_LIFETIME_MS, SENSOR_HISTORY_SAMPLES } from './city-feed.js';
-import type { FeedWorld } from './feed-world.js';
+import type { FeedWorld } from '../feed/feed-world.js';
+import { CityRegistry, SENSOR_HISTORY_SAMPLES } from '../registry/index.js';
+import { applySimulatedMessages } from './apply-in-process.js';
+import { CitySimulator } from './city-simulator.js';
+import { SimulatedCaseWork } from './simulated-case-work.js';
 
 const world: FeedWorld = {
   synthetic: true,
@@ -29,14 +32,26 @@ const world: FeedWorld = {
   vehicles: [{ id: 'VH000001', depot: [106.55, 29.56], districtAdcode: '500103' }],
 };
 
-function run(seed: number, ticks: number) {
-  const feed = new CityFeed(world, seed);
-  const start = Date.parse('2026-11-27T00:00:00Z');
-  const steps = Array.from({ length: ticks }, (_, tick) => feed.step(new Date(start + tick * 1000)));
-  return { feed, steps };
+/** The embedded default's loop: the simulator's devices publish, its crews work their incidents, the registry flushes. */
+function demoCity(seed: number, registry = new CityRegistry(world)) {
+  const simulator = new CitySimulator(world, seed, (crewId) => registry.crewReportsForItself(crewId));
+  const caseWork = new SimulatedCaseWork(registry);
+  const step = (now: Date) => {
+    applySimulatedMessages(simulator.step(now), registry);
+    caseWork.step(now);
+    return registry.flush(now);
+  };
+  return { registry, simulator, step };
 }
 
-describe('CityFeed', () => {
+function run(seed: number, ticks: number) {
+  const city = demoCity(seed);
+  const start = Date.parse('2026-11-27T00:00:00Z');
+  const steps = Array.from({ length: ticks }, (_, tick) => city.step(new Date(start + tick * 1000)));
+  return { feed: city.registry, steps };
+}
+
+describe('the demo city: simulator, simulated crews and registry', () => {
   it('replays exactly from the same seed', () => {
     expect(run(7, 300).steps).toEqual(run(7, 300).steps);
     expect(run(7, 300).steps).not.toEqual(run(8, 300).steps);
@@ -95,34 +110,18 @@ describe('CityFeed', () => {
 
   it('resumes numbering after restored incidents, so ids never repeat across a restart', () => {
     const first = run(3, 1200).feed.incidentList();
-    const restored = new CityFeed(world, 3, first);
-    const later = Array.from({ length: 1200 }, (_, tick) => restored.step(new Date(Date.parse('2026-11-28T00:00:00Z') + tick * 1000)));
+    const { registry: restored, step } = demoCity(3, new CityRegistry(world, first));
+    const later = Array.from({ length: 1200 }, (_, tick) => step(new Date(Date.parse('2026-11-28T00:00:00Z') + tick * 1000)));
     const ids = new Set(restored.incidentList().map((incident) => incident.id.split('-').at(-1)));
     expect(later.some((step) => step.incidents !== null)).toBe(true);
     expect(ids.size).toBe(restored.incidentList().length);
-  });
-
-  it('closes a drill incident 4 hours and an operator-registered one a day after their last change', () => {
-    const feed = new CityFeed(world, 3);
-    const start = Date.parse('2026-11-27T00:00:00Z');
-    const registered = feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'severe', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, new Date(start));
-    const drill = feed.injectDrillIncident({ drillId: 'DRILL-1', sensorKind: 'septic-methane', key: 'drill-1/step-1' }, new Date(start));
-    const stateAt = (id: string) => feed.incidentList().find((incident) => incident.id === id)?.state;
-    feed.step(new Date(start + DRILL_INCIDENT_LIFETIME_MS - 1000));
-    expect([stateAt(drill.id), stateAt(registered.id)]).toEqual(['reported', 'registered']);
-    feed.step(new Date(start + DRILL_INCIDENT_LIFETIME_MS));
-    expect([stateAt(drill.id), stateAt(registered.id)]).toEqual(['closed', 'registered']);
-    feed.step(new Date(start + OPERATOR_INCIDENT_LIFETIME_MS - 1000));
-    expect(stateAt(registered.id)).toBe('registered');
-    const closing = feed.step(new Date(start + OPERATOR_INCIDENT_LIFETIME_MS));
-    expect(closing.incidents?.find((incident) => incident.id === registered.id)).toMatchObject({ state: 'closed', updatedAt: new Date(start + OPERATOR_INCIDENT_LIFETIME_MS).toISOString() });
   });
 
   it('stays bounded over a simulated day of use, in memory and in the database (closed incidents leave it after their retention)', () => {
     const db = new Database(':memory:');
     migrate(db, backendMigrations, recordingLogger());
     const repository = new IncidentRepository(db, recordingLogger());
-    const feed = new CityFeed(world, 11);
+    const { registry: feed, simulator, step: stepCity } = demoCity(11);
     const start = Date.parse('2026-11-27T00:00:00Z');
     const day = 86_400;
     const rows = () => (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
@@ -133,7 +132,7 @@ describe('CityFeed', () => {
       // An operator registers an incident every 10 minutes, a drill stages one every 15 (each with its own key).
       if (second % 600 === 0) repository.save([feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'major', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, now)]);
       if (second % 900 === 0) repository.save([feed.injectDrillIncident({ drillId: 'DRILL-day', sensorKind: 'septic-methane', key: `drill-day/${second}` }, now)]);
-      const step = feed.step(now);
+      const step = stepCity(now);
       repository.save(step.changedIncidents);
       const retained = feed.retainedEntries();
       peak = { incidents: Math.max(peak.incidents, retained.incidents), drillKeys: Math.max(peak.drillKeys, retained.drillKeys) };
@@ -145,7 +144,7 @@ describe('CityFeed', () => {
     expect(peak.drillKeys).toBeLessThan(200 + 16 + 10);
     expect(retained.openIncidentsBySensor).toBeLessThanOrEqual(world.sensors.length);
     expect(retained.crewAssignments).toBeLessThanOrEqual(world.crews.length);
-    expect(retained.episodes).toBeLessThan(20);
+    expect(simulator.episodeCount()).toBeLessThan(20);
     expect(repository.writeHealth()).toEqual({ ok: true, pending: 0, failingSince: null, lastError: null });
     const dayRows = rows();
     expect(dayRows).toBeGreaterThan(300);
