@@ -46,7 +46,6 @@ import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-acc
 import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
 import { startIngestion } from './ingest/index.js';
-import { feedIngestTarget } from './registry/feed-ingest-target.js';
 
 export interface BackendOptions {
   host: string;
@@ -128,8 +127,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     ptz.dispose();
     if (!('unavailable' in sfu)) sfu.stop();
   };
-  // Devices, the city's systems and (soon) the demo simulator reach the system of record through ingestion only.
-  const ingest = await startIngestion({ mqtt: options.mqtt ?? { kind: 'none' }, db, target: feedIngestTarget(feed), clock: systemClock, logger: logger.child('ingest') });
+  // Devices and the city's systems reach the system of record through ingestion only.
+  const ingest = await startIngestion({ mqtt: options.mqtt ?? { kind: 'none' }, db, target: registry, clock: systemClock, logger: logger.child('ingest') });
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const partsHealth = () => ({ incidentWrites: incidents.writeHealth(), sfu: 'unavailable' in sfu ? null : sfu.health() });
