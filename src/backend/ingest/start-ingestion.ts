@@ -28,15 +28,16 @@ export interface RunningIngestion {
   /** Answers `POST /ingest/v1/…` and returns true, or returns false for any other request. */
   handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): boolean;
   stats(): IngestStats;
-  /** Why ingestion over MQTT is out of service now (its port taken, the site's broker unreachable), or null. */
+  /** Why the site's MQTT broker is out of reach now, or null. */
   outage(): string | null;
   dispose(): Promise<void>;
 }
 
 /**
  * Ingestion as the backend runs it: the checks, the MQTT side (its own broker, a site's, or none) and the HTTP route.
- * The embedded broker's port being taken (another Zhili on this machine) leaves MQTT out, reported as an outage, and
- * the backend serving.
+ * The embedded broker's port being taken (another Zhili on this machine holds it) leaves this backend without one and
+ * serving: a warning, and the reason in its stats; only losing a site's broker, which every device goes through, is an
+ * outage.
  */
 export async function startIngestion(options: StartIngestionOptions): Promise<RunningIngestion> {
   const { logger } = options;
@@ -76,7 +77,6 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
     stats: () => ({ mqtt: mqttState(), sources: ingestion.stats() }),
     outage() {
       const state = mqttState();
-      if (state.kind === 'none') return state.reason;
       if (state.kind === 'external' && !state.connected) return `not connected to the MQTT broker ${state.url}${state.lastError ? `: ${state.lastError}` : ''}`;
       return null;
     },
