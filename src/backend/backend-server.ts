@@ -43,6 +43,9 @@ import { SipService } from './sip/sip-service.js';
 import { guardedSocketParser } from './guarded-socket-parser.js';
 import { issuesOf, shortened } from '../shared/contract/errors.js';
 import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-account.js';
+import type { MqttSetting } from '../node/host-config.js';
+import { systemClock } from '../shared/clock/index.js';
+import { startIngestion } from './ingest/index.js';
 
 export interface BackendOptions {
   host: string;
@@ -71,6 +74,8 @@ export interface BackendOptions {
   served?: ServedNames;
   tickMs?: number;
   seed?: number;
+  /** How devices and systems reach it over MQTT (`--mqtt-port`, `--mqtt-url`); default: no MQTT, HTTP only. */
+  mqtt?: MqttSetting;
 }
 
 export interface RunningBackend {
@@ -122,6 +127,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     ptz.dispose();
     if (!('unavailable' in sfu)) sfu.stop();
   };
+  // Devices and the city's systems reach the system of record through ingestion only.
+  const ingest = await startIngestion({ mqtt: options.mqtt ?? { kind: 'none' }, db, target: registry, clock: systemClock, logger: logger.child('ingest') });
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const partsHealth = () => ({ incidentWrites: incidents.writeHealth(), sfu: 'unavailable' in sfu ? null : sfu.health() });
@@ -129,8 +136,10 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const currentOutages = (): { part: string; reason: string }[] => {
     const { incidentWrites, sfu: sfuHealth } = partsHealth();
     const sipOutage = sip.outage();
+    const ingestOutage = ingest.outage();
     return [
       ...(sipOutage === null ? [] : [{ part: 'sip', reason: sipOutage }]),
+      ...(ingestOutage === null ? [] : [{ part: 'mqtt', reason: ingestOutage }]),
       ...(incidentWrites.ok ? [] : [{ part: 'incident-store', reason: `writes failing since ${incidentWrites.failingSince ?? '?'}: ${incidentWrites.lastError ?? ''} (${incidentWrites.pending} kept in memory)` }]),
       ...(sfuHealth?.worker === 'restarting' ? [{ part: 'sfu', reason: `the mediasoup worker is restarting (${sfuHealth.workerRestarts} restarts)` }] : []),
     ];
@@ -148,8 +157,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       const health = processHealth.report();
       const outages = currentOutages();
       const status = health.status === 'ok' && outages.length === 0 ? 'ok' : 'degraded';
-      return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt }));
+      return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt, ingestion: ingest.stats() }));
     }
+    if (ingest.handleRequest(request, response, url)) return;
     if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(request, url, response, { streams: demoStreams, cameras, mediaUrls, logger });
     sendPlainText(response, 404, 'Zhili backend: consoles connect over socket.io.');
   }, logger));
@@ -382,6 +392,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         return null;
       }),
     );
+    socket.on('ingest:stats', (reply) => answer('ingest:stats', reply, () => ingest.stats()));
     socket.on('disconnect', (reason) => {
       logger.info('console disconnected', { consoleId, reason });
       if (!('unavailable' in sfu)) sfu.closeConsole(consoleId);
@@ -411,6 +422,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     clearInterval(timer);
     clearInterval(pruneTimer);
     stopSfu();
+    await ingest.dispose();
     db.close();
     await sip.close();
     throw error;
@@ -429,8 +441,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         clearInterval(revocationSweep);
         clearInterval(timer);
         clearInterval(pruneTimer);
-        void io.close(() => {
+        void io.close(async () => {
           stopSfu();
+          await ingest.dispose();
           db.close();
           void sip.close().then(resolve);
         });

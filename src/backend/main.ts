@@ -10,23 +10,25 @@ import { openDatabase } from '../node/sqlite.js';
 import { startBackend } from './backend-server.js';
 import { announceCertificate, entryPointTls } from '../node/tls/index.js';
 import { backendMigrations } from './db/backend-migrations.js';
-import { parseConsoleAdmin, runConsoleAdmin } from './consoles/console-admin.js';
+import { consoleAdminOptions, runConsoleAdmin } from './consoles/index.js';
+import { parseCredentialAdmin } from './credentials/index.js';
+import { runSourceAdmin, sourceAdminOptions } from './ingest/index.js';
 
 // The bundle sits in out/backend/; the app root two levels up.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 await runUntilSignalled('backend', async () => {
-  const { command, rest } = parseConsoleAdmin(process.argv.slice(2));
+  const { command, rest } = parseCredentialAdmin(process.argv.slice(2), [consoleAdminOptions, sourceAdminOptions]);
   const config = parseHostConfig({ argv: rest, env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
   prepareDataDir(config.dataDir);
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
   const backendDataDir = join(config.dataDir, 'backend');
   if (command !== null) {
-    // The same database the running backend reads on every console handshake: enrolment and revocation take effect
-    // there at once, running or not.
-    const db = openDatabase({ file: join(backendDataDir, 'backend.sqlite'), migrations: backendMigrations, logger: logger.child('consoles') });
+    // The same database the running backend reads on every console handshake and source connection: adding and
+    // revoking take effect there at once (within seconds for a source's open MQTT connections), running or not.
+    const db = openDatabase({ file: join(backendDataDir, 'backend.sqlite'), migrations: backendMigrations, logger: logger.child(`${command.subject}s`) });
     try {
-      console.log(runConsoleAdmin(command, db));
+      console.log(command.subject === 'console' ? runConsoleAdmin(command, db) : runSourceAdmin(command, db));
     } finally {
       db.close();
     }
@@ -46,6 +48,7 @@ await runUntilSignalled('backend', async () => {
     logger,
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
+    mqtt: config.mqtt,
     tls,
     served,
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from './host-config.js';
+import { DEFAULT_MQTT_PORT, DEFAULT_WEB_PORT, isLoopback, parseHostConfig } from './host-config.js';
 import { StartupError } from './startup-error.js';
 
 const parse = (argv: string[], env: Record<string, string> = {}) =>
@@ -27,7 +27,26 @@ describe('parseHostConfig', () => {
       tls: null,
       serverNames: [],
       backendCaFile: null,
+      mqtt: { kind: 'embedded', port: DEFAULT_MQTT_PORT },
     });
+  });
+
+  it('takes the backend\'s own MQTT port, none, or a site\'s broker with its login, and refuses a mix', () => {
+    expect(parse(['--mqtt-port', '0']).mqtt).toEqual({ kind: 'embedded', port: 0 });
+    expect(parse([], { ZHILI_MQTT_PORT: 'none' }).mqtt).toEqual({ kind: 'none' });
+    expect(parse(['--mqtt-url', 'mqtts://emqx.example.cn:8883', '--mqtt-username', 'zhili', '--mqtt-ca-file', 'ca.pem'], { ZHILI_MQTT_PASSWORD: 'pw' }).mqtt).toEqual({
+      kind: 'external',
+      url: 'mqtts://emqx.example.cn:8883',
+      username: 'zhili',
+      password: 'pw',
+      caFile: join(process.cwd(), 'ca.pem'),
+    });
+    expect(parse([], { ZHILI_MQTT_URL: 'mqtt://127.0.0.1:1883' }).mqtt).toMatchObject({ kind: 'external', username: null, password: null, caFile: null });
+    expect(() => parse(['--mqtt-port', '70000'])).toThrow(/--mqtt-port/);
+    expect(() => parse(['--mqtt-url', 'http://broker'])).toThrow(/not an mqtt:\/\/ or mqtts:\/\/ URL/);
+    expect(() => parse(['--mqtt-url', 'mqtt://user:pw@broker:1883'])).toThrow(/no user or password in it/);
+    expect(() => parse(['--mqtt-url', 'mqtt://broker:1883', '--mqtt-port', '1'])).toThrow(/not both/);
+    expect(() => parse(['--mqtt-username', 'zhili'])).toThrow(/go with --mqtt-url/);
   });
 
   it('takes a certificate with its key, server names and a backend CA, from flags or the environment', () => {
@@ -93,7 +112,7 @@ describe('parseHostConfig', () => {
       expect(parsed).toMatchObject({ adminPassword: 'first password', backendToken: 'backend-token', sip: { kind: 'external', secret } });
       expect(parse([], { ZHILI_ADMIN_PASSWORD: 'from-env', ZHILI_BACKEND_TOKEN: 'b-env' })).toMatchObject({ adminPassword: 'from-env', backendToken: 'b-env' });
       expect(parse(['--admin-password-file', join(dir, 'admin')], { ZHILI_ADMIN_PASSWORD: 'from-env' }).adminPassword).toBe('first password');
-      for (const [flag, fix] of [['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/], ['--admin-password', /--admin-password-file, or set ZHILI_ADMIN_PASSWORD\.$/]] as const) {
+      for (const [flag, fix] of [['--backend-token', /--backend-token-file, or set ZHILI_BACKEND_TOKEN\.$/], ['--sip-secret', /--sip-secret-file, or set ZHILI_SIP_SECRET\.$/], ['--admin-password', /--admin-password-file, or set ZHILI_ADMIN_PASSWORD\.$/], ['--mqtt-password', /--mqtt-password-file, or set ZHILI_MQTT_PASSWORD\.$/]] as const) {
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(StartupError);
         expect(() => parse([flag, 'visible-in-ps'])).toThrow(fix);
         expect(() => parseHostConfig({ argv: ['--no-sandbox', flag, 'visible-in-ps'], env: {}, defaultPort: 1, allowUnknown: true })).toThrow(fix);

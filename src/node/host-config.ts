@@ -50,7 +50,21 @@ export interface HostConfig {
   serverNames: string[];
   /** `--backend-ca-file` (or `ZHILI_BACKEND_CA_FILE`): the certificate a console trusts for a backend on wss/https (its self-signed one). */
   backendCaFile: string | null;
+  /**
+   * How devices and systems reach the backend over MQTT: its own broker on loopback (`--mqtt-port`, default 7883, 0:
+   * any free port, `none`: no broker), or a site's broker (`--mqtt-url mqtt(s)://…` with `--mqtt-username`,
+   * `--mqtt-password-file` and `--mqtt-ca-file`, or ZHILI_MQTT_URL, ZHILI_MQTT_USERNAME, ZHILI_MQTT_PASSWORD).
+   */
+  mqtt: MqttSetting;
 }
+
+export type MqttSetting =
+  | { kind: 'embedded'; port: number }
+  | { kind: 'external'; url: string; username: string | null; password: string | null; caFile: string | null }
+  | { kind: 'none' };
+
+/** The MQTT port the backend's own broker takes when not told: not 1883, which a site's Mosquitto may hold. */
+export const DEFAULT_MQTT_PORT = 7883;
 
 export const DEFAULT_DEMO_PTZ_CAMERAS = 2;
 const MAX_DEMO_PTZ_CAMERAS = 16;
@@ -83,6 +97,12 @@ const options = {
   'tls-key': { type: 'string' },
   'server-name': { type: 'string', multiple: true },
   'backend-ca-file': { type: 'string' },
+  'mqtt-port': { type: 'string' },
+  'mqtt-url': { type: 'string' },
+  'mqtt-username': { type: 'string' },
+  'mqtt-password': { type: 'string' },
+  'mqtt-password-file': { type: 'string' },
+  'mqtt-ca-file': { type: 'string' },
 } as const;
 
 export interface ParseHostConfigInput {
@@ -100,7 +120,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file and --admin-password-file.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file and --mqtt-ca-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -110,7 +130,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
   };
   // A secret on the command line is readable by every user of the machine (ps, /proc): only a file or the environment.
-  const secret = (flag: 'backend-token' | 'sip-secret' | 'admin-password', variable: string): string | null => {
+  const secret = (flag: 'backend-token' | 'sip-secret' | 'admin-password' | 'mqtt-password', variable: string): string | null => {
     if (values[flag] !== undefined) {
       throw new StartupError(
         `--${flag} would show the secret to every user of this machine (ps): write it into a file only you can read and give --${flag}-file, or set ${variable}.`,
@@ -163,6 +183,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     if (!SERVER_NAME.test(name)) throw new StartupError(`"${name}" is not a host name or address: fix --server-name or ZHILI_SERVER_NAMES (a name like zhili.example.cn, without a port).`);
   }
   const backendCaFile = text('backend-ca-file', 'ZHILI_BACKEND_CA_FILE');
+  const mqtt = parseMqttSetting(text('mqtt-port', 'ZHILI_MQTT_PORT'), text('mqtt-url', 'ZHILI_MQTT_URL'), text('mqtt-username', 'ZHILI_MQTT_USERNAME'), secret('mqtt-password', 'ZHILI_MQTT_PASSWORD'), text('mqtt-ca-file', 'ZHILI_MQTT_CA_FILE'));
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -180,7 +201,25 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     tls: tlsCert === null || tlsKey === null ? null : { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) },
     serverNames: [...new Set(serverNames)],
     backendCaFile: backendCaFile === null ? null : resolve(backendCaFile),
+    mqtt,
   };
+}
+
+function parseMqttSetting(port: string | null, url: string | null, username: string | null, password: string | null, caFile: string | null): MqttSetting {
+  if (url !== null) {
+    if (port !== null) throw new StartupError('Give --mqtt-url (a site\'s broker) or --mqtt-port (the backend\'s own), not both.');
+    if (!/^mqtts?:\/\/[^\s/@]+(:\d+)?\/?$/.test(url)) {
+      throw new StartupError(`The MQTT broker "${url}" is not an mqtt:// or mqtts:// URL with a host and port (no user or password in it): fix --mqtt-url or ZHILI_MQTT_URL.`);
+    }
+    return { kind: 'external', url, username, password, caFile: caFile === null ? null : resolve(caFile) };
+  }
+  if (username !== null || password !== null || caFile !== null) throw new StartupError('--mqtt-username, --mqtt-password-file and --mqtt-ca-file go with --mqtt-url.');
+  if (port === 'none') return { kind: 'none' };
+  const number = port === null ? DEFAULT_MQTT_PORT : Number(port);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    throw new StartupError(`"${port}" is not a port: give --mqtt-port (or ZHILI_MQTT_PORT) 0 to 65535 (0: any free port), or none for no MQTT broker.`);
+  }
+  return { kind: 'embedded', port: number };
 }
 
 function parseSipSetting(server: string | null, domain: string | null, secret: string | null, iceUrls: readonly string[]): SipServerSetting {

@@ -147,3 +147,29 @@ export function readCookie(header: string | undefined, name: string): CookieRead
 function pathOf(request: IncomingMessage): string {
   return (request.url ?? '').split('?')[0]?.slice(0, 200) ?? '';
 }
+
+/** The request body, or null when it is longer than `limit` bytes (the rest is drained, not kept). */
+export function readBody(request: IncomingMessage, limit: number, done: (body: Buffer | null) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  request.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > limit) {
+      finished = true;
+      done(null);
+      request.resume();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (finished) return;
+    finished = true;
+    done(Buffer.concat(chunks));
+  });
+  request.on('error', () => {
+    finished = true;
+  });
+}

@@ -1,17 +1,16 @@
-import { createServer as createNetServer } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { StartupError, errorCode, errorMessage } from './startup-error.js';
 
-/** Listens, turning the usual failures into one instruction for the operator. */
-export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+/** Listens, turning the usual failures into one instruction for the operator (`portOption`: where its port is chosen). */
+export function listen(server: Server, host: string, port: number, what: string, portOption = '--port'): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => {
       server.off('listening', onListening);
       const code = errorCode(error);
       if (code === 'EADDRINUSE') {
-        reject(new StartupError(`Port ${port} on ${host} is already in use (another Zhili ${what}?): stop that program or choose another port with --port.`, { cause: error }));
+        reject(new StartupError(`Port ${port} on ${host} is already in use (another Zhili ${what}?): stop that program or choose another port with ${portOption}.`, { cause: error }));
       } else if (code === 'EACCES') {
-        reject(new StartupError(`Not allowed to listen on port ${port} of ${host}: choose a port above 1024 with --port.`, { cause: error }));
+        reject(new StartupError(`Not allowed to listen on port ${port} of ${host}: choose a port above 1024 with ${portOption}.`, { cause: error }));
       } else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
         reject(new StartupError(`The address ${host} does not belong to this machine: give --host one of its addresses, or 127.0.0.1.`, { cause: error }));
       } else {

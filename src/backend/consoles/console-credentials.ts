@@ -1,28 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import type { SqliteDatabase } from '../../node/sqlite.js';
+import { credentialNameSchema, generateCredential, secretHash, secretMatches, splitCredential } from '../credentials/index.js';
 
 /** What an operator calls a console when enrolling it: letters, digits, `.`, `_` and `-`, as in a file name. */
-export const ConsoleNameSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'a console name is 1 to 64 letters, digits, ".", "_" or "-"');
-
-/**
- * A console's credential as it presents it: `<credential id>.<secret>`. The id (72 random bits) is public and finds the
- * row; the secret (256 random bits) is what proves the console holds it.
- */
-const CREDENTIAL_PATTERN = /^([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
-
-/** A fresh credential: both parts from node:crypto's CSPRNG, URL-safe so it fits a file, a variable or a header. */
-export function generateConsoleCredential(): string {
-  return `${randomBytes(9).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
-}
-
-/**
- * The secret's SHA-256. A password needs a slow KDF (scrypt, argon2) because people choose guessable ones; this secret
- * is 256 random bits, so no guess list exists and one fast hash already makes a stolen database useless for logging in.
- */
-function secretHash(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
+export const ConsoleNameSchema = credentialNameSchema('console');
 
 export interface EnrolledConsole {
   name: string;
@@ -81,8 +61,8 @@ export class ConsoleCredentials {
   /** Enrols a console under a new name; the credential is returned once and only its hash is kept. */
   enrol(name: string, now = new Date()): { console: EnrolledConsole; credential: string } {
     const parsedName = ConsoleNameSchema.parse(name);
-    const credential = generateConsoleCredential();
-    const [credentialId, secret] = credential.split('.') as [string, string];
+    const credential = generateCredential();
+    const { credentialId, secret } = splitCredential(credential) as { credentialId: string; secret: string };
     try {
       this.db
         .prepare('INSERT INTO console_credentials (credential_id, name, secret_sha256, console_id, enrolled_at, revoked_at) VALUES (?, ?, ?, NULL, ?, NULL)')
@@ -96,9 +76,9 @@ export class ConsoleCredentials {
 
   /** Admits a credential made in this process (the embedded backend's console) until the process ends; nothing is stored. */
   admitInMemory(name: string, credential: string, now = new Date()): void {
-    const parts = CREDENTIAL_PATTERN.exec(credential);
+    const parts = splitCredential(credential);
     if (!parts) throw new Error('The in-process console credential is malformed.');
-    const [, credentialId, secret] = parts as unknown as [string, string, string];
+    const { credentialId, secret } = parts;
     this.inMemory.set(credentialId, {
       credential_id: credentialId,
       name: ConsoleNameSchema.parse(name),
@@ -125,13 +105,13 @@ export class ConsoleCredentials {
   /** Checks a console's credential and binds it to `declaredConsoleId` on first use (see the class comment). */
   authenticate(credential: string | undefined, declaredConsoleId: string): ConsoleAuthentication {
     if (credential === undefined || credential === '') return { ok: false, detail: 'no-credential' };
-    const parts = CREDENTIAL_PATTERN.exec(credential);
+    const parts = splitCredential(credential);
     if (!parts) return { ok: false, detail: 'malformed' };
-    const [, credentialId, secret] = parts as unknown as [string, string, string];
+    const { credentialId, secret } = parts;
     const inMemory = this.inMemory.get(credentialId);
     const row = inMemory ?? this.byId.get(credentialId);
     if (!row) return { ok: false, detail: 'unknown-or-revoked' };
-    if (!timingSafeEqual(secretHash(secret), row.secret_sha256)) return { ok: false, detail: 'wrong-secret' };
+    if (!secretMatches(secret, row.secret_sha256)) return { ok: false, detail: 'wrong-secret' };
     if (row.console_id === null) {
       if (this.consoleIdInForce(declaredConsoleId)) return { ok: false, detail: 'console-id-taken' };
       if (inMemory) {

@@ -111,6 +111,25 @@ describe('backend migrations', () => {
     expect(new IncidentRepository(db, recordingLogger()).recent()).toHaveLength(1);
     db.close();
   });
+
+  it('5: adds ingestion source credentials: a 32-byte hash, one credential in force per name', () => {
+    const db = new Database(':memory:');
+    migrate(db, backendMigrations, recordingLogger(), 4);
+    repositoryRoundTrip(db);
+    migrate(db, backendMigrations, recordingLogger(), 5);
+    expect(schemaVersion(db)).toBe(5);
+    const insert = db.prepare('INSERT INTO ingest_source_credentials (credential_id, name, secret_sha256, added_at, revoked_at) VALUES (?, ?, ?, ?, ?)');
+    insert.run('id-1', 'hotline', Buffer.alloc(32, 1), 'now', null);
+    expect(() => insert.run('id-2', 'hotline', Buffer.alloc(32, 2), 'now', null)).toThrow(/UNIQUE/);
+    expect(() => insert.run('id-2', 'citizen-app', Buffer.alloc(31), 'now', null)).toThrow(/CHECK/);
+    expect(() => insert.run('id-1', 'citizen-app', Buffer.alloc(32), 'now', null)).toThrow(/UNIQUE|PRIMARY/);
+    // A revoked row stays and frees its name.
+    db.prepare("UPDATE ingest_source_credentials SET revoked_at = 'later' WHERE credential_id = 'id-1'").run();
+    insert.run('id-2', 'hotline', Buffer.alloc(32, 2), 'now', null);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM ingest_source_credentials').get()).toEqual({ n: 2 });
+    expect(new IncidentRepository(db, recordingLogger()).recent()).toHaveLength(1);
+    db.close();
+  });
 });
 
 function repositoryRoundTrip(db: Database.Database): void {

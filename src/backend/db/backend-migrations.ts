@@ -91,4 +91,22 @@ export const backendMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'ingestion source credentials',
+    up(db) {
+      // One row per credential a device platform or system (an ingestion source) was given: only the SHA-256 of its
+      // secret is kept. As for consoles, revoked rows stay, and a name has at most one credential in force.
+      db.exec(`
+        CREATE TABLE ingest_source_credentials (
+          credential_id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          secret_sha256 BLOB NOT NULL CHECK (length(secret_sha256) = 32),
+          added_at TEXT NOT NULL,
+          revoked_at TEXT
+        );
+        CREATE UNIQUE INDEX ingest_source_credentials_name_in_force ON ingest_source_credentials (name) WHERE revoked_at IS NULL;
+      `);
+    },
+  },
 ];

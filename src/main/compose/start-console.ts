@@ -61,6 +61,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       logger: logger.child('embedded-backend'),
       sip: config.sip,
       demoPtzCameras: config.demoPtzCameras,
+      mqtt: config.mqtt,
     });
   }
   const backendCredential = embeddedCredential ?? config.backendToken;

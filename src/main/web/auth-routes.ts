@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiFailure, issuesOf } from '../../shared/contract/errors.js';
 import { OneTimeCodeSchema, SignInSchema } from '../../shared/identity/accounts.js';
 import type { Principal } from '../../shared/identity/principal.js';
-import { readCookie } from '../../node/http-safety.js';
+import { readBody, readCookie } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
 import type { IdentityService, SignedIn } from '../core/identity/index.js';
 
@@ -61,7 +61,7 @@ export function serveAuth(request: IncomingMessage, response: ServerResponse, pa
     if (body === null) return reply(413, { error: { code: 'invalid-message', message: `At most ${MAX_BODY_BYTES} bytes.` } });
     let json: unknown;
     try {
-      json = JSON.parse(body);
+      json = JSON.parse(body.toString('utf8'));
     } catch {
       return reply(400, { error: { code: 'invalid-message', message: 'The body is not JSON.' } });
     }
@@ -105,30 +105,4 @@ export function serveAuth(request: IncomingMessage, response: ServerResponse, pa
 
 function sessionCookie(secret: string, maxAgeS: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
-}
-
-/** The request body as text, or null when it is longer than `limit` bytes (the rest is not read). */
-function readBody(request: IncomingMessage, limit: number, done: (body: string | null) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  request.on('data', (chunk: Buffer) => {
-    if (finished) return;
-    size += chunk.length;
-    if (size > limit) {
-      finished = true;
-      done(null);
-      request.resume();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (finished) return;
-    finished = true;
-    done(Buffer.concat(chunks).toString('utf8'));
-  });
-  request.on('error', () => {
-    finished = true;
-  });
 }

@@ -30,6 +30,7 @@ import {
 } from '../domain/feed.js';
 import { CatalogueCameraSchema, MediaPathSchema, type CatalogueCamera } from '../media/cameras.js';
 import { PtzResultSchema, type PtzRequest, type PtzResult } from '../media/ptz.js';
+import { IngestStatsSchema, type IngestStats } from '../ingest/ingest-stats.js';
 import {
   RtpCapabilitiesSchema,
   SfuCloseRequestSchema,
@@ -123,6 +124,8 @@ export interface BackendClientToServerEvents {
   'sfu:open': (request: SfuOpenRequest, reply: (session: BackendReply<SfuSession>) => void) => void;
   'sfu:connect': (request: SfuConnectRequest, reply: (done: BackendReply<null>) => void) => void;
   'sfu:close': (request: SfuCloseRequest, reply: (done: BackendReply<null>) => void) => void;
+  /** What each device platform, system and the simulator has sent, and how devices reach the backend over MQTT. */
+  'ingest:stats': (reply: (stats: BackendReply<IngestStats>) => void) => void;
 }
 
 export const SipAccountRequestSchema = z.discriminatedUnion('kind', [
@@ -166,4 +169,5 @@ export const backendSchemas = {
   sfuOpen: SfuOpenRequestSchema,
   sfuConnect: SfuConnectRequestSchema,
   sfuClose: SfuCloseRequestSchema,
+  ingestStats: BackendReplySchema(IngestStatsSchema),
 } as const;

@@ -1,2 +1,3 @@
-/** The ingestion contract: what devices and the city's systems send the backend, over MQTT or HTTP. */
+/** The ingestion contract: what devices and the city's systems send the backend, over MQTT or HTTP, and how it fares. */
 export * from './ingest-messages.js';
+export * from './ingest-stats.js';

@@ -116,6 +116,8 @@ export const ingestRejections = [
   'too-old',
   'rate-limited',
   'too-large',
+  /** The backend failed on the message (a programming error, logged there): not the sender's fault. */
+  'internal',
 ] as const;
 export type IngestRejection = (typeof ingestRejections)[number];
 

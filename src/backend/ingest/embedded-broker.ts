@@ -1,0 +1,130 @@
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createServer, type Server } from 'node:net';
+import type { Logger } from '../../node/logger.js';
+import { LOOPBACK_HOST } from '../../node/host-config.js';
+import { listen } from '../../node/listen.js';
+import { shortened } from '../../shared/contract/errors.js';
+import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT } from '../../shared/ingest/index.js';
+import type { Ingestion } from './ingestion.js';
+import type { SourceCredentials } from './source-credentials.js';
+
+/** A source revoked from another process (--revoke-source) loses its connections within this period. */
+const REVOCATION_SWEEP_MS = 2000;
+/** MQTT 3.1.1's CONNACK code for a refused username or password. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+/** The contract's topics have at most five levels; a dead-letter subscription three. */
+const MAX_TOPIC_LEVELS = 8;
+
+export interface EmbeddedBrokerOptions {
+  /** 0: any free port. */
+  port: number;
+  sources: SourceCredentials;
+  ingestion: Ingestion;
+  logger: Logger;
+  revocationSweepMs?: number;
+}
+
+export interface EmbeddedBroker {
+  readonly port: number;
+  clients(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The backend's own MQTT broker (aedes, MQTT 3.1.1), on loopback: devices and platforms on this machine, or reaching
+ * it through a tunnel, publish with their source's name and credential; a site whose devices are elsewhere on its
+ * network runs its own broker (with TLS) and gives the backend --mqtt-url. A source may publish only under zhili/v1/
+ * (what is not a topic of the contract is dead-lettered there, so the device sees why) and subscribe only to its own
+ * dead letters. Nothing is retained: the registry, not the broker, holds the city's state.
+ */
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const { sources, ingestion, logger } = options;
+  /** Each connected client's source and the credential it proved, checked again by the revocation sweep. */
+  const connected = new Map<Client, { source: string; credential: string }>();
+  const broker = await Aedes.createBroker({
+    maxTopicLevels: MAX_TOPIC_LEVELS,
+    drainTimeout: 10_000,
+    authenticate(client, username, password, done) {
+      const credential = password?.toString('utf8');
+      const authentication = sources.authenticate(credential, username ?? '');
+      if (!authentication.ok || credential === undefined) {
+        logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address: addressOf(client) });
+        return done(Object.assign(new Error('Bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError, false);
+      }
+      connected.set(client, { source: authentication.name, credential });
+      client.conn.once('close', () => connected.delete(client));
+      done(null, true);
+    },
+    authorizePublish(client, packet, callback) {
+      // The broker's own publications (dead letters) have no client.
+      if (client === null) return callback(null);
+      const topic = packet.topic;
+      if (!topic.startsWith(`${INGEST_TOPIC_ROOT}/`) || topic.startsWith(`${DEAD_LETTER_TOPIC_PREFIX}/`) || topic === DEAD_LETTER_TOPIC_PREFIX) {
+        logger.warn('refused an MQTT publication outside the ingestion topics, and closed its connection', { source: connected.get(client)?.source, topic: shortened(topic) });
+        return callback(new Error('Sources publish under zhili/v1/ only.'));
+      }
+      packet.retain = false;
+      callback(null);
+    },
+    authorizeSubscribe(client, subscription, callback) {
+      const source = connected.get(client)?.source;
+      if (source !== undefined && subscription.topic === deadLetterTopic(source)) return callback(null, subscription);
+      logger.warn('refused an MQTT subscription', { source, topic: shortened(subscription.topic) });
+      // A SUBACK that refuses this one (0x80); the connection stays.
+      callback(null, null);
+    },
+  });
+  broker.on('publish', (packet, client) => {
+    const sender = client === null ? undefined : connected.get(client);
+    if (sender !== undefined) ingestion.receive(packet.topic, packet.payload, { source: sender.source, simulated: false });
+  });
+  broker.on('clientError', (client, error) => logger.debug('an MQTT client failed', { source: connected.get(client)?.source, error: error.message }));
+  const stopDeadLetters = ingestion.addDeadLetterSink((source, letter) => {
+    broker.publish({ cmd: 'publish', topic: deadLetterTopic(source), payload: Buffer.from(JSON.stringify(letter)), qos: 0, retain: false, dup: false }, (error) => {
+      if (error) logger.warn('could not publish a dead letter', { source, error: error.message });
+    });
+  });
+
+  const server: Server = createServer((socket) => broker.handle(socket));
+  let port: number;
+  try {
+    port = await listen(server, LOOPBACK_HOST, options.port, 'MQTT broker', '--mqtt-port');
+  } catch (error) {
+    stopDeadLetters();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw error;
+  }
+  const sweep = setInterval(() => {
+    for (const [client, { source, credential }] of connected) {
+      if (sources.authenticate(credential, source).ok) continue;
+      logger.warn('closed the MQTT connection of a source whose credential was revoked', { source, clientId: shortened(client.id) });
+      connected.delete(client);
+      client.close();
+    }
+  }, options.revocationSweepMs ?? REVOCATION_SWEEP_MS);
+  sweep.unref();
+  logger.info('MQTT broker listening', { host: LOOPBACK_HOST, port });
+
+  return {
+    port,
+    clients: () => connected.size,
+    close: async () => {
+      clearInterval(sweep);
+      stopDeadLetters();
+      for (const client of connected.keys()) client.close();
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        new Promise<void>((resolve) => broker.close(() => resolve())),
+      ]);
+    },
+  };
+}
+
+/** Where a source's refused messages are republished, and the one topic it may subscribe to. */
+export function deadLetterTopic(source: string): string {
+  return `${DEAD_LETTER_TOPIC_PREFIX}/${source}`;
+}
+
+function addressOf(client: Client): string | undefined {
+  return (client.conn as { remoteAddress?: string }).remoteAddress;
+}

@@ -1,0 +1,258 @@
+import type { Logger } from '../../node/logger.js';
+import type { Clock } from '../../shared/clock/index.js';
+import { issuesOf, shortened } from '../../shared/contract/errors.js';
+import { MAX_JSON_DEPTH, jsonTextShape } from '../../shared/contract/json-text-shape.js';
+import {
+  ingestTopics,
+  matchIngestTopic,
+  type IngestMessage,
+  type IngestRejection,
+  type IngestRejectionRecord,
+  type IngestSourceStats,
+} from '../../shared/ingest/index.js';
+import type { AcceptedMessage, IngestOrigin, IngestTarget } from '../registry/ingest-target.js';
+import { MinuteRate, TokenBucket, type RateLimit } from './token-bucket.js';
+import { toWgs84 } from './to-wgs84.js';
+
+/** Far above any message of the contract (a few hundred bytes), far below what would hurt to parse. */
+export const MAX_INGEST_BYTES = 64 * 1024;
+/** Generous: a platform relaying a district's vehicles sends thousands a second; a runaway device is still stopped. */
+export const DEFAULT_SOURCE_RATE: RateLimit = { perSecond: 2000, burst: 10_000 };
+/** A device's clock may run ahead of ours by this much (unsynchronised terminals); more is a wrong clock. */
+const MAX_AHEAD_MS = 5 * 60_000;
+/** Older than this is a replay of a backlog the registry no longer wants as current state. */
+const MAX_AGE_MS = 24 * 3_600_000;
+/** One log line per source and reason in this period; the others are counted in the next line and in the stats. */
+const LOG_PERIOD_MS = 10_000;
+/** How much of a refused message its dead letter carries: enough to see what was wrong, never a large body again. */
+const DEAD_LETTER_PAYLOAD_CHARS = 2048;
+const DEAD_LETTER_TOPIC_CHARS = 256;
+
+/** The demo simulator's origin: it publishes through the same path as a device, marked simulated. */
+export const SIMULATOR_ORIGIN: IngestOrigin = { source: 'simulator', simulated: true };
+
+/** A refused message as republished on `zhili/v1/dead-letter/<source>`. */
+export interface DeadLetter {
+  topic: string;
+  reason: IngestRejection;
+  detail: string;
+  receivedAt: string;
+  /** The message's text, cut to 2,048 characters. */
+  payload: string;
+}
+
+/** Where dead letters go: the broker devices use (embedded or external). */
+export type DeadLetterSink = (source: string, letter: DeadLetter) => void;
+
+export type IngestOutcome = { accepted: true } | { accepted: false; reason: IngestRejection; detail: string };
+
+export interface IngestionOptions {
+  target: IngestTarget;
+  clock: Clock;
+  logger: Logger;
+  rate?: RateLimit;
+}
+
+interface SourceState {
+  accepted: number;
+  rejected: Partial<Record<IngestRejection, number>>;
+  lastMessageAt: string | null;
+  lastRejection: IngestRejectionRecord | null;
+  bucket: TokenBucket;
+  received: MinuteRate;
+  /** When each reason was last logged for this source, and how many refusals went unlogged since. */
+  logged: Map<IngestRejection, { atMs: number; suppressed: number }>;
+}
+
+class Refusal {
+  constructor(
+    readonly reason: IngestRejection,
+    readonly detail: string,
+  ) {}
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The one way into the system of record for what devices and the city's systems send, whichever way it arrives (MQTT,
+ * HTTP, the in-process simulator): each message is checked (size, topic, JSON, schema, time, its source's rate), its
+ * positions made WGS-84, and handed to the target. A refused message is never dropped silently: it is counted per
+ * source and reason, logged (at most one line per source and reason every 10 s) and republished as a dead letter.
+ */
+export class Ingestion {
+  private readonly sources = new Map<string, SourceState>();
+  private readonly sinks = new Set<DeadLetterSink>();
+  private readonly rate: RateLimit;
+
+  constructor(private readonly options: IngestionOptions) {
+    this.rate = options.rate ?? DEFAULT_SOURCE_RATE;
+  }
+
+  /** Checks a message and applies it; never throws, whatever the body. */
+  receive(topic: string, body: Buffer | string, origin: IngestOrigin): IngestOutcome {
+    const { clock } = this.options;
+    const nowMs = clock.monotonicMs();
+    const receivedAt = clock.now();
+    const state = this.source(origin.source, nowMs);
+    state.received.count(nowMs);
+    state.lastMessageAt = receivedAt.toISOString();
+    try {
+      if (!state.bucket.take(nowMs)) throw new Refusal('rate-limited', `over ${this.rate.perSecond} messages a second (burst ${this.rate.burst})`);
+      const message = this.parse(topic, body, receivedAt);
+      if (this.options.target.apply(message, origin) === 'unknown-device') {
+        throw new Refusal('unknown-device', `no ${message.kind} device "${message.deviceId ?? ''}" is registered`);
+      }
+      state.accepted += 1;
+      return { accepted: true };
+    } catch (error) {
+      const refusal = error instanceof Refusal ? error : this.internalError(error, topic, origin);
+      this.refuse(state, origin.source, topic, body, refusal, receivedAt, nowMs);
+      return { accepted: false, reason: refusal.reason, detail: refusal.detail };
+    }
+  }
+
+  /** Refuses a message whose body was not read (an HTTP body over the limit), counted and logged like any other. */
+  refuseUnread(topic: string, origin: IngestOrigin, reason: IngestRejection, detail: string): IngestOutcome {
+    const { clock } = this.options;
+    const nowMs = clock.monotonicMs();
+    const receivedAt = clock.now();
+    const state = this.source(origin.source, nowMs);
+    state.received.count(nowMs);
+    state.lastMessageAt = receivedAt.toISOString();
+    this.refuse(state, origin.source, topic, '', new Refusal(reason, detail), receivedAt, nowMs);
+    return { accepted: false, reason, detail };
+  }
+
+  /** The simulator's entry: its message goes the same way as a device's, without a network in between. */
+  receiveSimulated(topic: string, message: unknown): IngestOutcome {
+    return this.receive(topic, JSON.stringify(message) ?? '', SIMULATOR_ORIGIN);
+  }
+
+  /** Sends every later dead letter to `sink` too; returns how to stop. */
+  addDeadLetterSink(sink: DeadLetterSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  /** Every source heard from since start, busiest first. */
+  stats(): IngestSourceStats[] {
+    const nowMs = this.options.clock.monotonicMs();
+    return [...this.sources.entries()]
+      .map(([source, state]) => ({
+        source,
+        accepted: state.accepted,
+        rejected: { ...state.rejected },
+        lastMessageAt: state.lastMessageAt,
+        lastRejection: state.lastRejection,
+        perSecond: state.received.perSecond(nowMs),
+      }))
+      .sort((a, b) => b.perSecond - a.perSecond || a.source.localeCompare(b.source));
+  }
+
+  private parse(topic: string, body: Buffer | string, receivedAt: Date): AcceptedMessage {
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+    if (bytes > MAX_INGEST_BYTES) throw new Refusal('too-large', `${bytes} bytes, at most ${MAX_INGEST_BYTES}`);
+    const match = matchIngestTopic(topic);
+    if (match === null) throw new Refusal('unknown-topic', 'not a topic of the ingestion contract (see docs/ingest/)');
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : utf8.decode(body);
+    } catch {
+      throw new Refusal('not-json', 'the body is not UTF-8 text');
+    }
+    // Refused before parsing: what handles the value later recurses, and no message of the contract nests this deep.
+    if (jsonTextShape(text).depth > MAX_JSON_DEPTH) throw new Refusal('schema', `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Refusal('not-json', shortened(error instanceof Error ? error.message : String(error)));
+    }
+    const parsed = ingestTopics[match.kind].schema.safeParse(json);
+    if (!parsed.success) {
+      throw new Refusal('schema', issuesOf(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+    }
+    const message = { kind: match.kind, deviceId: match.deviceId, payload: parsed.data } as IngestMessage;
+    const measuredMs = Date.parse(message.payload.at);
+    if (measuredMs > receivedAt.getTime() + MAX_AHEAD_MS) {
+      throw new Refusal('from-the-future', `measured at ${message.payload.at}, more than 5 minutes after the backend's ${receivedAt.toISOString()}`);
+    }
+    if (measuredMs < receivedAt.getTime() - MAX_AGE_MS) {
+      throw new Refusal('too-old', `measured at ${message.payload.at}, more than 24 hours before the backend's ${receivedAt.toISOString()}`);
+    }
+    return accepted(message);
+  }
+
+  private refuse(state: SourceState, source: string, topic: string, body: Buffer | string, refusal: Refusal, receivedAt: Date, nowMs: number): void {
+    const at = receivedAt.toISOString();
+    const shownTopic = shortened(topic, DEAD_LETTER_TOPIC_CHARS);
+    state.rejected[refusal.reason] = (state.rejected[refusal.reason] ?? 0) + 1;
+    state.lastRejection = { reason: refusal.reason, topic: shownTopic, detail: refusal.detail, at };
+    const logged = state.logged.get(refusal.reason);
+    const due = logged === undefined || nowMs - logged.atMs >= LOG_PERIOD_MS;
+    if (due) {
+      this.options.logger.warn('refused an ingested message', {
+        source,
+        topic: shownTopic,
+        reason: refusal.reason,
+        detail: refusal.detail,
+        suppressedSinceLastLine: logged?.suppressed ?? 0,
+      });
+      state.logged.set(refusal.reason, { atMs: nowMs, suppressed: 0 });
+    } else {
+      logged.suppressed += 1;
+    }
+    // A source over its rate would have every excess message republished, doubling the load it is refused for: its
+    // dead letters follow the log's pace, the rest are counted.
+    if (refusal.reason === 'rate-limited' && !due) return;
+    const text = typeof body === 'string' ? body : body.subarray(0, DEAD_LETTER_PAYLOAD_CHARS * 4).toString('utf8');
+    const letter: DeadLetter = { topic: shownTopic, reason: refusal.reason, detail: refusal.detail, receivedAt: at, payload: shortened(text, DEAD_LETTER_PAYLOAD_CHARS) };
+    for (const sink of this.sinks) {
+      try {
+        sink(source, letter);
+      } catch (error) {
+        this.options.logger.warn('could not publish a dead letter', { source, error });
+      }
+    }
+  }
+
+  /** The target (or this code) failed on a message: a programming error, logged in full, and the message refused. */
+  private internalError(error: unknown, topic: string, origin: IngestOrigin): Refusal {
+    this.options.logger.error('programming error while ingesting a message', { source: origin.source, topic: shortened(topic), error });
+    return new Refusal('internal', 'the backend failed on this message; it has been logged');
+  }
+
+  private source(name: string, nowMs: number): SourceState {
+    let state = this.sources.get(name);
+    if (state === undefined) {
+      state = {
+        accepted: 0,
+        rejected: {},
+        lastMessageAt: null,
+        lastRejection: null,
+        bucket: new TokenBucket(this.rate, nowMs),
+        received: new MinuteRate(nowMs),
+        logged: new Map(),
+      };
+      this.sources.set(name, state);
+    }
+    return state;
+  }
+}
+
+/** The message with every position converted to WGS-84 and the coordinate system dropped. */
+function accepted(message: IngestMessage): AcceptedMessage {
+  switch (message.kind) {
+    case 'vehiclePosition':
+    case 'incidentReport': {
+      const { crs, position, ...rest } = message.payload;
+      return { ...message, payload: { ...rest, position: toWgs84(position, crs) } } as AcceptedMessage;
+    }
+    case 'crewStatus': {
+      const { crs, position, ...rest } = message.payload;
+      return { ...message, payload: { ...rest, position: position === null ? null : toWgs84(position, crs) } } as AcceptedMessage;
+    }
+    default:
+      return message as AcceptedMessage;
+  }
+}
