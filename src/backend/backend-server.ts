@@ -37,7 +37,6 @@ import { MAX_SYNC_BATCH_RECORDS } from '../shared/sync/sync-records.js';
 import { z } from 'zod';
 import { CityRegistry } from './registry/index.js';
 import { CitySimulator, SimulatedCaseWork } from './simulator/index.js';
-import { applySimulatedMessages } from './simulator/apply-in-process.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 import { SipService } from './sip/sip-service.js';
 import { guardedSocketParser } from './guarded-socket-parser.js';
@@ -401,7 +400,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
 
   const timer = setInterval(() => {
     const now = new Date();
-    applySimulatedMessages(simulator.step(now), registry);
+    for (const { topic, payload } of simulator.step(now)) ingest.ingestion.receiveSimulated(topic, payload);
     caseWork.step(now);
     const step = registry.flush(now);
     io.emit('feed:tick', step.tick);

@@ -30,6 +30,11 @@ const DEAD_LETTER_TOPIC_CHARS = 256;
 
 /** The demo simulator's origin: it publishes through the same path as a device, marked simulated. */
 export const SIMULATOR_ORIGIN: IngestOrigin = { source: 'simulator', simulated: true };
+/**
+ * The simulator relays the whole demo city as one source (1,500 vehicles a second, sensors and crews besides), like a
+ * city platform relaying a district: it gets a platform's rate rather than one device system's.
+ */
+const SIMULATOR_RATE: RateLimit = { perSecond: 10_000, burst: 50_000 };
 
 /** A refused message as republished on `zhili/v1/dead-letter/<source>`. */
 export interface DeadLetter {
@@ -50,6 +55,7 @@ export interface IngestionOptions {
   target: IngestTarget;
   clock: Clock;
   logger: Logger;
+  /** Every source's rate but the simulator's (DEFAULT_SOURCE_RATE when absent). */
   rate?: RateLimit;
 }
 
@@ -97,7 +103,7 @@ export class Ingestion {
     state.received.count(nowMs);
     state.lastMessageAt = receivedAt.toISOString();
     try {
-      if (!state.bucket.take(nowMs)) throw new Refusal('rate-limited', `over ${this.rate.perSecond} messages a second (burst ${this.rate.burst})`);
+      if (!state.bucket.take(nowMs)) throw new Refusal('rate-limited', `over ${state.bucket.limit.perSecond} messages a second (burst ${state.bucket.limit.burst})`);
       const message = this.parse(topic, body, receivedAt);
       if (this.options.target.apply(message, origin) === 'unknown-device') {
         throw new Refusal('unknown-device', `no ${message.kind} device "${message.deviceId ?? ''}" is registered`);
@@ -230,7 +236,7 @@ export class Ingestion {
         rejected: {},
         lastMessageAt: null,
         lastRejection: null,
-        bucket: new TokenBucket(this.rate, nowMs),
+        bucket: new TokenBucket(name === SIMULATOR_ORIGIN.source ? SIMULATOR_RATE : this.rate, nowMs),
         received: new MinuteRate(nowMs),
         logged: new Map(),
       };

@@ -13,7 +13,7 @@ export class TokenBucket {
   private refilledAt: number;
 
   constructor(
-    private readonly limit: RateLimit,
+    readonly limit: RateLimit,
     nowMs: number,
   ) {
     this.tokens = limit.burst;

@@ -5,8 +5,9 @@ import { migrate } from '../../node/sqlite.js';
 import { backendMigrations } from '../db/backend-migrations.js';
 import { CLOSED_INCIDENT_RETENTION_DAYS, IncidentRepository } from '../db/incident-repository.js';
 import type { FeedWorld } from '../feed/feed-world.js';
+import { ManualClock } from '../../../test/helpers/manual-clock.js';
+import { Ingestion } from '../ingest/index.js';
 import { CityRegistry, SENSOR_HISTORY_SAMPLES } from '../registry/index.js';
-import { applySimulatedMessages } from './apply-in-process.js';
 import { CitySimulator } from './city-simulator.js';
 import { SimulatedCaseWork } from './simulated-case-work.js';
 
@@ -32,12 +33,21 @@ const world: FeedWorld = {
   vehicles: [{ id: 'VH000001', depot: [106.55, 29.56], districtAdcode: '500103' }],
 };
 
-/** The embedded default's loop: the simulator's devices publish, its crews work their incidents, the registry flushes. */
+/**
+ * The embedded default's loop: the simulator's devices publish through ingestion, its crews work their incidents, the
+ * registry flushes. Every message the simulator sends must pass ingestion's checks, as a device's must.
+ */
 function demoCity(seed: number, registry = new CityRegistry(world)) {
   const simulator = new CitySimulator(world, seed, (crewId) => registry.crewReportsForItself(crewId));
   const caseWork = new SimulatedCaseWork(registry);
+  const clock = new ManualClock('2026-11-26T00:00:00Z');
+  const ingestion = new Ingestion({ target: registry, clock, logger: recordingLogger() });
   const step = (now: Date) => {
-    applySimulatedMessages(simulator.step(now), registry);
+    clock.advance((now.getTime() - clock.now().getTime()) / 1000);
+    for (const { topic, payload } of simulator.step(now)) {
+      const outcome = ingestion.receiveSimulated(topic, payload);
+      if (!outcome.accepted) throw new Error(`ingestion refused the simulator's ${topic}: ${outcome.reason} (${outcome.detail})`);
+    }
     caseWork.step(now);
     return registry.flush(now);
   };
