@@ -64,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
       const notice = firstPasswordNotice(started.firstAdministrator);
       if (notice !== null) console.log(notice);
       const vault = keyringSessionVault(join(config.dataDir, 'app-session'), safeStorage, started.logger.child('session-vault'));
-      unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'), vault);
+      unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'), vault, started.firstAdministrator !== null);
       const core = started.core;
       windows = new WindowManager({
         preloadPath,

@@ -56,7 +56,7 @@ function harness() {
       return { ok: true, value: defaultSettings };
     },
   } as unknown as ConsoleCore;
-  const unregister = registerApiIpc(ipcMain, core, recordingLogger(), memoryVault());
+  const unregister = registerApiIpc(ipcMain, core, recordingLogger(), memoryVault(), false);
   const sent: unknown[][] = [];
   const sender = Object.assign(new EventEmitter(), { id: 7, isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) });
   const event = (url: string) => ({ sender, senderFrame: { url } });
@@ -112,7 +112,8 @@ async function app(options: { administrator?: boolean } = {}) {
   const handlers = identityHandlers(identity) as unknown as ApiHandlers;
   const core = { hub, identity, dispatch: createApiDispatch(handlers, (secret) => identity.principalFor(secret), logger) } as unknown as ConsoleCore;
   let nextWindow = 1;
-  const start = (vault: SessionVault) => {
+  /** `firstStart`: the start that made the console's administrator (a console's very first). */
+  const start = (vault: SessionVault, firstStart = false) => {
     const calls = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
     const listeners = new EventEmitter();
     const ipcMain = {
@@ -121,7 +122,7 @@ async function app(options: { administrator?: boolean } = {}) {
       on: (channel: string, listener: (...args: unknown[]) => void) => listeners.on(channel, listener),
       removeAllListeners: (channel: string) => listeners.removeAllListeners(channel),
     } as unknown as Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllListeners'>;
-    const unregister = registerApiIpc(ipcMain, core, logger, vault);
+    const unregister = registerApiIpc(ipcMain, core, logger, vault, firstStart);
     const window = (path = '/map') => {
       const changes: Principal[] = [];
       const sender = Object.assign(new EventEmitter(), {
@@ -147,7 +148,7 @@ describe('the Electron app session', () => {
   it('is one for all windows: a sign-in in one signs every window in, a sign-out in one makes every window nobody', async () => {
     const { start } = await app();
     const vault = memoryVault();
-    const { window } = start(vault);
+    const { window } = start(vault, true);
     const map = window('/map');
     const dispatch = window('/dispatch');
     await dispatch.call('session.signOut');
@@ -174,7 +175,7 @@ describe('the Electron app session', () => {
   it('keeps its session across a restart, locked as it was, and a closed window does not end it', async () => {
     const { start } = await app();
     const vault = memoryVault();
-    const first = start(vault);
+    const first = start(vault, true);
     const map = first.window();
     await map.call('session.lock');
     map.close();
@@ -189,7 +190,7 @@ describe('the Electron app session', () => {
   it('drops a revoked credential from the vault and makes every window nobody; a restart does not bring it back', async () => {
     const { identity, start } = await app();
     const vault = memoryVault();
-    const { window, unregister } = start(vault);
+    const { window, unregister } = start(vault, true);
     const map = window('/map');
     const video = window('/video');
     const current = await map.principal();
@@ -201,18 +202,17 @@ describe('the Electron app session', () => {
     expect(await video.principal()).toEqual({ kind: 'anonymous' });
     unregister();
 
-    // Kept from a run before the revocation: dropped at start, and the start-up link signs the app in afresh.
+    // Kept from a run before the revocation: dropped at start, and the app asks to sign in.
     const stale = memoryVault(vault.saved[0] ?? null);
     const restarted = start(stale).window();
     expect(stale.saved[0]).toBeNull();
-    expect(await restarted.principal()).toMatchObject({ kind: 'user', username: 'admin' });
-    expect(stale.kept).not.toBe(vault.saved[0]);
+    expect(await restarted.principal()).toEqual({ kind: 'anonymous' });
   });
 
-  it('signs the app in as the administrator on a start with nothing kept, and keeps that session', async () => {
+  it('signs the app in as the administrator on its first start, and keeps that session', async () => {
     const { start, logger } = await app();
     const vault = memoryVault();
-    const map = start(vault).window();
+    const map = start(vault, true).window();
     expect(await map.principal()).toMatchObject({ kind: 'user', username: 'admin', roles: expect.arrayContaining(['administrator']) });
     expect(vault.saved).toEqual([expect.any(String)]);
     expect(logger.records).toContainEqual(expect.objectContaining({ message: 'one-time code used', fields: expect.objectContaining({ address: 'local' }) }));
@@ -223,7 +223,17 @@ describe('the Electron app session', () => {
   it('starts signed out where the console has no enabled administrator to sign in as', async () => {
     const { start } = await app({ administrator: false });
     const vault = memoryVault();
-    expect(await start(vault).window().principal()).toEqual({ kind: 'anonymous' });
+    expect(await start(vault, true).window().principal()).toEqual({ kind: 'anonymous' });
     expect(vault.saved).toEqual([]);
+  });
+
+  it('never signs itself in on a later start: a sign-out or a lock is not undone by quitting and starting again', async () => {
+    const { start } = await app();
+    const vault = memoryVault();
+    const first = start(vault, true);
+    await first.window().call('session.signOut');
+    first.unregister();
+    expect(await start(vault).window().principal()).toEqual({ kind: 'anonymous' });
+    expect(vault.kept).toBeNull();
   });
 });

@@ -20,9 +20,9 @@ type ApiIpcMain = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllLi
  * one window counts for all. The main process holds the credential (never a page) and keeps it in `vault`, so that a
  * restarted app opens its windows signed in, as a restarted web host leaves its browsers signed in.
  */
-export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: Logger, vault: SessionVault): () => void {
+export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: Logger, vault: SessionVault, firstStart: boolean): () => void {
   const connections = new Map<number, HubConnection>();
-  let credential = startingCredential(core, vault, logger);
+  let credential = startingCredential(core, vault, logger, firstStart);
   const tellWindows = (principal: Principal) => {
     for (const connection of connections.values()) connection.notify('session.changed', principal);
   };
@@ -107,17 +107,19 @@ export function registerApiIpc(ipcMain: ApiIpcMain, core: ConsoleCore, logger: L
 
 /**
  * The credential the app starts with: the one kept from the last run while it is still good (a locked session stays
- * locked); else, where the console has an enabled administrator, the app uses the start-up sign-in link itself, the
- * web host's printed link having no browser to go to here, so that a newcomer reaches the map with no password.
+ * locked). On the console's very first start (the one that made its administrator), the app uses the start-up sign-in
+ * link itself, the web host's printed link having no browser to go to here, so that a newcomer reaches the map with no
+ * password. Never on a later start: else quitting and starting the app would undo a sign-out or a lock (锁屏) and
+ * make whoever sits at the machine an administrator.
  */
-function startingCredential(core: ConsoleCore, vault: SessionVault, logger: Logger): string | null {
+function startingCredential(core: ConsoleCore, vault: SessionVault, logger: Logger, firstStart: boolean): string | null {
   const kept = vault.load();
   if (kept !== null && core.identity.principalFor(kept).kind !== 'anonymous') return kept;
   if (kept !== null) {
     vault.save(null);
     logger.info('the kept sign-in session has ended (expired, revoked or its user disabled); dropped it');
   }
-  const code = core.identity.signInLinkCode();
+  const code = firstStart ? core.identity.signInLinkCode() : null;
   if (code === null) {
     logger.info('no kept sign-in session: the windows ask to sign in');
     return null;
