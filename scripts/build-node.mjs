@@ -16,6 +16,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/main/web/main.ts'], outfile: 'out/main/web-host.mjs', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['src/backend/main.ts'], outfile: 'out/backend/backend.mjs', format: 'esm', packages: 'external' }),
+  build({ ...common, entryPoints: ['src/backend/simulator/main.ts'], outfile: 'out/backend/simulate.mjs', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['src/main/index.ts'], outfile: 'out/main/electron.cjs', format: 'cjs', packages: 'external' }),
   build({ ...common, entryPoints: ['src/preload/index.ts'], outfile: 'out/preload/index.cjs', format: 'cjs', external: ['electron'] }),
 ]);

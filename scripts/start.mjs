@@ -1,5 +1,6 @@
 // `npm start`: builds what is missing (the app, the demo city), then runs the Electron app where Electron is
-// installed and the web host everywhere else (or with --web). `npm run backend` runs the backend alone.
+// installed and the web host everywhere else (or with --web). `npm run backend` runs the backend alone, and
+// `npm run simulate` the demo city's devices as a process of their own.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const backendOnly = args.includes('--backend-only');
-const forwarded = args.filter((arg) => arg !== '--backend-only');
+const simulateOnly = args.includes('--simulate-only');
+const forwarded = args.filter((arg) => arg !== '--backend-only' && arg !== '--simulate-only');
 
 function newest(path) {
   const stat = statSync(path);
@@ -23,7 +25,7 @@ function run(command, commandArgs) {
 }
 
 const stamp = join(root, 'out', 'renderer', 'index.html');
-const built = existsSync(stamp) && existsSync(join(root, 'out', 'main', 'web-host.mjs')) && existsSync(join(root, 'out', 'backend', 'backend.mjs'));
+const built = ['main/web-host.mjs', 'backend/backend.mjs', 'backend/simulate.mjs', 'renderer/index.html'].every((file) => existsSync(join(root, 'out', file)));
 if (!built || newest(join(root, 'src')) > statSync(stamp).mtimeMs) {
   console.log('Zhili: building the app…');
   run('npm', ['run', '--silent', 'build']);
@@ -47,8 +49,8 @@ function electronBinary() {
 
 let command;
 let commandArgs;
-if (backendOnly) {
-  [command, commandArgs] = [process.execPath, [join(root, 'out', 'backend', 'backend.mjs'), ...forwarded]];
+if (backendOnly || simulateOnly) {
+  [command, commandArgs] = [process.execPath, [join(root, 'out', 'backend', backendOnly ? 'backend.mjs' : 'simulate.mjs'), ...forwarded]];
 } else {
   const electron = forwarded.includes('--web') ? null : electronBinary();
   if (electron) {

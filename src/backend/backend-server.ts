@@ -45,6 +45,7 @@ import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-acc
 import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
 import { startIngestion } from './ingest/index.js';
+import type { IngestMqttState } from '../shared/ingest/index.js';
 
 export interface BackendOptions {
   host: string;
@@ -75,6 +76,8 @@ export interface BackendOptions {
   seed?: number;
   /** How devices and systems reach it over MQTT (`--mqtt-port`, `--mqtt-url`); default: no MQTT, HTTP only. */
   mqtt?: MqttSetting;
+  /** Whether the backend simulates the demo city's devices (default) or takes every device's messages from ingestion. */
+  simulator?: 'embedded' | 'none';
 }
 
 export interface RunningBackend {
@@ -84,6 +87,8 @@ export interface RunningBackend {
   readonly sipServer: SipServerInfo | null;
   /** What /healthz shows of the backend's own parts: incidents reaching the disk, and the SFU's worker and feeds. */
   health(): { incidentWrites: IncidentWriteHealth; sfu: ReturnType<Sfu['health']> | null };
+  /** How devices reach it over MQTT: its own broker's port, a site's broker, or none. */
+  mqtt(): IngestMqttState;
   close(): Promise<void>;
 }
 
@@ -102,8 +107,9 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const db = openDatabase({ file: join(options.dataDir, 'backend.sqlite'), migrations: backendMigrations, logger });
   const incidents = new IncidentRepository(db, logger);
   const registry = new CityRegistry(world, incidents.recent());
-  const simulator = new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));
-  const caseWork = new SimulatedCaseWork(registry);
+  const simulator = options.simulator === 'none' ? null : new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));
+  // The demo city's crews work the alarms raised on it, wherever its devices are simulated (here or `npm run simulate`).
+  const caseWork = world.synthetic ? new SimulatedCaseWork(registry) : null;
   const sync = new SyncStore(db, logger.child('sync'));
   const consoles = new ConsoleCredentials(db);
   if (options.inProcessConsoleCredential !== null) consoles.admitInMemory(IN_PROCESS_CONSOLE_NAME, options.inProcessConsoleCredential);
@@ -400,8 +406,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
 
   const timer = setInterval(() => {
     const now = new Date();
-    for (const { topic, payload } of simulator.step(now)) ingest.ingestion.receiveSimulated(topic, payload);
-    caseWork.step(now);
+    for (const { topic, payload } of simulator?.step(now) ?? []) ingest.ingestion.receiveSimulated(topic, payload);
+    caseWork?.step(now);
     const step = registry.flush(now);
     io.emit('feed:tick', step.tick);
     io.emit('feed:summary', step.summary);
@@ -434,6 +440,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     port,
     sipServer: sip.info(),
     health: partsHealth,
+    mqtt: () => ingest.stats().mqtt,
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

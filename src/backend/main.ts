@@ -49,12 +49,17 @@ await runUntilSignalled('backend', async () => {
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
     mqtt: config.mqtt,
+    simulator: config.simulator,
     tls,
     served,
   });
   // Consoles trust a self-signed certificate with --backend-ca-file <the certificate file>.
   if (tls) console.log(`${announceCertificate('Zhili backend', tls)} (give consoles --backend-ca-file ${tls.certFile})`);
   console.log(`Zhili backend: ${backend.url}`);
+  const mqtt = backend.mqtt();
+  if (mqtt.kind === 'embedded') {
+    console.log(`Zhili backend: devices publish to mqtt://127.0.0.1:${mqtt.port} (each source needs a credential: --add-source <name> --credential-out <file>).`);
+  }
   console.log('Zhili backend: consoles need a credential of their own (--enrol-console <name> --credential-out <file>; --list-consoles shows them).');
   return () => backend.close();
 });

@@ -28,7 +28,14 @@ describe('parseHostConfig', () => {
       serverNames: [],
       backendCaFile: null,
       mqtt: { kind: 'embedded', port: DEFAULT_MQTT_PORT },
+      simulator: 'embedded',
     });
+  });
+
+  it('simulates the demo devices unless told none, and refuses anything else', () => {
+    expect(parse(['--simulator', 'none']).simulator).toBe('none');
+    expect(parse([], { ZHILI_SIMULATOR: 'none' }).simulator).toBe('none');
+    expect(() => parse(['--simulator', 'external'])).toThrow(/--simulator \(or ZHILI_SIMULATOR\) embedded .* or none/);
   });
 
   it('takes the backend\'s own MQTT port, none, or a site\'s broker with its login, and refuses a mix', () => {

@@ -56,6 +56,11 @@ export interface HostConfig {
    * `--mqtt-password-file` and `--mqtt-ca-file`, or ZHILI_MQTT_URL, ZHILI_MQTT_USERNAME, ZHILI_MQTT_PASSWORD).
    */
   mqtt: MqttSetting;
+  /**
+   * `--simulator none` (or `ZHILI_SIMULATOR=none`): the backend simulates no devices, which then come only through
+   * ingestion (a site's own, or `npm run simulate` publishing the demo city from another process). Default `embedded`.
+   */
+  simulator: 'embedded' | 'none';
 }
 
 export type MqttSetting =
@@ -103,6 +108,7 @@ const options = {
   'mqtt-password': { type: 'string' },
   'mqtt-password-file': { type: 'string' },
   'mqtt-ca-file': { type: 'string' },
+  simulator: { type: 'string' },
 } as const;
 
 export interface ParseHostConfigInput {
@@ -120,7 +126,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file and --mqtt-ca-file.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file, --mqtt-ca-file and --simulator.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -184,6 +190,10 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   }
   const backendCaFile = text('backend-ca-file', 'ZHILI_BACKEND_CA_FILE');
   const mqtt = parseMqttSetting(text('mqtt-port', 'ZHILI_MQTT_PORT'), text('mqtt-url', 'ZHILI_MQTT_URL'), text('mqtt-username', 'ZHILI_MQTT_USERNAME'), secret('mqtt-password', 'ZHILI_MQTT_PASSWORD'), text('mqtt-ca-file', 'ZHILI_MQTT_CA_FILE'));
+  const simulator = text('simulator', 'ZHILI_SIMULATOR') ?? 'embedded';
+  if (simulator !== 'embedded' && simulator !== 'none') {
+    throw new StartupError(`"${simulator}" is not a simulator setting: give --simulator (or ZHILI_SIMULATOR) embedded (the demo's devices, the default) or none.`);
+  }
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -202,6 +212,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     serverNames: [...new Set(serverNames)],
     backendCaFile: backendCaFile === null ? null : resolve(backendCaFile),
     mqtt,
+    simulator,
   };
 }
 

@@ -71,6 +71,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Starte
       sip: config.sip,
       demoPtzCameras: config.demoPtzCameras,
       mqtt: config.mqtt,
+      simulator: config.simulator,
     });
   }
   const backendCredential = embeddedCredential ?? config.backendToken;
