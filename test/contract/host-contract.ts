@@ -76,6 +76,7 @@ export const samples: { [M in ApiMethodName]: Sample<M> } = {
   'sensors.abnormal': { params: () => ({}) },
   'sensors.history': { params: () => ({ sensorId: 'SN000001' }) },
   'incidents.list': { params: () => ({}) },
+  'ingest.stats': { params: () => ({}) },
   'incidents.report': {
     params: () => ({ type: 'bridge-strain', title: '市民来电：桥面异响', severity: 'major', position: [106.58, 29.56], districtAdcode: '500103', riskGrade: null }),
   },

@@ -4,6 +4,7 @@ import { connectionMessages } from '../features/connection/messages.js';
 import { crewMessages } from '../features/crew/messages.js';
 import { dispatchMessages } from '../features/dispatch/messages.js';
 import { focusMessages } from '../features/focus/messages.js';
+import { ingestMessages } from '../features/ingest/messages.js';
 import { intentMessages } from '../features/intent/messages.js';
 import { mapMessages } from '../features/map/messages.js';
 import { noticesMessages } from '../features/notices/messages.js';
@@ -27,6 +28,7 @@ export const messageTables = {
   crewMessages,
   dispatchMessages,
   focusMessages,
+  ingestMessages,
   intentMessages,
   mapMessages,
   noticesMessages,
@@ -49,6 +51,7 @@ type Catalogue = typeof sharedMessages &
   typeof crewMessages &
   typeof dispatchMessages &
   typeof focusMessages &
+  typeof ingestMessages &
   typeof intentMessages &
   typeof mapMessages &
   typeof noticesMessages &

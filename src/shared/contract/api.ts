@@ -4,6 +4,7 @@ import { BasemapSchema, CityAboutSchema } from '../domain/basemap.js';
 import { CrewQuerySchema, CrewSchema } from '../domain/directory.js';
 import { FeedSummarySchema, FeedTickSchema, IncidentReportSchema, IncidentSchema, SensorHistorySchema, SensorReadingSchema } from '../domain/feed.js';
 import { HostInfoSchema } from '../domain/host.js';
+import { IngestStatsSchema } from '../ingest/index.js';
 import { SavedViewBodySchema, SavedViewNameSchema, SavedViewSchema } from '../map/saved-views.js';
 import { CameraStreamsSchema, CameraSummarySchema, GroupCameraSchema, NearbyCameraSchema, SelectionSchema, SharedStateSchema } from '../domain/shared-state.js';
 import { RoleSchema } from '../domain/roles.js';
@@ -126,6 +127,8 @@ export const apiMethods = {
   'incidents.list': { params: NoParams, result: z.array(IncidentSchema) },
   /** Registers an incident reported by phone, patrol or another system. */
   'incidents.report': { params: IncidentReportSchema, result: IncidentSchema },
+  /** What each device source and city system has sent the backend, and what was refused and why (the ingestion panel). */
+  'ingest.stats': { params: z.object({}).strict(), result: IngestStatsSchema },
   'plans.library': { params: NoParams, result: PlanLibrarySchema },
   'plans.get': { params: z.object({ planId: z.string().min(1) }).strict(), result: PlanSchema },
   /** Adds a plan file (validated like the files in plans/); problems come back with line and column. */

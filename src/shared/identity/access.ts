@@ -73,6 +73,8 @@ export const methodAccess: { readonly [M in ApiMethodName]: readonly Grant[] } =
   'sensors.history': VIEW,
   'incidents.list': VIEW,
   'incidents.report': ['duty-operator', 'dispatcher', 'commander'],
+  // Who watches that the city's feeds arrive: the duty operator on the floor, the commander, and administrators who add sources.
+  'ingest.stats': ['duty-operator', 'commander', 'administrator'],
   'plans.library': VIEW,
   'plans.get': VIEW,
   'plans.import': ['commander', 'administrator'],

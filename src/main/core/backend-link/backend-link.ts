@@ -13,6 +13,7 @@ import { CLOCK_SKEW_WARNING_MS, type BackendConnectionState, type BackendStatus 
 import type { Crew, CrewQuery, CrewReport } from '../../../shared/domain/directory.js';
 import type { SipAccount, SipServerInfo } from '../../../shared/dispatch/sip-account.js';
 import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
+import type { IngestStats } from '../../../shared/ingest/index.js';
 import type { LoggedRecord, PushResult, SyncConflict, SyncPage, SyncRecord } from '../../../shared/sync/sync-records.js';
 import type { CatalogueCamera } from '../../../shared/media/cameras.js';
 import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
@@ -152,6 +153,10 @@ export class BackendLink {
 
   abnormalSensors(): Promise<SensorReading[]> {
     return this.request(backendSchemas.abnormalSensors, (reply) => this.connectedSocket().emit('sensors:abnormal', reply));
+  }
+
+  ingestStats(): Promise<IngestStats> {
+    return this.request(backendSchemas.ingestStats, (reply) => this.connectedSocket().emit('ingest:stats', reply));
   }
 
   sensorHistory(sensorId: string): Promise<SensorHistory> {

@@ -1,9 +1,12 @@
 import type { CoreContext, CoreFeature } from '../core-context.js';
 
-/** What the backend knows and the console only passes on: its link, the live feed, the incidents, the crew directory. */
+/**
+ * What the backend knows and the console only passes on: its link, the live feed, the incidents, the crew directory,
+ * and what its ingestion has received.
+ */
 export function feedFeature(
   ctx: CoreContext,
-): CoreFeature<'backend.status' | 'feed.summary' | 'sensors.abnormal' | 'sensors.history' | 'incidents.list' | 'incidents.report' | 'directory.crews'> {
+): CoreFeature<'backend.status' | 'feed.summary' | 'sensors.abnormal' | 'sensors.history' | 'incidents.list' | 'incidents.report' | 'directory.crews' | 'ingest.stats'> {
   const { backend } = ctx;
   return {
     handlers: {
@@ -18,6 +21,7 @@ export function feedFeature(
         return registered;
       },
       'directory.crews': (query) => backend.crews(query),
+      'ingest.stats': () => backend.ingestStats(),
     },
   };
 }

@@ -15,6 +15,8 @@ import { blankSceneForm, formOf, sceneOf, type FormProblem, type SceneForm } fro
 import { DrillRosterEditor } from './DrillRosterEditor.js';
 import { CredentialsEditor, PasswordChange, UsersEditor } from './AccountSettings.js';
 import { isAdministrator } from '../session/index.js';
+import { IngestPanel } from '../ingest/index.js';
+import { methodAccess } from '../../../shared/identity/access.js';
 import './settings.css';
 
 const PICTURE = { width: 680, height: 200 };
@@ -29,6 +31,7 @@ export function SettingsView() {
   const principal = useStore(model.session.state, (state) => state.principal);
   const signedIn = principal?.kind === 'user';
   const administrator = isAdministrator(principal);
+  const watchesIngestion = principal?.kind === 'user' && principal.roles.some((role) => methodAccess['ingest.stats'].includes(role));
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="settings-title">
       <div className="dialog settings-dialog" data-testid="settings">
@@ -36,6 +39,7 @@ export function SettingsView() {
         {signedIn && <PasswordChange />}
         {administrator && <UsersEditor />}
         {administrator && <CredentialsEditor />}
+        {watchesIngestion && <IngestPanel />}
         <WallEditor />
         <SceneEditor />
         <DrillRosterEditor />

@@ -1,0 +1,30 @@
+import { defineMessages } from '../../i18n/define-messages.js';
+
+/** The ingestion panel: what devices and the city's systems have sent the backend, and what it refused. */
+export const ingestMessages = defineMessages({
+  'ingest.title': { 'zh-CN': '数据接入', en: 'Ingestion' },
+  'ingest.unavailable': { 'zh-CN': '无法读取接入情况', en: 'Ingestion figures are unavailable' },
+  'ingest.mqtt.embedded': { 'zh-CN': '内置 MQTT 代理：本机端口 {port}，{count} 个连接', en: { one: 'Built-in MQTT broker: local port {port}, {count} connection', other: 'Built-in MQTT broker: local port {port}, {count} connections' } },
+  'ingest.mqtt.external': { 'zh-CN': '现场 MQTT 代理 {url}', en: "The site's MQTT broker {url}" },
+  'ingest.mqtt.connected': { 'zh-CN': '已连接', en: 'connected' },
+  'ingest.mqtt.disconnected': { 'zh-CN': '未连接', en: 'not connected' },
+  'ingest.mqtt.none': { 'zh-CN': '未启用 MQTT，仅 HTTP 接入', en: 'No MQTT: HTTP ingestion only' },
+  'ingest.mqtt.noneBecause': { 'zh-CN': '未启用 MQTT：{reason}', en: 'No MQTT: {reason}' },
+  'ingest.noSources': { 'zh-CN': '尚无数据源发来消息', en: 'No source has sent anything yet' },
+  'ingest.source': { 'zh-CN': '数据源', en: 'Source' },
+  'ingest.rate': { 'zh-CN': '条/秒', en: 'per s' },
+  'ingest.accepted': { 'zh-CN': '已接收', en: 'Accepted' },
+  'ingest.rejected': { 'zh-CN': '已拒收', en: 'Refused' },
+  'ingest.lastMessage': { 'zh-CN': '最近消息', en: 'Last message' },
+  'ingest.lastRejection': { 'zh-CN': '最近拒收', en: 'Last refusal' },
+  'ingest.reason.unknown-topic': { 'zh-CN': '未知主题', en: 'unknown topic' },
+  'ingest.reason.not-json': { 'zh-CN': '不是 JSON', en: 'not JSON' },
+  'ingest.reason.schema': { 'zh-CN': '字段不符', en: 'fails its schema' },
+  'ingest.reason.unknown-device': { 'zh-CN': '未登记设备', en: 'unknown device' },
+  'ingest.reason.from-the-future': { 'zh-CN': '时间超前', en: 'from the future' },
+  'ingest.reason.too-old': { 'zh-CN': '时间过旧', en: 'too old' },
+  'ingest.reason.rate-limited': { 'zh-CN': '超出速率', en: 'over its rate' },
+  'ingest.reason.too-large': { 'zh-CN': '消息过大', en: 'too large' },
+  'ingest.reason.internal': { 'zh-CN': '内部错误', en: 'internal error' },
+  'ingest.source.simulator': { 'zh-CN': '演示模拟器', en: 'Demo simulator' },
+});
