@@ -163,7 +163,9 @@ export class SipEngine {
       sessionDescriptionHandlerOptions: { constraints: { audio: true, video } },
     });
     this.holdOthers(null, groupCallId);
-    this.track(inviter, ringingCall({ id, direction: 'outgoing', party, groupCallId, ...options }, this.clock.now()));
+    // Shown at once, but logged only once the INVITE has left (invite()): the call-log write and the host's answer
+    // to it would otherwise take the page's main thread while the offer is being made (#15: the one-click path).
+    this.track(inviter, ringingCall({ id, direction: 'outgoing', party, groupCallId, ...options }, this.clock.now()), false);
     void this.invite(id, inviter);
     return id;
   }
@@ -425,7 +427,8 @@ export class SipEngine {
   }
 
   /** Follows a session from creation to its end: state, media, DTMF and transfers asked of this end. */
-  private track(session: Session, call: CallView): void {
+  /** `logNow` false: the caller reports the call to `onCallChanged` itself, later. */
+  private track(session: Session, call: CallView, logNow = true): void {
     const audio = document.createElement('audio');
     audio.autoplay = true;
     audio.hidden = true;
@@ -433,7 +436,7 @@ export class SipEngine {
     document.body.append(audio);
     this.live.set(call.id, { session, audio });
     this.state.update((state) => withoutOldEnded({ ...state, calls: [...state.calls, call] }, ENDED_CALLS_SHOWN));
-    this.options.onCallChanged?.(call);
+    if (logNow) this.options.onCallChanged?.(call);
 
     session.delegate = {
       onInfo: (info: Info) => {
@@ -483,7 +486,7 @@ export class SipEngine {
 
   /** Sends an outgoing call's INVITE; a refusal or a failure before it left is written on the call with its reason. */
   private async invite(id: string, inviter: Inviter): Promise<void> {
-    await inviter
+    const sent = await inviter
       .invite({
         requestDelegate: {
           onReject: (response) => {
@@ -492,11 +495,18 @@ export class SipEngine {
           },
         },
       })
-      .catch((error: unknown) => {
-        // getUserMedia and offer failures land here: the call never left this console.
-        this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', problem: mediaProblem(error), endedAt: this.clock.now().toISOString() }));
-        this.cleanUp(id);
-      });
+      .then(
+        () => true,
+        (error: unknown) => {
+          // getUserMedia and offer failures land here: the call never left this console.
+          this.updateCall(id, (call) => ({ ...call, phase: 'ended', outcome: 'failed', problem: mediaProblem(error), endedAt: this.clock.now().toISOString() }));
+          this.cleanUp(id);
+          return false;
+        },
+      );
+    // sip.js settles invite() once the INVITE is on the wire: now the call goes into the log.
+    const call = this.find(id);
+    if (sent && call) this.options.onCallChanged?.(call);
   }
 
   /** The far end asked this end to call someone else (we are the transferee): call them, then leave the old call. */
