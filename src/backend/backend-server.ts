@@ -74,6 +74,8 @@ export interface BackendOptions {
   seed?: number;
   /** How devices and systems reach it over MQTT (`--mqtt-port`, `--mqtt-url`); default: no MQTT, HTTP only. */
   mqtt?: MqttSetting;
+  /** A site's PostgreSQL database (`--database-url`); default (null): SQLite in `dataDir`, as the embedded backend keeps it. */
+  databaseUrl?: string | null;
 }
 
 export interface RunningBackend {
@@ -98,7 +100,7 @@ const IN_PROCESS_CONSOLE_NAME = 'embedded-console';
 export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
   const { logger } = options;
   const world = loadFeedWorld(options.cityDir);
-  const store = await openBackendStore(backendStoreLocation(options.dataDir, null), { logger: logger.child('store') });
+  const store = await openBackendStore(backendStoreLocation(options.dataDir, options.databaseUrl ?? null), { logger: logger.child('store') });
   const incidents = new IncidentRepository(store, logger);
   const registry = new CityRegistry(world, await incidents.recent());
   const simulator = new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));

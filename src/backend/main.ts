@@ -25,7 +25,7 @@ await runUntilSignalled('backend', async () => {
   if (command !== null) {
     // The same database the running backend reads on every console handshake and source connection: adding and
     // revoking take effect there at once (within seconds for a source's open MQTT connections), running or not.
-    const store = await openBackendStore(backendStoreLocation(backendDataDir, null), { logger: logger.child(`${command.subject}s`) });
+    const store = await openBackendStore(backendStoreLocation(backendDataDir, config.databaseUrl), { logger: logger.child(`${command.subject}s`) });
     try {
       console.log(command.subject === 'console' ? await runConsoleAdmin(command, store) : await runSourceAdmin(command, store));
     } finally {
@@ -48,6 +48,7 @@ await runUntilSignalled('backend', async () => {
     sip: config.sip,
     demoPtzCameras: config.demoPtzCameras,
     mqtt: config.mqtt,
+    databaseUrl: config.databaseUrl,
     tls,
     served,
   });

@@ -28,7 +28,27 @@ describe('parseHostConfig', () => {
       serverNames: [],
       backendCaFile: null,
       mqtt: { kind: 'embedded', port: DEFAULT_MQTT_PORT },
+      databaseUrl: null,
     });
+  });
+
+  it('takes the backend\'s PostgreSQL URL without a password on the command line, with one from a file or the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhili-config-'));
+    try {
+      const withPassword = 'postgres://zhili:s3cret@db.example.cn:5432/zhili';
+      writeFileSync(join(dir, 'url'), `${withPassword}\n`, { mode: 0o600 });
+      expect(parse(['--database-url', 'postgres://zhili@db.example.cn/zhili']).databaseUrl).toBe('postgres://zhili@db.example.cn/zhili');
+      expect(parse(['--database-url-file', join(dir, 'url')]).databaseUrl).toBe(withPassword);
+      expect(parse([], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe(withPassword);
+      expect(parse(['--database-url', 'postgresql://db.example.cn/zhili'], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe('postgresql://db.example.cn/zhili');
+      expect(() => parse(['--database-url', withPassword])).toThrow(/would show it to every user of this machine \(ps\): leave the password out and set PGPASSWORD/);
+      expect(() => parse(['--database-url', 'mysql://db.example.cn/zhili'])).toThrow(/not a postgres:\/\/ URL/);
+      expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).toThrow(StartupError);
+      expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).not.toThrow(/s3cret/);
+      expect(() => parse(['--database-url', 'postgres://db/z', '--database-url-file', join(dir, 'url')])).toThrow(/not both/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes the backend\'s own MQTT port, none, or a site\'s broker with its login, and refuses a mix', () => {

@@ -56,6 +56,11 @@ export interface HostConfig {
    * `--mqtt-password-file` and `--mqtt-ca-file`, or ZHILI_MQTT_URL, ZHILI_MQTT_USERNAME, ZHILI_MQTT_PASSWORD).
    */
   mqtt: MqttSetting;
+  /**
+   * `--database-url postgres://…` (or `ZHILI_DATABASE_URL`, or `--database-url-file` for a URL with its password): the
+   * standalone backend keeps its store in that PostgreSQL database; none: SQLite in its data folder.
+   */
+  databaseUrl: string | null;
 }
 
 export type MqttSetting =
@@ -103,6 +108,8 @@ const options = {
   'mqtt-password': { type: 'string' },
   'mqtt-password-file': { type: 'string' },
   'mqtt-ca-file': { type: 'string' },
+  'database-url': { type: 'string' },
+  'database-url-file': { type: 'string' },
 } as const;
 
 export interface ParseHostConfigInput {
@@ -120,7 +127,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file and --mqtt-ca-file.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file, --mqtt-ca-file, --database-url and --database-url-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -184,6 +191,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   }
   const backendCaFile = text('backend-ca-file', 'ZHILI_BACKEND_CA_FILE');
   const mqtt = parseMqttSetting(text('mqtt-port', 'ZHILI_MQTT_PORT'), text('mqtt-url', 'ZHILI_MQTT_URL'), text('mqtt-username', 'ZHILI_MQTT_USERNAME'), secret('mqtt-password', 'ZHILI_MQTT_PASSWORD'), text('mqtt-ca-file', 'ZHILI_MQTT_CA_FILE'));
+  const databaseUrl = parseDatabaseUrl(values['database-url'], values['database-url-file'], input.env.ZHILI_DATABASE_URL);
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -202,7 +210,42 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     serverNames: [...new Set(serverNames)],
     backendCaFile: backendCaFile === null ? null : resolve(backendCaFile),
     mqtt,
+    databaseUrl,
   };
+}
+
+/**
+ * The PostgreSQL URL of the backend's store, or null (SQLite). On the command line it may name the user but not the
+ * password, which ps would show every user of the machine: that goes in --database-url-file, ZHILI_DATABASE_URL or
+ * PostgreSQL's own PGPASSWORD (or ~/.pgpass), which the driver reads when the URL has none.
+ */
+function parseDatabaseUrl(flag: unknown, file: unknown, fromEnv: string | undefined): string | null {
+  if (typeof flag === 'string' && flag !== '' && typeof file === 'string' && file !== '') throw new StartupError('Give --database-url or --database-url-file, not both.');
+  let url: string | null = null;
+  if (typeof file === 'string' && file !== '') {
+    url = readSecretFile(file, '--database-url-file');
+  } else if (typeof flag === 'string' && flag !== '') {
+    if (/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(flag)) {
+      throw new StartupError(
+        '--database-url with a password would show it to every user of this machine (ps): leave the password out and set PGPASSWORD, or write the whole URL into a file only you can read and give --database-url-file, or set ZHILI_DATABASE_URL.',
+      );
+    }
+    url = flag;
+  } else if (fromEnv !== undefined && fromEnv !== '') {
+    url = fromEnv;
+  }
+  if (url === null) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || !/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === '') {
+    // The URL itself may hold a password: never repeat it.
+    throw new StartupError('The database URL is not a postgres:// URL with a host: give --database-url (or ZHILI_DATABASE_URL) as postgres://user@host:5432/database.');
+  }
+  return url;
 }
 
 function parseMqttSetting(port: string | null, url: string | null, username: string | null, password: string | null, caFile: string | null): MqttSetting {
