@@ -1,14 +1,15 @@
-import { app, dialog, ipcMain } from 'electron';
+import { app, dialog, ipcMain, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { APP_VERSION } from '../shared/app-version.js';
 import { DEFAULT_WEB_PORT, parseHostConfig } from '../node/host-config.js';
 import { installLastResortHandlers } from '../node/health.js';
 import { StartupError } from '../node/startup-error.js';
-import { startConsole, type StartedConsole } from './compose/start-console.js';
+import { firstPasswordNotice, startConsole, type StartedConsole } from './compose/start-console.js';
 import { registerApiIpc } from './ipc/register-api.js';
 import { registerAppScheme, serveRenderer } from './platform/app-protocol.js';
 import { osDisplays } from './platform/displays.js';
 import { hardenContents } from './platform/harden.js';
+import { keyringSessionVault } from './platform/session-vault.js';
 import { contentSecurityPolicy } from '../shared/security/content-security-policy.js';
 import { WindowManager } from './windows/window-manager.js';
 
@@ -58,7 +59,12 @@ if (!app.requestSingleInstanceLock()) {
         displays: osDisplays,
       });
       installLastResortHandlers(started.logger.child('last-resort'));
-      unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'));
+      // On the terminal that started the app only, never in the log file, as the web host does: the app signs itself in
+      // (see registerApiIpc), but unlocking a locked screen or signing in after a sign-out asks for this password.
+      const notice = firstPasswordNotice(started.firstAdministrator);
+      if (notice !== null) console.log(notice);
+      const vault = keyringSessionVault(join(config.dataDir, 'app-session'), safeStorage, started.logger.child('session-vault'));
+      unregisterIpc = registerApiIpc(ipcMain, started.core, started.logger.child('ipc'), vault, started.firstAdministrator !== null);
       const core = started.core;
       windows = new WindowManager({
         preloadPath,

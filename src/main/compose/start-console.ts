@@ -18,6 +18,15 @@ export interface StartedConsole {
   stop(): Promise<void>;
 }
 
+/**
+ * The line that shows a generated first password once, for both hosts' standard output: the operator's terminal,
+ * never the log file. Null when there is nothing to show (not a first start, or the password came from a file).
+ */
+export function firstPasswordNotice(admin: StartedConsole['firstAdministrator']): string | null {
+  if (!admin?.password) return null;
+  return `First start: the administrator is "${admin.username}" with the password ${admin.password} (shown this once; change it in Settings).`;
+}
+
 export interface StartConsoleOptions {
   config: HostConfig;
   host: 'electron' | 'web';

@@ -5,7 +5,7 @@ import { DEFAULT_WEB_PORT, parseHostConfig } from '../../node/host-config.js';
 import { installLastResortHandlers } from '../../node/health.js';
 import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { ONE_TIME_CODE_FRAGMENT } from '../../shared/identity/accounts.js';
-import { startConsole } from '../compose/start-console.js';
+import { firstPasswordNotice, startConsole } from '../compose/start-console.js';
 import { startWebServer } from './web-server.js';
 import { announceCertificate, entryPointTls } from '../../node/tls/index.js';
 
@@ -43,8 +43,8 @@ await runUntilSignalled('web host', async () => {
     // (once, within a day), so that a newcomer reaches the map without a password; and the first password, once.
     const code = started.core.identity.signInLinkCode();
     console.log(`Zhili web host: ${server.url}${code === null ? '' : `#${ONE_TIME_CODE_FRAGMENT}=${code} (this link signs one browser in, once)`}`);
-    const admin = started.firstAdministrator;
-    if (admin?.password) console.log(`First start: the administrator is "${admin.username}" with the password ${admin.password} (shown this once; change it in Settings).`);
+    const notice = firstPasswordNotice(started.firstAdministrator);
+    if (notice !== null) console.log(notice);
     return async () => {
       await server.close();
       await started.stop();

@@ -32,7 +32,7 @@ export interface HostConnection {
 export function connectToHost(): HostConnection {
   if (window.zhili) {
     const bridge = window.zhili;
-    // No cookies over IPC: the main process keeps the window's credential once it signs in over the contract.
+    // No cookies over IPC: the main process keeps the app's one credential, shared by its windows as tabs share a cookie.
     return {
       bridge,
       kind: 'electron',
