@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { Server } from 'socket.io';
 import {
   BACKEND_PROTOCOL_VERSION,
@@ -29,8 +28,7 @@ import { PtzRequestSchema } from '../shared/media/ptz.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
 import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
-import { openDatabase } from '../node/sqlite.js';
-import { backendMigrations } from './db/backend-migrations.js';
+import { backendStoreLocation, openBackendStore } from './db/backend-store.js';
 import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repository.js';
 import { SyncStore } from './db/sync-store.js';
 import { MAX_SYNC_BATCH_RECORDS } from '../shared/sync/sync-records.js';
@@ -46,6 +44,7 @@ import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
 import { startIngestion } from './ingest/index.js';
 import type { IngestMqttState } from '../shared/ingest/index.js';
+import { errorMessage } from '../node/startup-error.js';
 
 export interface BackendOptions {
   host: string;
@@ -78,6 +77,8 @@ export interface BackendOptions {
   mqtt?: MqttSetting;
   /** Whether the backend simulates the demo city's devices (default) or takes every device's messages from ingestion. */
   simulator?: 'embedded' | 'none';
+  /** A site's PostgreSQL database (`--database-url`); default (null): SQLite in `dataDir`, as the embedded backend keeps it. */
+  databaseUrl?: string | null;
 }
 
 export interface RunningBackend {
@@ -104,14 +105,14 @@ const IN_PROCESS_CONSOLE_NAME = 'embedded-console';
 export async function startBackend(options: BackendOptions): Promise<RunningBackend> {
   const { logger } = options;
   const world = loadFeedWorld(options.cityDir);
-  const db = openDatabase({ file: join(options.dataDir, 'backend.sqlite'), migrations: backendMigrations, logger });
-  const incidents = new IncidentRepository(db, logger);
-  const registry = new CityRegistry(world, incidents.recent());
+  const store = await openBackendStore(backendStoreLocation(options.dataDir, options.databaseUrl ?? null), { logger: logger.child('store') });
+  const incidents = new IncidentRepository(store, logger);
+  const registry = new CityRegistry(world, await incidents.recent());
   const simulator = options.simulator === 'none' ? null : new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));
   // The demo city's crews work the alarms raised on it, wherever its devices are simulated (here or `npm run simulate`).
   const caseWork = world.synthetic ? new SimulatedCaseWork(registry) : null;
-  const sync = new SyncStore(db, logger.child('sync'));
-  const consoles = new ConsoleCredentials(db);
+  const sync = new SyncStore(store, logger.child('sync'));
+  const consoles = new ConsoleCredentials(store);
   if (options.inProcessConsoleCredential !== null) consoles.admitInMemory(IN_PROCESS_CONSOLE_NAME, options.inProcessConsoleCredential);
   const mediaUrls = new MediaUrlSigner();
   const startedAt = new Date().toISOString();
@@ -133,7 +134,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     if (!('unavailable' in sfu)) sfu.stop();
   };
   // Devices and the city's systems reach the system of record through ingestion only.
-  const ingest = await startIngestion({ mqtt: options.mqtt ?? { kind: 'none' }, db, target: registry, clock: systemClock, logger: logger.child('ingest') });
+  const ingest = await startIngestion({ mqtt: options.mqtt ?? { kind: 'none' }, store, target: registry, clock: systemClock, logger: logger.child('ingest') });
   const demoStreams = new DemoStreams(options.videoDir);
   if (!demoStreams.available) logger.warn('no demo camera clips: the video wall will show its cameras offline', { videoDir: options.videoDir });
   const partsHealth = () => ({ incidentWrites: incidents.writeHealth(), sfu: 'unavailable' in sfu ? null : sfu.health() });
@@ -218,31 +219,50 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         `This backend speaks protocol ${BACKEND_PROTOCOL_VERSION}, the console ${handshake.data.protocol}: install the same Zhili version on both.`,
       );
     }
-    const authentication = consoles.authenticate(handshake.data.credential, handshake.data.consoleId);
-    if (!authentication.ok) {
-      logger.warn('refused a console credential', { detail: authentication.detail, address: socket.handshake.address });
-      const sharedCredential = authentication.detail === 'bound-to-another-console' || authentication.detail === 'console-id-taken';
-      return refuse(
-        'unauthorized',
-        sharedCredential
-          ? 'This credential belongs to another console: enrol each console with a credential of its own.'
-          : 'The console has no valid credential for this backend: enrol it there (--enrol-console <name> --credential-out <file>) and give the console that file with --backend-token-file.',
-      );
-    }
-    // From here on the console is who its credential says, whatever else the handshake claims.
-    socket.data = { consoleId: authentication.consoleId, consoleName: authentication.name, credential: handshake.data.credential };
-    next();
+    const { credential, consoleId } = handshake.data;
+    consoles.authenticate(credential, consoleId).then(
+      (authentication) => {
+        if (!authentication.ok) {
+          logger.warn('refused a console credential', { detail: authentication.detail, address: socket.handshake.address });
+          const sharedCredential = authentication.detail === 'bound-to-another-console' || authentication.detail === 'console-id-taken';
+          return refuse(
+            'unauthorized',
+            sharedCredential
+              ? 'This credential belongs to another console: enrol each console with a credential of its own.'
+              : 'The console has no valid credential for this backend: enrol it there (--enrol-console <name> --credential-out <file>) and give the console that file with --backend-token-file.',
+          );
+        }
+        // From here on the console is who its credential says, whatever else the handshake claims.
+        socket.data = { consoleId: authentication.consoleId, consoleName: authentication.name, credential };
+        next();
+      },
+      (error: unknown) => {
+        // The database out of reach: not the console's fault, and it keeps trying to connect (any other reason).
+        logger.error('could not check a console credential', { error: errorMessage(error) });
+        refuse('unavailable', 'The backend cannot check credentials now: the console connects again by itself.');
+      },
+    );
   });
 
   // A credential revoked while its console is connected (--revoke-console works on the database, from another
   // process) ends that connection within this period: the console is told it is no longer admitted.
+  let sweeping = false;
   const revocationSweep = setInterval(() => {
-    for (const socket of io.sockets.sockets.values()) {
-      const { consoleId, consoleName, credential } = socket.data as { consoleId: string; consoleName: string; credential?: string };
-      if (consoles.authenticate(credential, consoleId).ok) continue;
-      logger.warn('closed the connection of a console whose credential was revoked', { consoleId, consoleName });
-      socket.disconnect(true);
-    }
+    // A slow database must not start a second sweep over the same sockets.
+    if (sweeping) return;
+    sweeping = true;
+    void (async () => {
+      for (const socket of io.sockets.sockets.values()) {
+        const { consoleId, consoleName, credential } = socket.data as { consoleId: string; consoleName: string; credential?: string };
+        if ((await consoles.authenticate(credential, consoleId)).ok) continue;
+        logger.warn('closed the connection of a console whose credential was revoked', { consoleId, consoleName });
+        socket.disconnect(true);
+      }
+    })()
+      .catch((error: unknown) => logger.warn('could not check the connected consoles\' credentials; tried again at the next sweep', { error: errorMessage(error) }))
+      .finally(() => {
+        sweeping = false;
+      });
   }, REVOCATION_SWEEP_MS);
   revocationSweep.unref();
 
@@ -333,7 +353,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         const parsed = payload(backendSchemas.drillInjection, injection, 'drill injection');
         const incident = registry.injectDrillIncident(parsed, new Date());
         const list = registry.incidentList();
-        incidents.save([incident]);
+        // Never rejects: a failed write is kept and retried with the next tick's (see IncidentRepository.save).
+        void incidents.save([incident]);
         io.emit('incidents:changed', list);
         logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
         return incident;
@@ -343,17 +364,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       answer('incidents:register', reply, () => {
         const parsed = payload(backendSchemas.incidentReport, report, 'incident report');
         const incident = registry.registerIncident(parsed, new Date());
-        incidents.save([incident]);
+        void incidents.save([incident]);
         io.emit('incidents:changed', registry.incidentList());
         logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
         return incident;
       }),
     );
     socket.on('sync:push', (records, reply) =>
-      answer('sync:push', reply, () => {
+      answer('sync:push', reply, async () => {
         // Each record is checked on its own (SyncStore.push), so one bad record is refused and the rest are stored.
         const parsed = payload(z.array(z.unknown()).max(MAX_SYNC_BATCH_RECORDS), records, 'batch of sync records');
-        const { stored, conflicts, refused, logged } = sync.push(parsed, consoleId);
+        const { stored, conflicts, refused, logged } = await sync.push(parsed, consoleId);
         // Every console, the sender too, gets the log in sequence order, so each moves its cursor without gaps.
         if (logged.length > 0) io.emit('sync:records', logged);
         for (const conflict of conflicts) io.emit('sync:conflict', conflict);
@@ -411,12 +432,13 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     const step = registry.flush(now);
     io.emit('feed:tick', step.tick);
     io.emit('feed:summary', step.summary);
-    // Never throws: a failed write (a full disk) is kept, retried here each tick, and shown in health().
-    incidents.save(step.changedIncidents);
+    // Never rejects: a failed write (a full disk, the database out of reach) is kept, retried here each tick, and shown in health().
+    void incidents.save(step.changedIncidents);
     if (step.incidents) io.emit('incidents:changed', step.incidents);
   }, options.tickMs ?? 1000);
-  incidents.pruneClosed(new Date());
-  const pruneTimer = setInterval(() => incidents.pruneClosed(new Date()), 3_600_000);
+  // Never rejects: a failure is logged and the next hour tries again.
+  void incidents.pruneClosed(new Date());
+  const pruneTimer = setInterval(() => void incidents.pruneClosed(new Date()), 3_600_000);
 
   const served = options.served ?? servedNames(options.host, []);
   refuseUnservedHosts(http, served, logger);
@@ -428,7 +450,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     clearInterval(pruneTimer);
     stopSfu();
     await ingest.dispose();
-    db.close();
+    await store.close();
     await sip.close();
     throw error;
   }
@@ -450,7 +472,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         void io.close(async () => {
           stopSfu();
           await ingest.dispose();
-          db.close();
+          await store.close();
           void sip.close().then(resolve);
         });
       }),

@@ -6,10 +6,9 @@ import { DEFAULT_BACKEND_PORT, parseHostConfig } from '../node/host-config.js';
 import { createFileLogger } from '../node/logger.js';
 import { installLastResortHandlers } from '../node/health.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
-import { openDatabase } from '../node/sqlite.js';
 import { startBackend } from './backend-server.js';
 import { announceCertificate, entryPointTls } from '../node/tls/index.js';
-import { backendMigrations } from './db/backend-migrations.js';
+import { backendStoreLocation, openBackendStore } from './db/backend-store.js';
 import { consoleAdminOptions, runConsoleAdmin } from './consoles/index.js';
 import { parseCredentialAdmin } from './credentials/index.js';
 import { runSourceAdmin, sourceAdminOptions } from './ingest/index.js';
@@ -26,11 +25,11 @@ await runUntilSignalled('backend', async () => {
   if (command !== null) {
     // The same database the running backend reads on every console handshake and source connection: adding and
     // revoking take effect there at once (within seconds for a source's open MQTT connections), running or not.
-    const db = openDatabase({ file: join(backendDataDir, 'backend.sqlite'), migrations: backendMigrations, logger: logger.child(`${command.subject}s`) });
+    const store = await openBackendStore(backendStoreLocation(backendDataDir, config.databaseUrl), { logger: logger.child(`${command.subject}s`) });
     try {
-      console.log(command.subject === 'console' ? runConsoleAdmin(command, db) : runSourceAdmin(command, db));
+      console.log(command.subject === 'console' ? await runConsoleAdmin(command, store) : await runSourceAdmin(command, store));
     } finally {
-      db.close();
+      await store.close();
     }
     process.exit(0);
   }
@@ -50,6 +49,7 @@ await runUntilSignalled('backend', async () => {
     demoPtzCameras: config.demoPtzCameras,
     mqtt: config.mqtt,
     simulator: config.simulator,
+    databaseUrl: config.databaseUrl,
     tls,
     served,
   });

@@ -29,6 +29,7 @@ describe('parseHostConfig', () => {
       backendCaFile: null,
       mqtt: { kind: 'embedded', port: DEFAULT_MQTT_PORT },
       simulator: 'embedded',
+      databaseUrl: null,
     });
   });
 
@@ -36,6 +37,25 @@ describe('parseHostConfig', () => {
     expect(parse(['--simulator', 'none']).simulator).toBe('none');
     expect(parse([], { ZHILI_SIMULATOR: 'none' }).simulator).toBe('none');
     expect(() => parse(['--simulator', 'external'])).toThrow(/--simulator \(or ZHILI_SIMULATOR\) embedded .* or none/);
+  });
+
+  it('takes the backend\'s PostgreSQL URL without a password on the command line, with one from a file or the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhili-config-'));
+    try {
+      const withPassword = 'postgres://zhili:s3cret@db.example.cn:5432/zhili';
+      writeFileSync(join(dir, 'url'), `${withPassword}\n`, { mode: 0o600 });
+      expect(parse(['--database-url', 'postgres://zhili@db.example.cn/zhili']).databaseUrl).toBe('postgres://zhili@db.example.cn/zhili');
+      expect(parse(['--database-url-file', join(dir, 'url')]).databaseUrl).toBe(withPassword);
+      expect(parse([], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe(withPassword);
+      expect(parse(['--database-url', 'postgresql://db.example.cn/zhili'], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe('postgresql://db.example.cn/zhili');
+      expect(() => parse(['--database-url', withPassword])).toThrow(/would show it to every user of this machine \(ps\): leave the password out and set PGPASSWORD/);
+      expect(() => parse(['--database-url', 'mysql://db.example.cn/zhili'])).toThrow(/not a postgres:\/\/ URL/);
+      expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).toThrow(StartupError);
+      expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).not.toThrow(/s3cret/);
+      expect(() => parse(['--database-url', 'postgres://db/z', '--database-url-file', join(dir, 'url')])).toThrow(/not both/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes the backend\'s own MQTT port, none, or a site\'s broker with its login, and refuses a mix', () => {

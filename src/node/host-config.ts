@@ -61,6 +61,11 @@ export interface HostConfig {
    * ingestion (a site's own, or `npm run simulate` publishing the demo city from another process). Default `embedded`.
    */
   simulator: 'embedded' | 'none';
+  /**
+   * `--database-url postgres://…` (or `ZHILI_DATABASE_URL`, or `--database-url-file` for a URL with its password): the
+   * standalone backend keeps its store in that PostgreSQL database; none: SQLite in its data folder.
+   */
+  databaseUrl: string | null;
 }
 
 export type MqttSetting =
@@ -109,6 +114,8 @@ const options = {
   'mqtt-password-file': { type: 'string' },
   'mqtt-ca-file': { type: 'string' },
   simulator: { type: 'string' },
+  'database-url': { type: 'string' },
+  'database-url-file': { type: 'string' },
 } as const;
 
 export interface ParseHostConfigInput {
@@ -126,7 +133,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     values = parseArgs({ args: [...input.argv], options, strict: !input.allowUnknown, allowPositionals: true }).values;
   } catch (error) {
     throw new StartupError(
-      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file, --mqtt-ca-file and --simulator.`,
+      `${(error as Error).message}: the options are --web, --host, --port, --data-dir, --backend-url, --backend-token-file, --city-dir, --plans-dir, --basemap, --cameras, --sip-server, --sip-domain, --sip-secret-file, --ice-server, --demo-ptz-cameras, --tls-cert, --tls-key, --server-name, --backend-ca-file, --admin-password-file, --mqtt-port, --mqtt-url, --mqtt-username, --mqtt-password-file, --mqtt-ca-file, --simulator, --database-url and --database-url-file.`,
     );
   }
   const text = (flag: keyof typeof options, variable: string): string | null => {
@@ -194,6 +201,7 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
   if (simulator !== 'embedded' && simulator !== 'none') {
     throw new StartupError(`"${simulator}" is not a simulator setting: give --simulator (or ZHILI_SIMULATOR) embedded (the demo's devices, the default) or none.`);
   }
+  const databaseUrl = parseDatabaseUrl(values['database-url'], values['database-url-file'], input.env.ZHILI_DATABASE_URL);
   return {
     forceWeb: values.web === true,
     host: text('host', 'ZHILI_HOST') ?? LOOPBACK_HOST,
@@ -213,7 +221,42 @@ export function parseHostConfig(input: ParseHostConfigInput): HostConfig {
     backendCaFile: backendCaFile === null ? null : resolve(backendCaFile),
     mqtt,
     simulator,
+    databaseUrl,
   };
+}
+
+/**
+ * The PostgreSQL URL of the backend's store, or null (SQLite). On the command line it may name the user but not the
+ * password, which ps would show every user of the machine: that goes in --database-url-file, ZHILI_DATABASE_URL or
+ * PostgreSQL's own PGPASSWORD (or ~/.pgpass), which the driver reads when the URL has none.
+ */
+function parseDatabaseUrl(flag: unknown, file: unknown, fromEnv: string | undefined): string | null {
+  if (typeof flag === 'string' && flag !== '' && typeof file === 'string' && file !== '') throw new StartupError('Give --database-url or --database-url-file, not both.');
+  let url: string | null = null;
+  if (typeof file === 'string' && file !== '') {
+    url = readSecretFile(file, '--database-url-file');
+  } else if (typeof flag === 'string' && flag !== '') {
+    if (/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(flag)) {
+      throw new StartupError(
+        '--database-url with a password would show it to every user of this machine (ps): leave the password out and set PGPASSWORD, or write the whole URL into a file only you can read and give --database-url-file, or set ZHILI_DATABASE_URL.',
+      );
+    }
+    url = flag;
+  } else if (fromEnv !== undefined && fromEnv !== '') {
+    url = fromEnv;
+  }
+  if (url === null) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || !/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === '') {
+    // The URL itself may hold a password: never repeat it.
+    throw new StartupError('The database URL is not a postgres:// URL with a host: give --database-url (or ZHILI_DATABASE_URL) as postgres://user@host:5432/database.');
+  }
+  return url;
 }
 
 function parseMqttSetting(port: string | null, url: string | null, username: string | null, password: string | null, caFile: string | null): MqttSetting {

@@ -28,8 +28,27 @@ export interface OpenDatabaseOptions {
  * mode) are 0600.
  */
 export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
-  const { file, migrations, logger } = options;
+  const { migrations, logger } = options;
   assertMigrationOrder(migrations);
+  const db = openSqliteFile({ file: options.file, latestVersion: migrations.at(-1)?.version ?? 0 });
+  try {
+    migrate(db, migrations, logger);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const slowQueryMs = options.slowQueryMs ?? 50;
+  if (slowQueryMs > 0) instrumentSlowQueries(db, slowQueryMs, logger);
+  return db;
+}
+
+/**
+ * The checks and settings of openDatabase without its migrations, for a store that runs its own (the backend's, on
+ * Kysely): private file modes, a quick check, refusal of a file whose `user_version` is above `latestVersion`, WAL.
+ */
+export function openSqliteFile(options: { file: string; latestVersion: number }): SqliteDatabase {
+  const { file } = options;
   try {
     // An in-memory database (tests) has no file and no folder: tightening `.` would chmod whatever folder it runs in.
     if (file !== ':memory:') {
@@ -66,7 +85,7 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   }
   // Checked before the first write (switching to WAL rewrites the header): a newer file must stay byte for byte.
   try {
-    assertNotNewer(db, migrations);
+    assertNotNewer(db, options.latestVersion);
   } catch (error) {
     db.close();
     throw error;
@@ -81,16 +100,6 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
       cause: error,
     });
   }
-
-  try {
-    migrate(db, migrations, logger);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-
-  const slowQueryMs = options.slowQueryMs ?? 50;
-  if (slowQueryMs > 0) instrumentSlowQueries(db, slowQueryMs, logger);
   return db;
 }
 
@@ -101,7 +110,7 @@ export function schemaVersion(db: SqliteDatabase): number {
 /** Applies every migration above the file's `user_version`, each in its own transaction with its version bump. */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[], logger: Logger, upTo?: number): void {
   assertMigrationOrder(migrations);
-  const current = assertNotNewer(db, migrations);
+  const current = assertNotNewer(db, migrations.at(-1)?.version ?? 0);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -123,8 +132,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[], lo
   }
 }
 
-function assertNotNewer(db: SqliteDatabase, migrations: readonly Migration[]): number {
-  const latest = migrations.at(-1)?.version ?? 0;
+function assertNotNewer(db: SqliteDatabase, latest: number): number {
   const current = schemaVersion(db);
   if (current > latest) {
     throw new StartupError(

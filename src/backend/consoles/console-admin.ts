@@ -1,13 +1,13 @@
-import type { SqliteDatabase } from '../../node/sqlite.js';
+import type { BackendStore } from '../db/backend-store.js';
 import { runCredentialAdmin, type CredentialAdminCommand, type CredentialAdminOptions } from '../credentials/index.js';
 import { ConsoleCredentials } from './console-credentials.js';
 
 /** The standalone backend's console options: enrol a console with a credential of its own, revoke it, list them. */
 export const consoleAdminOptions: CredentialAdminOptions<'console'> = { subject: 'console', add: 'enrol-console', revoke: 'revoke-console', list: 'list-consoles' };
 
-/** Runs a console command on the backend's database; returns what to tell the operator. Throws StartupError on refusal. */
-export function runConsoleAdmin(command: CredentialAdminCommand<'console'>, db: SqliteDatabase): string {
-  const consoles = new ConsoleCredentials(db);
+/** Runs a console command on the backend's database; resolves to what to tell the operator. Rejects with a StartupError on refusal. */
+export function runConsoleAdmin(command: CredentialAdminCommand<'console'>, store: BackendStore): Promise<string> {
+  const consoles = new ConsoleCredentials(store);
   return runCredentialAdmin(
     command,
     { add: (name) => consoles.enrol(name), revoke: (name) => consoles.revoke(name), list: () => consoles.list() },

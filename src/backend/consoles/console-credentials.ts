@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../node/sqlite.js';
+import { isUniqueViolation, type BackendStore } from '../db/backend-store.js';
 import { credentialNameSchema, generateCredential, secretHash, secretMatches, splitCredential } from '../credentials/index.js';
 
 /** What an operator calls a console when enrolling it: letters, digits, `.`, `_` and `-`, as in a file name. */
@@ -46,29 +46,21 @@ export class ConsoleNameTaken extends Error {
  */
 export class ConsoleCredentials {
   private readonly inMemory = new Map<string, CredentialRow>();
-  private readonly byId;
-  private readonly byConsoleId;
-  private readonly bind;
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.byId = db.prepare<[string], CredentialRow>('SELECT * FROM console_credentials WHERE credential_id = ? AND revoked_at IS NULL');
-    this.byConsoleId = db.prepare<[string], { credential_id: string }>(
-      'SELECT credential_id FROM console_credentials WHERE console_id = ? AND revoked_at IS NULL',
-    );
-    this.bind = db.prepare('UPDATE console_credentials SET console_id = ? WHERE credential_id = ? AND console_id IS NULL AND revoked_at IS NULL');
-  }
+  constructor(private readonly store: BackendStore) {}
 
   /** Enrols a console under a new name; the credential is returned once and only its hash is kept. */
-  enrol(name: string, now = new Date()): { console: EnrolledConsole; credential: string } {
+  async enrol(name: string, now = new Date()): Promise<{ console: EnrolledConsole; credential: string }> {
     const parsedName = ConsoleNameSchema.parse(name);
     const credential = generateCredential();
     const { credentialId, secret } = splitCredential(credential) as { credentialId: string; secret: string };
     try {
-      this.db
-        .prepare('INSERT INTO console_credentials (credential_id, name, secret_sha256, console_id, enrolled_at, revoked_at) VALUES (?, ?, ?, NULL, ?, NULL)')
-        .run(credentialId, parsedName, secretHash(secret), now.toISOString());
+      await this.store.db
+        .insertInto('console_credentials')
+        .values({ credential_id: credentialId, name: parsedName, secret_sha256: secretHash(secret), console_id: null, enrolled_at: now.toISOString(), revoked_at: null })
+        .execute();
     } catch (error) {
-      if (error instanceof Error && error.message.includes('console_credentials.name')) throw new ConsoleNameTaken(parsedName);
+      if (isUniqueViolation(error, 'console_credentials', 'name', 'console_credentials_name_in_force')) throw new ConsoleNameTaken(parsedName);
       throw error;
     }
     return { console: { name: parsedName, credentialId, consoleId: null, enrolledAt: now.toISOString(), revokedAt: null }, credential };
@@ -90,39 +82,50 @@ export class ConsoleCredentials {
   }
 
   /** Revokes the credential in force under `name`; false when there is none. Consoles connected with it stay until they disconnect. */
-  revoke(name: string, now = new Date()): boolean {
-    return this.db.prepare('UPDATE console_credentials SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now.toISOString(), name).changes > 0;
+  async revoke(name: string, now = new Date()): Promise<boolean> {
+    const result = await this.store.db
+      .updateTable('console_credentials')
+      .set({ revoked_at: now.toISOString() })
+      .where('name', '=', name)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  /** Every stored credential, in force or revoked, oldest first. */
-  list(): EnrolledConsole[] {
-    return this.db
-      .prepare<[], CredentialRow>('SELECT * FROM console_credentials ORDER BY enrolled_at, rowid')
-      .all()
-      .map(enrolledConsole);
+  /** Every stored credential, in force or revoked, oldest first (by the millisecond; enrolments within one come by id). */
+  async list(): Promise<EnrolledConsole[]> {
+    const rows = await this.store.db.selectFrom('console_credentials').selectAll().orderBy('enrolled_at').orderBy('credential_id').execute();
+    return rows.map(enrolledConsole);
   }
 
   /** Checks a console's credential and binds it to `declaredConsoleId` on first use (see the class comment). */
-  authenticate(credential: string | undefined, declaredConsoleId: string): ConsoleAuthentication {
+  async authenticate(credential: string | undefined, declaredConsoleId: string): Promise<ConsoleAuthentication> {
     if (credential === undefined || credential === '') return { ok: false, detail: 'no-credential' };
     const parts = splitCredential(credential);
     if (!parts) return { ok: false, detail: 'malformed' };
     const { credentialId, secret } = parts;
     const inMemory = this.inMemory.get(credentialId);
-    const row = inMemory ?? this.byId.get(credentialId);
+    const row = inMemory ?? (await this.inForce(credentialId));
     if (!row) return { ok: false, detail: 'unknown-or-revoked' };
     if (!secretMatches(secret, row.secret_sha256)) return { ok: false, detail: 'wrong-secret' };
     if (row.console_id === null) {
-      if (this.consoleIdInForce(declaredConsoleId)) return { ok: false, detail: 'console-id-taken' };
+      if (await this.consoleIdInForce(declaredConsoleId)) return { ok: false, detail: 'console-id-taken' };
       if (inMemory) {
         inMemory.console_id = declaredConsoleId;
       } else {
         try {
           // No row changed: another process bound or revoked it since the read; judge again from what is stored now.
-          if (this.bind.run(declaredConsoleId, credentialId).changes === 0) return this.authenticate(credential, declaredConsoleId);
+          const bound = await this.store.db
+            .updateTable('console_credentials')
+            .set({ console_id: declaredConsoleId })
+            .where('credential_id', '=', credentialId)
+            .where('console_id', 'is', null)
+            .where('revoked_at', 'is', null)
+            .executeTakeFirst();
+          if (bound.numUpdatedRows === 0n) return this.authenticate(credential, declaredConsoleId);
         } catch (error) {
-          // Another backend process on the same database bound the id meanwhile.
-          if (error instanceof Error && /UNIQUE/.test(error.message)) return { ok: false, detail: 'console-id-taken' };
+          // Another backend process (or node) on the same database bound the id meanwhile.
+          if (isUniqueViolation(error, 'console_credentials', 'console_id', 'console_credentials_console_in_force')) return { ok: false, detail: 'console-id-taken' };
           throw error;
         }
       }
@@ -132,8 +135,19 @@ export class ConsoleCredentials {
     return { ok: true, name: row.name, consoleId: row.console_id };
   }
 
-  private consoleIdInForce(consoleId: string): boolean {
-    return [...this.inMemory.values()].some((row) => row.console_id === consoleId) || this.byConsoleId.get(consoleId) !== undefined;
+  private inForce(credentialId: string): Promise<CredentialRow | undefined> {
+    return this.store.db.selectFrom('console_credentials').selectAll().where('credential_id', '=', credentialId).where('revoked_at', 'is', null).executeTakeFirst();
+  }
+
+  private async consoleIdInForce(consoleId: string): Promise<boolean> {
+    if ([...this.inMemory.values()].some((row) => row.console_id === consoleId)) return true;
+    const row = await this.store.db
+      .selectFrom('console_credentials')
+      .select('credential_id')
+      .where('console_id', '=', consoleId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 }
 

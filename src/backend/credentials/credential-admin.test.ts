@@ -1,12 +1,9 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordingLogger } from '../../../test/helpers/test-logger.js';
-import { migrate } from '../../node/sqlite.js';
+import { testStores } from '../../../test/helpers/test-stores.js';
 import { consoleAdminOptions, runConsoleAdmin } from '../consoles/index.js';
-import { backendMigrations } from '../db/backend-migrations.js';
 import { parseCredentialAdmin, type CredentialAdminOptions } from './index.js';
 
 const sources: CredentialAdminOptions<'source'> = { subject: 'source', add: 'add-source', revoke: 'revoke-source', list: 'list-sources' };
@@ -15,6 +12,8 @@ const kinds = [consoleAdminOptions, sources] as const;
 describe('credential options', () => {
   const work = mkdtempSync(join(tmpdir(), 'zhili-credential-admin-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // The commands run on the repositories, whose tests cover both engines.
+  const stores = testStores('sqlite');
 
   it('take their options out of the arguments and leave the host options', () => {
     expect(parseCredentialAdmin(['--data-dir', 'd', '--add-source', 'hotline', '--credential-out', 'f', '--port', '1'], kinds)).toEqual({
@@ -33,18 +32,16 @@ describe('credential options', () => {
     expect(() => parseCredentialAdmin(['--revoke-source', '../x'], kinds)).toThrow(/not a source name/);
   });
 
-  it('write a new credential 0600 and never over an existing file; revoke and list', () => {
-    const db = new Database(':memory:');
-    migrate(db, backendMigrations, recordingLogger());
+  it('write a new credential 0600 and never over an existing file; revoke and list', async () => {
+    const db = await stores.fresh();
     const file = join(work, 'desk.credential');
     const add = parseCredentialAdmin(['--enrol-console', 'desk', '--credential-out', file], [consoleAdminOptions]).command;
-    expect(add && runConsoleAdmin(add, db)).toContain('Enrolled console "desk"');
+    expect(add && (await runConsoleAdmin(add, db))).toContain('Enrolled console "desk"');
     expect(readFileSync(file, 'utf8')).toMatch(/^[\w-]{12}\.[\w-]{43}\n$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(() => add && runConsoleAdmin(add, db)).toThrow(/exists already/);
-    expect(runConsoleAdmin({ subject: 'console', kind: 'list' }, db)).toMatch(/^desk\tin force/);
-    expect(runConsoleAdmin({ subject: 'console', kind: 'revoke', name: 'desk' }, db)).toContain('Revoked console "desk"');
-    expect(() => runConsoleAdmin({ subject: 'console', kind: 'revoke', name: 'desk' }, db)).toThrow(/No console "desk"/);
-    db.close();
+    await expect(add && runConsoleAdmin(add, db)).rejects.toThrow(/exists already/);
+    expect(await runConsoleAdmin({ subject: 'console', kind: 'list' }, db)).toMatch(/^desk\tin force/);
+    expect(await runConsoleAdmin({ subject: 'console', kind: 'revoke', name: 'desk' }, db)).toContain('Revoked console "desk"');
+    await expect(runConsoleAdmin({ subject: 'console', kind: 'revoke', name: 'desk' }, db)).rejects.toThrow(/No console "desk"/);
   });
 });

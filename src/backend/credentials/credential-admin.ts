@@ -74,10 +74,10 @@ export function parseCredentialAdmin<S extends string>(
 /** Where one kind of credential is kept: the backend's database. */
 export interface CredentialStore<Entry> {
   /** Adds a credential in force under `name` and returns it (only its hash is kept); throws when the name is taken. */
-  add(name: string): { credential: string };
+  add(name: string): Promise<{ credential: string }>;
   /** Revokes the credential in force under `name`; false when there is none. */
-  revoke(name: string): boolean;
-  list(): Entry[];
+  revoke(name: string): Promise<boolean>;
+  list(): Promise<Entry[]>;
 }
 
 /** What the operator is told, in the words of one kind of holder. */
@@ -90,12 +90,12 @@ export interface CredentialAdminWording<Entry> {
   line(entry: Entry): string;
 }
 
-/** Runs a credential command on its store; returns what to tell the operator. Throws StartupError on refusal. */
-export function runCredentialAdmin<S extends string, Entry>(
+/** Runs a credential command on its store; resolves to what to tell the operator. Rejects with a StartupError on refusal. */
+export async function runCredentialAdmin<S extends string, Entry>(
   command: CredentialAdminCommand<S>,
   store: CredentialStore<Entry>,
   wording: CredentialAdminWording<Entry>,
-): string {
+): Promise<string> {
   switch (command.kind) {
     case 'add': {
       if (existsSync(command.credentialOut)) {
@@ -103,7 +103,7 @@ export function runCredentialAdmin<S extends string, Entry>(
       }
       let added: { credential: string };
       try {
-        added = store.add(command.name);
+        added = await store.add(command.name);
       } catch (error) {
         throw new StartupError(errorMessage(error), { cause: error });
       }
@@ -111,7 +111,7 @@ export function runCredentialAdmin<S extends string, Entry>(
         writePrivateFile(command.credentialOut, `${added.credential}\n`);
       } catch (error) {
         // A credential nobody holds must not stay in force.
-        store.revoke(command.name);
+        await store.revoke(command.name);
         throw new StartupError(`Cannot write ${command.credentialOut} (${errorCode(error) ?? errorMessage(error)}): it was undone; choose a writable path.`, {
           cause: error,
         });
@@ -119,10 +119,10 @@ export function runCredentialAdmin<S extends string, Entry>(
       return wording.added(command.name, command.credentialOut);
     }
     case 'revoke':
-      if (!store.revoke(command.name)) throw new StartupError(wording.unknown(command.name));
+      if (!(await store.revoke(command.name))) throw new StartupError(wording.unknown(command.name));
       return wording.revoked(command.name);
     case 'list': {
-      const entries = store.list();
+      const entries = await store.list();
       return entries.length === 0 ? wording.none : entries.map(wording.line).join('\n');
     }
   }

@@ -12,18 +12,11 @@ import {
   type SyncRefusal,
 } from '../../shared/sync/sync-records.js';
 import type { Logger } from '../../node/logger.js';
-import type { SqliteDatabase } from '../../node/sqlite.js';
+import { sql, type Transaction } from 'kysely';
+import type { BackendStore } from './backend-store.js';
+import type { BackendTables } from './backend-tables.js';
 
-interface LogRow {
-  seq: number;
-  body_json: string;
-}
-
-interface RunRow {
-  owner_console: string;
-  last_event_seq: number;
-  finished: 0 | 1;
-}
+type Writer = Transaction<BackendTables>;
 
 /**
  * The backend's copy of what consoles share: one append-only log in arrival order. A key is stored once; the same
@@ -33,38 +26,32 @@ interface RunRow {
  * records behind it in the same push are still stored.
  */
 export class SyncStore {
-  private readonly byKey;
-  private readonly insert;
-  private readonly insertConflict;
-  private readonly after;
-  private readonly runOf;
-  private readonly insertRun;
-  private readonly advanceRun;
-
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly store: BackendStore,
     private readonly logger: Logger,
-  ) {
-    this.byKey = db.prepare<[string], { origin_console: string; body_json: string }>('SELECT origin_console, body_json FROM sync_log WHERE key = ?');
-    this.insert = db.prepare('INSERT INTO sync_log (key, kind, origin_console, body_json, received_at) VALUES (?, ?, ?, ?, ?)');
-    this.insertConflict = db.prepare('INSERT INTO sync_conflicts (key, kept_from, refused_from, refused_body_json, at) VALUES (?, ?, ?, ?, ?)');
-    this.after = db.prepare<[number, number], LogRow>('SELECT seq, body_json FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.runOf = db.prepare<[string], RunRow>('SELECT owner_console, last_event_seq, finished FROM sync_runs WHERE run_id = ?');
-    this.insertRun = db.prepare('INSERT INTO sync_runs (run_id, owner_console, last_event_seq, finished) VALUES (?, ?, 0, 0)');
-    this.advanceRun = db.prepare('UPDATE sync_runs SET owner_console = ?, last_event_seq = ?, finished = ? WHERE run_id = ?');
-  }
+  ) {}
 
   /**
    * Stores what is new from console `pusher`, in one transaction, each record checked against what is stored
-   * before it (earlier records of the same push included); returns the outcome for the sender and the newly logged
+   * before it (earlier records of the same push included); resolves to the outcome for the sender and the newly logged
    * records. `records` are unchecked input: each is parsed here.
+   *
+   * Pushes are written one at a time and each numbers its records after the highest logged: on SQLite the one
+   * connection runs one transaction at a time; on PostgreSQL, where consoles push over several connections at once,
+   * the push takes the log's write lock first. So the log is numbered 1, 2, 3 … without gaps or doubles, and pushes
+   * commit in the order of their numbers, so a pull never sees a record while one numbered before it is still to come
+   * (it would move the puller's cursor past it for good).
    */
-  push(records: readonly unknown[], pusher: string, now = new Date()): PushResult & { logged: LoggedRecord[] } {
+  async push(records: readonly unknown[], pusher: string, now = new Date()): Promise<PushResult & { logged: LoggedRecord[] }> {
     const stored: string[] = [];
     const conflicts: SyncConflict[] = [];
     const refused: SyncRefusal[] = [];
     const logged: LoggedRecord[] = [];
-    this.db.transaction(() => {
+    await this.store.db.transaction().execute(async (trx) => {
+      // Reads may go on meanwhile (pulls); only other writers of the log wait.
+      if (this.store.engine === 'postgres') await sql`LOCK TABLE sync_log IN EXCLUSIVE MODE`.execute(trx);
+      const highest = await trx.selectFrom('sync_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+      let next = Number(highest?.seq ?? 0) + 1;
       for (const raw of records) {
         const bytes = recordBytes(raw);
         if (bytes > MAX_SYNC_RECORD_BYTES) {
@@ -83,29 +70,33 @@ export class SyncStore {
           continue;
         }
         const body = JSON.stringify(record);
-        const existing = this.byKey.get(record.key);
+        const existing = await byKey(trx, record.key);
         if (existing) {
           if (sameContent(JSON.parse(existing.body_json) as SyncRecord, record)) {
             stored.push(record.key);
           } else {
             const conflict = { key: record.key, keptFrom: existing.origin_console, refusedFrom: record.origin, at: now.toISOString() };
-            this.insertConflict.run(record.key, conflict.keptFrom, conflict.refusedFrom, body, conflict.at);
+            await trx
+              .insertInto('sync_conflicts')
+              .values({ key: record.key, kept_from: conflict.keptFrom, refused_from: conflict.refusedFrom, refused_body_json: body, at: conflict.at })
+              .execute();
             conflicts.push(conflict);
             this.logger.warn('sync conflict', conflict);
           }
           continue;
         }
-        const reference = this.referenceRefusal(record, pusher);
+        const reference = await this.referenceRefusal(trx, record, pusher);
         if (reference !== null) {
           refused.push({ key: record.key, ...reference });
           continue;
         }
-        const { lastInsertRowid } = this.insert.run(record.key, record.kind, record.origin, body, now.toISOString());
-        this.track(record);
-        logged.push({ seq: Number(lastInsertRowid), record });
+        const seq = next++;
+        await trx.insertInto('sync_log').values({ seq, key: record.key, kind: record.kind, origin_console: record.origin, body_json: body, received_at: now.toISOString() }).execute();
+        await this.track(trx, record);
+        logged.push({ seq, record });
         stored.push(record.key);
       }
-    })();
+    });
     for (const refusal of refused) this.logger.warn('refused a sync record', { pusher, ...refusal });
     return { stored, conflicts, refused, logged };
   }
@@ -114,8 +105,8 @@ export class SyncStore {
    * Everything logged after `after`, oldest first. A row this version cannot read (written by another version) is
    * left out and logged, so it cannot stop a console's catch-up for good.
    */
-  pull(after: number, limit: number): SyncPage {
-    const rows = this.after.all(after, limit);
+  async pull(after: number, limit: number): Promise<SyncPage> {
+    const rows = await this.store.db.selectFrom('sync_log').select(['seq', 'body_json']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
     const records = rows.flatMap((row) => {
       const record = SyncRecordSchema.safeParse(parseJson(row.body_json));
       if (record.success) return [{ seq: row.seq, record: record.data }];
@@ -134,17 +125,17 @@ export class SyncStore {
   }
 
   /** Checks against what is stored: what a record refers to exists, and a run event is its run driver's next one. */
-  private referenceRefusal(record: SyncRecord, pusher: string): Omit<SyncRefusal, 'key'> | null {
+  private async referenceRefusal(trx: Writer, record: SyncRecord, pusher: string): Promise<Omit<SyncRefusal, 'key'> | null> {
     switch (record.kind) {
       case 'plan-version':
         return null;
       case 'run': {
         const planKey = planVersionKey(record.body.planId, record.body.planVersion);
-        return this.byKey.get(planKey) ? null : { reason: 'unknown-plan-version', detail: planKey };
+        return (await byKey(trx, planKey)) ? null : { reason: 'unknown-plan-version', detail: planKey };
       }
       case 'run-event': {
         const { runId, seq, event } = record.body;
-        const run = this.runOf.get(runId);
+        const run = await runOf(trx, runId);
         if (!run) return { reason: 'unknown-run', detail: runId };
         if (run.finished) return { reason: 'run-finished', detail: runId };
         if (event.type === 'run-handed-over') {
@@ -159,16 +150,29 @@ export class SyncStore {
     }
   }
 
-  private track(record: SyncRecord): void {
+  private async track(trx: Writer, record: SyncRecord): Promise<void> {
     if (record.kind === 'run') {
-      this.insertRun.run(record.body.runId, record.origin);
+      await trx.insertInto('sync_runs').values({ run_id: record.body.runId, owner_console: record.origin, last_event_seq: 0, finished: 0 }).execute();
     } else if (record.kind === 'run-event') {
       const { runId, seq, event } = record.body;
-      const run = this.runOf.get(runId) as RunRow;
+      // referenceRefusal found the run in this transaction.
+      const run = (await runOf(trx, runId)) as { owner_console: string };
       const owner = event.type === 'run-handed-over' ? event.to : run.owner_console;
-      this.advanceRun.run(owner, seq, event.type === 'run-finished' ? 1 : 0, runId);
+      await trx
+        .updateTable('sync_runs')
+        .set({ owner_console: owner, last_event_seq: seq, finished: event.type === 'run-finished' ? 1 : 0 })
+        .where('run_id', '=', runId)
+        .execute();
     }
   }
+}
+
+function byKey(trx: Writer, key: string) {
+  return trx.selectFrom('sync_log').select(['origin_console', 'body_json']).where('key', '=', key).executeTakeFirst();
+}
+
+function runOf(trx: Writer, runId: string) {
+  return trx.selectFrom('sync_runs').select(['owner_console', 'last_event_seq', 'finished']).where('run_id', '=', runId).executeTakeFirst();
 }
 
 function parseJson(text: string): unknown {

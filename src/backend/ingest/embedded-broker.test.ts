@@ -1,18 +1,16 @@
-import Database from 'better-sqlite3';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
+import { testStores } from '../../../test/helpers/test-stores.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
-import { migrate } from '../../node/sqlite.js';
 import { systemClock } from '../../shared/clock/index.js';
-import { backendMigrations } from '../db/backend-migrations.js';
 import type { AcceptedMessage, IngestOrigin } from '../registry/ingest-target.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { Ingestion, type DeadLetter } from './ingestion.js';
 import { SourceCredentials } from './source-credentials.js';
 
 describe('the embedded MQTT broker', () => {
-  let db: Database.Database;
+  const stores = testStores('sqlite');
   let sources: SourceCredentials;
   let broker: EmbeddedBroker;
   let applied: [AcceptedMessage, IngestOrigin][];
@@ -21,10 +19,8 @@ describe('the embedded MQTT broker', () => {
   const logger = recordingLogger();
 
   beforeEach(async () => {
-    db = new Database(':memory:');
-    migrate(db, backendMigrations, recordingLogger());
-    sources = new SourceCredentials(db);
-    credential = sources.add('district-platform').credential;
+    sources = new SourceCredentials(await stores.fresh());
+    credential = (await sources.add('district-platform')).credential;
     applied = [];
     const ingestion = new Ingestion({
       target: { apply: (message, origin) => (message.deviceId === 'S1' ? (applied.push([message, origin]), 'applied') : 'unknown-device') },
@@ -37,7 +33,6 @@ describe('the embedded MQTT broker', () => {
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
     await broker.close();
-    db.close();
   });
 
   const connect = async (username: string | undefined, password: string | undefined) => {
@@ -48,7 +43,7 @@ describe('the embedded MQTT broker', () => {
   const reading = () => JSON.stringify({ value: 3.5, at: new Date().toISOString() });
 
   it('refuses a connection without a credential, with a wrong one, or under another source name', async () => {
-    const other = sources.add('other').credential;
+    const other = (await sources.add('other')).credential;
     await expect(connect(undefined, undefined)).rejects.toThrow(/Bad username or password/);
     await expect(connect('district-platform', `${credential.split('.')[0]}.${other.split('.')[1]}`)).rejects.toThrow(/Bad username or password/);
     await expect(connect('district-platform', other)).rejects.toThrow(/Bad username or password/);
@@ -96,7 +91,7 @@ describe('the embedded MQTT broker', () => {
     const client = await connect('district-platform', credential);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     expect(broker.clients()).toBe(1);
-    sources.revoke('district-platform');
+    await sources.revoke('district-platform');
     await closed;
     expect(broker.clients()).toBe(0);
     await expect(connect('district-platform', credential)).rejects.toThrow(/Bad username or password/);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { Logger } from '../../node/logger.js';
 import { LOOPBACK_HOST } from '../../node/host-config.js';
 import { listen } from '../../node/listen.js';
+import { errorMessage } from '../../node/startup-error.js';
 import { shortened } from '../../shared/contract/errors.js';
 import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT } from '../../shared/ingest/index.js';
 import type { Ingestion } from './ingestion.js';
@@ -12,6 +13,8 @@ import type { SourceCredentials } from './source-credentials.js';
 const REVOCATION_SWEEP_MS = 2000;
 /** MQTT 3.1.1's CONNACK code for a refused username or password. */
 const BAD_USERNAME_OR_PASSWORD = 4;
+/** MQTT 3.1.1's CONNACK code for a server that cannot serve now. */
+const SERVER_UNAVAILABLE = 3;
 /** The contract's topics have at most five levels; a dead-letter subscription three. */
 const MAX_TOPIC_LEVELS = 8;
 
@@ -46,14 +49,22 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     drainTimeout: 10_000,
     authenticate(client, username, password, done) {
       const credential = password?.toString('utf8');
-      const authentication = sources.authenticate(credential, username ?? '');
-      if (!authentication.ok || credential === undefined) {
-        logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address: addressOf(client) });
-        return done(Object.assign(new Error('Bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError, false);
-      }
-      connected.set(client, { source: authentication.name, credential });
-      client.conn.once('close', () => connected.delete(client));
-      done(null, true);
+      sources.authenticate(credential, username ?? '').then(
+        (authentication) => {
+          if (!authentication.ok || credential === undefined) {
+            logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address: addressOf(client) });
+            return done(Object.assign(new Error('Bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError, false);
+          }
+          connected.set(client, { source: authentication.name, credential });
+          client.conn.once('close', () => connected.delete(client));
+          done(null, true);
+        },
+        (error: unknown) => {
+          // The database out of reach: the device is told to come back later, not that its credential is wrong.
+          logger.error('could not check an MQTT credential', { error: errorMessage(error), address: addressOf(client) });
+          done(Object.assign(new Error('Server unavailable'), { returnCode: SERVER_UNAVAILABLE }) as AuthenticateError, false);
+        },
+      );
     },
     authorizePublish(client, packet, callback) {
       // The broker's own publications (dead letters) have no client.
@@ -94,13 +105,23 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     throw error;
   }
+  let sweeping = false;
   const sweep = setInterval(() => {
-    for (const [client, { source, credential }] of connected) {
-      if (sources.authenticate(credential, source).ok) continue;
-      logger.warn('closed the MQTT connection of a source whose credential was revoked', { source, clientId: shortened(client.id) });
-      connected.delete(client);
-      client.close();
-    }
+    // A slow database must not start a second sweep over the same clients.
+    if (sweeping) return;
+    sweeping = true;
+    void (async () => {
+      for (const [client, { source, credential }] of connected) {
+        if ((await sources.authenticate(credential, source)).ok) continue;
+        logger.warn('closed the MQTT connection of a source whose credential was revoked', { source, clientId: shortened(client.id) });
+        connected.delete(client);
+        client.close();
+      }
+    })()
+      .catch((error: unknown) => logger.warn('could not check the connected sources\' credentials; tried again at the next sweep', { error: errorMessage(error) }))
+      .finally(() => {
+        sweeping = false;
+      });
   }, options.revocationSweepMs ?? REVOCATION_SWEEP_MS);
   sweep.unref();
   logger.info('MQTT broker listening', { host: LOOPBACK_HOST, port });

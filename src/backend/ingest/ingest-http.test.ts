@@ -5,11 +5,10 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { startTestBackend } from '../../../test/helpers/test-backend.js';
-import { openDatabase } from '../../node/sqlite.js';
 import { BACKEND_PROTOCOL_VERSION, backendSchemas } from '../../shared/backend/protocol.js';
 import type { RunningBackend } from '../backend-server.js';
 import { generateConsoleCredential } from '../consoles/index.js';
-import { backendMigrations } from '../db/backend-migrations.js';
+import { backendStoreLocation, openBackendStore } from '../db/backend-store.js';
 import { SourceCredentials } from './source-credentials.js';
 
 /** A system that speaks HTTP only posts the same messages to the backend's /ingest/v1/ route. */
@@ -23,9 +22,9 @@ describe('ingestion over HTTP (a real backend)', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zhili-ingest-http-'));
     // As --add-source does: on the backend's database, before or while it runs.
-    const db = openDatabase({ file: join(work, 'backend.sqlite'), migrations: backendMigrations, logger });
-    credential = new SourceCredentials(db).add('crew-terminals').credential;
-    db.close();
+    const store = await openBackendStore(backendStoreLocation(work, null), { logger });
+    credential = (await new SourceCredentials(store).add('crew-terminals')).credential;
+    await store.close();
     backend = await startTestBackend({ dataDir: work, logger, inProcessConsoleCredential: consoleCredential });
   });
 

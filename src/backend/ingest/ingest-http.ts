@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../node/http-safety.js';
 import type { Logger } from '../../node/logger.js';
+import { errorMessage } from '../../node/startup-error.js';
 import { INGEST_TOPIC_ROOT, type IngestRejection } from '../../shared/ingest/index.js';
 import { MAX_INGEST_BYTES, type Ingestion } from './ingestion.js';
 import type { SourceCredentials } from './source-credentials.js';
@@ -22,7 +23,8 @@ const statusOf: Record<IngestRejection, number> = {
 
 /**
  * Answers an ingestion request: 202 when the message is accepted, the rejection's code and detail otherwise, 401
- * without a source's credential in `Authorization: Bearer` (never in the URL, which logs and proxies keep).
+ * without a source's credential in `Authorization: Bearer` (never in the URL, which logs and proxies keep), 503 while
+ * the database that holds the credentials is out of reach.
  */
 export function handleIngestRequest(request: IncomingMessage, response: ServerResponse, url: URL, ingestion: Ingestion, sources: SourceCredentials, logger: Logger): void {
   const reply = (status: number, body: object) => {
@@ -33,18 +35,28 @@ export function handleIngestRequest(request: IncomingMessage, response: ServerRe
     response.setHeader('Allow', 'POST');
     return reply(405, { error: 'method-not-allowed', detail: 'Send messages with POST.' });
   }
+  const receive = (origin: { source: string; simulated: false }) => {
+    const topic = `${INGEST_TOPIC_ROOT}/${url.pathname.slice(INGEST_HTTP_PATH.length)}`;
+    readBody(request, MAX_INGEST_BYTES, (body) => {
+      const outcome =
+        body === null ? ingestion.refuseUnread(topic, origin, 'too-large', `more than ${MAX_INGEST_BYTES} bytes`) : ingestion.receive(topic, body, origin);
+      if (outcome.accepted) return reply(202, { accepted: true });
+      reply(statusOf[outcome.reason], { error: outcome.reason, detail: outcome.detail });
+    });
+  };
   const header = request.headers.authorization ?? '';
-  const authentication = sources.authenticate(/^Bearer (\S+)$/i.exec(header)?.[1]);
-  if (!authentication.ok) {
-    logger.warn('refused an ingestion request without a valid source credential', { detail: authentication.detail, address: request.socket.remoteAddress });
-    return reply(401, { error: 'unauthorized', detail: 'Send the source credential as "Authorization: Bearer <credential>" (the backend gives it with --add-source).' });
-  }
-  const origin = { source: authentication.name, simulated: false };
-  const topic = `${INGEST_TOPIC_ROOT}/${url.pathname.slice(INGEST_HTTP_PATH.length)}`;
-  readBody(request, MAX_INGEST_BYTES, (body) => {
-    const outcome =
-      body === null ? ingestion.refuseUnread(topic, origin, 'too-large', `more than ${MAX_INGEST_BYTES} bytes`) : ingestion.receive(topic, body, origin);
-    if (outcome.accepted) return reply(202, { accepted: true });
-    reply(statusOf[outcome.reason], { error: outcome.reason, detail: outcome.detail });
-  });
+  sources.authenticate(/^Bearer (\S+)$/i.exec(header)?.[1]).then(
+    (authentication) => {
+      if (!authentication.ok) {
+        logger.warn('refused an ingestion request without a valid source credential', { detail: authentication.detail, address: request.socket.remoteAddress });
+        return reply(401, { error: 'unauthorized', detail: 'Send the source credential as "Authorization: Bearer <credential>" (the backend gives it with --add-source).' });
+      }
+      receive({ source: authentication.name, simulated: false });
+    },
+    (error: unknown) => {
+      logger.error('could not check an ingestion credential', { error: errorMessage(error), address: request.socket.remoteAddress });
+      response.setHeader('Retry-After', '5');
+      reply(503, { error: 'unavailable', detail: 'The backend cannot check credentials now: send again shortly.' });
+    },
+  );
 }

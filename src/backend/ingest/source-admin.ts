@@ -1,13 +1,13 @@
-import type { SqliteDatabase } from '../../node/sqlite.js';
+import type { BackendStore } from '../db/backend-store.js';
 import { runCredentialAdmin, type CredentialAdminCommand, type CredentialAdminOptions } from '../credentials/index.js';
 import { SourceCredentials } from './source-credentials.js';
 
 /** The standalone backend's source options: give a device platform or system a credential, revoke it, list them. */
 export const sourceAdminOptions: CredentialAdminOptions<'source'> = { subject: 'source', add: 'add-source', revoke: 'revoke-source', list: 'list-sources' };
 
-/** Runs a source command on the backend's database; returns what to tell the operator. Throws StartupError on refusal. */
-export function runSourceAdmin(command: CredentialAdminCommand<'source'>, db: SqliteDatabase): string {
-  const sources = new SourceCredentials(db);
+/** Runs a source command on the backend's database; resolves to what to tell the operator. Rejects with a StartupError on refusal. */
+export function runSourceAdmin(command: CredentialAdminCommand<'source'>, store: BackendStore): Promise<string> {
+  const sources = new SourceCredentials(store);
   return runCredentialAdmin(
     command,
     { add: (name) => sources.add(name), revoke: (name) => sources.revoke(name), list: () => sources.list() },

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../node/sqlite.js';
+import { isUniqueViolation, type BackendStore } from '../db/backend-store.js';
 import { credentialNameSchema, generateCredential, secretHash, secretMatches, splitCredential } from '../credentials/index.js';
 import { SIMULATOR_ORIGIN } from './ingestion.js';
 
@@ -13,14 +13,6 @@ export interface IngestSource {
 export type SourceAuthentication =
   | { ok: true; name: string }
   | { ok: false; detail: 'no-credential' | 'malformed' | 'unknown-or-revoked' | 'wrong-secret' | 'another-source' };
-
-interface SourceRow {
-  credential_id: string;
-  name: string;
-  secret_sha256: Buffer;
-  added_at: string;
-  revoked_at: string | null;
-}
 
 export const SourceNameSchema = credentialNameSchema('source').refine((name) => name !== SIMULATOR_ORIGIN.source, {
   message: `"${SIMULATOR_ORIGIN.source}" is the demo simulator's name`,
@@ -40,47 +32,53 @@ export class SourceNameTaken extends Error {
  * MQTT password (with its name as the username) or the HTTP bearer token.
  */
 export class SourceCredentials {
-  private readonly byId;
-
-  constructor(private readonly db: SqliteDatabase) {
-    this.byId = db.prepare<[string], SourceRow>('SELECT * FROM ingest_source_credentials WHERE credential_id = ? AND revoked_at IS NULL');
-  }
+  constructor(private readonly store: BackendStore) {}
 
   /** A new credential in force under `name`, returned once; only its hash is kept. */
-  add(name: string, now = new Date()): { source: IngestSource; credential: string } {
+  async add(name: string, now = new Date()): Promise<{ source: IngestSource; credential: string }> {
     const parsedName = SourceNameSchema.parse(name);
     const credential = generateCredential();
     const { credentialId, secret } = splitCredential(credential) as { credentialId: string; secret: string };
     try {
-      this.db
-        .prepare('INSERT INTO ingest_source_credentials (credential_id, name, secret_sha256, added_at, revoked_at) VALUES (?, ?, ?, ?, NULL)')
-        .run(credentialId, parsedName, secretHash(secret), now.toISOString());
+      await this.store.db
+        .insertInto('ingest_source_credentials')
+        .values({ credential_id: credentialId, name: parsedName, secret_sha256: secretHash(secret), added_at: now.toISOString(), revoked_at: null })
+        .execute();
     } catch (error) {
-      if (error instanceof Error && error.message.includes('ingest_source_credentials.name')) throw new SourceNameTaken(parsedName);
+      if (isUniqueViolation(error, 'ingest_source_credentials', 'name', 'ingest_source_credentials_name_in_force')) throw new SourceNameTaken(parsedName);
       throw error;
     }
     return { source: { name: parsedName, credentialId, addedAt: now.toISOString(), revokedAt: null }, credential };
   }
 
   /** Revokes the credential in force under `name`; false when there is none. */
-  revoke(name: string, now = new Date()): boolean {
-    return this.db.prepare('UPDATE ingest_source_credentials SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now.toISOString(), name).changes > 0;
+  async revoke(name: string, now = new Date()): Promise<boolean> {
+    const result = await this.store.db
+      .updateTable('ingest_source_credentials')
+      .set({ revoked_at: now.toISOString() })
+      .where('name', '=', name)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  /** Every credential given, in force or revoked, oldest first. */
-  list(): IngestSource[] {
-    return this.db
-      .prepare<[], SourceRow>('SELECT * FROM ingest_source_credentials ORDER BY added_at, rowid')
-      .all()
-      .map((row) => ({ name: row.name, credentialId: row.credential_id, addedAt: row.added_at, revokedAt: row.revoked_at }));
+  /** Every credential given, in force or revoked, oldest first (by the millisecond; those added within one come by id). */
+  async list(): Promise<IngestSource[]> {
+    const rows = await this.store.db.selectFrom('ingest_source_credentials').selectAll().orderBy('added_at').orderBy('credential_id').execute();
+    return rows.map((row) => ({ name: row.name, credentialId: row.credential_id, addedAt: row.added_at, revokedAt: row.revoked_at }));
   }
 
   /** Which source a credential in force belongs to; with `claimedName` (the MQTT username) it must be that one's. */
-  authenticate(credential: string | undefined, claimedName?: string): SourceAuthentication {
+  async authenticate(credential: string | undefined, claimedName?: string): Promise<SourceAuthentication> {
     if (credential === undefined || credential === '') return { ok: false, detail: 'no-credential' };
     const parts = splitCredential(credential);
     if (!parts) return { ok: false, detail: 'malformed' };
-    const row = this.byId.get(parts.credentialId);
+    const row = await this.store.db
+      .selectFrom('ingest_source_credentials')
+      .selectAll()
+      .where('credential_id', '=', parts.credentialId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (!row) return { ok: false, detail: 'unknown-or-revoked' };
     if (!secretMatches(parts.secret, row.secret_sha256)) return { ok: false, detail: 'wrong-secret' };
     if (claimedName !== undefined && claimedName !== row.name) return { ok: false, detail: 'another-source' };

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MqttSetting } from '../../node/host-config.js';
 import type { Logger } from '../../node/logger.js';
-import type { SqliteDatabase } from '../../node/sqlite.js';
 import { errorMessage } from '../../node/startup-error.js';
 import type { Clock } from '../../shared/clock/index.js';
 import type { IngestMqttState, IngestStats } from '../../shared/ingest/index.js';
@@ -11,10 +10,11 @@ import { connectExternalBroker, type ExternalBroker } from './external-broker.js
 import { handleIngestRequest, INGEST_HTTP_PATH } from './ingest-http.js';
 import { Ingestion } from './ingestion.js';
 import { SourceCredentials } from './source-credentials.js';
+import type { BackendStore } from '../db/backend-store.js';
 
 export interface StartIngestionOptions {
   mqtt: MqttSetting;
-  db: SqliteDatabase;
+  store: BackendStore;
   /** The system of record messages are applied to. */
   target: IngestTarget;
   clock: Clock;
@@ -41,7 +41,7 @@ export interface RunningIngestion {
  */
 export async function startIngestion(options: StartIngestionOptions): Promise<RunningIngestion> {
   const { logger } = options;
-  const sources = new SourceCredentials(options.db);
+  const sources = new SourceCredentials(options.store);
   const ingestion = new Ingestion({ target: options.target, clock: options.clock, logger });
   let embedded: EmbeddedBroker | null = null;
   let external: ExternalBroker | null = null;

@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
-import { migrate } from '../../node/sqlite.js';
-import { backendMigrations } from '../db/backend-migrations.js';
+import { testStores } from '../../../test/helpers/test-stores.js';
 import { CLOSED_INCIDENT_RETENTION_DAYS, IncidentRepository } from '../db/incident-repository.js';
 import type { FeedWorld } from '../feed/feed-world.js';
 import { ManualClock } from '../../../test/helpers/manual-clock.js';
@@ -62,6 +60,8 @@ function run(seed: number, ticks: number) {
 }
 
 describe('the demo city: simulator, simulated crews and registry', () => {
+  const stores = testStores('sqlite');
+
   it('replays exactly from the same seed', () => {
     expect(run(7, 300).steps).toEqual(run(7, 300).steps);
     expect(run(7, 300).steps).not.toEqual(run(8, 300).steps);
@@ -127,23 +127,22 @@ describe('the demo city: simulator, simulated crews and registry', () => {
     expect(ids.size).toBe(restored.incidentList().length);
   });
 
-  it('stays bounded over a simulated day of use, in memory and in the database (closed incidents leave it after their retention)', () => {
-    const db = new Database(':memory:');
-    migrate(db, backendMigrations, recordingLogger());
-    const repository = new IncidentRepository(db, recordingLogger());
+  it('stays bounded over a simulated day of use, in memory and in the database (closed incidents leave it after their retention)', async () => {
+    const store = await stores.fresh();
+    const repository = new IncidentRepository(store, recordingLogger());
     const { registry: feed, simulator, step: stepCity } = demoCity(11);
     const start = Date.parse('2026-11-27T00:00:00Z');
     const day = 86_400;
-    const rows = () => (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+    const rows = async () => Number((await store.db.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     let peak = { incidents: 0, drillKeys: 0 };
     // One tick each 10 s (the embedded backend ticks each second; alarms, incidents and their stages are the same).
     for (let second = 0; second < day; second += 10) {
       const now = new Date(start + second * 1000);
       // An operator registers an incident every 10 minutes, a drill stages one every 15 (each with its own key).
-      if (second % 600 === 0) repository.save([feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'major', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, now)]);
-      if (second % 900 === 0) repository.save([feed.injectDrillIncident({ drillId: 'DRILL-day', sensorKind: 'septic-methane', key: `drill-day/${second}` }, now)]);
+      if (second % 600 === 0) await repository.save([feed.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'major', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, now)]);
+      if (second % 900 === 0) await repository.save([feed.injectDrillIncident({ drillId: 'DRILL-day', sensorKind: 'septic-methane', key: `drill-day/${second}` }, now)]);
       const step = stepCity(now);
-      repository.save(step.changedIncidents);
+      await repository.save(step.changedIncidents);
       const retained = feed.retainedEntries();
       peak = { incidents: Math.max(peak.incidents, retained.incidents), drillKeys: Math.max(peak.drillKeys, retained.drillKeys) };
     }
@@ -156,14 +155,13 @@ describe('the demo city: simulator, simulated crews and registry', () => {
     expect(retained.crewAssignments).toBeLessThanOrEqual(world.crews.length);
     expect(simulator.episodeCount()).toBeLessThan(20);
     expect(repository.writeHealth()).toEqual({ ok: true, pending: 0, failingSince: null, lastError: null });
-    const dayRows = rows();
+    const dayRows = await rows();
     expect(dayRows).toBeGreaterThan(300);
     // Nothing is deleted within the retention; past it, only what is still open stays.
     const end = new Date(start + day * 1000);
-    expect(repository.pruneClosed(end)).toBe(0);
+    expect(await repository.pruneClosed(end)).toBe(0);
     const open = feed.incidentList().filter((incident) => incident.state !== 'closed').length;
-    expect(repository.pruneClosed(new Date(end.getTime() + (CLOSED_INCIDENT_RETENTION_DAYS + 1) * 86_400_000))).toBe(dayRows - open);
-    expect(rows()).toBe(open);
-    db.close();
+    expect(await repository.pruneClosed(new Date(end.getTime() + (CLOSED_INCIDENT_RETENTION_DAYS + 1) * 86_400_000))).toBe(dayRows - open);
+    expect(await rows()).toBe(open);
   }, 60_000);
 });

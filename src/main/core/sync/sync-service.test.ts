@@ -7,7 +7,7 @@ import { io } from 'socket.io-client';
 import type { RunningBackend } from '../../../backend/backend-server.js';
 import { startTestBackend as startBackendInProcess } from '../../../../test/helpers/test-backend.js';
 import { ConsoleCredentials } from '../../../backend/consoles/index.js';
-import { backendMigrations } from '../../../backend/db/backend-migrations.js';
+import { backendStoreLocation, openBackendStore } from '../../../backend/db/backend-store.js';
 import { bridgeTestPlanYaml } from '../../../../test/fixtures/plans/bridge-test-plan.js';
 import { recordingLogger, type RecordedLog } from '../../../../test/helpers/test-logger.js';
 import { waitUntil } from '../../../../test/helpers/wait.js';
@@ -58,12 +58,12 @@ async function startTestBackend(): Promise<RunningBackend> {
 }
 
 /** Enrols a console in the backend's database, as `--enrol-console` does (the backend may be running). */
-function enrol(name: string): string {
-  const db = openDatabase({ file: join(work, 'backend', 'backend.sqlite'), migrations: backendMigrations, logger: recordingLogger(logs, 'enrol') });
+async function enrol(name: string): Promise<string> {
+  const store = await openBackendStore(backendStoreLocation(join(work, 'backend'), null), { logger: recordingLogger(logs, 'enrol') });
   try {
-    return new ConsoleCredentials(db).enrol(name).credential;
+    return (await new ConsoleCredentials(store).enrol(name)).credential;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -99,14 +99,16 @@ class TestConsole {
     consoles.push(this);
   }
 
-  online(): this {
+  async online(): Promise<this> {
     if (this.link) return this;
+    // Enrolled on first going online, as an operator enrols a console before its first connection.
+    this.credential ??= await enrol(this.id);
     this.link = new BackendLink({
       url: `http://127.0.0.1:${backendPort}`,
       embedded: false,
       consoleId: this.id,
       appVersion: 'test',
-      credential: (this.credential ??= enrol(this.id)),
+      credential: this.credential,
       hub: new EventHub(),
       logger: recordingLogger(logs, this.id),
     });
@@ -218,14 +220,14 @@ function expectExactlyTheLog(online: TestConsole[]): void {
 describe('SyncService against a real backend', () => {
   it('delivers a backlog that overlaps live records exactly once (a console offline during a large backlog)', async () => {
     await startTestBackend();
-    const a = new TestConsole('console-a').online();
-    const c = new TestConsole('console-c').online();
+    const a = await new TestConsole('console-a').online();
+    const c = await new TestConsole('console-c').online();
     await settled([a, c]);
     c.offline();
     for (let i = 0; i < 300; i++) a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
     await until(() => a.status().pending === 0, "console a's backlog to reach the backend");
     // Back while the other console keeps sending: catch-up and live delivery overlap.
-    c.online();
+    await c.online();
     for (let i = 0; i < 150; i++) {
       a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator });
       if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -237,10 +239,10 @@ describe('SyncService against a real backend', () => {
 
   it('sets aside a record it cannot apply, shows it, and goes on; the backend refuses a poison push with its reason', async () => {
     await startTestBackend();
-    const a = new TestConsole('console-a').online();
+    const a = await new TestConsole('console-a').online();
     await settled([a]);
     // A client that is not a console pushes an event of a run nobody has: refused, stored nowhere, nothing stops.
-    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x', credential: enrol('rogue') } });
+    const rogue = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'rogue', appVersion: 'x', credential: await enrol('rogue') } });
     const poison: SyncRecord = { kind: 'run-event', key: runEventKey('RUN-GHOST', 1), origin: 'rogue', body: { runId: 'RUN-GHOST', seq: 1, event: { type: 'step-acknowledged', at: new Date().toISOString(), by: operator, stepId: 'inspect' } } };
     const answer = await rogue.timeout(5000).emitWithAck('sync:push', [poison]);
     rogue.disconnect();
@@ -253,8 +255,8 @@ describe('SyncService against a real backend', () => {
 
   it('refuses a run event from a console that does not drive the run, and hands the run over explicitly', async () => {
     await startTestBackend();
-    const a = new TestConsole('console-a').online();
-    const b = new TestConsole('console-b').online();
+    const a = await new TestConsole('console-a').online();
+    const b = await new TestConsole('console-b').online();
     const { runId } = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state;
     await settled([a, b]);
     // Following is not commanding: console b cannot append to a's run, through its run service or by pushing.
@@ -270,7 +272,7 @@ describe('SyncService against a real backend', () => {
     b.runs.command(runId, { type: 'complete', stepId: 'call-crew' }, operator);
     await expect(b.runs.takeOver(runId, 'again', operator, (record) => b.push(record))).rejects.toThrow(/already drives/);
     // Console a, back, follows the run it no longer drives; its commands are refused.
-    a.online();
+    await a.online();
     await settled([a, b]);
     expect(a.runs.view(runId).origin).toBe('console-b');
     expect(() => a.runs.command(runId, { type: 'acknowledge', stepId: 'inspect' }, operator)).toThrow(/driven from console/);
@@ -292,7 +294,7 @@ describe('SyncService against a real backend', () => {
       a.outbox.add(huge);
     })();
     const after = a.runs.start({ planId: 'bridge-test', mode: 'drill', incident: null, by: operator }).state.runId;
-    a.online();
+    await a.online();
     await until(() => a.status().pending === 0, 'the outbox to settle');
     expect(a.status()).toMatchObject({ setAsideCount: 1, setAside: [{ key: runEventKey(runId, eventCount + 1), direction: 'out', reason: 'too-large' }] });
     expect(backendLog().runs).toEqual([runId, after].sort());
@@ -303,7 +305,7 @@ describe('SyncService against a real backend', () => {
   it.each(seeds)('delivers every record to every console exactly once across random interleavings, offline spells and backend restarts (seed %i)', async (seed) => {
     await startTestBackend();
     const next = mulberry32(seed);
-    const trio = ['console-a', 'console-b', 'console-c'].map((id) => new TestConsole(id).online());
+    const trio = await Promise.all(['console-a', 'console-b', 'console-c'].map((id) => new TestConsole(id).online()));
     const commands = (stepId: string): RunCommand[] => [
       { type: 'acknowledge', stepId },
       { type: 'complete', stepId },
@@ -329,14 +331,14 @@ describe('SyncService against a real backend', () => {
         }
       } else if (roll < 0.85) {
         if (console.isOnline) console.offline();
-        else console.online();
+        else await console.online();
       } else if (roll < 0.9) {
         await restartBackend();
       }
       // Let the network and the backend move between steps, by a varying amount.
       for (let turn = Math.floor(next() * 4); turn > 0; turn--) await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    for (const entry of trio) entry.online();
+    for (const entry of trio) await entry.online();
     await settled(trio);
     expectExactlyTheLog(trio);
     expect(backendLog().events.length).toBeGreaterThan(100);
@@ -344,7 +346,7 @@ describe('SyncService against a real backend', () => {
 
   describe('plan versions carry their source text', () => {
     /** A console with an empty plan folder: every plan it has came through sync. */
-    function receivingConsole(id: string): TestConsole {
+    function receivingConsole(id: string): Promise<TestConsole> {
       const empty = join(work, `${id}-plans`);
       mkdirSync(empty);
       return new TestConsole(id, empty).online();
@@ -352,7 +354,7 @@ describe('SyncService against a real backend', () => {
 
     /** Pushes a plan-version record as another console would, from a client that is not one of the test consoles. */
     async function pushAs(origin: string, record: Omit<Extract<SyncRecord, { kind: 'plan-version' }>, 'origin'>): Promise<void> {
-      const peer = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: origin, appVersion: 'x', credential: enrol(origin) } });
+      const peer = io(`http://127.0.0.1:${backendPort}`, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: origin, appVersion: 'x', credential: await enrol(origin) } });
       try {
         const answer = await peer.timeout(5000).emitWithAck('sync:push', [{ ...record, origin }]);
         expect(answer).toMatchObject({ ok: true, value: { stored: [record.key] } });
@@ -371,8 +373,8 @@ describe('SyncService against a real backend', () => {
       const original = `# 桥梁测试预案：注释只在原文里\n${bridgeTestPlanYaml}`;
       writeFileSync(join(work, 'plans', 'bridge-test.yaml'), original);
       await startTestBackend();
-      const a = new TestConsole('console-a').online();
-      const b = receivingConsole('console-b');
+      const a = await new TestConsole('console-a').online();
+      const b = await receivingConsole('console-b');
       await settled([a, b]);
       expect(b.plans.latestPlan('bridge-test')).toEqual(a.plans.latestPlan('bridge-test'));
       expect(b.plans.exportFile('bridge-test')).toEqual({ fileName: 'bridge-test.yaml', text: original });
@@ -381,7 +383,7 @@ describe('SyncService against a real backend', () => {
 
     it('sets aside a plan version whose source text is not the version it claims, and stores one that comes without text', async () => {
       await startTestBackend();
-      const b = receivingConsole('console-b');
+      const b = await receivingConsole('console-b');
       const plan = bridgePlan();
       const forged = `${bridgeTestPlanYaml}\n# 篡改`;
       await pushAs('console-x', { kind: 'plan-version', key: planVersionKey(plan.id, plan.version), body: { plan, sha256: planSourceSha256(bridgeTestPlanYaml), sourceFile: 'bridge-test.yaml', sourceText: forged } });
