@@ -39,12 +39,17 @@ describe('backend: malformed requests', () => {
   });
 
   it('logs a payload that breaks its schema with the event name and the issues', async () => {
-    await expect(client.emitWithAck('sync:pull', { after: -1, limit: 10 })).resolves.toEqual({ ok: false, error: 'The pull request is not valid.' });
-    await expect(client.emitWithAck('sensors:history', { id: 'SN000001' })).resolves.toEqual({ ok: false, error: 'The sensor id is not valid.' });
+    await expect(client.emitWithAck('sync:pull', { after: -1, limit: 10 })).resolves.toEqual({ ok: false, error: expect.stringMatching(/^The request to sync:pull is not valid: after /) });
+    await expect(client.emitWithAck('sensors:history', { id: 'SN000001' })).resolves.toEqual({ ok: false, error: expect.stringMatching(/^The request to sensors:history is not valid: \(root\) /) });
     expect(warnings('rejected an invalid payload').map((record) => [record.fields?.event, (record.fields?.issues as { path: string }[])[0]?.path])).toEqual([
       ['sync:pull', 'after'],
       ['sensors:history', '(root)'],
     ]);
+  });
+
+  it('answers a call that carries no request argument (an older console) rather than leave it waiting', async () => {
+    await expect(client.emitWithAck('incidents:list')).resolves.toEqual({ ok: false, error: 'The request to incidents:list is missing: send null for a method without parameters.' });
+    await expect(client.emitWithAck('incidents:list', null)).resolves.toMatchObject({ ok: true });
   });
 
   it('logs a request sent without an acknowledgement to reply on, and does nothing with it', async () => {
@@ -67,7 +72,7 @@ describe('backend: malformed requests', () => {
     expect(warnings('rejected a console handshake').map((record) => record.fields?.reason)).toEqual(['bad-handshake']);
     expect(warnings('rejected a malformed socket.io packet; the connection is closed')).toHaveLength(1);
     await expect.poll(() => warnings('closed a connection on a protocol or transport error').map((record) => record.fields?.reason)).toEqual(['forced close']);
-    await expect(client.emitWithAck('hello')).resolves.toMatchObject({ ok: true });
+    await expect(client.emitWithAck('hello', null)).resolves.toMatchObject({ ok: true });
   });
 
   it('logs a connection to a namespace other than the main one', async () => {

@@ -4,10 +4,8 @@ import { Server } from 'socket.io';
 import {
   BACKEND_PROTOCOL_VERSION,
   BackendHandshakeSchema,
-  backendSchemas,
   type BackendClientToServerEvents,
   type BackendHello,
-  type BackendReply,
   type BackendServerToClientEvents,
   DEMO_MEDIA_PATH,
 } from '../shared/backend/protocol.js';
@@ -24,21 +22,19 @@ import { startSfuFor, type Sfu } from './media/sfu.js';
 import { PtzHeads } from './media/ptz/ptz-heads.js';
 import { ffmpegInstalled } from './media/live-encoding.js';
 import { DEFAULT_DEMO_PTZ_CAMERAS } from '../node/host-config.js';
-import { PtzRequestSchema } from '../shared/media/ptz.js';
 import { CamerasFileSchema as CityCamerasFileSchema } from '../shared/city/index.js';
 import { RELAY_MEDIA_PATH } from '../shared/media/cameras.js';
 import type { Logger } from '../node/logger.js';
 import { backendStoreLocation, openBackendStore } from './db/backend-store.js';
 import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repository.js';
 import { SyncStore } from './db/sync-store.js';
-import { MAX_SYNC_BATCH_RECORDS } from '../shared/sync/sync-records.js';
-import { z } from 'zod';
+import { serveBackendMethods, type BackendHandlers } from './backend-methods.js';
 import { CityRegistry } from './registry/index.js';
 import { CitySimulator, SimulatedCaseWork } from './simulator/index.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 import { SipService } from './sip/sip-service.js';
 import { guardedSocketParser } from './guarded-socket-parser.js';
-import { issuesOf, shortened } from '../shared/contract/errors.js';
+import { shortened } from '../shared/contract/errors.js';
 import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-account.js';
 import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
@@ -275,6 +271,68 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     sipUnavailableReason: sip.unavailableReason,
   });
 
+  // Every method of the protocol, each given its request already checked (backend-methods.ts).
+  const handlers: BackendHandlers = {
+    hello,
+    'sip:account': (request, { consoleId }) => {
+      if (request.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, request.displayName);
+      const crew = registry.crews().find((entry) => entry.id === request.crewId);
+      if (!crew) throw new Error(`No crew ${request.crewId} in the directory.`);
+      return sip.account(crew.sipExtension, crew.name);
+    },
+    'crews:report': ({ crewId, ...report }) => registry.reportCrew(crewId, report, new Date()),
+    'directory:crews': ({ text, onDutyOnly, districtAdcode, limit }) => {
+      const needle = text?.trim().toLowerCase() ?? '';
+      return registry
+        .crews()
+        .filter((crew) => !onDutyOnly || crew.status !== 'off-duty')
+        .filter((crew) => !districtAdcode || crew.districtAdcode === districtAdcode)
+        .filter((crew) => needle === '' || [crew.name, crew.leader, crew.speciality, crew.sipExtension, crew.id].some((field) => field.toLowerCase().includes(needle)))
+        .slice(0, limit ?? 1000);
+    },
+    'feed:summary': () => registry.summary(new Date().toISOString()),
+    'incidents:list': () => registry.incidentList(),
+    'sensors:abnormal': () => registry.abnormalSensors(),
+    'sensors:history': (sensorId) => registry.sensorHistory(sensorId),
+    'ingest:stats': () => ingest.stats(),
+    'incidents:inject-drill': (injection, { consoleId }) => {
+      const incident = registry.injectDrillIncident(injection, new Date());
+      // Never rejects: a failed write is kept and retried with the next tick's (see IncidentRepository.save).
+      void incidents.save([incident]);
+      io.emit('incidents:changed', registry.incidentList());
+      logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
+      return incident;
+    },
+    'incidents:register': (report, { consoleId }) => {
+      const incident = registry.registerIncident(report, new Date());
+      void incidents.save([incident]);
+      io.emit('incidents:changed', registry.incidentList());
+      logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
+      return incident;
+    },
+    'sync:push': async (records, { consoleId }) => {
+      const { stored, conflicts, refused, logged } = await sync.push(records, consoleId);
+      // Every console, the sender too, gets the log in sequence order, so each moves its cursor without gaps.
+      if (logged.length > 0) io.emit('sync:records', logged);
+      for (const conflict of conflicts) io.emit('sync:conflict', conflict);
+      return { stored, conflicts, refused };
+    },
+    'sync:pull': ({ after, limit }) => sync.pull(after, limit),
+    'cameras:catalogue': () => [...cameras.list()],
+    'media:sign': (paths) => paths.map((path) => mediaUrls.sign(path)),
+    'ptz:command': (request) => ptz.command(request),
+    'sfu:capabilities': () => requireSfu().capabilities(),
+    'sfu:open': ({ streamId, rtpCapabilities }, { consoleId }) => requireSfu().open(consoleId, streamId, rtpCapabilities),
+    'sfu:connect': async ({ sessionId, dtlsParameters }, { consoleId }) => {
+      await requireSfu().connect(consoleId, sessionId, dtlsParameters);
+      return null;
+    },
+    'sfu:close': ({ sessionId }, { consoleId }) => {
+      requireSfu().close(consoleId, sessionId);
+      return null;
+    },
+  };
+
   io.on('connection', (socket) => {
     const { consoleId, consoleName } = socket.data as { consoleId: string; consoleName: string };
     logger.info('console connected', { consoleId, consoleName, address: socket.handshake.address });
@@ -286,139 +344,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       const reply: unknown = args.at(-1);
       if (typeof reply === 'function') reply({ ok: false, error: `Unknown event "${shortened(String(event))}".` });
     });
-
-    /** Replies with what `produce` returns or resolves to, or with its error as data; logs each refused request. */
-    const answer = <T>(event: string, reply: unknown, produce: () => T | Promise<T>): void => {
-      if (typeof reply !== 'function') {
-        logger.warn('rejected an event without an acknowledgement', { consoleId, event });
-        return;
-      }
-      const send = (result: BackendReply<T>) => (reply as (result: BackendReply<T>) => void)(result);
-      const failed = (error: unknown) => {
-        if (error instanceof InvalidPayload) logger.warn('rejected an invalid payload', { consoleId, event, issues: error.issues });
-        send({ ok: false, error: error instanceof Error ? error.message : String(error) });
-      };
-      try {
-        const value = produce();
-        if (value instanceof Promise) value.then((resolved: T) => send({ ok: true, value: resolved }), failed);
-        else send({ ok: true, value });
-      } catch (error) {
-        failed(error);
-      }
-    };
-
-    socket.on('hello', (reply) => answer('hello', reply, hello));
-    socket.on('sip:account', (request, reply) =>
-      answer('sip:account', reply, () => {
-        const parsed = payload(backendSchemas.sipAccountRequest, request, 'SIP account request');
-        if (parsed.kind === 'dispatcher') return sip.dispatcherAccount(consoleId, parsed.displayName);
-        const crewId = parsed.crewId;
-        const crew = registry.crews().find((entry) => entry.id === crewId);
-        if (!crew) throw new Error(`No crew ${crewId} in the directory.`);
-        return sip.account(crew.sipExtension, crew.name);
-      }),
-    );
-    socket.on('crews:report', (report, reply) =>
-      answer('crews:report', reply, () => {
-        const parsed = payload(backendSchemas.crewReport, report, 'crew report');
-        const { crewId, ...rest } = parsed;
-        return registry.reportCrew(crewId, rest, new Date());
-      }),
-    );
-    socket.on('directory:crews', (query, reply) =>
-      answer('directory:crews', reply, () => {
-        const parsed = payload(backendSchemas.crewQuery, query, 'crew query');
-        const { text, onDutyOnly, districtAdcode, limit } = parsed;
-        const needle = text?.trim().toLowerCase() ?? '';
-        return registry
-          .crews()
-          .filter((crew) => !onDutyOnly || crew.status !== 'off-duty')
-          .filter((crew) => !districtAdcode || crew.districtAdcode === districtAdcode)
-          .filter(
-            (crew) =>
-              needle === '' ||
-              [crew.name, crew.leader, crew.speciality, crew.sipExtension, crew.id].some((field) => field.toLowerCase().includes(needle)),
-          )
-          .slice(0, limit ?? 1000);
-      }),
-    );
-    socket.on('feed:summary', (reply) => answer('feed:summary', reply, () => registry.summary(new Date().toISOString())));
-    socket.on('incidents:list', (reply) => answer('incidents:list', reply, () => registry.incidentList()));
-    socket.on('sensors:abnormal', (reply) => answer('sensors:abnormal', reply, () => registry.abnormalSensors()));
-    socket.on('sensors:history', (sensorId, reply) =>
-      answer('sensors:history', reply, () => registry.sensorHistory(payload(z.string().max(40), sensorId, 'sensor id'))),
-    );
-    socket.on('incidents:inject-drill', (injection, reply) =>
-      answer('incidents:inject-drill', reply, () => {
-        const parsed = payload(backendSchemas.drillInjection, injection, 'drill injection');
-        const incident = registry.injectDrillIncident(parsed, new Date());
-        const list = registry.incidentList();
-        // Never rejects: a failed write is kept and retried with the next tick's (see IncidentRepository.save).
-        void incidents.save([incident]);
-        io.emit('incidents:changed', list);
-        logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
-        return incident;
-      }),
-    );
-    socket.on('incidents:register', (report, reply) =>
-      answer('incidents:register', reply, () => {
-        const parsed = payload(backendSchemas.incidentReport, report, 'incident report');
-        const incident = registry.registerIncident(parsed, new Date());
-        void incidents.save([incident]);
-        io.emit('incidents:changed', registry.incidentList());
-        logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
-        return incident;
-      }),
-    );
-    socket.on('sync:push', (records, reply) =>
-      answer('sync:push', reply, async () => {
-        // Each record is checked on its own (SyncStore.push), so one bad record is refused and the rest are stored.
-        const parsed = payload(z.array(z.unknown()).max(MAX_SYNC_BATCH_RECORDS), records, 'batch of sync records');
-        const { stored, conflicts, refused, logged } = await sync.push(parsed, consoleId);
-        // Every console, the sender too, gets the log in sequence order, so each moves its cursor without gaps.
-        if (logged.length > 0) io.emit('sync:records', logged);
-        for (const conflict of conflicts) io.emit('sync:conflict', conflict);
-        return { stored, conflicts, refused };
-      }),
-    );
-    socket.on('sync:pull', (request, reply) =>
-      answer('sync:pull', reply, () => {
-        const parsed = payload(z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }), request, 'pull request');
-        return sync.pull(parsed.after, parsed.limit);
-      }),
-    );
-    socket.on('cameras:catalogue', (reply) => answer('cameras:catalogue', reply, () => cameras.list()));
-    socket.on('media:sign', (paths, reply) =>
-      answer('media:sign', reply, () => payload(backendSchemas.mediaPaths, paths, 'list of media paths').map((path) => mediaUrls.sign(path))),
-    );
-    socket.on('ptz:command', (request, reply) =>
-      answer('ptz:command', reply, () => {
-        const parsed = payload(PtzRequestSchema, request, 'PTZ command');
-        return ptz.command(parsed);
-      }),
-    );
-    socket.on('sfu:capabilities', (reply) => answer('sfu:capabilities', reply, () => requireSfu().capabilities()));
-    socket.on('sfu:open', (request, reply) =>
-      answer('sfu:open', reply, () => {
-        const parsed = payload(backendSchemas.sfuOpen, request, 'WebRTC open request');
-        return requireSfu().open(consoleId, parsed.streamId, parsed.rtpCapabilities);
-      }),
-    );
-    socket.on('sfu:connect', (request, reply) =>
-      answer('sfu:connect', reply, async () => {
-        const parsed = payload(backendSchemas.sfuConnect, request, 'WebRTC connect request');
-        await requireSfu().connect(consoleId, parsed.sessionId, parsed.dtlsParameters);
-        return null;
-      }),
-    );
-    socket.on('sfu:close', (request, reply) =>
-      answer('sfu:close', reply, () => {
-        const parsed = payload(backendSchemas.sfuClose, request, 'WebRTC close request');
-        requireSfu().close(consoleId, parsed.sessionId);
-        return null;
-      }),
-    );
-    socket.on('ingest:stats', (reply) => answer('ingest:stats', reply, () => ingest.stats()));
+    serveBackendMethods(socket, handlers, { consoleId }, logger);
     socket.on('disconnect', (reason) => {
       logger.info('console disconnected', { consoleId, reason });
       if (!('unavailable' in sfu)) sfu.closeConsole(consoleId);
@@ -480,22 +406,6 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
 }
 
 /** A request whose payload breaks its schema: refused, and logged with the event's name. */
-class InvalidPayload extends Error {
-  constructor(
-    message: string,
-    readonly issues: ReturnType<typeof issuesOf>,
-  ) {
-    super(message);
-    this.name = 'InvalidPayload';
-  }
-}
-
-function payload<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidPayload(`The ${what} is not valid.`, issuesOf(parsed.error));
-  return parsed.data;
-}
-
 function refusal(reason: string, message: string): Error {
   return Object.assign(new Error(message), { data: { reason } });
 }

@@ -80,7 +80,7 @@ describe('the backend authenticates every console', () => {
     expect((await connectConsole(backendUrl, credential, { Origin: 'http://127.0.0.1:7400' })).connected).toBe(false);
     const admitted = await connectConsole(backendUrl, credential);
     if (!admitted.connected) throw new Error(`refused: ${admitted.reason}`);
-    await expect(admitted.socket.emitWithAck('hello')).resolves.toMatchObject({ ok: true, value: { protocol: BACKEND_PROTOCOL_VERSION } });
+    await expect(admitted.socket.emitWithAck('hello', null)).resolves.toMatchObject({ ok: true, value: { protocol: BACKEND_PROTOCOL_VERSION } });
     admitted.socket.close();
     await expect.poll(() => backend.output()).toContain('refused a connection from a web page');
     expect(backend.output()).toContain('refused a console credential');

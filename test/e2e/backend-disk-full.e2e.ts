@@ -84,7 +84,7 @@ describe.skipIf(unmountable !== null)('the standalone backend on a full disk', (
     const duringFull = await register('磁盘满时登记的事件');
     await expect.poll(() => backend.output(), { timeout: 20_000, interval: 200 }).toMatch(/incidents cannot be written to the database; kept in memory and retried/);
     // Ticks go on failing; the backend still answers and lists the incident it could not write.
-    const listed = await ask<Incident[]>('incidents:list');
+    const listed = await ask<Incident[]>('incidents:list', null);
     expect(listed.map((incident) => incident.id)).toContain(duringFull.id);
     expect(backend.child.exitCode).toBeNull();
     expect(backend.output().match(/incidents cannot be written/g)).toHaveLength(1);
@@ -100,7 +100,7 @@ describe.skipIf(unmountable !== null)('the standalone backend on a full disk', (
     socket.close();
     expect(await backend.stop()).toBe(0);
     await start();
-    const restored = await ask<Incident[]>('incidents:list');
+    const restored = await ask<Incident[]>('incidents:list', null);
     expect(restored.find((incident) => incident.id === duringFull.id)).toMatchObject({ title: '磁盘满时登记的事件', state: 'registered' });
   }, 90_000);
 });

@@ -5,7 +5,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { startTestBackend } from '../../../test/helpers/test-backend.js';
-import { BACKEND_PROTOCOL_VERSION, backendSchemas } from '../../shared/backend/protocol.js';
+import { BACKEND_PROTOCOL_VERSION, BackendReplySchema, backendMethods } from '../../shared/backend/protocol.js';
 import type { RunningBackend } from '../backend-server.js';
 import { generateConsoleCredential } from '../consoles/index.js';
 import { backendStoreLocation, openBackendStore } from '../db/backend-store.js';
@@ -76,7 +76,7 @@ describe('ingestion over HTTP (a real backend)', () => {
     // The same, for a console's ingestion panel, over its authenticated socket.
     const client = io(backend.url, { transports: ['websocket'], auth: { protocol: BACKEND_PROTOCOL_VERSION, consoleId: 'panel', appVersion: '0.1.0', credential: consoleCredential } });
     try {
-      const reply = backendSchemas.ingestStats.parse(await client.emitWithAck('ingest:stats'));
+      const reply = BackendReplySchema(backendMethods['ingest:stats'].reply).parse(await client.emitWithAck('ingest:stats', null));
       expect(reply.ok && reply.value.sources.find((entry) => entry.source === 'crew-terminals')?.rejected).toMatchObject({ 'not-json': 1, 'unknown-device': 1 });
     } finally {
       client.close();

@@ -56,7 +56,7 @@ export function createCoreContext(parts: Omit<CoreContext, 'actorOf' | 'audit' |
     actorOf,
     audit: (caller, action, details = {}) => auditLog.info(action, { ...details, by: actorOf(caller) }),
     incident: async (incidentId) => {
-      const found = (await parts.backend.incidents()).find((candidate) => candidate.id === incidentId);
+      const found = (await parts.backend.call('incidents:list', null)).find((candidate) => candidate.id === incidentId);
       if (!found) throw new ApiFailure(apiError('not-found', `No incident "${incidentId}" at the backend.`));
       return found;
     },

@@ -1,22 +1,22 @@
 import { io, type Socket } from 'socket.io-client';
-import type { PtzRequest, PtzResult } from '../../../shared/media/ptz.js';
 import type { z } from 'zod';
 import {
   BACKEND_PROTOCOL_VERSION,
-  backendSchemas,
+  BackendReplySchema,
+  backendEvents,
+  backendMethods,
   type BackendClientToServerEvents,
+  type BackendEventName,
+  type BackendMethodName,
+  type BackendRequest,
+  type BackendResult,
   type BackendServerToClientEvents,
-  type SipAccountRequest,
 } from '../../../shared/backend/protocol.js';
 import { ApiFailure, apiError } from '../../../shared/contract/errors.js';
 import { CLOCK_SKEW_WARNING_MS, type BackendConnectionState, type BackendStatus } from '../../../shared/domain/backend.js';
-import type { Crew, CrewQuery, CrewReport } from '../../../shared/domain/directory.js';
-import type { SipAccount, SipServerInfo } from '../../../shared/dispatch/sip-account.js';
-import type { DrillInjection, FeedSummary, Incident, IncidentReport, SensorHistory, SensorReading } from '../../../shared/domain/feed.js';
-import type { IngestStats } from '../../../shared/ingest/index.js';
-import type { LoggedRecord, PushResult, SyncConflict, SyncPage, SyncRecord } from '../../../shared/sync/sync-records.js';
-import type { CatalogueCamera } from '../../../shared/media/cameras.js';
-import type { RtpCapabilitiesPayload, SfuCloseRequest, SfuConnectRequest, SfuOpenRequest, SfuSession } from '../../../shared/media/webrtc.js';
+import type { SipServerInfo } from '../../../shared/dispatch/sip-account.js';
+import type { FeedSummary } from '../../../shared/domain/feed.js';
+import type { LoggedRecord, SyncConflict } from '../../../shared/sync/sync-records.js';
 import type { Logger } from '../../../node/logger.js';
 import type { EventHub } from '../api/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
@@ -91,27 +91,15 @@ export class BackendLink {
     this.socket.on('connect', () => void this.onConnect());
     this.socket.on('disconnect', (reason) => this.setState('disconnected', `disconnected: ${reason}`));
     this.socket.on('connect_error', (error) => this.onConnectError(error));
-    this.socket.on('feed:summary', (summary) => {
-      const parsed = this.accept(backendSchemas.feedSummary, summary, 'feed:summary');
-      if (!parsed) return;
-      this.takeSummary(parsed);
+    this.onEvent('feed:summary', (summary) => this.takeSummary(summary));
+    this.onEvent('feed:tick', (tick) => options.hub.emit('feed.tick', tick));
+    this.onEvent('sync:records', (records) => {
+      for (const listener of this.syncListeners) listener.records(records);
     });
-    this.socket.on('feed:tick', (tick) => {
-      const parsed = this.accept(backendSchemas.feedTick, tick, 'feed:tick');
-      if (parsed) options.hub.emit('feed.tick', parsed);
+    this.onEvent('sync:conflict', (conflict) => {
+      for (const listener of this.syncListeners) listener.conflict(conflict);
     });
-    this.socket.on('sync:records', (records) => {
-      const parsed = this.accept(backendSchemas.loggedRecords, records, 'sync:records');
-      if (parsed) for (const listener of this.syncListeners) listener.records(parsed);
-    });
-    this.socket.on('sync:conflict', (conflict) => {
-      const parsed = this.accept(backendSchemas.conflict, conflict, 'sync:conflict');
-      if (parsed) for (const listener of this.syncListeners) listener.conflict(parsed);
-    });
-    this.socket.on('incidents:changed', (incidents) => {
-      const parsed = this.accept(backendSchemas.incidentList, incidents, 'incidents:changed');
-      if (parsed) options.hub.emit('incidents.changed', parsed);
-    });
+    this.onEvent('incidents:changed', (incidents) => options.hub.emit('incidents.changed', incidents));
   }
 
   getStatus(): BackendStatus {
@@ -135,77 +123,10 @@ export class BackendLink {
     return this.sip;
   }
 
-  sipAccount(request: SipAccountRequest): Promise<SipAccount> {
-    return this.request(backendSchemas.sipAccount, (reply) => this.connectedSocket().emit('sip:account', request, reply));
-  }
-
-  reportCrew(report: { crewId: string } & CrewReport): Promise<Crew> {
-    return this.request(backendSchemas.crew, (reply) => this.connectedSocket().emit('crews:report', report, reply));
-  }
-
-  async crews(query: CrewQuery): Promise<Crew[]> {
-    return this.request(backendSchemas.crews, (reply) => this.connectedSocket().emit('directory:crews', query, reply));
-  }
-
-  async incidents(): Promise<Incident[]> {
-    return this.request(backendSchemas.incidents, (reply) => this.connectedSocket().emit('incidents:list', reply));
-  }
-
-  abnormalSensors(): Promise<SensorReading[]> {
-    return this.request(backendSchemas.abnormalSensors, (reply) => this.connectedSocket().emit('sensors:abnormal', reply));
-  }
-
-  ingestStats(): Promise<IngestStats> {
-    return this.request(backendSchemas.ingestStats, (reply) => this.connectedSocket().emit('ingest:stats', reply));
-  }
-
-  sensorHistory(sensorId: string): Promise<SensorHistory> {
-    return this.request(backendSchemas.sensorHistory, (reply) => this.connectedSocket().emit('sensors:history', sensorId, reply));
-  }
-
-  registerIncident(report: IncidentReport): Promise<Incident> {
-    return this.request(backendSchemas.incident, (reply) => this.connectedSocket().emit('incidents:register', report, reply));
-  }
-
-  injectDrillIncident(injection: DrillInjection): Promise<Incident> {
-    return this.request(backendSchemas.incident, (reply) => this.connectedSocket().emit('incidents:inject-drill', injection, reply));
-  }
-
-  /** Catalogue paths (/media/…) as signed paths the backend serves for a while. */
-  signMediaPaths(paths: string[]): Promise<string[]> {
-    return this.request(backendSchemas.signedMediaPaths, (reply) => this.connectedSocket().emit('media:sign', paths, reply));
-  }
-
-  cameraCatalogue(): Promise<CatalogueCamera[]> {
-    return this.request(backendSchemas.catalogue, (reply) => this.connectedSocket().emit('cameras:catalogue', reply));
-  }
-
-  ptz(request: PtzRequest): Promise<PtzResult> {
-    return this.request(backendSchemas.ptzResult, (reply) => this.connectedSocket().emit('ptz:command', request, reply));
-  }
-
-  sfuCapabilities(): Promise<RtpCapabilitiesPayload> {
-    return this.request(backendSchemas.sfuCapabilities, (reply) => this.connectedSocket().emit('sfu:capabilities', reply));
-  }
-
-  sfuOpen(request: SfuOpenRequest): Promise<SfuSession> {
-    return this.request(backendSchemas.sfuSession, (reply) => this.connectedSocket().emit('sfu:open', request, reply));
-  }
-
-  sfuConnect(request: SfuConnectRequest): Promise<null> {
-    return this.request(backendSchemas.sfuDone, (reply) => this.connectedSocket().emit('sfu:connect', request, reply));
-  }
-
-  sfuClose(request: SfuCloseRequest): Promise<null> {
-    return this.request(backendSchemas.sfuDone, (reply) => this.connectedSocket().emit('sfu:close', request, reply));
-  }
-
-  push(records: SyncRecord[]): Promise<PushResult> {
-    return this.request(backendSchemas.pushResult, (reply) => this.connectedSocket().emit('sync:push', records, reply));
-  }
-
-  pull(after: number, limit: number): Promise<SyncPage> {
-    return this.request(backendSchemas.pulled, (reply) => this.connectedSocket().emit('sync:pull', { after, limit }, reply));
+  /** Calls a backend method; its reply is checked against the protocol before it is believed. */
+  call<M extends BackendMethodName>(method: M, request: BackendRequest<M>): Promise<BackendResult<M>> {
+    const socket = this.connectedSocket();
+    return this.request(method, (reply) => (socket as unknown as UntypedEmitter).emit(method, request, reply));
   }
 
   isConnected(): boolean {
@@ -226,12 +147,12 @@ export class BackendLink {
 
   private async onConnect(): Promise<void> {
     try {
-      const hello = await this.request(backendSchemas.hello, (reply) => this.socket.emit('hello', reply));
+      const hello = await this.request('hello', (reply) => this.socket.emit('hello', null, reply));
       this.status = { ...this.status, serverVersion: hello.serverVersion };
       this.sip = { info: hello.sip, unavailableReason: hello.sipUnavailableReason };
       this.setState('connected', null);
       for (const listener of this.syncListeners) listener.connected();
-      const summary = await this.request(backendSchemas.summary, (reply) => this.socket.emit('feed:summary', reply));
+      const summary = await this.request('feed:summary', (reply) => this.socket.emit('feed:summary', null, reply));
       this.takeSummary(summary);
     } catch (error) {
       this.options.logger.warn('backend handshake failed', { error });
@@ -288,11 +209,9 @@ export class BackendLink {
     return this.socket;
   }
 
-  private request<T>(
-    schema: z.ZodType<{ ok: true; value: T } | { ok: false; error: string }>,
-    send: (reply: (raw: unknown) => void) => void,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  private request<M extends BackendMethodName>(method: M, send: (reply: (raw: unknown) => void) => void): Promise<BackendResult<M>> {
+    const schema = BackendReplySchema(backendMethods[method].reply);
+    return new Promise<BackendResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new ApiFailure(apiError('unavailable', `The backend did not answer within ${this.requestTimeoutMs} ms.`)));
       }, this.requestTimeoutMs);
@@ -301,12 +220,12 @@ export class BackendLink {
           clearTimeout(timer);
           const reply = schema.safeParse(raw);
           if (!reply.success) {
-            this.options.logger.warn('backend reply does not match the protocol', { issues: reply.error.issues });
+            this.options.logger.warn('backend reply does not match the protocol', { method, issues: reply.error.issues });
             reject(new ApiFailure(apiError('unavailable', 'The backend sent a reply this console cannot read.')));
           } else if (!reply.data.ok) {
             reject(new ApiFailure(apiError('unavailable', reply.data.error)));
           } else {
-            resolve(reply.data.value);
+            resolve(reply.data.value as BackendResult<M>);
           }
         });
       } catch (error) {
@@ -316,10 +235,18 @@ export class BackendLink {
     });
   }
 
-  private accept<T>(schema: z.ZodType<T>, payload: unknown, event: string): T | null {
-    const parsed = schema.safeParse(payload);
-    if (parsed.success) return parsed.data;
-    this.options.logger.warn('dropped a backend event that does not match the protocol', { event });
-    return null;
+  /** Listens to an event the backend pushes; a payload that does not match the protocol is dropped and logged. */
+  private onEvent<E extends BackendEventName>(event: E, listener: (payload: z.output<(typeof backendEvents)[E]>) => void): void {
+    (this.socket as unknown as UntypedEmitter).on(event, (payload: unknown) => {
+      const parsed = backendEvents[event].safeParse(payload);
+      if (parsed.success) listener(parsed.data as z.output<(typeof backendEvents)[E]>);
+      else this.options.logger.warn('dropped a backend event that does not match the protocol', { event });
+    });
   }
+}
+
+/** socket.io's typed emitter cannot take a method or event chosen at run time; every one has the same shape. */
+interface UntypedEmitter {
+  emit(event: string, ...args: unknown[]): void;
+  on(event: string, listener: (...args: unknown[]) => void): void;
 }

@@ -12,16 +12,16 @@ export function feedFeature(
     handlers: {
       'backend.status': () => backend.getStatus(),
       'feed.summary': () => backend.getSummary(),
-      'sensors.abnormal': () => backend.abnormalSensors(),
-      'sensors.history': ({ sensorId }) => backend.sensorHistory(sensorId),
-      'incidents.list': () => backend.incidents(),
+      'sensors.abnormal': () => backend.call('sensors:abnormal', null),
+      'sensors.history': ({ sensorId }) => backend.call('sensors:history', sensorId),
+      'incidents.list': () => backend.call('incidents:list', null),
       'incidents.report': async (report, caller) => {
-        const registered = await backend.registerIncident(report);
+        const registered = await backend.call('incidents:register', report);
         ctx.audit(caller, 'incident registered', { incidentId: registered.id });
         return registered;
       },
-      'directory.crews': (query) => backend.crews(query),
-      'ingest.stats': () => backend.ingestStats(),
+      'directory.crews': (query) => backend.call('directory:crews', query),
+      'ingest.stats': () => backend.call('ingest:stats', null),
     },
   };
 }

@@ -29,7 +29,7 @@ export function callsFeature(ctx: CoreContext): CoreFeature<CallMethods> {
   if (callsLeftOpen > 0) logger.warn('calls left open by the last run closed', { count: callsLeftOpen });
   const calls = new DispatchService({
     log: callLog,
-    crews: () => backend.crews({ limit: 1000 }),
+    crews: () => backend.call('directory:crews', { limit: 1000 }),
     groups: () => ctx.city.crewGroups(),
     incident: (incidentId) => ctx.incident(incidentId),
     drillRoster: () => ctx.settings.read().drillRoster,
@@ -45,7 +45,7 @@ export function callsFeature(ctx: CoreContext): CoreFeature<CallMethods> {
     handlers: {
       'dispatch.account': async (_params, caller) => {
         requireSipServer();
-        return backend.sipAccount({ kind: 'dispatcher', displayName: principalName(caller.principal) });
+        return backend.call('sip:account', { kind: 'dispatcher', displayName: principalName(caller.principal) });
       },
       'dispatch.groups': () => [...ctx.city.crewGroups()],
       'dispatch.resolveTarget': ({ target, incidentId, drill }) => calls.resolve(target, incidentId, drill),
@@ -60,17 +60,17 @@ export function callsFeature(ctx: CoreContext): CoreFeature<CallMethods> {
       'calls.kpis': () => calls.kpis(),
       'crewTerminal.account': async ({ crewId }, caller) => {
         requireSipServer();
-        const crew = (await backend.crews({ text: crewId, limit: 5 })).find((entry) => entry.id === crewId);
+        const crew = (await backend.call('directory:crews', { text: crewId, limit: 5 })).find((entry) => entry.id === crewId);
         if (!crew) throw new ApiFailure(apiError('not-found', `No crew ${crewId} in the directory.`));
-        const account = await backend.sipAccount({ kind: 'crew', crewId });
+        const account = await backend.call('sip:account', { kind: 'crew', crewId });
         logger.info('crew terminal signed in', { crewId, uri: sipUri(account.user, account.domain), window: caller.clientId.slice(0, 8) });
         return { account, crew };
       },
       'crewTerminal.identify': async ({ user }) => {
-        const crew = (await backend.crews({ text: user, limit: 20 })).find((entry) => entry.sipExtension === user);
+        const crew = (await backend.call('directory:crews', { text: user, limit: 20 })).find((entry) => entry.sipExtension === user);
         return crew ? { user, name: crew.name, crewId: crew.id } : null;
       },
-      'crewTerminal.report': (report) => backend.reportCrew(report),
+      'crewTerminal.report': (report) => backend.call('crews:report', report),
     },
   };
 }

@@ -27,8 +27,8 @@ export interface CamerasFeature extends CoreFeature<CameraMethods> {
 export function camerasFeature(ctx: CoreContext, mediaOrigin: string): CamerasFeature {
   const { backend } = ctx;
   const directory = new CameraDirectory(
-    () => backend.cameraCatalogue(),
-    async (paths) => (await backend.signMediaPaths(paths)).map((path) => `${mediaOrigin}${path}`),
+    () => backend.call('cameras:catalogue', null),
+    async (paths) => (await backend.call('media:sign', paths)).map((path) => `${mediaOrigin}${path}`),
   );
   const groups = new CameraGroups(ctx.city);
   // A backend that (re)connects may serve another cameras file.
@@ -43,11 +43,11 @@ export function camerasFeature(ctx: CoreContext, mediaOrigin: string): CamerasFe
       'cameras.search': ({ text, limit }) => directory.search(text, limit),
       'cameras.catalogue': async () => (await directory.cameras()).map(({ id, code, name, position, ptz }) => ({ id, code, name, position, ptz })),
       'cameras.group': async ({ group, count }) => groups.camerasOf(await directory.cameras(), group, count),
-      'cameras.ptz': (request) => backend.ptz(request),
-      'webrtc.capabilities': () => backend.sfuCapabilities(),
-      'webrtc.open': (request) => backend.sfuOpen(request),
-      'webrtc.connect': (request) => backend.sfuConnect(request),
-      'webrtc.close': (request) => backend.sfuClose(request),
+      'cameras.ptz': (request) => backend.call('ptz:command', request),
+      'webrtc.capabilities': () => backend.call('sfu:capabilities', null),
+      'webrtc.open': (request) => backend.call('sfu:open', request),
+      'webrtc.connect': (request) => backend.call('sfu:connect', request),
+      'webrtc.close': (request) => backend.call('sfu:close', request),
     },
     dispose: () => connections.dispose(),
   };

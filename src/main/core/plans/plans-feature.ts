@@ -59,7 +59,7 @@ export function plansFeature(ctx: CoreContext, options: { plansDir: string; outb
       view: (runId) => runs.view(runId),
       staged: (runId) => runs.drillInjections(runId),
       record: (runId, index, incidentId) => runs.recordDrillInjection(runId, index, incidentId),
-      stage: (injection) => backend.injectDrillIncident(injection),
+      stage: (injection) => backend.call('incidents:inject-drill', injection),
     },
     ctx.clock,
     logger.child('drills'),
@@ -120,7 +120,7 @@ export function plansFeature(ctx: CoreContext, options: { plansDir: string; outb
         if (refusal) throw new ApiFailure(refusal);
         return runs.command(runId, command, ctx.actorOf(caller));
       },
-      'runs.takeOver': ({ runId, reason }, caller) => runs.takeOver(runId, reason, ctx.actorOf(caller), (record) => backend.push([record])),
+      'runs.takeOver': ({ runId, reason }, caller) => runs.takeOver(runId, reason, ctx.actorOf(caller), (record) => backend.call('sync:push', [record])),
       'proposals.list': () => proposals.list(),
       'proposals.dismiss': ({ incidentId, planId }, caller) => {
         ctx.audit(caller, 'proposal dismissed', { incidentId, planId });
@@ -131,7 +131,7 @@ export function plansFeature(ctx: CoreContext, options: { plansDir: string; outb
         const trigger = plan.triggers[0];
         const sensorKind = trigger?.sensorKind ?? plan.incidentTypes[0] ?? '';
         const drillId = `DRILL-${ctx.clock.now().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
-        const injected = await backend.injectDrillIncident({ drillId, sensorKind, ...(trigger?.riskGrades?.[0] ? { riskGrade: trigger.riskGrades[0] } : {}) });
+        const injected = await backend.call('incidents:inject-drill', { drillId, sensorKind, ...(trigger?.riskGrades?.[0] ? { riskGrade: trigger.riskGrades[0] } : {}) });
         ctx.audit(caller, 'drill incident injected', { planId, drillId, incidentId: injected.id });
         return injected;
       },

@@ -143,7 +143,7 @@ class TestConsole {
 
   push(record: SyncRecord): Promise<PushResult> {
     if (!this.link) throw new Error(`${this.id} is offline`);
-    return this.link.push([record]);
+    return this.link.call('sync:push', [record]);
   }
 
   /** Every run event this console holds, as `run#seq body`, sorted. */

@@ -4,10 +4,8 @@ import {
   SyncRecordSchema,
   recordBytes,
   type LoggedRecord,
-  type PushResult,
   type SetAsideRecord,
   type SyncConflict,
-  type SyncPage,
   type SyncRecord,
   type SyncRefusalReason,
   type SyncStatus,
@@ -17,6 +15,7 @@ import type { Logger } from '../../../node/logger.js';
 import type { SqliteDatabase } from '../../../node/sqlite.js';
 import type { Clock } from '../clock/index.js';
 import { PlanRepository, RunRepository, planSourceMismatch } from '../plans/index.js';
+import type { BackendLink } from '../backend-link/index.js';
 import type { Outbox } from './outbox.js';
 
 const BATCH_RECORDS = 200;
@@ -34,12 +33,8 @@ const KEEP_STORED_MS = 7 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 
 /** What the sync service needs of the backend connection. */
-export interface SyncLink {
-  isConnected(): boolean;
-  push(records: SyncRecord[]): Promise<PushResult>;
-  pull(after: number, limit: number): Promise<SyncPage>;
-  onSync(listener: { connected(): void; records(records: LoggedRecord[]): void; conflict(conflict: SyncConflict): void }): () => void;
-}
+/** What sync needs of the backend link: its state, its two sync methods (through `call`) and its sync events. */
+export type SyncLink = Pick<BackendLink, 'isConnected' | 'call' | 'onSync'>;
 
 export interface SyncTargets {
   /** Plan versions from other consoles were stored. */
@@ -174,7 +169,7 @@ export class SyncService {
             this.refuse(tooLarge.map((record) => ({ key: record.key, reason: 'too-large', detail: `${recordBytes(record)} bytes, at most ${MAX_SYNC_RECORD_BYTES}` })));
             continue;
           }
-          const result = await this.backend.push(batch);
+          const result = await this.backend.call('sync:push', batch);
           this.outbox.settled('stored', result.stored);
           this.outbox.settled('conflict', result.conflicts.map((conflict) => conflict.key));
           const sent = new Set(batch.map((record) => record.key));
@@ -214,7 +209,7 @@ export class SyncService {
           this.pullAgain = false;
           for (;;) {
             if (!this.backend.isConnected()) return;
-            const page = await this.backend.pull(this.cursorValue, PAGE);
+            const page = await this.backend.call('sync:pull', { after: this.cursorValue, limit: PAGE });
             this.applyInOrder(
               page.records.filter((logged) => logged.seq > this.cursorValue),
               page.through,
