@@ -127,6 +127,16 @@ describe('ingestion', () => {
     expect(target.applied[5]?.payload).toMatchObject({ riskGrade: null, externalId: 'H-1' });
   });
 
+  it('refuses what it could take in but no console could read back: a position past the edge, a value past Float32', () => {
+    const { ingestion, letters } = setUp();
+    // BD-09 at the edge of the world converts to a point past it.
+    const edge = ingestion.receive('zhili/v1/vehicles/V1/position', JSON.stringify({ position: [-180, -90], crs: 'bd09', at: NOW }), DEVICE);
+    expect(edge).toMatchObject({ accepted: false, reason: 'schema', detail: expect.stringContaining('not a place in WGS-84') });
+    expect(ingestion.receive('zhili/v1/sensors/S1/reading', reading(1e308), DEVICE)).toMatchObject({ accepted: false, reason: 'schema' });
+    expect(ingestion.receive('zhili/v1/alarms/S1', JSON.stringify({ level: 'alarm', at: NOW, value: -1e12 }), DEVICE)).toMatchObject({ accepted: false, reason: 'schema' });
+    expect(letters.map(({ letter }) => letter.reason)).toEqual(['schema', 'schema', 'schema']);
+  });
+
   it('limits each source to its rate with a burst, on its own bucket', () => {
     const { ingestion, clock, letters } = setUp(undefined, { perSecond: 10, burst: 20 });
     const send = (origin = DEVICE) => ingestion.receive('zhili/v1/sensors/S1/reading', reading(), origin).accepted;

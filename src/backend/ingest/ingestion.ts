@@ -2,9 +2,11 @@ import type { Logger } from '../../node/logger.js';
 import type { Clock } from '../../shared/clock/index.js';
 import { issuesOf, shortened } from '../../shared/contract/errors.js';
 import { MAX_JSON_DEPTH, jsonTextShape } from '../../shared/contract/json-text-shape.js';
+import type { LngLat } from '../../shared/domain/geo.js';
 import {
   ingestTopics,
   matchIngestTopic,
+  type CoordinateSystem,
   type IngestMessage,
   type IngestRejection,
   type IngestRejectionRecord,
@@ -248,15 +250,20 @@ export class Ingestion {
 
 /** The message with every position converted to WGS-84 and the coordinate system dropped. */
 function accepted(message: IngestMessage): AcceptedMessage {
+  const wgs84 = (position: readonly [number, number], crs: CoordinateSystem): LngLat => {
+    const converted = toWgs84(position, crs);
+    if (converted === null) throw new Refusal('schema', `position: [${position.join(', ')}] in ${crs} is not a place in WGS-84`);
+    return converted;
+  };
   switch (message.kind) {
     case 'vehiclePosition':
     case 'incidentReport': {
       const { crs, position, ...rest } = message.payload;
-      return { ...message, payload: { ...rest, position: toWgs84(position, crs) } } as AcceptedMessage;
+      return { ...message, payload: { ...rest, position: wgs84(position, crs) } } as AcceptedMessage;
     }
     case 'crewStatus': {
       const { crs, position, ...rest } = message.payload;
-      return { ...message, payload: { ...rest, position: position === null ? null : toWgs84(position, crs) } } as AcceptedMessage;
+      return { ...message, payload: { ...rest, position: position === null ? null : wgs84(position, crs) } } as AcceptedMessage;
     }
     default:
       return message as AcceptedMessage;

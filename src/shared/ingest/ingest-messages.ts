@@ -18,11 +18,13 @@ export type CoordinateSystem = z.infer<typeof CoordinateSystemSchema>;
 const PositionSchema = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 /** When the device measured it, ISO 8601 with an offset (a device's clock, checked against the backend's on arrival). */
 const MeasuredAtSchema = z.iso.datetime({ offset: true });
+/** A reading or alarm value: any a device measures, bounded so that every console can read it back (JSON, Float32). */
+const ReadingValueSchema = z.number().min(-1e9).max(1e9);
 const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'an id is letters, digits, dot, dash and underscore, at most 64');
 
 export const SensorReadingMessageSchema = z
   .object({
-    value: z.number().finite(),
+    value: ReadingValueSchema,
     at: MeasuredAtSchema,
   })
   .strict()
@@ -80,7 +82,7 @@ export const AlarmMessageSchema = z
     level: z.enum(alarmLevels),
     at: MeasuredAtSchema,
     /** The reading that tripped it, when the device sends one. */
-    value: z.number().finite().optional(),
+    value: ReadingValueSchema.optional(),
   })
   .strict()
   .meta({ title: 'A device alarm', description: "A sensor's own alarm, raised or cleared by the device or its platform rather than judged from readings." });
