@@ -32,7 +32,8 @@ describe('CityRegistry', () => {
       { id: 'SN000002', state: 'alarm', value: -120 },
     ]);
     expect(flush.changedIncidents).toHaveLength(1);
-    expect(flush.changedIncidents[0]).toMatchObject({ sensorId: 'SN000002', state: 'reported', severity: 'severe', source: 'sensor', synthetic: true });
+    // A real device's alarm raises a real incident, left to people; only the simulator's raise simulated ones.
+    expect(flush.changedIncidents[0]).toMatchObject({ sensorId: 'SN000002', state: 'reported', severity: 'severe', source: 'sensor', synthetic: false });
     registry.apply({ kind: 'sensorReading', deviceId: 'SN000002', payload: { value: 130, at } }, device);
     expect(registry.flush(new Date(at)).changedIncidents).toEqual([]);
     expect(registry.summary(at)).toMatchObject({ sensors: { normal: 0, warning: 1, alarm: 1 }, alarmsByGrade: { orange: 1 }, openIncidents: 1 });
@@ -44,6 +45,12 @@ describe('CityRegistry', () => {
     expect(registry.flush(new Date(at)).changedIncidents.map((incident) => incident.sensorId)).toEqual(['SN000001']);
     registry.apply({ kind: 'alarm', deviceId: 'SN000001', payload: { level: 'cleared', at, value: 0.3 } }, device);
     expect(registry.flush(new Date(at)).tick.sensorChanges).toEqual([{ id: 'SN000001', state: 'normal', value: 0.3 }]);
+  });
+
+  it("marks an incident simulated only when the reading that raised it was the simulator's", () => {
+    const registry = new CityRegistry(world);
+    registry.apply({ kind: 'sensorReading', deviceId: 'SN000001', payload: { value: 2, at } }, simulator);
+    expect(registry.flush(new Date(at)).changedIncidents[0]).toMatchObject({ sensorId: 'SN000001', synthetic: true });
   });
 
   it('says which devices it does not know', () => {
@@ -76,6 +83,12 @@ describe('CityRegistry', () => {
     const incidents = registry.flush(new Date(at)).changedIncidents;
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ source: 'hotline-12319', externalId: '12319-0042', state: 'registered', synthetic: false, reportedAt: at });
+    // Sent in Beijing time from a backlog a day old: stamped in UTC, and last changed when it arrived, not closed as stale.
+    const late = { ...report, payload: { ...report.payload, externalId: '12319-0043', at: '2026-12-05T16:30:00+08:00' } };
+    registry.apply(late, device);
+    const arrived = registry.flush(new Date('2026-12-06T08:00:01.000Z')).changedIncidents[0];
+    expect(arrived).toMatchObject({ reportedAt: '2026-12-05T08:30:00.000Z', updatedAt: at });
+    expect(registry.flush(new Date('2026-12-06T09:00:00.000Z')).changedIncidents).toEqual([]);
     // Its number is kept across a restart, so the same report after one is still the same incident.
     const restarted = new CityRegistry(world, registry.incidentList());
     restarted.apply(report, device);
@@ -95,6 +108,18 @@ describe('CityRegistry', () => {
     registry.reportCrew('CR0001', { status: 'off-duty', position: null }, new Date(at));
     expect(registry.crews()[0]).toMatchObject({ status: 'off-duty', position: null });
     expect(registry.summary(at).crewsOnDuty).toBe(1);
+  });
+
+  it('keeps a dispatched crew busy while its terminal only says free, and frees it once the terminal took the job and is done', () => {
+    const registry = new CityRegistry(world);
+    const incident = registry.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'severe', position: [106.599, 29.551], districtAdcode: '500103', riskGrade: null }, new Date(at));
+    registry.advanceIncident(incident.id, 'dispatched', new Date(at));
+    const report = (status: 'available' | 'busy') => registry.apply({ kind: 'crewStatus', deviceId: 'CR0003', payload: { status, position: [106.6, 29.55], at } }, device);
+    report('available');
+    expect(registry.crews()[2]?.status).toBe('busy');
+    report('busy');
+    report('available');
+    expect(registry.crews()[2]?.status).toBe('available');
   });
 
   it('sends the nearest free crew on duty to a dispatched incident and frees it when the incident closes', () => {

@@ -59,6 +59,8 @@ interface CrewRecord {
 export class CityRegistry implements IngestTarget {
   private readonly values: Float64Array;
   private readonly states: SensorState[];
+  /** Whether each sensor's latest reading came from the demo's simulator: what its alarm raises is then simulated too. */
+  private readonly simulatedReadings: boolean[];
   /** Ring of the last SENSOR_HISTORY_SAMPLES flushed readings of every sensor (Float32: 6 MB for 5,000 sensors). */
   private readonly history: Float32Array;
   private readonly historyAt: number[] = [];
@@ -90,6 +92,7 @@ export class CityRegistry implements IngestTarget {
   ) {
     this.values = Float64Array.from(world.sensors, (sensor) => sensor.normal);
     this.states = world.sensors.map(() => 'normal');
+    this.simulatedReadings = world.sensors.map(() => world.synthetic);
     this.history = new Float32Array(world.sensors.length * SENSOR_HISTORY_SAMPLES);
     this.sensorIndexById = new Map(world.sensors.map((sensor, index) => [sensor.id, index]));
     this.vehicleIndexById = new Map(world.vehicles.map((vehicle, index) => [vehicle.id, index]));
@@ -114,14 +117,14 @@ export class CityRegistry implements IngestTarget {
       case 'sensorReading': {
         const index = this.sensorIndexById.get(message.deviceId);
         if (index === undefined) return 'unknown-device';
-        this.setSensor(index, message.payload.value, this.judge(index, message.payload.value));
+        this.setSensor(index, message.payload.value, this.judge(index, message.payload.value), origin);
         return 'applied';
       }
       case 'alarm': {
         const index = this.sensorIndexById.get(message.deviceId);
         if (index === undefined) return 'unknown-device';
         const state: SensorState = message.payload.level === 'cleared' ? 'normal' : message.payload.level;
-        this.setSensor(index, message.payload.value ?? (this.values[index] as number), state);
+        this.setSensor(index, message.payload.value ?? (this.values[index] as number), state, origin);
         return 'applied';
       }
       case 'vehiclePosition': {
@@ -139,8 +142,10 @@ export class CityRegistry implements IngestTarget {
         if (origin.simulated && previous && !previous.simulated) return 'applied';
         this.crewRecords.set(index, { status, positionAt: position === null ? (previous?.positionAt ?? null) : at, simulated: origin.simulated });
         if (position !== null) this.setPosition(this.crewPositions, index, position);
-        // A terminal that says its crew is free has finished its incident; the simulator's crews are freed when theirs closes.
-        if (status !== 'busy' && !origin.simulated) this.crewAssignments.delete(index);
+        // A terminal that had said its crew was busy and now says it is free has finished its incident. One that only
+        // keeps saying free (it never took the job up) does not undo the centre's dispatch; the simulator's crews are
+        // freed when their incident closes.
+        if (status !== 'busy' && previous?.status === 'busy' && !origin.simulated) this.crewAssignments.delete(index);
         return 'applied';
       }
       case 'incidentReport': {
@@ -148,7 +153,11 @@ export class CityRegistry implements IngestTarget {
         const key = `${sourceSystem}:${externalId}`;
         const known = this.incidentByExternalId.get(key);
         if (known !== undefined && this.incidents.has(known)) return 'applied';
-        const incident = this.newIncident({ ...report, state: 'registered', sensorId: null, source: sourceSystem, externalId }, at, null);
+        // Stamped in UTC like every incident (times here compare as text), when the system says it was reported; last
+        // changed when it reached the backend (the latest tick), so a report from a backlog is not closed as stale.
+        const reportedAt = new Date(at).toISOString();
+        const receivedAt = this.lastFlushAt !== null && this.lastFlushAt > reportedAt ? this.lastFlushAt : reportedAt;
+        const incident = this.newIncident({ ...report, state: 'registered', sensorId: null, source: sourceSystem, externalId }, reportedAt, null, false, receivedAt);
         this.incidentByExternalId.set(key, incident.id);
         return 'applied';
       }
@@ -254,7 +263,7 @@ export class CityRegistry implements IngestTarget {
       (candidate) => candidate.kind === injection.sensorKind && (injection.riskGrade === undefined || candidate.riskGrade === injection.riskGrade),
     );
     if (!sensor) throw new Error(`No sensor of kind "${injection.sensorKind}"${injection.riskGrade ? ` at a ${injection.riskGrade} site` : ''} to stage the drill at.`);
-    const incident = this.raiseIncident(sensor, now.toISOString(), injection.drillId);
+    const incident = this.raiseIncident(sensor, now.toISOString(), injection.drillId, this.world.synthetic);
     if (injection.key !== undefined) this.stagedByKey.set(injection.key, incident.id);
     return incident;
   }
@@ -364,8 +373,9 @@ export class CityRegistry implements IngestTarget {
     return reading >= sensor.alarm ? 'alarm' : reading >= sensor.warning ? 'warning' : 'normal';
   }
 
-  private setSensor(index: number, value: number, state: SensorState): void {
+  private setSensor(index: number, value: number, state: SensorState, origin: IngestOrigin): void {
     this.values[index] = value;
+    this.simulatedReadings[index] = origin.simulated;
     if (state === this.states[index]) return;
     this.states[index] = state;
     const sensor = this.world.sensors[index] as SensorSeed;
@@ -391,7 +401,7 @@ export class CityRegistry implements IngestTarget {
       if (state !== 'alarm' || this.openIncidentBySensor.has(index)) return;
       const sensor = this.world.sensors[index];
       if (!sensor) return;
-      const incident = this.raiseIncident(sensor, at, null);
+      const incident = this.raiseIncident(sensor, at, null, this.simulatedReadings[index] ?? false);
       this.openIncidentBySensor.set(index, incident.id);
     });
   }
@@ -408,7 +418,7 @@ export class CityRegistry implements IngestTarget {
   }
 
   /** The incident a sensor's alarm raises (drill incidents are marked in id and title as well as by their drill id). */
-  private raiseIncident(sensor: SensorSeed, at: string, drillId: string | null): Incident {
+  private raiseIncident(sensor: SensorSeed, at: string, drillId: string | null, simulated: boolean): Incident {
     return this.newIncident(
       {
         type: sensor.incidentType,
@@ -424,18 +434,26 @@ export class CityRegistry implements IngestTarget {
       },
       at,
       drillId,
+      simulated,
     );
   }
 
-  private newIncident(fields: Omit<Incident, 'id' | 'reportedAt' | 'updatedAt' | 'synthetic' | 'drillId'>, at: string, drillId: string | null): Incident {
+  private newIncident(
+    fields: Omit<Incident, 'id' | 'reportedAt' | 'updatedAt' | 'synthetic' | 'drillId'>,
+    at: string,
+    drillId: string | null,
+    simulated = false,
+    updatedAt = at,
+  ): Incident {
     this.incidentSeq += 1;
     return this.storeIncident({
       ...fields,
       id: `${drillId ? 'DRL' : 'INC'}-${at.slice(0, 10).replaceAll('-', '')}-${String(this.incidentSeq).padStart(5, '0')}`,
       reportedAt: at,
-      updatedAt: at,
-      // Only what a simulated sensor raises is simulated; an operator's or another system's report is real.
-      synthetic: fields.source === 'sensor' && this.world.synthetic,
+      updatedAt,
+      // Only what a simulated reading raises is simulated (the demo's crews work it); a real device's alarm, an
+      // operator's or another system's report is real and left to people.
+      synthetic: simulated,
       drillId,
     });
   }
