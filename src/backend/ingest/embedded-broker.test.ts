@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import { createConnection } from 'node:net';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/helpers/test-logger.js';
 import { testStores } from '../../../test/helpers/test-stores.js';
@@ -41,6 +44,21 @@ describe('the embedded MQTT broker', () => {
     return client;
   };
   const reading = () => JSON.stringify({ value: 3.5, at: new Date().toISOString() });
+
+  it('closes a connection whose packet declares more than a message may be, before reading it, logged in or not', async () => {
+    for (const loggedIn of [false, true]) {
+      const socket = createConnection(broker.port, '127.0.0.1');
+      await once(socket, 'connect');
+      if (loggedIn) {
+        socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'big', clean: true, keepalive: 30, username: 'district-platform', password: Buffer.from(credential) }));
+        await once(socket, 'data');
+      }
+      // The header of a 200 MB packet, and a first slice of its body.
+      socket.write(Buffer.concat([Buffer.from([loggedIn ? 0x30 : 0x10, 0xff, 0xff, 0xff, 0x5f]), Buffer.alloc(1024)]));
+      await once(socket, 'close');
+    }
+    expect(logger.records.filter((record) => record.message === 'closed an MQTT connection whose packet was too large')).toHaveLength(2);
+  });
 
   it('refuses a connection without a credential, with a wrong one, or under another source name', async () => {
     const other = (await sources.add('other')).credential;

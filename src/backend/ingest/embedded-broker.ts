@@ -6,7 +6,8 @@ import { listen } from '../../node/listen.js';
 import { errorMessage } from '../../node/startup-error.js';
 import { shortened } from '../../shared/contract/errors.js';
 import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT } from '../../shared/ingest/index.js';
-import type { Ingestion } from './ingestion.js';
+import { MAX_INGEST_BYTES, type Ingestion } from './ingestion.js';
+import { guardMqttPacketSize } from './mqtt-packet-guard.js';
 import type { SourceCredentials } from './source-credentials.js';
 
 /** A source revoked from another process (--revoke-source) loses its connections within this period. */
@@ -17,6 +18,9 @@ const BAD_USERNAME_OR_PASSWORD = 4;
 const SERVER_UNAVAILABLE = 3;
 /** The contract's topics have at most five levels; a dead-letter subscription three. */
 const MAX_TOPIC_LEVELS = 8;
+/** A message ingestion would take, with room for its topic and MQTT's own fields; anything longer is refused unread. */
+const MAX_MQTT_PACKET_BYTES = MAX_INGEST_BYTES + 1024;
+const CONNECT_TIMEOUT_MS = 5000;
 
 export interface EmbeddedBrokerOptions {
   /** 0: any free port. */
@@ -47,6 +51,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const broker = await Aedes.createBroker({
     maxTopicLevels: MAX_TOPIC_LEVELS,
     drainTimeout: 10_000,
+    // A connection that has not logged in within this is closed (aedes' default is 30 s).
+    connectTimeout: CONNECT_TIMEOUT_MS,
     authenticate(client, username, password, done) {
       const credential = password?.toString('utf8');
       sources.authenticate(credential, username ?? '').then(
@@ -55,6 +61,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
             logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address: addressOf(client) });
             return done(Object.assign(new Error('Bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError, false);
           }
+          // The check is asynchronous: a client that went away meanwhile is not kept (nor swept for ever).
+          if (client.conn.destroyed) return done(Object.assign(new Error('Gone'), { returnCode: SERVER_UNAVAILABLE }) as AuthenticateError, false);
           connected.set(client, { source: authentication.name, credential });
           client.conn.once('close', () => connected.delete(client));
           done(null, true);
@@ -96,7 +104,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     });
   });
 
-  const server: Server = createServer((socket) => broker.handle(socket));
+  const server: Server = createServer((socket) => {
+    guardMqttPacketSize(socket, MAX_MQTT_PACKET_BYTES, (declaredBytes) => {
+      logger.warn('closed an MQTT connection whose packet was too large', { declaredBytes, limit: MAX_MQTT_PACKET_BYTES, address: socket.remoteAddress });
+      socket.destroy();
+    });
+    broker.handle(socket);
+  });
   let port: number;
   try {
     port = await listen(server, LOOPBACK_HOST, options.port, 'MQTT broker', '--mqtt-port');
