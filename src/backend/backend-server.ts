@@ -39,7 +39,7 @@ import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-acc
 import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
 import { startIngestion } from './ingest/index.js';
-import type { IngestMqttState } from '../shared/ingest/index.js';
+import type { IngestMqttState, IngestStats } from '../shared/ingest/index.js';
 import { errorMessage } from '../node/startup-error.js';
 
 export interface BackendOptions {
@@ -159,7 +159,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       const health = processHealth.report();
       const outages = currentOutages();
       const status = health.status === 'ok' && outages.length === 0 ? 'ok' : 'degraded';
-      return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt, ingestion: ingest.stats() }));
+      return void response.end(JSON.stringify({ ...health, status, outages, app: 'zhili', role: 'backend', version: options.appVersion, startedAt, ingestion: ingestionHealth(ingest.stats()) }));
     }
     if (ingest.handleRequest(request, response, url)) return;
     if (request.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(request, url, response, { streams: demoStreams, cameras, mediaUrls, logger });
@@ -295,17 +295,17 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     'sensors:abnormal': () => registry.abnormalSensors(),
     'sensors:history': (sensorId) => registry.sensorHistory(sensorId),
     'ingest:stats': () => ingest.stats(),
-    'incidents:inject-drill': (injection, { consoleId }) => {
+    'incidents:inject-drill': async (injection, { consoleId }) => {
       const incident = registry.injectDrillIncident(injection, new Date());
-      // Never rejects: a failed write is kept and retried with the next tick's (see IncidentRepository.save).
-      void incidents.save([incident]);
+      // Answered once stored: never rejects, and a failed write is kept and retried with the next tick's.
+      await incidents.save([incident]);
       io.emit('incidents:changed', registry.incidentList());
       logger.info('drill incident injected', { consoleId, drillId: incident.drillId, incidentId: incident.id });
       return incident;
     },
-    'incidents:register': (report, { consoleId }) => {
+    'incidents:register': async (report, { consoleId }) => {
       const incident = registry.registerIncident(report, new Date());
-      void incidents.save([incident]);
+      await incidents.save([incident]);
       io.emit('incidents:changed', registry.incidentList());
       logger.info('incident registered by an operator', { consoleId, incidentId: incident.id, type: incident.type });
       return incident;
@@ -398,10 +398,27 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
         void io.close(async () => {
           stopSfu();
           await ingest.dispose();
+          // What the last ticks and requests changed reaches the store before it closes.
+          await incidents.save([]);
           await store.close();
           void sip.close().then(resolve);
         });
       }),
+  };
+}
+
+/**
+ * What /healthz, which answers anyone who can reach the port, says of ingestion: whether devices can reach it and how
+ * much arrives and is refused; which sources, their devices and what they sent stay behind a console's credential
+ * (`ingest:stats`).
+ */
+function ingestionHealth(stats: IngestStats): { mqtt: IngestStats['mqtt']['kind']; sources: number; accepted: number; rejected: number } {
+  const rejected = (source: IngestStats['sources'][number]) => Object.values(source.rejected).reduce((sum, count) => sum + (count ?? 0), 0);
+  return {
+    mqtt: stats.mqtt.kind,
+    sources: stats.sources.length,
+    accepted: stats.sources.reduce((sum, source) => sum + source.accepted, 0),
+    rejected: stats.sources.reduce((sum, source) => sum + rejected(source), 0),
   };
 }
 
