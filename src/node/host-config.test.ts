@@ -49,6 +49,8 @@ describe('parseHostConfig', () => {
       expect(parse([], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe(withPassword);
       expect(parse(['--database-url', 'postgresql://db.example.cn/zhili'], { ZHILI_DATABASE_URL: withPassword }).databaseUrl).toBe('postgresql://db.example.cn/zhili');
       expect(() => parse(['--database-url', withPassword])).toThrow(/would show it to every user of this machine \(ps\): leave the password out and set PGPASSWORD/);
+      expect(() => parse(['--database-url', 'postgres://zhili@db.example.cn/zhili?password=s3cret'])).toThrow(/would show it to every user/);
+      expect(() => parse(['--database-url', 'postgres://zhili@db.example.cn/zhili?sslmode=require&sslpassword=s3cret'])).toThrow(/would show it to every user/);
       expect(() => parse(['--database-url', 'mysql://db.example.cn/zhili'])).toThrow(/not a postgres:\/\/ URL/);
       expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).toThrow(StartupError);
       expect(() => parse([], { ZHILI_DATABASE_URL: 'postgres://zhili:s3cret@' })).not.toThrow(/s3cret/);

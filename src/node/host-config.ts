@@ -236,7 +236,8 @@ function parseDatabaseUrl(flag: unknown, file: unknown, fromEnv: string | undefi
   if (typeof file === 'string' && file !== '') {
     url = readSecretFile(file, '--database-url-file');
   } else if (typeof flag === 'string' && flag !== '') {
-    if (/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(flag)) {
+    // A password in the user part, or in the query (`?password=`, `sslpassword=`), both of which pg reads.
+    if (/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(flag) || /[?&](ssl)?password=/i.test(flag)) {
       throw new StartupError(
         '--database-url with a password would show it to every user of this machine (ps): leave the password out and set PGPASSWORD, or write the whole URL into a file only you can read and give --database-url-file, or set ZHILI_DATABASE_URL.',
       );
