@@ -29,8 +29,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The services the tests connect to on their standard loopback ports: started here when they are not answering (a
-# fresh machine, or a container where the packages' own service units do not run). PostgreSQL trusts local
-# connections for the tests, as it does on this project's machines: the tests create and drop their own databases.
+# fresh machine, or a container where the packages' own service units do not run). A PostgreSQL this script has just
+# installed trusts loopback connections for the tests, as it does on this project's machines (the tests create and
+# drop their own databases); one that was there before is never reconfigured.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_service() {
   local name=$1 port=$2
@@ -45,7 +46,7 @@ if [ "$(id -u)" = 0 ]; then
   pg_version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1)
   if [ -n "$pg_version" ]; then
     hba="/etc/postgresql/$pg_version/main/pg_hba.conf"
-    if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    if [[ " ${missing[*]} " == *" postgresql "* ]] && ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
       sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
       pg_ctlcluster --skip-systemctl-redirect "$pg_version" main reload 2>/dev/null || true
     fi
