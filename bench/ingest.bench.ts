@@ -330,11 +330,14 @@ async function measure(subject: Subject, publisher: Publisher, scale: number, se
   };
 }
 
+/** The subject's own CPU per message taken in: what the shared machine's load changes least. */
+const cpuPerMessage = (step: Step) => (step.subjectCores * 1e6) / Math.max(1, step.taken);
+
 function describeStep(subject: Subject, step: Step): string {
   const refused = Object.entries(step.refused).map(([reason, count]) => `${reason} ${count}`).join(', ');
   return [
     `${subject.name} at ${step.scale}x: published ${rate(step.offered)}, taken in ${rate(step.taken)}${refused ? ` (refused: ${refused})` : ''}`,
-    `${step.verdict}; this process ${(step.subjectCores * 100).toFixed(0)}% of a core, machine ${(step.machineBusy * 100).toFixed(0)}% busy`,
+    `${step.verdict}; this process ${(step.subjectCores * 100).toFixed(0)}% of a core (${cpuPerMessage(step).toFixed(1)} µs a message), machine ${(step.machineBusy * 100).toFixed(0)}% busy`,
     `publication to console ${latency(step.consoles.e2e)}`,
   ].join('; ');
 }
@@ -430,6 +433,11 @@ try {
       if (name === 'zhili' || !ours) continue;
       if (ours.steady && relay.steady) {
         log(`at 1x, zhili vs ${name}: publication to console p50 ${ratio(ours.steady.consoles.e2e.p50, relay.steady.consoles.e2e.p50)}, p99 ${ratio(ours.steady.consoles.e2e.p99, relay.steady.consoles.e2e.p99)} the relay's; CPU of the subject ${ratio(ours.steady.subjectCores, relay.steady.subjectCores)}`);
+        // Messages a second per core of the subject's own CPU: the ceiling each would reach on a core of its own, where
+        // the ramp's saturation is the whole shared machine's (broker, publisher, consoles and other work beside it).
+        log(
+          `at 1x, messages a second per core the subject used: zhili ${rate(1e6 / cpuPerMessage(ours.steady))} = ${ratio(cpuPerMessage(relay.steady), cpuPerMessage(ours.steady))} ${name}'s ${rate(1e6 / cpuPerMessage(relay.steady))}; the issue's target: at least 0.5x`,
+        );
       }
       if (ours.ramp.length > 0 && relay.ramp.length > 0) {
         const a = saturation(ours.ramp);
