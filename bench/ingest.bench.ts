@@ -305,7 +305,9 @@ async function measure(subject: Subject, publisher: Publisher, scale: number, se
   publisher.scale(0);
   await drained(subject);
   const elapsedS = (after.at - before.at) / 1000;
-  const offered = (after.published - before.published) / elapsedS;
+  // Published counts come with the publisher's once-a-second reports, exactly `seconds` apart; the bench's own clock
+  // would also count how long the subject took to answer for its count.
+  const offered = (after.published - before.published) / seconds;
   const taken = (after.taken - before.taken) / elapsedS;
   const refused = Object.fromEntries(Object.entries(after.refused).map(([reason, count]) => [reason, count - (before.refused[reason] ?? 0)]).filter(([, count]) => (count as number) > 0));
   const backlog = subject.backlogLatency(consoles);
