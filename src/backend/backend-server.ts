@@ -39,7 +39,7 @@ import type { SipServerInfo, SipServerSetting } from '../shared/dispatch/sip-acc
 import type { MqttSetting } from '../node/host-config.js';
 import { systemClock } from '../shared/clock/index.js';
 import { startIngestion } from './ingest/index.js';
-import type { IngestMqttState, IngestStats } from '../shared/ingest/index.js';
+import type { IngestStats } from '../shared/ingest/index.js';
 import { errorMessage } from '../node/startup-error.js';
 
 export interface BackendOptions {
@@ -84,8 +84,8 @@ export interface RunningBackend {
   readonly sipServer: SipServerInfo | null;
   /** What /healthz shows of the backend's own parts: incidents reaching the disk, and the SFU's worker and feeds. */
   health(): { incidentWrites: IncidentWriteHealth; sfu: ReturnType<Sfu['health']> | null };
-  /** How devices reach it over MQTT: its own broker's port, a site's broker, or none. */
-  mqtt(): IngestMqttState;
+  /** How devices reach it (its own broker's port, a site's broker, or none) and what each source sent. */
+  ingestion(): IngestStats;
   close(): Promise<void>;
 }
 
@@ -388,7 +388,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     port,
     sipServer: sip.info(),
     health: partsHealth,
-    mqtt: () => ingest.stats().mqtt,
+    ingestion: () => ingest.stats(),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

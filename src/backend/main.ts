@@ -56,7 +56,7 @@ await runUntilSignalled('backend', async () => {
   // Consoles trust a self-signed certificate with --backend-ca-file <the certificate file>.
   if (tls) console.log(`${announceCertificate('Zhili backend', tls)} (give consoles --backend-ca-file ${tls.certFile})`);
   console.log(`Zhili backend: ${backend.url}`);
-  const mqtt = backend.mqtt();
+  const mqtt = backend.ingestion().mqtt;
   if (mqtt.kind === 'embedded') {
     console.log(`Zhili backend: devices publish to mqtt://127.0.0.1:${mqtt.port} (each source needs a credential: --add-source <name> --credential-out <file>).`);
   }

@@ -9,7 +9,7 @@ import { waitUntil } from '../../../test/helpers/wait.js';
 import { systemClock } from '../../shared/clock/index.js';
 import type { IngestTarget } from '../registry/ingest-target.js';
 import { connectExternalBroker, type ExternalBroker } from './external-broker.js';
-import { Ingestion, type DeadLetter } from './ingestion.js';
+import { DEFAULT_SOURCE_RATE, Ingestion, SITE_BROKER_RATE, type DeadLetter } from './ingestion.js';
 
 const MOSQUITTO = 'mqtt://127.0.0.1:1883';
 const mosquittoListens = await new Promise<boolean>((resolve) => {
@@ -21,6 +21,23 @@ if (!mosquittoListens) console.warn('Skipping the external broker tests: nothing
 
 /** This run's device ids only: the broker is shared with whatever else runs on the machine. */
 const run = `T${randomBytes(4).toString('hex')}`;
+
+describe("a site's broker as a source", () => {
+  it("is held to a site's rate: the whole site's devices arrive as one source, far above a device system's", async () => {
+    const ingestion = new Ingestion({ target: { apply: () => 'applied' }, clock: systemClock, logger: recordingLogger() });
+    // Nothing listens there: the rate is the broker's from the start, connected or not.
+    const broker = connectExternalBroker({ url: 'mqtt://127.0.0.1:1', username: null, password: null, caFile: null }, ingestion, recordingLogger());
+    try {
+      const burst = DEFAULT_SOURCE_RATE.burst + 1000;
+      expect(SITE_BROKER_RATE.burst).toBeGreaterThan(burst);
+      const body = JSON.stringify({ value: 1, at: new Date().toISOString() });
+      for (let index = 0; index < burst; index += 1) ingestion.receive('zhili/v1/sensors/S1/reading', body, { source: 'mqtt:127.0.0.1', simulated: false });
+      expect(ingestion.stats()).toMatchObject([{ source: 'mqtt:127.0.0.1', accepted: burst, rejected: {} }]);
+    } finally {
+      await broker.close();
+    }
+  });
+});
 
 describe.skipIf(!mosquittoListens)('an external MQTT broker (the real Mosquitto on 1883)', () => {
   const brokers: ExternalBroker[] = [];

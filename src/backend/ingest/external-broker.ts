@@ -6,7 +6,7 @@ import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { shortened } from '../../shared/contract/errors.js';
 import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT, type IngestMqttState } from '../../shared/ingest/index.js';
 import { deadLetterTopic } from './embedded-broker.js';
-import type { Ingestion } from './ingestion.js';
+import { SITE_BROKER_RATE, type Ingestion } from './ingestion.js';
 
 /** Every backend node subscribes in this group, so the site's broker gives each message to one node only. */
 export const SHARE_GROUP = 'zhili-backend';
@@ -29,7 +29,8 @@ export interface ExternalBroker {
 /**
  * The backend as a client of a site's MQTT 5 broker (EMQX, Mosquitto): it takes the ingestion topics through a shared
  * subscription, so several backend nodes split the load and none handles a message twice, and publishes dead letters
- * there. The broker authenticates the devices, so everything received is from one source, `mqtt:<broker host>`.
+ * there. The broker authenticates the devices, so everything received is from one source, `mqtt:<broker host>`, held to
+ * a site's rate rather than a device system's.
  * Lost connections are retried with growing, jittered delays; dead letters are not queued while it is away.
  */
 export function connectExternalBroker(
@@ -41,6 +42,7 @@ export function connectExternalBroker(
   const subscription = `$share/${group}/${INGEST_TOPIC_ROOT}/#`;
   const url = new URL(setting.url);
   const source = `mqtt:${url.hostname}`;
+  ingestion.rateSource(source, SITE_BROKER_RATE);
   const shownUrl = `${url.protocol}//${url.host}`;
   let connected = false;
   let lastError: string | null = null;

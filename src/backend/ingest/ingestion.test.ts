@@ -156,6 +156,20 @@ describe('ingestion', () => {
     expect(letters.filter(({ letter }) => letter.reason === 'rate-limited').length).toBeLessThanOrEqual(3);
   });
 
+  it("holds a source given a rate of its own (a site's broker) to that rate, not a device system's", () => {
+    const { ingestion, clock } = setUp(undefined, { perSecond: 10, burst: 20 });
+    const broker: IngestOrigin = { source: 'mqtt:broker.site', simulated: false };
+    const send = (origin: IngestOrigin) => ingestion.receive('zhili/v1/sensors/S1/reading', reading(), origin).accepted;
+    // Given before its first message and after: both hold, the second from then on.
+    ingestion.rateSource(broker.source, { perSecond: 100, burst: 200 });
+    expect(Array.from({ length: 250 }, () => send(broker)).filter(Boolean)).toHaveLength(200);
+    expect(Array.from({ length: 25 }, () => send(DEVICE)).filter(Boolean)).toHaveLength(20);
+    ingestion.rateSource(DEVICE.source, { perSecond: 100, burst: 200 });
+    clock.advance(1);
+    expect(Array.from({ length: 250 }, () => send(DEVICE)).filter(Boolean)).toHaveLength(200);
+    expect(Array.from({ length: 150 }, () => send(broker)).filter(Boolean)).toHaveLength(100);
+  });
+
   it('logs one line per source and reason every 10 s, with the count of those left out', () => {
     const { ingestion, clock, logger } = setUp();
     const lines = () => logger.records.filter((record) => record.message === 'refused an ingested message').map((record) => record.fields);
