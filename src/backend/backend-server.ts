@@ -30,7 +30,7 @@ import { IncidentRepository, type IncidentWriteHealth } from './db/incident-repo
 import { SyncStore } from './db/sync-store.js';
 import { serveBackendMethods, type BackendHandlers } from './backend-methods.js';
 import { CityRegistry } from './registry/index.js';
-import { CitySimulator, SimulatedCaseWork } from './simulator/index.js';
+import { CitySimulator, DEMO_SIMULATOR_SEED, SimulatedCaseWork } from './simulator/index.js';
 import { loadFeedWorld, readCityFile } from './feed/load-feed-world.js';
 import { SipService } from './sip/sip-service.js';
 import { guardedSocketParser } from './guarded-socket-parser.js';
@@ -89,7 +89,6 @@ export interface RunningBackend {
   close(): Promise<void>;
 }
 
-const DEFAULT_SEED = 20261127;
 const REVOCATION_SWEEP_MS = 5000;
 /** What the embedded backend's own console is called in its log. */
 const IN_PROCESS_CONSOLE_NAME = 'embedded-console';
@@ -104,7 +103,7 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
   const store = await openBackendStore(backendStoreLocation(options.dataDir, options.databaseUrl ?? null), { logger: logger.child('store') });
   const incidents = new IncidentRepository(store, logger);
   const registry = new CityRegistry(world, await incidents.recent());
-  const simulator = options.simulator === 'none' ? null : new CitySimulator(world, options.seed ?? DEFAULT_SEED, (crewId) => registry.crewReportsForItself(crewId));
+  const simulator = options.simulator === 'none' ? null : new CitySimulator(world, options.seed ?? DEMO_SIMULATOR_SEED, (crewId) => registry.crewReportsForItself(crewId));
   // The demo city's crews work the alarms raised on it, wherever its devices are simulated (here or `npm run simulate`).
   const caseWork = world.synthetic ? new SimulatedCaseWork(registry) : null;
   const sync = new SyncStore(store, logger.child('sync'));

@@ -19,6 +19,9 @@ const SENSOR_HEARTBEAT_TICKS = 60;
 /** Crews on foot move little: their terminals report every few seconds. */
 const CREW_REPORT_TICKS = 5;
 
+/** The demo's seed, in the backend and in `npm run simulate` alike, so both play the same city. */
+export const DEMO_SIMULATOR_SEED = 20261127;
+
 /** One message as a device would publish it: the topic and its JSON payload. */
 export interface SimulatedMessage {
   topic: string;

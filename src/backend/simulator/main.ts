@@ -8,7 +8,7 @@ import { StartupError, errorMessage } from '../../node/startup-error.js';
 import { readPemFile } from '../../node/tls/index.js';
 import { INGEST_TOPIC_ROOT } from '../../shared/ingest/index.js';
 import { loadFeedWorld } from '../feed/load-feed-world.js';
-import { CitySimulator, type SimulatedMessage } from './city-simulator.js';
+import { CitySimulator, DEMO_SIMULATOR_SEED, type SimulatedMessage } from './city-simulator.js';
 
 /**
  * `npm run simulate`: the demo city's devices as a process of their own, publishing to a backend's broker
@@ -17,9 +17,10 @@ import { CitySimulator, type SimulatedMessage } from './city-simulator.js';
  * `--simulator none` so the city is not simulated twice.
  */
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DEFAULT_SEED = 20261127;
 /** At most this many HTTP posts in flight: a platform's webhook client, not a flood. */
 const HTTP_CONCURRENCY = 32;
+/** A backend that does not answer a post within this is counted as refusing it, so the simulator never stalls. */
+const HTTP_TIMEOUT_MS = 10_000;
 
 type Publish = (message: SimulatedMessage) => Promise<void>;
 
@@ -33,7 +34,7 @@ await runUntilSignalled('simulate', async () => {
     if (!Number.isInteger(value) || value < min) throw new StartupError(`--${name} takes a whole number from ${min}.`);
     return value;
   };
-  const seed = number('seed', DEFAULT_SEED, 0);
+  const seed = number('seed', DEMO_SIMULATOR_SEED, 0);
   const tickMs = number('tick-ms', 1000, 50);
   const ticks = number('ticks', 0, 0);
 
@@ -107,6 +108,7 @@ async function connect(config: ReturnType<typeof parseHostConfig>): Promise<{ ta
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify(payload),
+            signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
           });
           if (response.status !== 202) throw new Error(`${response.status} ${await response.text()}`);
         } finally {

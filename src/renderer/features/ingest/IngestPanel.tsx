@@ -21,15 +21,24 @@ export function IngestPanel() {
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
-    const read = () =>
-      callHost(model.host.bridge, 'ingest.stats', {}).then(
-        (answer) => {
-          if (cancelled) return;
-          setStats(answer);
-          setProblem(null);
-        },
-        (error: Error) => !cancelled && setProblem(error.message),
-      );
+    // One read at a time: a slow backend's older answer never replaces a newer one.
+    let reading = false;
+    const read = () => {
+      if (reading) return Promise.resolve();
+      reading = true;
+      return callHost(model.host.bridge, 'ingest.stats', {})
+        .then(
+          (answer) => {
+            if (cancelled) return;
+            setStats(answer);
+            setProblem(null);
+          },
+          (error: Error) => void (!cancelled && setProblem(error.message)),
+        )
+        .finally(() => {
+          reading = false;
+        });
+    };
     void read();
     const timer = setInterval(() => void read(), REFRESH_MS);
     return () => {
