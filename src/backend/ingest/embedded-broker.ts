@@ -1,5 +1,6 @@
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
+import { LogThrottle } from '../../node/log-throttle.js';
 import type { Logger } from '../../node/logger.js';
 import { LOOPBACK_HOST } from '../../node/host-config.js';
 import { listen } from '../../node/listen.js';
@@ -21,6 +22,7 @@ const MAX_TOPIC_LEVELS = 8;
 /** A message ingestion would take, with room for its topic and MQTT's own fields; anything longer is refused unread. */
 const MAX_MQTT_PACKET_BYTES = MAX_INGEST_BYTES + 1024;
 const CONNECT_TIMEOUT_MS = 5000;
+const REFUSAL_LOG_PERIOD_MS = 10_000;
 
 export interface EmbeddedBrokerOptions {
   /** 0: any free port. */
@@ -48,6 +50,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { sources, ingestion, logger } = options;
   /** Each connected client's source and the credential it proved, checked again by the revocation sweep. */
   const connected = new Map<Client, { source: string; credential: string }>();
+  /** Refused logins, one line per address each period (a guessing client would otherwise write one each). */
+  const refusedLines = new LogThrottle(REFUSAL_LOG_PERIOD_MS);
   const broker = await Aedes.createBroker({
     maxTopicLevels: MAX_TOPIC_LEVELS,
     drainTimeout: 10_000,
@@ -58,7 +62,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       sources.authenticate(credential, username ?? '').then(
         (authentication) => {
           if (!authentication.ok || credential === undefined) {
-            logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address: addressOf(client) });
+            const address = addressOf(client);
+            const line = refusedLines.take(address ?? '', performance.now());
+            if (line.due) {
+              logger.warn('refused an MQTT connection', { detail: authentication.ok ? 'no-credential' : authentication.detail, username: shortened(username ?? ''), address, suppressedSinceLastLine: line.suppressed });
+            }
             return done(Object.assign(new Error('Bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }) as AuthenticateError, false);
           }
           // The check is asynchronous: a client that went away meanwhile is not kept (nor swept for ever).

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../node/http-safety.js';
+import type { LogThrottle } from '../../node/log-throttle.js';
 import type { Logger } from '../../node/logger.js';
 import { errorMessage } from '../../node/startup-error.js';
 import { INGEST_TOPIC_ROOT, type IngestRejection } from '../../shared/ingest/index.js';
@@ -26,7 +27,15 @@ const statusOf: Record<IngestRejection, number> = {
  * without a source's credential in `Authorization: Bearer` (never in the URL, which logs and proxies keep), 503 while
  * the database that holds the credentials is out of reach.
  */
-export function handleIngestRequest(request: IncomingMessage, response: ServerResponse, url: URL, ingestion: Ingestion, sources: SourceCredentials, logger: Logger): void {
+export function handleIngestRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  ingestion: Ingestion,
+  sources: SourceCredentials,
+  logger: Logger,
+  refusedLines: LogThrottle,
+): void {
   const reply = (status: number, body: object) => {
     response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) });
     response.end(JSON.stringify(body));
@@ -48,7 +57,9 @@ export function handleIngestRequest(request: IncomingMessage, response: ServerRe
   sources.authenticate(/^Bearer (\S+)$/i.exec(header)?.[1]).then(
     (authentication) => {
       if (!authentication.ok) {
-        logger.warn('refused an ingestion request without a valid source credential', { detail: authentication.detail, address: request.socket.remoteAddress });
+        const address = request.socket.remoteAddress ?? '';
+        const line = refusedLines.take(address, performance.now());
+        if (line.due) logger.warn('refused an ingestion request without a valid source credential', { detail: authentication.detail, address, suppressedSinceLastLine: line.suppressed });
         return reply(401, { error: 'unauthorized', detail: 'Send the source credential as "Authorization: Bearer <credential>" (the backend gives it with --add-source).' });
       }
       receive({ source: authentication.name, simulated: false });

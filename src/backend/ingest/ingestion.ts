@@ -1,3 +1,4 @@
+import { LogThrottle } from '../../node/log-throttle.js';
 import type { Logger } from '../../node/logger.js';
 import type { Clock } from '../../shared/clock/index.js';
 import { issuesOf, shortened } from '../../shared/contract/errors.js';
@@ -75,8 +76,6 @@ interface SourceState {
   lastRejection: IngestRejectionRecord | null;
   bucket: TokenBucket;
   received: MinuteRate;
-  /** When each reason was last logged for this source, and how many refusals went unlogged since. */
-  logged: Map<IngestRejection, { atMs: number; suppressed: number }>;
 }
 
 class Refusal {
@@ -97,6 +96,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class Ingestion {
   private readonly sources = new Map<string, SourceState>();
   private readonly sinks = new Set<DeadLetterSink>();
+  private readonly logThrottle = new LogThrottle(LOG_PERIOD_MS);
   private readonly rate: RateLimit;
   /** Sources with a rate of their own rather than a device system's. */
   private readonly ownRates = new Map<string, RateLimit>([[SIMULATOR_ORIGIN.source, SIMULATOR_RATE]]);
@@ -212,19 +212,16 @@ export class Ingestion {
     const shownTopic = shortened(topic, DEAD_LETTER_TOPIC_CHARS);
     state.rejected[refusal.reason] = (state.rejected[refusal.reason] ?? 0) + 1;
     state.lastRejection = { reason: refusal.reason, topic: shownTopic, detail: refusal.detail, at };
-    const logged = state.logged.get(refusal.reason);
-    const due = logged === undefined || nowMs - logged.atMs >= LOG_PERIOD_MS;
-    if (due) {
+    const line = this.logThrottle.take(`${source}\n${refusal.reason}`, nowMs);
+    const due = line.due;
+    if (line.due) {
       this.options.logger.warn('refused an ingested message', {
         source,
         topic: shownTopic,
         reason: refusal.reason,
         detail: refusal.detail,
-        suppressedSinceLastLine: logged?.suppressed ?? 0,
+        suppressedSinceLastLine: line.suppressed,
       });
-      state.logged.set(refusal.reason, { atMs: nowMs, suppressed: 0 });
-    } else {
-      logged.suppressed += 1;
     }
     // A source over its rate would have every excess message republished, doubling the load it is refused for: its
     // dead letters follow the log's pace, the rest are counted.
@@ -256,7 +253,6 @@ export class Ingestion {
         lastRejection: null,
         bucket: new TokenBucket(this.ownRates.get(name) ?? this.rate, nowMs),
         received: new MinuteRate(nowMs),
-        logged: new Map(),
       };
       this.sources.set(name, state);
     }

@@ -7,6 +7,7 @@ import type { IngestMqttState, IngestStats } from '../../shared/ingest/index.js'
 import type { IngestTarget } from '../registry/ingest-target.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { connectExternalBroker, type ExternalBroker } from './external-broker.js';
+import { LogThrottle } from '../../node/log-throttle.js';
 import { handleIngestRequest, INGEST_HTTP_PATH } from './ingest-http.js';
 import { Ingestion } from './ingestion.js';
 import { SourceCredentials } from './source-credentials.js';
@@ -32,6 +33,8 @@ export interface RunningIngestion {
   outage(): string | null;
   dispose(): Promise<void>;
 }
+
+const REFUSAL_LOG_PERIOD_MS = 10_000;
 
 /**
  * Ingestion as the backend runs it: the checks, the MQTT side (its own broker, a site's, or none) and the HTTP route.
@@ -67,11 +70,14 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
     if (external !== null) return external.state();
     return { kind: 'none', reason: unavailable };
   };
+  const httpLogger = logger.child('http');
+  /** Requests without a valid credential, one line per address each period. */
+  const refusedHttpLines = new LogThrottle(REFUSAL_LOG_PERIOD_MS);
   return {
     ingestion,
     handleRequest(request, response, url) {
       if (!url.pathname.startsWith(INGEST_HTTP_PATH)) return false;
-      handleIngestRequest(request, response, url, ingestion, sources, logger.child('http'));
+      handleIngestRequest(request, response, url, ingestion, sources, httpLogger, refusedHttpLines);
       return true;
     },
     stats: () => ({ mqtt: mqttState(), sources: ingestion.stats() }),
