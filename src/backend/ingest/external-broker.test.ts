@@ -75,7 +75,7 @@ describe.skipIf(!mosquittoListens)('an external MQTT broker (the real Mosquitto 
       'a reading published with mosquitto_pub to be ingested',
     );
     expect(received.every((id) => id === `${run}-S1`)).toBe(true);
-    expect(broker.state()).toEqual({ kind: 'external', url: 'mqtt://127.0.0.1:1883', connected: true, lastError: null });
+    expect(broker.state()).toEqual({ kind: 'external', url: 'mqtt://127.0.0.1:1883', connected: true, subscribed: true, lastError: null });
   });
 
   it('splits the messages between two nodes of one shared subscription: each gets some, none twice', async () => {

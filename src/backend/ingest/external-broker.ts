@@ -45,6 +45,8 @@ export function connectExternalBroker(
   ingestion.rateSource(source, SITE_BROKER_RATE);
   const shownUrl = `${url.protocol}//${url.host}`;
   let connected = false;
+  /** Connected is not enough: a broker whose ACL refuses the subscription sends this node nothing. */
+  let subscribed = false;
   let lastError: string | null = null;
   let attempt = 0;
   let retry: NodeJS.Timeout | null = null;
@@ -65,6 +67,7 @@ export function connectExternalBroker(
   });
   client.on('connect', () => {
     connected = true;
+    subscribed = false;
     attempt = 0;
     logger.info('connected to the MQTT broker', { url: shownUrl });
     client.subscribe(subscription, { qos: 1 }, (error, granted) => {
@@ -72,7 +75,10 @@ export function connectExternalBroker(
       if (refused) {
         lastError = refused.message;
         logger.error('could not subscribe to the ingestion topics: nothing is ingested from this broker', { url: shownUrl, error: refused.message });
+        return;
       }
+      subscribed = true;
+      lastError = null;
     });
   });
   client.on('message', (topic, payload) => {
@@ -87,6 +93,7 @@ export function connectExternalBroker(
   client.on('close', () => {
     if (connected) logger.warn('lost the MQTT broker; reconnecting', { url: shownUrl, error: lastError });
     connected = false;
+    subscribed = false;
     if (closing || retry !== null) return;
     const delay = backoffDelay(reconnect, attempt);
     attempt += 1;
@@ -104,7 +111,7 @@ export function connectExternalBroker(
     });
   });
   return {
-    state: () => ({ kind: 'external', url: shownUrl, connected, lastError }),
+    state: () => ({ kind: 'external', url: shownUrl, connected, subscribed, lastError }),
     close: async () => {
       closing = true;
       if (retry !== null) clearTimeout(retry);

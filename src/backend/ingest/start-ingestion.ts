@@ -84,6 +84,7 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
     outage() {
       const state = mqttState();
       if (state.kind === 'external' && !state.connected) return `not connected to the MQTT broker ${state.url}${state.lastError ? `: ${state.lastError}` : ''}`;
+      if (state.kind === 'external' && !state.subscribed) return `the MQTT broker ${state.url} has not granted the ingestion topics${state.lastError ? `: ${state.lastError}` : ''}`;
       return null;
     },
     async dispose() {

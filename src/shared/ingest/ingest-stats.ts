@@ -26,8 +26,8 @@ export type IngestSourceStats = z.infer<typeof IngestSourceStatsSchema>;
 /** How devices reach this backend over MQTT: its own broker, a site's broker, or not at all. */
 export const IngestMqttStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embedded'), port: z.number().int(), clients: z.number().int().min(0) }),
-  /** `url` without any user or password; `connected` false while it reconnects. */
-  z.object({ kind: z.literal('external'), url: z.string(), connected: z.boolean(), lastError: z.string().nullable() }),
+  /** `url` without any user or password; `connected` false while it reconnects; `subscribed` false while the broker refuses the ingestion topics. */
+  z.object({ kind: z.literal('external'), url: z.string(), connected: z.boolean(), subscribed: z.boolean(), lastError: z.string().nullable() }),
   /** `reason`: why there is none (the port was taken); null when none was asked for (`--mqtt-port none`). */
   z.object({ kind: z.literal('none'), reason: z.string().nullable() }),
 ]);

@@ -115,7 +115,7 @@ function mqttLine(t: Translate, mqtt: IngestMqttState): string {
     case 'embedded':
       return t('ingest.mqtt.embedded', { port: String(mqtt.port), count: mqtt.clients });
     case 'external':
-      return `${t('ingest.mqtt.external', { url: mqtt.url })}: ${t(mqtt.connected ? 'ingest.mqtt.connected' : 'ingest.mqtt.disconnected')}${mqtt.lastError ? ` (${mqtt.lastError})` : ''}`;
+      return `${t('ingest.mqtt.external', { url: mqtt.url })}: ${t(!mqtt.connected ? 'ingest.mqtt.disconnected' : mqtt.subscribed ? 'ingest.mqtt.connected' : 'ingest.mqtt.notGranted')}${mqtt.lastError ? ` (${mqtt.lastError})` : ''}`;
     case 'none':
       return mqtt.reason === null ? t('ingest.mqtt.none') : t('ingest.mqtt.noneBecause', { reason: mqtt.reason });
   }

@@ -8,6 +8,7 @@ export const ingestMessages = defineMessages({
   'ingest.mqtt.external': { 'zh-CN': '现场 MQTT 代理 {url}', en: "The site's MQTT broker {url}" },
   'ingest.mqtt.connected': { 'zh-CN': '已连接', en: 'connected' },
   'ingest.mqtt.disconnected': { 'zh-CN': '未连接', en: 'not connected' },
+  'ingest.mqtt.notGranted': { 'zh-CN': '已连接，但代理拒绝订阅接入主题，收不到任何消息', en: 'connected, but the broker refuses the ingestion topics: nothing arrives' },
   'ingest.mqtt.none': { 'zh-CN': '未启用 MQTT，仅 HTTP 接入', en: 'No MQTT: HTTP ingestion only' },
   'ingest.mqtt.noneBecause': { 'zh-CN': '未启用 MQTT：{reason}', en: 'No MQTT: {reason}' },
   'ingest.noSources': { 'zh-CN': '尚无数据源发来消息', en: 'No source has sent anything yet' },
