@@ -6,18 +6,21 @@ import { DEFAULT_BACKEND_PORT, parseHostConfig } from '../node/host-config.js';
 import { createFileLogger } from '../node/logger.js';
 import { installLastResortHandlers } from '../node/health.js';
 import { runUntilSignalled } from '../node/process-lifecycle.js';
+import { StartupError } from '../node/startup-error.js';
 import { startBackend } from './backend-server.js';
 import { announceCertificate, entryPointTls } from '../node/tls/index.js';
 import { backendStoreLocation, openBackendStore } from './db/backend-store.js';
 import { consoleAdminOptions, runConsoleAdmin } from './consoles/index.js';
 import { parseCredentialAdmin } from './credentials/index.js';
-import { runSourceAdmin, sourceAdminOptions } from './ingest/index.js';
+import { runSourceAdmin, sourceAdminOptions, takeSourceScope } from './ingest/index.js';
 
 // The bundle sits in out/backend/; the app root two levels up.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 await runUntilSignalled('backend', async () => {
-  const { command, rest } = parseCredentialAdmin(process.argv.slice(2), [consoleAdminOptions, sourceAdminOptions]);
+  const { scope, rest: withoutScope } = takeSourceScope(process.argv.slice(2));
+  const { command, rest } = parseCredentialAdmin(withoutScope, [consoleAdminOptions, sourceAdminOptions]);
+  if (scope !== null && !(command?.subject === 'source' && command.kind === 'add')) throw new StartupError('--may-report and --devices go with --add-source <name>.');
   const config = parseHostConfig({ argv: rest, env: process.env, defaultPort: DEFAULT_BACKEND_PORT });
   prepareDataDir(config.dataDir);
   const logger = createFileLogger({ directory: join(config.dataDir, 'logs'), name: 'backend', echo: (line) => console.error(line) });
@@ -27,7 +30,7 @@ await runUntilSignalled('backend', async () => {
     // revoking take effect there at once (within seconds for a source's open MQTT connections), running or not.
     const store = await openBackendStore(backendStoreLocation(backendDataDir, config.databaseUrl), { logger: logger.child(`${command.subject}s`) });
     try {
-      console.log(command.subject === 'console' ? await runConsoleAdmin(command, store) : await runSourceAdmin(command, store));
+      console.log(command.subject === 'console' ? await runConsoleAdmin(command, store) : await runSourceAdmin(command, store, scope));
     } finally {
       await store.close();
     }

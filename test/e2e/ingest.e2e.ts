@@ -56,9 +56,9 @@ describe.skipIf(!mosquittoInstalled)('ingestion from devices and systems', () =>
     expect(errors).toBe('');
     expect(code).toBe(0);
   };
-  const addSource = async (name: string) => {
+  const addSource = async (name: string, ...scope: string[]) => {
     credentialFiles[name] = join(work, `${name}.credential`);
-    const { code, output } = await runToExit('out/backend/backend.mjs', ['--data-dir', join(work, 'backend'), '--add-source', name, '--credential-out', credentialFiles[name]]);
+    const { code, output } = await runToExit('out/backend/backend.mjs', ['--data-dir', join(work, 'backend'), '--add-source', name, '--credential-out', credentialFiles[name], ...scope]);
     expect(code, output).toBe(0);
     secrets[name] = readFileSync(credentialFiles[name], 'utf8').trim();
   };
@@ -75,7 +75,9 @@ describe.skipIf(!mosquittoInstalled)('ingestion from devices and systems', () =>
     backend = startedBackend;
     mqttPort = startedBackend.match[1] as string;
     backendUrl = /Zhili backend: (http:\/\/127\.0\.0\.1:\d+)/.exec(startedBackend.output())?.[1] as string;
-    for (const name of ['road-sensors', 'hotline', 'demo-city']) await addSource(name);
+    for (const name of ['road-sensors', 'demo-city']) await addSource(name);
+    // The hotline's credential reports hotline cases and speaks for no device.
+    await addSource('hotline', '--may-report', 'hotline-12319', '--devices', 'none');
     const consoleCredential = await enrolConsole(join(work, 'backend'), 'desk-1');
     const startedHost = await startProcess(
       'out/main/web-host.mjs',
@@ -126,6 +128,12 @@ describe.skipIf(!mosquittoInstalled)('ingestion from devices and systems', () =>
     expect((await post(null)).status).toBe(401);
     expect((await post(`Bearer ${secrets.hotline as string}`)).status).toBe(202);
     expect((await post(`Bearer ${secrets.hotline as string}`)).status).toBe(202);
+    // What its credential does not cover is refused: a vehicle, or a case posing as the citizen app's.
+    const asHotline = (path: string, body: object) =>
+      fetch(`${backendUrl}/ingest/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.hotline as string}` }, body: JSON.stringify(body) });
+    const moved = await asHotline('vehicles/VH000001/position', { position: [106.55, 29.56], at: new Date().toISOString() });
+    expect([moved.status, await moved.json()]).toEqual([403, { error: 'not-permitted', detail: 'this source may not speak for device VH000001' }]);
+    expect((await asHotline('incidents/report', { ...report, sourceSystem: 'citizen-app', externalId: 'APP-1' })).status).toBe(403);
     const reported = await waitUntil(
       async () => (await call(client, 'incidents.list', {})).filter((incident) => incident.externalId === report.externalId),
       (list) => list.length > 0,

@@ -141,6 +141,16 @@ describe.each(STORE_ENGINES)('backend migrations on %s', (engine) => {
     expect(await new IncidentRepository(store, recordingLogger()).recent()).toHaveLength(1);
   });
 
+  it('6: keeps what each source may speak for; a source added before it may speak for anything', async () => {
+    const store = await stores.fresh({ upTo: 5 });
+    await store.db.insertInto('ingest_source_credentials').values({ credential_id: 'id-1', name: 'hotline', secret_sha256: Buffer.alloc(32, 1), added_at: 'now', revoked_at: null }).execute();
+    await migrateStore(store, recordingLogger(), 6);
+    expect(await appliedVersion(store.db)).toBe(6);
+    expect(await store.db.selectFrom('ingest_source_credentials').select('scope_json').executeTakeFirst()).toEqual({ scope_json: null });
+    await store.db.updateTable('ingest_source_credentials').set({ scope_json: '{"systems":null,"devices":["SN*"]}' }).execute();
+    expect((await new SourceCredentials(store).list())[0]?.scope).toEqual({ systems: null, devices: ['SN*'] });
+  });
+
   it('refuses a store migrated by a newer Zhili, and applies nothing twice', async () => {
     const location = await stores.location();
     const store = await stores.open(location);
@@ -150,7 +160,7 @@ describe.each(STORE_ENGINES)('backend migrations on %s', (engine) => {
     await store.db.insertInto('schema_migrations').values({ version: 99, name: 'from the future', applied_at: 'later' }).execute();
     if (engine === 'sqlite') await sql`PRAGMA user_version = 99`.execute(store.db);
     await store.close();
-    await expect(stores.open(location)).rejects.toThrow(/has schema version 99, newer than this Zhili knows \(5\)/);
+    await expect(stores.open(location)).rejects.toThrow(/has schema version 99, newer than this Zhili knows \(6\)/);
   });
 });
 
@@ -166,8 +176,9 @@ describe('a backend data folder made before Kysely', () => {
 
     const logger = recordingLogger();
     const store = await stores.open(location, { logger });
-    expect(logger.records.filter((record) => record.message === 'migration applied')).toEqual([]);
-    expect(await appliedVersion(store.db)).toBe(5);
+    // Only what came after it is applied.
+    expect(logger.records.filter((record) => record.message === 'migration applied').map((record) => record.fields?.version)).toEqual([6]);
+    expect(await appliedVersion(store.db)).toBe(6);
     expect((await new IncidentRepository(store, recordingLogger()).recent()).map((entry) => [entry.id, entry.state])).toEqual([
       ['INC-20261127-00001', 'registered'],
       ['INC-20261127-00002', 'closed'],
@@ -178,7 +189,7 @@ describe('a backend data folder made before Kysely', () => {
       name: 'district-yuzhong-1',
       consoleId,
     });
-    expect(await new SourceCredentials(store).authenticate('60rzfzLkoqlF.qhbbYoYEDiN6Sk9Yi_uHO62q_w3ckWXtZ-kfBGUTDG8')).toEqual({ ok: true, name: 'hotline-12319' });
+    expect(await new SourceCredentials(store).authenticate('60rzfzLkoqlF.qhbbYoYEDiN6Sk9Yi_uHO62q_w3ckWXtZ-kfBGUTDG8')).toEqual({ ok: true, name: 'hotline-12319', scope: null });
 
     const sync = new SyncStore(store, recordingLogger());
     const page = await sync.pull(0, 10);

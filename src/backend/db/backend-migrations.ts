@@ -141,6 +141,15 @@ export const backendMigrations: readonly StoreMigration[] = [
         .execute();
     },
   },
+  {
+    version: 6,
+    name: 'ingestion source scopes',
+    async up(db) {
+      // What each source may speak for (systems and devices, as JSON; see SourceScopeSchema). NULL: anything, as every
+      // source added before this version could.
+      await db.schema.alterTable('ingest_source_credentials').addColumn('scope_json', 'text').execute();
+    },
+  },
 ];
 
 function bytes(engine: StoreEngine): 'blob' | 'bytea' {

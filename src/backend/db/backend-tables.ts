@@ -65,6 +65,8 @@ export interface IngestSourceCredentialsTable {
   secret_sha256: Buffer;
   added_at: string;
   revoked_at: string | null;
+  /** SourceScopeSchema as JSON; null: the source may speak for any system and device. */
+  scope_json: string | null;
 }
 
 export interface SchemaMigrationsTable {

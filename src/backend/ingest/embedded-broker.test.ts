@@ -74,7 +74,7 @@ describe('the embedded MQTT broker', () => {
     await client.publishAsync('zhili/v1/sensors/S1/reading', reading(), { qos: 1 });
     await waitUntil(() => applied.length, (count) => count === 1, 'the reading to reach the target');
     expect(applied[0]?.[0]).toMatchObject({ kind: 'sensorReading', deviceId: 'S1', payload: { value: 3.5 } });
-    expect(applied[0]?.[1]).toEqual({ source: 'district-platform', simulated: false });
+    expect(applied[0]?.[1]).toEqual({ source: 'district-platform', simulated: false, scope: null });
   });
 
   it('closes a connection that publishes outside zhili/v1/ or on the dead-letter topics', async () => {

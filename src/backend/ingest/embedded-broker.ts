@@ -6,7 +6,7 @@ import { LOOPBACK_HOST } from '../../node/host-config.js';
 import { listen } from '../../node/listen.js';
 import { errorMessage } from '../../node/startup-error.js';
 import { shortened } from '../../shared/contract/errors.js';
-import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT } from '../../shared/ingest/index.js';
+import { DEAD_LETTER_TOPIC_PREFIX, INGEST_TOPIC_ROOT, type SourceScope } from '../../shared/ingest/index.js';
 import { MAX_INGEST_BYTES, type Ingestion } from './ingestion.js';
 import { guardMqttPacketSize } from './mqtt-packet-guard.js';
 import type { SourceCredentials } from './source-credentials.js';
@@ -49,7 +49,7 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { sources, ingestion, logger } = options;
   /** Each connected client's source and the credential it proved, checked again by the revocation sweep. */
-  const connected = new Map<Client, { source: string; credential: string }>();
+  const connected = new Map<Client, { source: string; credential: string; scope: SourceScope | null }>();
   /** Refused logins, one line per address each period (a guessing client would otherwise write one each). */
   const refusedLines = new LogThrottle(REFUSAL_LOG_PERIOD_MS);
   const broker = await Aedes.createBroker({
@@ -71,7 +71,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
           }
           // The check is asynchronous: a client that went away meanwhile is not kept (nor swept for ever).
           if (client.conn.destroyed) return done(Object.assign(new Error('Gone'), { returnCode: SERVER_UNAVAILABLE }) as AuthenticateError, false);
-          connected.set(client, { source: authentication.name, credential });
+          connected.set(client, { source: authentication.name, credential, scope: authentication.scope });
           client.conn.once('close', () => connected.delete(client));
           done(null, true);
         },
@@ -103,7 +103,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   });
   broker.on('publish', (packet, client) => {
     const sender = client === null ? undefined : connected.get(client);
-    if (sender !== undefined) ingestion.receive(packet.topic, packet.payload, { source: sender.source, simulated: false });
+    if (sender !== undefined) ingestion.receive(packet.topic, packet.payload, { source: sender.source, simulated: false, scope: sender.scope });
   });
   broker.on('clientError', (client, error) => logger.debug('an MQTT client failed', { source: connected.get(client)?.source, error: error.message }));
   const stopDeadLetters = ingestion.addDeadLetterSink((source, letter) => {

@@ -2,4 +2,4 @@
 export { Ingestion, SIMULATOR_ORIGIN, type DeadLetter, type IngestOutcome } from './ingestion.js';
 export { startIngestion, type RunningIngestion, type StartIngestionOptions } from './start-ingestion.js';
 export { SourceCredentials, type IngestSource } from './source-credentials.js';
-export { runSourceAdmin, sourceAdminOptions } from './source-admin.js';
+export { runSourceAdmin, sourceAdminOptions, takeSourceScope } from './source-admin.js';

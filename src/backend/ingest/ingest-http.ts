@@ -4,6 +4,7 @@ import type { LogThrottle } from '../../node/log-throttle.js';
 import type { Logger } from '../../node/logger.js';
 import { errorMessage } from '../../node/startup-error.js';
 import { INGEST_TOPIC_ROOT, type IngestRejection } from '../../shared/ingest/index.js';
+import type { IngestOrigin } from '../registry/ingest-target.js';
 import { MAX_INGEST_BYTES, type Ingestion } from './ingestion.js';
 import type { SourceCredentials } from './source-credentials.js';
 
@@ -19,6 +20,7 @@ const statusOf: Record<IngestRejection, number> = {
   'too-old': 400,
   'rate-limited': 429,
   'too-large': 413,
+  'not-permitted': 403,
   internal: 500,
 };
 
@@ -44,7 +46,7 @@ export function handleIngestRequest(
     response.setHeader('Allow', 'POST');
     return reply(405, { error: 'method-not-allowed', detail: 'Send messages with POST.' });
   }
-  const receive = (origin: { source: string; simulated: false }) => {
+  const receive = (origin: IngestOrigin) => {
     const topic = `${INGEST_TOPIC_ROOT}/${url.pathname.slice(INGEST_HTTP_PATH.length)}`;
     readBody(request, MAX_INGEST_BYTES, (body) => {
       const outcome =
@@ -62,7 +64,7 @@ export function handleIngestRequest(
         if (line.due) logger.warn('refused an ingestion request without a valid source credential', { detail: authentication.detail, address, suppressedSinceLastLine: line.suppressed });
         return reply(401, { error: 'unauthorized', detail: 'Send the source credential as "Authorization: Bearer <credential>" (the backend gives it with --add-source).' });
       }
-      receive({ source: authentication.name, simulated: false });
+      receive({ source: authentication.name, simulated: false, scope: authentication.scope });
     },
     (error: unknown) => {
       logger.error('could not check an ingestion credential', { error: errorMessage(error), address: request.socket.remoteAddress });

@@ -137,6 +137,19 @@ describe('ingestion', () => {
     expect(letters.map(({ letter }) => letter.reason)).toEqual(['schema', 'schema', 'schema']);
   });
 
+  it("refuses what a source's credential does not let it speak for, and takes the rest", () => {
+    const { ingestion, letters } = setUp(knownDevices('S1', 'SN000001', 'V1'));
+    const district: IngestOrigin = { source: 'district-1', simulated: false, scope: { systems: ['hotline-12319'], devices: ['SN*', 'V1'] } };
+    expect(ingestion.receive('zhili/v1/sensors/SN000001/reading', reading(), district)).toEqual({ accepted: true });
+    expect(ingestion.receive('zhili/v1/vehicles/V1/position', JSON.stringify({ position: [106.5, 29.5], at: NOW }), district)).toEqual({ accepted: true });
+    expect(ingestion.receive('zhili/v1/sensors/S1/reading', reading(), district)).toMatchObject({ accepted: false, reason: 'not-permitted', detail: expect.stringContaining('device S1') });
+    const report = (sourceSystem: string) =>
+      JSON.stringify({ sourceSystem, externalId: 'X-1', type: 'road-collapse', title: '路面塌陷', severity: 'major', position: [106.5, 29.5], districtAdcode: '500103', at: NOW });
+    expect(ingestion.receive('zhili/v1/incidents/report', report('hotline-12319'), district)).toEqual({ accepted: true });
+    expect(ingestion.receive('zhili/v1/incidents/report', report('citizen-app'), district)).toMatchObject({ accepted: false, reason: 'not-permitted', detail: expect.stringContaining('citizen-app') });
+    expect(letters.map(({ letter }) => letter.reason)).toEqual(['not-permitted', 'not-permitted']);
+  });
+
   it('limits each source to its rate with a burst, on its own bucket', () => {
     const { ingestion, clock, letters } = setUp(undefined, { perSecond: 10, burst: 20 });
     const send = (origin = DEVICE) => ingestion.receive('zhili/v1/sensors/S1/reading', reading(), origin).accepted;

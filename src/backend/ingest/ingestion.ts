@@ -7,6 +7,7 @@ import type { LngLat } from '../../shared/domain/geo.js';
 import {
   ingestTopics,
   matchIngestTopic,
+  scopeRefusal,
   type CoordinateSystem,
   type IngestMessage,
   type IngestRejection,
@@ -116,6 +117,8 @@ export class Ingestion {
     try {
       if (!state.bucket.take(nowMs)) throw new Refusal('rate-limited', `over ${state.bucket.limit.perSecond} messages a second (burst ${state.bucket.limit.burst})`);
       const message = this.parse(topic, body, receivedAt);
+      const outOfScope = origin.scope ? scopeRefusal(origin.scope, message) : null;
+      if (outOfScope !== null) throw new Refusal('not-permitted', outOfScope);
       if (this.options.target.apply(message, origin) === 'unknown-device') {
         throw new Refusal('unknown-device', `no ${message.kind} device "${message.deviceId ?? ''}" is registered`);
       }

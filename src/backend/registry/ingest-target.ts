@@ -1,5 +1,5 @@
 import type { LngLat } from '../../shared/domain/geo.js';
-import type { AlarmMessage, CrewStatusMessage, IncidentReportMessage, SensorReadingMessage, VehiclePositionMessage } from '../../shared/ingest/index.js';
+import type { AlarmMessage, CrewStatusMessage, IncidentReportMessage, SensorReadingMessage, SourceScope, VehiclePositionMessage } from '../../shared/ingest/index.js';
 
 /**
  * A message that passed its schema, its time window and its source's rate, with every position already converted to
@@ -17,6 +17,8 @@ export interface IngestOrigin {
   source: string;
   /** The demo simulator's messages keep the city marked as simulated on the map; a real device's make it real. */
   simulated: boolean;
+  /** What the source's credential lets it speak for; absent or null: anything (the simulator, a site's broker). */
+  scope?: SourceScope | null;
 }
 
 /** The system of record's side of ingestion: it applies a message, or says the device is not one it knows. */

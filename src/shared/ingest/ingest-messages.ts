@@ -118,10 +118,36 @@ export const ingestRejections = [
   'too-old',
   'rate-limited',
   'too-large',
+  /** The source's credential does not let it speak for this device or system (see SourceScope). */
+  'not-permitted',
   /** The backend failed on the message (a programming error, logged there): not the sender's fault. */
   'internal',
 ] as const;
 export type IngestRejection = (typeof ingestRejections)[number];
+
+/**
+ * What one source may speak for: the systems it may report incidents as (`sourceSystem`) and the devices it may report
+ * on, by id or by a prefix ending in `*` (`SN*`, `VH0001*`); null: any. Given with its credential (--add-source with
+ * --may-report and --devices), so a hotline's credential cannot move a vehicle, nor a district's sensors speak for another's.
+ */
+export const SourceScopeSchema = z
+  .object({
+    systems: z.array(IncidentSourceSystemSchema).nullable(),
+    devices: z.array(z.string().regex(/^[A-Za-z0-9][\w.-]{0,62}\*?$/, 'a device id, or a prefix of one ending in *')).max(1000).nullable(),
+  })
+  .strict();
+export type SourceScope = z.infer<typeof SourceScopeSchema>;
+
+/** Whether a source with `scope` may send `message`; null when it may, else why not. */
+export function scopeRefusal(scope: SourceScope, message: { kind: IngestKind; deviceId: string | null; payload: unknown }): string | null {
+  if (message.kind === 'incidentReport') {
+    const system = (message.payload as { sourceSystem: IncidentSourceSystem }).sourceSystem;
+    return scope.systems === null || scope.systems.includes(system) ? null : `this source may not report incidents as ${system}`;
+  }
+  const deviceId = message.deviceId ?? '';
+  const covered = scope.devices === null || scope.devices.some((pattern) => (pattern.endsWith('*') ? deviceId.startsWith(pattern.slice(0, -1)) : deviceId === pattern));
+  return covered ? null : `this source may not speak for device ${deviceId}`;
+}
 
 /** The kind and device a topic names, or null when it is not one of ours. */
 export function matchIngestTopic(topic: string): { kind: IngestKind; deviceId: string | null } | null {
