@@ -113,8 +113,9 @@ export class AppModel {
   }
 
   /** The operator's language; a refusal (a wall screen only views) is shown by the shell, not thrown. */
+  /** Rejects when the host refuses or cannot save it: the intent that called it says so in this window. */
   async toggleLanguage(): Promise<void> {
-    await this.updateSettings({ language: this.settings.get().language === 'zh-CN' ? 'en' : 'zh-CN' }).catch(() => undefined);
+    await this.updateSettings({ language: this.settings.get().language === 'zh-CN' ? 'en' : 'zh-CN' });
   }
 
   dismissRefusal(): void {

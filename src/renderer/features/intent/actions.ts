@@ -246,3 +246,8 @@ export const actionIds = Object.keys(actions) as ActionId[];
 export function actionList(): { id: ActionId; action: OperatorAction<never> }[] {
   return actionIds.map((id) => ({ id, action: actions[id] as OperatorAction<never> }));
 }
+
+/** What a button's tooltip says of an action's keys, read from the one registry (so a button and F1 never disagree). */
+export function shortcutTitle(id: ActionId): string {
+  return (actions[id] as { shortcuts: readonly string[] }).shortcuts.join(' / ');
+}

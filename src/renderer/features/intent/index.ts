@@ -1,3 +1,3 @@
-export { actionGroups, actionList, navigateToRole } from './actions.js';
+export { actionGroups, actionList, navigateToRole, shortcutTitle } from './actions.js';
 export { OperatorIntents } from './intents.js';
 export { useProvidedAction } from './use-provided-action.js';

@@ -12,7 +12,7 @@ import { Clock } from './Clock.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { PlansView } from '../plans/index.js';
 import { VideoView } from '../video/index.js';
-import { navigateToRole } from '../intent/index.js';
+import { navigateToRole, shortcutTitle } from '../intent/index.js';
 import { NoticeStrip } from '../notices/index.js';
 import { SettingsView } from '../settings/index.js';
 import { TourBadge, TourProblems, useTourPlan } from '../tour/index.js';
@@ -113,19 +113,19 @@ export function Shell() {
           >
             <SessionBadge />
             {!viewOnly && (
-              <button type="button" data-testid="language-toggle" title="Alt+L" onClick={() => void model.toggleLanguage()}>
+              <button type="button" data-testid="language-toggle" title={shortcutTitle('language.toggle')} onClick={() => void model.intents.run('language.toggle')}>
                 {t('language.switch')}
               </button>
             )}
             {!viewOnly && (
-              <button type="button" title="Alt+S" data-testid="settings-open" onClick={() => model.toggleOverlay('settings')}>
+              <button type="button" title={shortcutTitle('settings.toggle')} data-testid="settings-open" onClick={() => void model.intents.run('settings.toggle')}>
                 {t('settings.open')}
               </button>
             )}
-            <button type="button" title="Alt+I" onClick={() => model.toggleOverlay('about')}>
+            <button type="button" title={shortcutTitle('about.toggle')} onClick={() => void model.intents.run('about.toggle')}>
               {t('about.open')}
             </button>
-            <button type="button" title="F1" onClick={() => model.toggleOverlay('help')}>
+            <button type="button" title={shortcutTitle('help.toggle')} onClick={() => void model.intents.run('help.toggle')}>
               {t('help.open')}
             </button>
           </div>
