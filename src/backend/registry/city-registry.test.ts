@@ -95,6 +95,33 @@ describe('CityRegistry', () => {
     expect(restarted.flush(new Date(at)).changedIncidents).toEqual([]);
   });
 
+  it('makes no second incident for a report sent again after its incident was closed and pruned, within the day it may be sent', () => {
+    const registry = new CityRegistry(world);
+    const start = Date.parse(at);
+    const report = {
+      kind: 'incidentReport' as const,
+      deviceId: null,
+      payload: { sourceSystem: 'citizen-app' as const, externalId: 'APP-7', type: 'manhole-cover', title: '井盖缺失', severity: 'major' as const, position: [106.57, 29.55] as [number, number], districtAdcode: '500103', riskGrade: null, at },
+    };
+    registry.apply(report, device);
+    const first = registry.flush(new Date(start)).changedIncidents[0] as { id: string };
+    registry.advanceIncident(first.id, 'closed', new Date(start + 1000));
+    // Enough newer closed incidents that the first leaves the live list.
+    for (let index = 0; index < 205; index += 1) {
+      const other = registry.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'minor', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, new Date(start + 2000 + index));
+      registry.advanceIncident(other.id, 'closed', new Date(start + 2000 + index));
+    }
+    registry.flush(new Date(start + 10_000));
+    expect(registry.incidentList().some((incident) => incident.id === first.id)).toBe(false);
+    registry.apply(report, device);
+    expect(registry.flush(new Date(start + 11_000)).changedIncidents).toEqual([]);
+    expect(registry.retainedEntries().externalIds).toBe(1);
+    // Past the day in which ingestion would take it again, its number is forgotten.
+    registry.registerIncident({ type: 'road-collapse', title: '路面塌陷', severity: 'minor', position: [106.57, 29.55], districtAdcode: '500103', riskGrade: null }, new Date(start + 26 * 3_600_000));
+    registry.flush(new Date(start + 26 * 3_600_000));
+    expect(registry.retainedEntries().externalIds).toBe(0);
+  });
+
   it('lets a crew terminal, not the simulator, say what its crew is doing', () => {
     const registry = new CityRegistry(world);
     expect(registry.crews()[0]).toMatchObject({ status: 'available', synthetic: true });

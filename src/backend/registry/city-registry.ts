@@ -25,6 +25,11 @@ export const DRILL_INCIDENT_LIFETIME_MS = 4 * 3_600_000;
 export const OPERATOR_INCIDENT_LIFETIME_MS = 24 * 3_600_000;
 /** Readings kept per sensor for the detail chart: one per flush, so five minutes at the embedded backend's 1 s tick. */
 export const SENSOR_HISTORY_SAMPLES = 300;
+/**
+ * How long after it was reported another system may send the same report again and have it taken: ingestion's window
+ * for old messages (24 h), with a margin for clocks.
+ */
+const REPORT_REPLAY_MS = 25 * 3_600_000;
 
 /** What one flush of the registry hands the consoles. */
 export interface RegistryFlush {
@@ -77,7 +82,7 @@ export class CityRegistry implements IngestTarget {
   private readonly changedIncidentIds = new Set<string>();
   private readonly openIncidentBySensor = new Map<number, string>();
   /** `<system>:<its number>` -> the incident it reported, so a report sent twice stays one incident. */
-  private readonly incidentByExternalId = new Map<string, string>();
+  private readonly incidentByExternalId = new Map<string, { incidentId: string; reportedAtMs: number }>();
   /** Crew index -> the incident it is working on. */
   private readonly crewAssignments = new Map<number, string>();
   /** Drill injection key -> the incident it staged. */
@@ -105,7 +110,7 @@ export class CityRegistry implements IngestTarget {
       this.incidents.set(incident.id, incident);
       const index = incident.sensorId === null ? undefined : this.sensorIndexById.get(incident.sensorId);
       if (incident.state !== 'closed' && index !== undefined) this.openIncidentBySensor.set(index, incident.id);
-      if (incident.externalId !== null) this.incidentByExternalId.set(`${incident.source}:${incident.externalId}`, incident.id);
+      if (incident.externalId !== null) this.incidentByExternalId.set(`${incident.source}:${incident.externalId}`, { incidentId: incident.id, reportedAtMs: Date.parse(incident.reportedAt) });
       this.incidentSeq = Math.max(this.incidentSeq, Number(incident.id.split('-').at(-1)) || 0);
       if (incident.state === 'dispatched' || incident.state === 'handling') this.assignNearestCrew(incident.id);
     }
@@ -151,14 +156,14 @@ export class CityRegistry implements IngestTarget {
       case 'incidentReport': {
         const { sourceSystem, externalId, at, ...report } = message.payload;
         const key = `${sourceSystem}:${externalId}`;
-        const known = this.incidentByExternalId.get(key);
-        if (known !== undefined && this.incidents.has(known)) return 'applied';
+        // Sent again (a retry, a system replaying its queue): the incident it made, even one closed and since pruned.
+        if (this.incidentByExternalId.has(key)) return 'applied';
         // Stamped in UTC like every incident (times here compare as text), when the system says it was reported; last
         // changed when it reached the backend (the latest tick), so a report from a backlog is not closed as stale.
         const reportedAt = new Date(at).toISOString();
         const receivedAt = this.lastFlushAt !== null && this.lastFlushAt > reportedAt ? this.lastFlushAt : reportedAt;
         const incident = this.newIncident({ ...report, state: 'registered', sensorId: null, source: sourceSystem, externalId }, reportedAt, null, false, receivedAt);
-        this.incidentByExternalId.set(key, incident.id);
+        this.incidentByExternalId.set(key, { incidentId: incident.id, reportedAtMs: Date.parse(reportedAt) });
         return 'applied';
       }
     }
@@ -471,9 +476,14 @@ export class CityRegistry implements IngestTarget {
     for (const incident of closed.slice(0, Math.max(0, closed.length - KEPT_CLOSED_INCIDENTS))) {
       this.incidents.delete(incident.id);
     }
-    // A drill key staging an incident no longer kept stages a new one if a drill replays it; likewise a system's number.
+    // A drill key staging an incident no longer kept stages a new one if a drill replays it.
     for (const [key, id] of this.stagedByKey) if (!this.incidents.has(id)) this.stagedByKey.delete(key);
-    for (const [key, id] of this.incidentByExternalId) if (!this.incidents.has(id)) this.incidentByExternalId.delete(key);
+    // A system's number is kept as long as the same report could still be accepted (ingestion refuses it once it is
+    // older than REPORT_REPLAY_MS), so a report sent again never makes a second incident.
+    const replayable = Date.parse(this.lastFlushAt ?? '') - REPORT_REPLAY_MS;
+    for (const [key, { incidentId, reportedAtMs }] of this.incidentByExternalId) {
+      if (!this.incidents.has(incidentId) && reportedAtMs < replayable) this.incidentByExternalId.delete(key);
+    }
   }
 }
 
