@@ -21,6 +21,7 @@ const statusOf: Record<IngestRejection, number> = {
   'rate-limited': 429,
   'too-large': 413,
   'not-permitted': 403,
+  superseded: 409,
   internal: 500,
 };
 

@@ -150,6 +150,12 @@ describe('ingestion', () => {
     expect(letters.map(({ letter }) => letter.reason)).toEqual(['not-permitted', 'not-permitted']);
   });
 
+  it('refuses, counts and dead-letters what the registry holds newer of, as superseded', () => {
+    const { ingestion, letters } = setUp({ apply: () => 'superseded' });
+    expect(ingestion.receive('zhili/v1/sensors/S1/reading', reading(), DEVICE)).toMatchObject({ accepted: false, reason: 'superseded', detail: expect.stringContaining('S1') });
+    expect(letters.map(({ letter }) => letter.reason)).toEqual(['superseded']);
+  });
+
   it('limits each source to its rate with a burst, on its own bucket', () => {
     const { ingestion, clock, letters } = setUp(undefined, { perSecond: 10, burst: 20 });
     const send = (origin = DEVICE) => ingestion.receive('zhili/v1/sensors/S1/reading', reading(), origin).accepted;

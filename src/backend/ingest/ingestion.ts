@@ -119,9 +119,9 @@ export class Ingestion {
       const message = this.parse(topic, body, receivedAt);
       const outOfScope = origin.scope ? scopeRefusal(origin.scope, message) : null;
       if (outOfScope !== null) throw new Refusal('not-permitted', outOfScope);
-      if (this.options.target.apply(message, origin) === 'unknown-device') {
-        throw new Refusal('unknown-device', `no ${message.kind} device "${message.deviceId ?? ''}" is registered`);
-      }
+      const applied = this.options.target.apply(message, origin);
+      if (applied === 'unknown-device') throw new Refusal('unknown-device', `no ${message.kind} device "${message.deviceId ?? ''}" is registered`);
+      if (applied === 'superseded') throw new Refusal('superseded', `measured before what is already held of device "${message.deviceId ?? ''}"`);
       state.accepted += 1;
       return { accepted: true };
     } catch (error) {

@@ -53,6 +53,25 @@ describe('CityRegistry', () => {
     expect(registry.flush(new Date(at)).changedIncidents[0]).toMatchObject({ sensorId: 'SN000001', synthetic: true });
   });
 
+  it('supersedes what a device measured before what it already sent, and takes the same time again', () => {
+    const registry = new CityRegistry(world);
+    const later = '2026-12-06T08:00:05.000Z';
+    expect(registry.apply({ kind: 'vehiclePosition', deviceId: 'VH000001', payload: { position: [106.561, 29.571], at: later } }, device)).toBe('applied');
+    expect(registry.apply({ kind: 'vehiclePosition', deviceId: 'VH000001', payload: { position: [106.5, 29.5], at } }, device)).toBe('superseded');
+    expect(registry.apply({ kind: 'vehiclePosition', deviceId: 'VH000001', payload: { position: [106.562, 29.572], at: later } }, device)).toBe('applied');
+    expect(registry.flush(new Date(later)).tick.vehiclePositions).toEqual([106.562, 29.572]);
+    // A reading and an alarm of one sensor are one device's measurements.
+    registry.apply({ kind: 'alarm', deviceId: 'SN000001', payload: { level: 'alarm', at: later } }, device);
+    expect(registry.apply({ kind: 'sensorReading', deviceId: 'SN000001', payload: { value: 0.2, at } }, device)).toBe('superseded');
+    expect(registry.apply({ kind: 'crewStatus', deviceId: 'CR0001', payload: { status: 'busy', position: null, at: later } }, device)).toBe('applied');
+    expect(registry.apply({ kind: 'crewStatus', deviceId: 'CR0001', payload: { status: 'available', position: null, at } }, device)).toBe('superseded');
+    expect(registry.crews()[0]?.status).toBe('busy');
+    // A terminal whose clock is behind the backend's still takes its crew over from the simulator.
+    registry.apply({ kind: 'crewStatus', deviceId: 'CR0003', payload: { status: 'available', position: [106.6, 29.55], at: later } }, simulator);
+    expect(registry.apply({ kind: 'crewStatus', deviceId: 'CR0003', payload: { status: 'busy', position: null, at } }, device)).toBe('applied');
+    expect(registry.crewReportsForItself('CR0003')).toBe(true);
+  });
+
   it('says which devices it does not know', () => {
     const registry = new CityRegistry(world);
     expect(registry.apply({ kind: 'sensorReading', deviceId: 'SN999999', payload: { value: 1, at } }, device)).toBe('unknown-device');

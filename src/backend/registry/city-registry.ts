@@ -13,7 +13,7 @@ import type { Crew, CrewReport, CrewStatus } from '../../shared/domain/directory
 import { nearestCrews, type NearestCrews } from '../../shared/dispatch/nearest-crews.js';
 import type { LngLat } from '../../shared/domain/geo.js';
 import type { FeedWorld, SensorSeed } from '../feed/feed-world.js';
-import type { AcceptedMessage, IngestOrigin, IngestTarget } from './ingest-target.js';
+import type { AcceptedMessage, IngestOrigin, IngestOutcomeAtTarget, IngestTarget } from './ingest-target.js';
 
 const KEPT_CLOSED_INCIDENTS = 200;
 /**
@@ -75,6 +75,13 @@ export class CityRegistry implements IngestTarget {
   private readonly crewIndexById: Map<string, number>;
   private readonly vehiclePositions: Float64Array;
   private readonly crewPositions: Float64Array;
+  /**
+   * When each device last measured what was applied (ms): a message measured before it (a retry, a redelivery, a
+   * platform's queue replayed out of order) would set the city back, and is superseded instead.
+   */
+  private readonly sensorMeasuredAt: Float64Array;
+  private readonly vehicleMeasuredAt: Float64Array;
+  private readonly crewMeasuredAt: Float64Array;
   private readonly crewRecords = new Map<number, CrewRecord>();
   /** Sensors whose state changed since the last flush, with the reading that changed it. */
   private readonly pendingSensorChanges = new Map<number, SensorReading>();
@@ -106,6 +113,9 @@ export class CityRegistry implements IngestTarget {
     world.vehicles.forEach((vehicle, index) => this.setPosition(this.vehiclePositions, index, vehicle.depot));
     this.crewPositions = new Float64Array(world.crews.length * 2);
     world.crews.forEach((crew, index) => this.setPosition(this.crewPositions, index, crew.base));
+    this.sensorMeasuredAt = new Float64Array(world.sensors.length).fill(-Infinity);
+    this.vehicleMeasuredAt = new Float64Array(world.vehicles.length).fill(-Infinity);
+    this.crewMeasuredAt = new Float64Array(world.crews.length).fill(-Infinity);
     for (const incident of restoredIncidents) {
       this.incidents.set(incident.id, incident);
       const index = incident.sensorId === null ? undefined : this.sensorIndexById.get(incident.sensorId);
@@ -117,17 +127,19 @@ export class CityRegistry implements IngestTarget {
   }
 
   /** Ingestion's way in: one checked message, positions in WGS-84. */
-  apply(message: AcceptedMessage, origin: IngestOrigin): 'applied' | 'unknown-device' {
+  apply(message: AcceptedMessage, origin: IngestOrigin): IngestOutcomeAtTarget {
     switch (message.kind) {
       case 'sensorReading': {
         const index = this.sensorIndexById.get(message.deviceId);
         if (index === undefined) return 'unknown-device';
+        if (!takeIfNewer(this.sensorMeasuredAt, index, message.payload.at)) return 'superseded';
         this.setSensor(index, message.payload.value, this.judge(index, message.payload.value), origin);
         return 'applied';
       }
       case 'alarm': {
         const index = this.sensorIndexById.get(message.deviceId);
         if (index === undefined) return 'unknown-device';
+        if (!takeIfNewer(this.sensorMeasuredAt, index, message.payload.at)) return 'superseded';
         const state: SensorState = message.payload.level === 'cleared' ? 'normal' : message.payload.level;
         this.setSensor(index, message.payload.value ?? (this.values[index] as number), state, origin);
         return 'applied';
@@ -135,6 +147,7 @@ export class CityRegistry implements IngestTarget {
       case 'vehiclePosition': {
         const index = this.vehicleIndexById.get(message.deviceId);
         if (index === undefined) return 'unknown-device';
+        if (!takeIfNewer(this.vehicleMeasuredAt, index, message.payload.at)) return 'superseded';
         this.setPosition(this.vehiclePositions, index, message.payload.position);
         return 'applied';
       }
@@ -145,6 +158,11 @@ export class CityRegistry implements IngestTarget {
         const previous = this.crewRecords.get(index);
         // A real terminal's word is not overwritten by the simulator's.
         if (origin.simulated && previous && !previous.simulated) return 'applied';
+        // A terminal's first word after the simulator's is taken whatever its clock says (the simulator's times are the
+        // backend's, a terminal's its own); from then on its own reports are kept in order.
+        const takesOver = !origin.simulated && (previous === undefined || previous.simulated);
+        if (takesOver) this.crewMeasuredAt[index] = Date.parse(at);
+        else if (!takeIfNewer(this.crewMeasuredAt, index, at)) return 'superseded';
         this.crewRecords.set(index, { status, positionAt: position === null ? (previous?.positionAt ?? null) : at, simulated: origin.simulated });
         if (position !== null) this.setPosition(this.crewPositions, index, position);
         // A terminal that had said its crew was busy and now says it is free has finished its incident. One that only
@@ -485,6 +503,14 @@ export class CityRegistry implements IngestTarget {
       if (!this.incidents.has(incidentId) && reportedAtMs < replayable) this.incidentByExternalId.delete(key);
     }
   }
+}
+
+/** Records `at` as the device's latest when it is not older than what was applied; false when it is. */
+function takeIfNewer(measuredAt: Float64Array, index: number, at: string): boolean {
+  const atMs = Date.parse(at);
+  if (atMs < (measuredAt[index] as number)) return false;
+  measuredAt[index] = atMs;
+  return true;
 }
 
 function roundedArray(values: Float64Array): number[] {

@@ -21,7 +21,13 @@ export interface IngestOrigin {
   scope?: SourceScope | null;
 }
 
-/** The system of record's side of ingestion: it applies a message, or says the device is not one it knows. */
+/**
+ * What the system of record made of a message: applied; about a device it does not know; or superseded, measured
+ * before what it already holds of that device.
+ */
+export type IngestOutcomeAtTarget = 'applied' | 'unknown-device' | 'superseded';
+
+/** The system of record's side of ingestion. */
 export interface IngestTarget {
-  apply(message: AcceptedMessage, origin: IngestOrigin): 'applied' | 'unknown-device';
+  apply(message: AcceptedMessage, origin: IngestOrigin): IngestOutcomeAtTarget;
 }

@@ -120,6 +120,8 @@ export const ingestRejections = [
   'too-large',
   /** The source's credential does not let it speak for this device or system (see SourceScope). */
   'not-permitted',
+  /** Measured before what the backend already holds of the device (a retry or a replay out of order): not applied. */
+  'superseded',
   /** The backend failed on the message (a programming error, logged there): not the sender's fault. */
   'internal',
 ] as const;

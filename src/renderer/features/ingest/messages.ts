@@ -28,5 +28,6 @@ export const ingestMessages = defineMessages({
   'ingest.reason.too-large': { 'zh-CN': '消息过大', en: 'too large' },
   'ingest.reason.internal': { 'zh-CN': '内部错误', en: 'internal error' },
   'ingest.reason.not-permitted': { 'zh-CN': '超出授权范围', en: 'outside its permission' },
+  'ingest.reason.superseded': { 'zh-CN': '早于已收数据', en: 'older than what is held' },
   'ingest.source.simulator': { 'zh-CN': '演示模拟器', en: 'Demo simulator' },
 });
