@@ -109,9 +109,10 @@ describe.skipIf(!mosquittoInstalled)('ingestion from devices and systems', () =>
       'the alarm on the console',
     );
     unsubscribe();
-    // The backend flushes once a second: what was published shows at the next tick.
+    // The backend flushes once a second: what was published shows at the next tick (344-976 ms here, mosquitto_pub's
+    // own start included). The bound leaves room for a loaded 2-core machine; the ingestion bench gives the figure.
     console.log(`ingestion: mosquitto_pub to the console's feed in ${(seen?.at ?? NaN) - publishedAt} ms`);
-    expect((seen?.at ?? Infinity) - publishedAt).toBeLessThan(3000);
+    expect((seen?.at ?? Infinity) - publishedAt).toBeLessThan(5000);
     expect(await call(client, 'sensors.abnormal', {})).toContainEqual({ id: sensorId, state: 'alarm', value: 3.2 });
     await waitUntil(async () => (await call(client, 'incidents.list', {})).find((incident) => incident.sensorId === sensorId), (incident) => incident?.state === 'reported', 'its incident');
   });
