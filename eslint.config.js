@@ -33,7 +33,6 @@ const cjkAllowed = [
   'src/renderer/features/map/catalogue.ts',
   // Incident titles are record content in the city's language (place names, sensor kinds), not UI words.
   'src/backend/feed/load-feed-world.ts',
-  'src/backend/registry/city-registry.ts',
   // The product name 智理 in the window title and the fatal start-up dialog, before any language is known.
   'src/main/index.ts',
   'src/main/windows/role-window.ts',

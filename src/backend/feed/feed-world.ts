@@ -27,7 +27,9 @@ export interface SensorSeed {
   kind: string;
   /** Incident type raised when this sensor alarms. */
   incidentType: string;
+  /** The title of the incident its alarm raises, and of one a drill stages at it (marked as a drill in the record). */
   title: string;
+  drillTitle: string;
   position: LngLat;
   districtAdcode: string;
   riskGrade: RiskGrade | null;

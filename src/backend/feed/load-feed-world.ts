@@ -46,11 +46,13 @@ export function loadFeedWorld(cityDir: string): FeedWorld {
     sensors: sensors.sensors.map((sensor) => {
       const site = siteById.get(sensor.siteId);
       const kind = kinds.get(sensor.kind);
+      const title = `${site?.name ?? sensor.name} ${kind?.zh ?? sensor.kind}告警`;
       return {
         id: sensor.id,
         kind: sensor.kind,
         incidentType: sensor.kind,
-        title: `${site?.name ?? sensor.name} ${kind?.zh ?? sensor.kind}告警`,
+        title,
+        drillTitle: `【演练】${title}`,
         position: sensor.position,
         districtAdcode: sensor.districtAdcode,
         // Transfer stations carry no risk grade of their own.

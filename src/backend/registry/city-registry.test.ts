@@ -10,8 +10,8 @@ const world: FeedWorld = {
     { id: 'CR0003', name: '渝中区市政维修班', speciality: 'municipal', specialityLabel: { zh: '市政', en: 'Municipal' }, leader: '张伟', phone: '10000000003', sipExtension: '6003', districtAdcode: '500103', base: [106.6, 29.55], onDuty: true },
   ],
   sensors: [
-    { id: 'SN000001', kind: 'septic-methane', incidentType: 'septic-methane', title: '化粪池 1 甲烷告警', position: [106.571, 29.551], districtAdcode: '500103', riskGrade: 'red', normal: 0.2, warning: 1, alarm: 1.25, compare: 'above' },
-    { id: 'SN000002', kind: 'bridge-strain', incidentType: 'bridge-strain', title: '大桥应变告警', position: [106.59, 29.56], districtAdcode: '500103', riskGrade: 'orange', normal: 0, warning: 80, alarm: 100, compare: 'absolute' },
+    { id: 'SN000001', kind: 'septic-methane', incidentType: 'septic-methane', title: '化粪池 1 甲烷告警', drillTitle: '【演练】化粪池 1 甲烷告警', position: [106.571, 29.551], districtAdcode: '500103', riskGrade: 'red', normal: 0.2, warning: 1, alarm: 1.25, compare: 'above' },
+    { id: 'SN000002', kind: 'bridge-strain', incidentType: 'bridge-strain', title: '大桥应变告警', drillTitle: '【演练】大桥应变告警', position: [106.59, 29.56], districtAdcode: '500103', riskGrade: 'orange', normal: 0, warning: 80, alarm: 100, compare: 'absolute' },
   ],
   vehicles: [{ id: 'VH000001', depot: [106.55, 29.56], districtAdcode: '500103' }],
 };

@@ -445,7 +445,7 @@ export class CityRegistry implements IngestTarget {
     return this.newIncident(
       {
         type: sensor.incidentType,
-        title: drillId ? `【演练】${sensor.title}` : sensor.title,
+        title: drillId ? sensor.drillTitle : sensor.title,
         severity: sensor.riskGrade === 'red' ? 'critical' : sensor.riskGrade === 'orange' ? 'severe' : 'major',
         state: 'reported',
         position: sensor.position,

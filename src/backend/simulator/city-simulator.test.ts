@@ -20,6 +20,7 @@ const world: FeedWorld = {
     kind: 'septic-methane',
     incidentType: 'septic-methane',
     title: `化粪池 ${index} 甲烷告警`,
+    drillTitle: `【演练】化粪池 ${index} 甲烷告警`,
     position: [106.57 + (index % 8) * 0.002, 29.55 + Math.floor(index / 8) * 0.002] as [number, number],
     districtAdcode: '500103',
     riskGrade: index % 2 === 0 ? ('red' as const) : ('yellow' as const),
