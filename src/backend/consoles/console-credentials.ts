@@ -1,4 +1,5 @@
-import { isUniqueViolation, type BackendStore } from '../db/backend-store.js';
+import { isUniqueViolation, revokeInForce, type BackendStore } from '../db/backend-store.js';
+import type { ConsoleCredentialsTable } from '../db/backend-tables.js';
 import { credentialNameSchema, generateCredential, secretHash, secretMatches, splitCredential } from '../credentials/index.js';
 
 /** What an operator calls a console when enrolling it: letters, digits, `.`, `_` and `-`, as in a file name. */
@@ -17,14 +18,6 @@ export type ConsoleAuthentication =
   | { ok: true; name: string; consoleId: string }
   | { ok: false; detail: 'no-credential' | 'malformed' | 'unknown-or-revoked' | 'wrong-secret' | 'bound-to-another-console' | 'console-id-taken' };
 
-interface CredentialRow {
-  credential_id: string;
-  name: string;
-  secret_sha256: Buffer;
-  console_id: string | null;
-  enrolled_at: string;
-  revoked_at: string | null;
-}
 
 export class ConsoleNameTaken extends Error {
   constructor(name: string) {
@@ -45,7 +38,7 @@ export class ConsoleNameTaken extends Error {
  * dispatcher seat and WebRTC sessions stay its own.
  */
 export class ConsoleCredentials {
-  private readonly inMemory = new Map<string, CredentialRow>();
+  private readonly inMemory = new Map<string, ConsoleCredentialsTable>();
 
   constructor(private readonly store: BackendStore) {}
 
@@ -82,14 +75,8 @@ export class ConsoleCredentials {
   }
 
   /** Revokes the credential in force under `name`; false when there is none. Consoles connected with it stay until they disconnect. */
-  async revoke(name: string, now = new Date()): Promise<boolean> {
-    const result = await this.store.db
-      .updateTable('console_credentials')
-      .set({ revoked_at: now.toISOString() })
-      .where('name', '=', name)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  revoke(name: string, now = new Date()): Promise<boolean> {
+    return revokeInForce(this.store, 'console_credentials', name, now);
   }
 
   /** Every stored credential, in force or revoked, oldest first (by the millisecond; enrolments within one come by id). */
@@ -135,7 +122,7 @@ export class ConsoleCredentials {
     return { ok: true, name: row.name, consoleId: row.console_id };
   }
 
-  private inForce(credentialId: string): Promise<CredentialRow | undefined> {
+  private inForce(credentialId: string): Promise<ConsoleCredentialsTable | undefined> {
     return this.store.db.selectFrom('console_credentials').selectAll().where('credential_id', '=', credentialId).where('revoked_at', 'is', null).executeTakeFirst();
   }
 
@@ -151,6 +138,6 @@ export class ConsoleCredentials {
   }
 }
 
-function enrolledConsole(row: CredentialRow): EnrolledConsole {
+function enrolledConsole(row: ConsoleCredentialsTable): EnrolledConsole {
   return { name: row.name, credentialId: row.credential_id, consoleId: row.console_id, enrolledAt: row.enrolled_at, revokedAt: row.revoked_at };
 }

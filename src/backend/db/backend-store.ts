@@ -146,6 +146,15 @@ async function lockMigrations(trx: Kysely<BackendTables>, engine: StoreEngine): 
  * Whether `error` is a unique constraint refusing a row, on either engine: SQLite names the table and column in its
  * message, PostgreSQL gives the SQLSTATE and the constraint (the index) by name.
  */
+/**
+ * Revokes the credential in force under `name` in one of the credential tables (consoles, ingestion sources); false
+ * when there is none. The row stays, so the record of who held one survives.
+ */
+export async function revokeInForce(store: BackendStore, table: 'console_credentials' | 'ingest_source_credentials', name: string, now: Date): Promise<boolean> {
+  const result = await store.db.updateTable(table).set({ revoked_at: now.toISOString() }).where('name', '=', name).where('revoked_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export function isUniqueViolation(error: unknown, table: string, column: string, index: string): boolean {
   if (!(error instanceof Error)) return false;
   if (errorCode(error) === '23505') return (error as { constraint?: string }).constraint === index;

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type BackendStore } from '../db/backend-store.js';
+import { isUniqueViolation, revokeInForce, type BackendStore } from '../db/backend-store.js';
 import { credentialNameSchema, generateCredential, secretHash, secretMatches, splitCredential } from '../credentials/index.js';
 import { SourceScopeSchema, type SourceScope } from '../../shared/ingest/index.js';
 import { SIMULATOR_ORIGIN } from './ingestion.js';
@@ -63,14 +63,8 @@ export class SourceCredentials {
   }
 
   /** Revokes the credential in force under `name`; false when there is none. */
-  async revoke(name: string, now = new Date()): Promise<boolean> {
-    const result = await this.store.db
-      .updateTable('ingest_source_credentials')
-      .set({ revoked_at: now.toISOString() })
-      .where('name', '=', name)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  revoke(name: string, now = new Date()): Promise<boolean> {
+    return revokeInForce(this.store, 'ingest_source_credentials', name, now);
   }
 
   /** Every credential given, in force or revoked, oldest first (by the millisecond; those added within one come by id). */
