@@ -108,12 +108,7 @@ export class Ingestion {
 
   /** Checks a message and applies it; never throws, whatever the body. */
   receive(topic: string, body: Buffer | string, origin: IngestOrigin): IngestOutcome {
-    const { clock } = this.options;
-    const nowMs = clock.monotonicMs();
-    const receivedAt = clock.now();
-    const state = this.source(origin.source, nowMs);
-    state.received.count(nowMs);
-    state.lastMessageAt = receivedAt.toISOString();
+    const { state, nowMs, receivedAt } = this.arrival(origin);
     try {
       if (!state.bucket.take(nowMs)) throw new Refusal('rate-limited', `over ${state.bucket.limit.perSecond} messages a second (burst ${state.bucket.limit.burst})`);
       const message = this.parse(topic, body, receivedAt);
@@ -133,12 +128,7 @@ export class Ingestion {
 
   /** Refuses a message whose body was not read (an HTTP body over the limit), counted and logged like any other. */
   refuseUnread(topic: string, origin: IngestOrigin, reason: IngestRejection, detail: string): IngestOutcome {
-    const { clock } = this.options;
-    const nowMs = clock.monotonicMs();
-    const receivedAt = clock.now();
-    const state = this.source(origin.source, nowMs);
-    state.received.count(nowMs);
-    state.lastMessageAt = receivedAt.toISOString();
+    const { state, nowMs, receivedAt } = this.arrival(origin);
     this.refuse(state, origin.source, topic, '', new Refusal(reason, detail), receivedAt, nowMs);
     return { accepted: false, reason, detail };
   }
@@ -244,6 +234,16 @@ export class Ingestion {
   private internalError(error: unknown, topic: string, origin: IngestOrigin): Refusal {
     this.options.logger.error('programming error while ingesting a message', { source: origin.source, topic: shortened(topic), error });
     return new Refusal('internal', 'the backend failed on this message; it has been logged');
+  }
+
+  /** A message from `origin` arrived now, whatever becomes of it: its source counts it and notes when. */
+  private arrival(origin: IngestOrigin): { state: SourceState; nowMs: number; receivedAt: Date } {
+    const nowMs = this.options.clock.monotonicMs();
+    const receivedAt = this.options.clock.now();
+    const state = this.source(origin.source, nowMs);
+    state.received.count(nowMs);
+    state.lastMessageAt = receivedAt.toISOString();
+    return { state, nowMs, receivedAt };
   }
 
   private source(name: string, nowMs: number): SourceState {
