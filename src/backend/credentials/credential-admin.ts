@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writePrivateFile } from '../../node/private-files.js';
+import { takeOptions } from '../../node/take-options.js';
 import { StartupError, errorCode, errorMessage } from '../../node/startup-error.js';
 import { credentialNameSchema } from './credential-secrets.js';
 
@@ -30,14 +30,7 @@ export function parseCredentialAdmin<S extends string>(
 ): { command: CredentialAdminCommand<S> | null; rest: string[] } {
   const options: Record<string, { type: 'string' | 'boolean' }> = { 'credential-out': { type: 'string' } };
   for (const kind of kinds) Object.assign(options, { [kind.add]: { type: 'string' }, [kind.revoke]: { type: 'string' }, [kind.list]: { type: 'boolean' } });
-  const { values, tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
-  const taken = new Set<number>();
-  for (const token of tokens) {
-    if (token.kind !== 'option' || !(token.name in options)) continue;
-    taken.add(token.index);
-    if (token.value !== undefined && token.inlineValue === false) taken.add(token.index + 1);
-  }
-  const rest = argv.filter((_, index) => !taken.has(index));
+  const { values, rest } = takeOptions(argv, options);
   const text = (name: string): string | null => {
     const value = values[name];
     if (value === undefined) return null;

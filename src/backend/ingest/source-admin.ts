@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { StartupError } from '../../node/startup-error.js';
+import { takeOptions } from '../../node/take-options.js';
 import { incidentSourceSystems } from '../../shared/domain/feed.js';
 import { SourceScopeSchema, type SourceScope } from '../../shared/ingest/index.js';
 import type { BackendStore } from '../db/backend-store.js';
@@ -13,14 +13,7 @@ const scopeOptions = { 'may-report': { type: 'string' }, devices: { type: 'strin
  * arguments: what a source added with --add-source may speak for. Either left out: any (as before scopes).
  */
 export function takeSourceScope(argv: readonly string[]): { scope: SourceScope | null; rest: string[] } {
-  const { values, tokens } = parseArgs({ args: [...argv], options: scopeOptions, strict: false, allowPositionals: true, tokens: true });
-  const taken = new Set<number>();
-  for (const token of tokens) {
-    if (token.kind !== 'option' || !(token.name in scopeOptions)) continue;
-    taken.add(token.index);
-    if (token.value !== undefined && token.inlineValue === false) taken.add(token.index + 1);
-  }
-  const rest = argv.filter((_, index) => !taken.has(index));
+  const { values, rest } = takeOptions(argv, scopeOptions);
   const list = (name: keyof typeof scopeOptions): string[] | null => {
     const value = values[name];
     if (value === undefined) return null;

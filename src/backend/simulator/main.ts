@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { connectAsync } from 'mqtt';
 import { parseHostConfig } from '../../node/host-config.js';
+import { takeOptions } from '../../node/take-options.js';
 import { runUntilSignalled } from '../../node/process-lifecycle.js';
 import { StartupError, errorMessage } from '../../node/startup-error.js';
 import { readPemFile } from '../../node/tls/index.js';
@@ -25,9 +25,7 @@ const HTTP_TIMEOUT_MS = 10_000;
 type Publish = (message: SimulatedMessage) => Promise<void>;
 
 await runUntilSignalled('simulate', async () => {
-  const extra = parseArgs({ args: process.argv.slice(2), options: { seed: { type: 'string' }, 'tick-ms': { type: 'string' }, ticks: { type: 'string' } }, strict: false }).values;
-  const own = ['--seed', '--tick-ms', '--ticks'];
-  const rest = process.argv.slice(2).filter((arg, index, all) => !own.some((flag) => arg === flag || arg.startsWith(`${flag}=`) || all[index - 1] === flag));
+  const { values: extra, rest } = takeOptions(process.argv.slice(2), { seed: { type: 'string' }, 'tick-ms': { type: 'string' }, ticks: { type: 'string' } });
   const config = parseHostConfig({ argv: rest, env: process.env, defaultPort: 0 });
   const number = (name: string, fallback: number, min: number): number => {
     const value = extra[name] === undefined ? fallback : Number(extra[name]);
